@@ -1,0 +1,299 @@
+"""Reading an order file: bytes to plain Python data, with the line of every field.
+
+YAML is parsed with PyYAML's safe machinery and a stricter resolver than YAML 1.1's:
+
+- dates and times stay strings, so the model checks them with clear messages
+  (YAML 1.1 would turn ``2026-02-30`` into a crash and ``10:12`` into 612);
+- only ``true``/``false`` are booleans (``country: NO`` stays Norway);
+- decimal numbers become :class:`~decimal.Decimal`, so ``23.99`` stays exact;
+- anchors and aliases are refused (an order file never needs them, and they are
+  the way to a "billion laughs" bomb);
+- a key given twice is an error naming both lines.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from orderpack.errors import OrderFileError, Problem
+
+#: A field's position: the keys and list indexes leading to it, e.g. ("order", "items", 0).
+Loc = tuple[str | int, ...]
+
+MAX_ORDER_FILE_BYTES = 5 * 1024 * 1024
+
+
+class _Resolver(yaml.resolver.Resolver):
+    """YAML 1.1 implicit typing without timestamps and yes/no/on/off booleans."""
+
+
+_Resolver.yaml_implicit_resolvers = {
+    first: [
+        (tag, regexp)
+        for tag, regexp in resolvers
+        if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")
+    ]
+    for first, resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.items()
+}
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+
+
+class _Loader(
+    yaml.reader.Reader,
+    yaml.scanner.Scanner,
+    yaml.parser.Parser,
+    yaml.composer.Composer,
+    yaml.constructor.SafeConstructor,
+    _Resolver,
+):
+    def __init__(self, stream: str) -> None:
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        yaml.composer.Composer.__init__(self)
+        yaml.constructor.SafeConstructor.__init__(self)
+        _Resolver.__init__(self)
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise _Refused(
+                event.start_mark,
+                "YAML aliases (*name) are not allowed in an order file",
+                "write the value out in full instead of referring to an &anchor",
+            )
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            raise _Refused(
+                event.start_mark,
+                f"YAML anchors (&{anchor}) are not allowed in an order file",
+                "remove the &anchor and write each value out in full",
+            )
+        return super().compose_node(parent, index)
+
+    def construct_yaml_float(self, node: yaml.ScalarNode) -> Decimal | float:  # type: ignore[override]
+        text = str(node.value).replace("_", "")
+        try:
+            return Decimal(text)
+        except InvalidOperation:
+            return float(super().construct_yaml_float(node))
+
+
+_Loader.add_constructor(  # type: ignore[type-var]  # the stubs' TypeVar is bound to stock loaders
+    "tag:yaml.org,2002:float", _Loader.construct_yaml_float
+)
+
+
+class _Refused(Exception):
+    def __init__(self, mark: yaml.Mark, message: str, fix: str) -> None:
+        super().__init__(message)
+        self.mark = mark
+        self.message = message
+        self.fix = fix
+
+
+@dataclass
+class Document:
+    """A parsed order file: its data and where each field was written."""
+
+    path: Path
+    data: dict[str, Any]
+    lines: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    text: str = ""
+
+    @property
+    def name(self) -> str:
+        """The file as the user named it, for messages."""
+        return str(self.path)
+
+    def position(self, loc: Loc) -> tuple[int | None, int | None]:
+        """The 1-based (line, column) of ``loc``, or of its nearest written parent."""
+        while True:
+            if loc in self.lines:
+                return self.lines[loc]
+            if not loc:
+                return (None, None)
+            loc = loc[:-1]
+
+    def problem(self, loc: Loc, message: str, fix: str = "") -> Problem:
+        line, column = self.position(loc)
+        return Problem(
+            file=self.name,
+            line=line,
+            column=column,
+            field=format_loc(loc),
+            message=message,
+            fix=fix,
+        )
+
+
+def format_loc(loc: Loc) -> str:
+    """("order", "items", 0, "price") → "order.items[0].price"."""
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else part
+    return text
+
+
+def read_text(path: Path, display: str | None = None) -> str:
+    """Read a user's text file as UTF-8 (a BOM is fine), or explain what is wrong."""
+    name = display or str(path)
+    if not path.exists():
+        raise OrderFileError(
+            f"{name}: no such file",
+            [Problem(name, "the file does not exist", fix="check the path and spelling")],
+        )
+    if path.is_dir():
+        raise OrderFileError(
+            f"{name}: this is a folder, not a file",
+            [Problem(name, "this is a folder",
+                     fix=f"give the file inside it, e.g. {name}/order.yaml")],
+        )
+    size = path.stat().st_size
+    if size > MAX_ORDER_FILE_BYTES:
+        raise OrderFileError(
+            f"{name}: the file is too large ({size:,} bytes)",
+            [Problem(name, f"the file is {size:,} bytes; order files are at most "
+                     f"{MAX_ORDER_FILE_BYTES:,}", fix="move long texts into separate files")],
+        )
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise OrderFileError.from_problems([
+            Problem(name, f"byte 0x{raw[exc.start]:02x} is not UTF-8 text", line=line,
+                    column=column, fix="save the file as UTF-8 in your editor")
+        ]) from None
+
+
+def load(path: Path) -> Document:
+    """Parse an order file into a :class:`Document`; raise OrderFileError if it is not YAML."""
+    text = read_text(path)
+    name = str(path)
+    problems: list[Problem] = []
+    if "\t" in text:
+        # PyYAML's message for a tab is cryptic; say it plainly, for every tab at once.
+        for number, line in enumerate(text.splitlines(), start=1):
+            indent = line[: len(line) - len(line.lstrip(" \t"))]
+            if "\t" in indent:
+                problems.append(Problem(name, "a tab is used for indentation", line=number,
+                                        column=indent.index("\t") + 1,
+                                        fix="indent with spaces only (YAML does not allow tabs)"))
+        if problems:
+            raise OrderFileError.from_problems(problems)
+    loader = _Loader(text)
+    try:
+        root = loader.get_single_node()
+    except _Refused as exc:
+        raise OrderFileError.from_problems(
+            [Problem(name, exc.message, line=exc.mark.line + 1, column=exc.mark.column + 1,
+                     fix=exc.fix)]
+        ) from None
+    except yaml.MarkedYAMLError as exc:
+        raise OrderFileError.from_problems([_yaml_problem(name, exc)]) from None
+    except yaml.YAMLError as exc:
+        raise OrderFileError.from_problems(
+            [Problem(name, f"not valid YAML: {exc}", fix="check the file's syntax")]
+        ) from None
+    finally:
+        loader.dispose()
+    if root is None:
+        raise OrderFileError.from_problems(
+            [Problem(name, "the file is empty", line=1,
+                     fix="start from the template written by `orderpack init`")]
+        )
+    if not isinstance(root, yaml.MappingNode):
+        raise OrderFileError.from_problems(
+            [Problem(name, "the file's top level must be a list of `key: value` fields",
+                     line=root.start_mark.line + 1, column=root.start_mark.column + 1,
+                     fix="start with `platform: aliexpress`, then `order:` and so on, as in "
+                         "`orderpack init` writes")]
+        )
+    document = Document(path=path, data={}, text=text)
+    data = _build(root, (), document, loader, problems)
+    if problems:
+        raise OrderFileError.from_problems(problems)
+    assert isinstance(data, dict)
+    document.data = data
+    return document
+
+
+def _yaml_problem(name: str, exc: yaml.MarkedYAMLError) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    what = exc.problem or "not valid YAML"
+    fix = "check the quotes, colons and indentation on this line"
+    if "found unexpected end of stream" in what or "while scanning a quoted scalar" in str(
+        exc.context
+    ):
+        what = "a quoted text is not closed"
+        mark = exc.context_mark or mark
+        fix = "add the closing quote (\" or ') at the end of the text"
+    elif "mapping values are not allowed" in what:
+        fix = "put texts that contain ': ' in quotes"
+    return Problem(
+        name,
+        f"not valid YAML: {what}",
+        line=mark.line + 1 if mark else None,
+        column=mark.column + 1 if mark else None,
+        fix=fix,
+    )
+
+
+def _build(
+    node: yaml.Node,
+    loc: Loc,
+    document: Document,
+    loader: _Loader,
+    problems: list[Problem],
+) -> Any:
+    document.lines[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        result: dict[str, Any] = {}
+        seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True) if isinstance(
+                key_node, yaml.ScalarNode) else None
+            line = key_node.start_mark.line + 1
+            if not isinstance(key, str | int) or isinstance(key, bool):
+                problems.append(Problem(document.name, "a key must be a plain word",
+                                        line=line, column=key_node.start_mark.column + 1,
+                                        field=format_loc(loc), fix="write `name: value`"))
+                continue
+            key = str(key)
+            if key in seen:
+                problems.append(Problem(
+                    document.name, f"`{key}` is given twice (first on line {seen[key]})",
+                    line=line, column=key_node.start_mark.column + 1,
+                    field=format_loc((*loc, key)), fix="keep one of them"))
+                continue
+            seen[key] = line
+            result[key] = _build(value_node, (*loc, key), document, loader, problems)
+            # Point a field at its key, which is where a user looks for it.
+            document.lines[(*loc, key)] = (line, key_node.start_mark.column + 1)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [
+            _build(item, (*loc, index), document, loader, problems)
+            for index, item in enumerate(node.value)
+        ]
+    try:
+        return loader.construct_object(node, deep=True)
+    except yaml.constructor.ConstructorError as exc:
+        problems.append(_yaml_problem(document.name, exc))
+        return None

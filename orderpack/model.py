@@ -1,0 +1,318 @@
+"""The order file's schema: typed, documented, and the source of the JSON Schema.
+
+Field names here are the contract users' files rely on. Values are checked with
+messages that say how to fix them; checks that need a platform profile or the
+file system live in :mod:`orderpack.validation`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+import pycountry
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    PlainSerializer,
+    Tag,
+    WithJsonSchema,
+)
+from pydantic_core import PydanticCustomError
+
+#: Characters a one-line field may hold; longer texts belong in `details` or a message.
+SHORT_TEXT = 300
+LONG_TEXT = 10_000
+MAX_MESSAGES = 1_000
+MAX_EVIDENCE = 200
+MAX_TRACKING_EVENTS = 500
+
+
+def _fail(message: str, fix: str) -> PydanticCustomError:
+    return PydanticCustomError("orderpack", message, {"fix": fix})
+
+
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_MOMENT = re.compile(
+    r"^(\d{4}-\d{2}-\d{2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?"
+    r"\s*(Z|[+-]\d{2}:?\d{2})?$"
+)
+
+
+def _parse_date(value: Any) -> date:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    text = value.strip() if isinstance(value, str) else None
+    if text is None or not _DATE.match(text):
+        raise _fail(
+            f"expected a date like 2026-09-14, got {_show(value)}",
+            "write the date as year-month-day, e.g. 2026-09-14",
+        )
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise _fail(
+            f"{text} is not a real calendar date",
+            "check the day and month (e.g. February has 28 days, 29 in leap years)",
+        ) from None
+
+
+def _parse_moment(value: Any) -> datetime:
+    """A date, or a date and time with an optional UTC offset."""
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)  # noqa: DTZ001 (a calendar date)
+    text = value.strip() if isinstance(value, str) else None
+    match = _MOMENT.match(text) if text is not None else None
+    if match is None:
+        raise _fail(
+            f"expected a date like 2026-09-14 or a date and time like 2026-09-14 10:12, "
+            f"got {_show(value)}",
+            "write year-month-day, then optionally hours:minutes (24-hour clock)",
+        )
+    day = _parse_date(match[1])
+    hour, minute, second = (int(match[i] or 0) for i in (2, 3, 4))
+    if hour > 23 or minute > 59 or second > 59:
+        raise _fail(f"{text} is not a real time of day", "use a 24-hour time like 14:30")
+    tz = None
+    if match[5]:
+        offset = match[5].replace(":", "")
+        if offset == "Z":
+            tz = UTC
+        else:
+            sign = -1 if offset[0] == "-" else 1
+            hours, minutes = int(offset[1:3]), int(offset[3:5])
+            if hours > 14 or minutes > 59:
+                raise _fail(f"{match[5]} is not a real UTC offset", "use e.g. +08:00 or -05:00")
+            tz = timezone(sign * timedelta(hours=hours, minutes=minutes))
+    return datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=tz)
+
+
+def _parse_money(value: Any) -> Decimal:
+    if isinstance(value, bool) or value is None:
+        raise _fail(f"expected an amount like 25.48, got {_show(value)}",
+                    "write the amount as a number with a dot, e.g. 25.48")
+    if isinstance(value, int | Decimal):
+        amount = Decimal(value)
+    elif isinstance(value, float):
+        amount = Decimal(str(value))
+    elif isinstance(value, str) and re.fullmatch(r"\s*-?\d+(\.\d+)?\s*", value):
+        amount = Decimal(value.strip())
+    else:
+        hint = "write 25.48, not 25,48" if isinstance(value, str) and "," in value else (
+            "write only the number; the currency goes in `currency:`")
+        raise _fail(f"expected an amount like 25.48, got {_show(value)}", hint)
+    if not amount.is_finite():
+        raise _fail(f"{value} is not an amount", "write the amount, e.g. 25.48")
+    if amount < 0:
+        raise _fail(f"an amount cannot be negative ({amount})", "write the amount paid, e.g. 25.48")
+    if amount.as_tuple().exponent < -4:  # type: ignore[operator]
+        raise _fail(f"{amount} has too many decimals", "round to the cent, e.g. 25.48")
+    if amount >= Decimal("1e9"):
+        raise _fail(f"{amount} is not a plausible order amount", "check the number")
+    return amount
+
+
+def _parse_currency(value: Any) -> str:
+    text = value.strip().upper() if isinstance(value, str) else ""
+    if not re.fullmatch(r"[A-Z]{3}", text) or pycountry.currencies.get(alpha_3=text) is None:
+        raise _fail(f"{_show(value)} is not an ISO 4217 currency code",
+                    "use the three-letter code, e.g. EUR, USD, GBP, CNY")
+    return text
+
+
+def _parse_country(value: Any) -> str:
+    text = value.strip().upper() if isinstance(value, str) else ""
+    if not re.fullmatch(r"[A-Z]{2}", text) or pycountry.countries.get(alpha_2=text) is None:
+        raise _fail(f"{_show(value)} is not an ISO 3166 country code",
+                    "use the two-letter code, e.g. DE, FR, GB, US")
+    return text
+
+
+def _require_text(value: Any) -> Any:
+    """Refuse numbers where text is needed: an order number loses zeros that way."""
+    if isinstance(value, bool | int | float | Decimal):
+        raise _fail(f"expected text in quotes, got the number {value}",
+                    f'put it in quotes: "{value}"')
+    return value
+
+
+def _show(value: Any) -> str:
+    text = repr(value) if not isinstance(value, str) else f'"{value}"'
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+_date_schema = WithJsonSchema({"type": "string", "format": "date", "examples": ["2026-09-14"]})
+CalendarDate = Annotated[
+    date, BeforeValidator(_parse_date), _date_schema,
+    PlainSerializer(lambda d: d.isoformat(), return_type=str),
+]
+Moment = Annotated[
+    datetime,
+    BeforeValidator(_parse_moment),
+    WithJsonSchema({
+        "type": "string",
+        "pattern": _MOMENT.pattern,
+        "examples": ["2026-09-14", "2026-09-14 10:12", "2026-09-14 10:12 +08:00"],
+    }),
+    PlainSerializer(lambda d: d.isoformat(sep=" "), return_type=str),
+]
+Money = Annotated[
+    Decimal, BeforeValidator(_parse_money),
+    WithJsonSchema({"type": "number", "minimum": 0, "examples": [25.48]}),
+    PlainSerializer(lambda d: str(d), return_type=str),
+]
+Currency = Annotated[
+    str, BeforeValidator(_parse_currency),
+    WithJsonSchema({"type": "string", "pattern": "^[A-Z]{3}$", "examples": ["EUR"]}),
+]
+Country = Annotated[
+    str, BeforeValidator(_parse_country),
+    WithJsonSchema({"type": "string", "pattern": "^[A-Z]{2}$", "examples": ["DE"]}),
+]
+ShortText = Annotated[
+    str, BeforeValidator(_require_text), Field(min_length=1, max_length=SHORT_TEXT)
+]
+LongText = Annotated[
+    str, BeforeValidator(_require_text), Field(min_length=1, max_length=LONG_TEXT)
+]
+Identifier = Annotated[
+    str, BeforeValidator(_require_text),
+    Field(min_length=1, max_length=80, pattern=r"^\S(.*\S)?$"),
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Buyer(_Strict):
+    name: ShortText = Field(description="Your name as on the order.", examples=["Jane Doe"])
+    email: ShortText | None = Field(
+        default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", examples=["jane@example.org"],
+        description="Optional: the e-mail address of your account.")
+    country: Country | None = Field(default=None, description="Optional: ISO 3166 alpha-2 code.")
+
+
+class Item(_Strict):
+    title: ShortText = Field(examples=["USB-C hub 7-in-1"])
+    quantity: int = Field(default=1, ge=1, le=100_000, examples=[1])
+    price: Money | None = Field(default=None, description="Unit price paid.")
+
+
+class Order(_Strict):
+    number: Identifier = Field(description="The order number, in quotes.",
+                               examples=["8190123456789012"])
+    placed: CalendarDate = Field(description="The order date.")
+    store: ShortText = Field(description="The seller or store name.",
+                             examples=["Shenzhen Gadget Store"])
+    items: list[Item] = Field(min_length=1, max_length=500)
+    total: Money = Field(description="The amount you paid, shipping included.")
+    currency: Currency
+    payment: ShortText | None = Field(default=None, examples=["Visa ending 4242"])
+
+
+class Shipping(_Strict):
+    method: ShortText | None = Field(default=None, examples=["AliExpress Standard Shipping"])
+    carrier: ShortText | None = Field(default=None, examples=["Cainiao"])
+    tracking_number: Identifier | None = Field(default=None, examples=["LP00123456789012"])
+    shipped: CalendarDate | None = Field(default=None, description="The day the seller shipped.")
+    delivery_deadline: CalendarDate = Field(
+        description='The promised delivery date (the "shipping deadline").')
+    protection_ends: CalendarDate | None = Field(
+        default=None, description="When Buyer Protection ends, as shown on the order page.")
+
+
+class TrackingEvent(_Strict):
+    at: Moment
+    place: ShortText | None = Field(default=None, examples=["Shenzhen, CN"])
+    status: ShortText = Field(examples=["Accepted by carrier"])
+
+
+class Tracking(_Strict):
+    checked: CalendarDate | None = Field(default=None, description="When you last looked.")
+    events: list[TrackingEvent] = Field(default_factory=list, max_length=MAX_TRACKING_EVENTS)
+
+
+class Message(_Strict):
+    at: Moment
+    sender: Literal["buyer", "seller", "platform"] = Field(alias="from")
+    text: LongText
+    translation: LongText | None = None
+
+    model_config = ConfigDict(populate_by_name=True)
+
+
+class ChatImport(_Strict):
+    """A chat exported as text: lines like ``2026-10-25 09:00 Seller: text``."""
+
+    file: ShortText = Field(description="The exported chat, relative to the order file.",
+                            examples=["chat.txt"])
+    translation: ShortText | None = Field(
+        default=None, description="Optional: the same chat translated, line for line.")
+
+
+def _messages_shape(value: Any) -> str:
+    return "list" if isinstance(value, list) else "file"
+
+
+Messages = Annotated[
+    Annotated[list[Message], Field(max_length=MAX_MESSAGES), Tag("list")]
+    | Annotated[ChatImport, Tag("file")],
+    Discriminator(_messages_shape),
+]
+
+Box = Annotated[
+    tuple[Annotated[int, Field(ge=0)], Annotated[int, Field(ge=0)],
+          Annotated[int, Field(ge=1)], Annotated[int, Field(ge=1)]],
+    WithJsonSchema({"type": "array", "items": {"type": "integer"}, "minItems": 4, "maxItems": 4,
+                    "description": "[x, y, width, height] in the original's pixels"}),
+]
+
+
+class Evidence(_Strict):
+    file: ShortText = Field(description="Path relative to the order file's folder.",
+                            examples=["screenshots/tracking.png"])
+    caption: ShortText = Field(examples=["Tracking page, no update since 12 September"])
+    date: CalendarDate | None = Field(default=None, description="When it was taken.")
+    redact: list[Box] = Field(
+        default_factory=list, max_length=100,
+        description="Boxes [x, y, width, height] to black out, in the original file's pixels "
+                    "as stored, before any EXIF rotation is applied.")
+
+
+class Dispute(_Strict):
+    reason: Identifier = Field(default="not_received", examples=["no_tracking_update"])
+    remedy: Literal["full_refund", "refund_and_return"] = "full_refund"
+    opened: CalendarDate | None = Field(default=None, description="Once the dispute is open.")
+    details: LongText | None = Field(default=None, description="Your own words to add.")
+
+
+class OrderFile(_Strict):
+    """A whole order file."""
+
+    model_config = ConfigDict(
+        title="orderpack order file",
+        json_schema_extra={"$schema": "https://json-schema.org/draft/2020-12/schema"},
+    )
+
+    platform: Identifier = Field(examples=["aliexpress"],
+                                 description="aliexpress, ebay, paypal, amazon, etsy or card.")
+    buyer: Buyer
+    order: Order
+    shipping: Shipping
+    tracking: Tracking | None = None
+    messages: Messages | None = None
+    evidence: list[Evidence] = Field(default_factory=list, max_length=MAX_EVIDENCE)
+    dispute: Dispute = Field(default_factory=Dispute)
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of the order file, for editors and `orderpack schema`."""
+    return OrderFile.model_json_schema(by_alias=True)

@@ -1,0 +1,102 @@
+"""Jinja rendering: the built-in templates, user overrides, and strict undefined values.
+
+User text always reaches a template as data, never as template source. HTML
+templates autoescape; text templates do not (nothing there is markup).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+import jinja2
+
+from orderpack.errors import TemplateError
+
+_PACKAGE = Path(__file__).parent
+
+
+def templates_dir() -> Path:
+    """The built-in templates: inside the installed package, or ``templates/`` of a checkout."""
+    for candidate in (_PACKAGE / "templates", _PACKAGE.parent / "templates"):
+        if candidate.is_dir():
+            return candidate
+    raise TemplateError("orderpack's built-in templates are missing; reinstall orderpack")
+
+
+Kind = Literal["text", "html"]
+
+
+@cache
+def environment(kind: Kind, override: Path | None = None) -> jinja2.Environment:
+    """A Jinja environment for ``kind``; templates in ``override`` win over built-ins by name."""
+    search = [str(templates_dir())]
+    if override is not None:
+        search.insert(0, str(override))
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(search),
+        undefined=jinja2.StrictUndefined,
+        autoescape=kind == "html",
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(FILTERS)
+    return env
+
+
+def render(
+    name: str, context: Mapping[str, Any], *, kind: Kind = "text", override: Path | None = None
+) -> str:
+    """Render template ``name``; any template fault becomes a TemplateError naming the place."""
+    env = environment(kind, override.resolve() if override else None)
+    try:
+        return env.get_template(name).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        where = f"{exc.filename or exc.name or name}:{exc.lineno}"
+        raise TemplateError(f"{where}: template syntax error: {exc.message}") from None
+    except jinja2.UndefinedError as exc:
+        raise TemplateError(
+            f"{name}: {exc.message} — the template uses a variable orderpack does not provide; "
+            "see the README's list of template variables") from None
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError(f"template {exc.name!r} not found") from None
+    except jinja2.TemplateError as exc:
+        raise TemplateError(f"{name}: {exc}") from None
+
+
+def long_date(value: Any) -> str:
+    """14 September 2026: day, month in words, year — unambiguous in every country."""
+    return f"{value.day} {value:%B %Y}"
+
+
+def money(amount: Any, currency: str) -> str:
+    """68.17 EUR (amounts keep their cents; no locale guessing)."""
+    return f"{amount:.2f} {currency}"
+
+
+def plural(count: int, singular: str, many: str | None = None) -> str:
+    """1 day, 3 days."""
+    return f"{count} {singular if count == 1 else (many or singular + 's')}"
+
+
+def yaml_scalar(value: Any) -> str:
+    """A value written so YAML reads it back as the same text (quotes where needed)."""
+    text = str(value)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}|[A-Za-z][\w .,/()&+-]*[\w.)]", text) and not re.fullmatch(
+        r"(?i)true|false|null|yes|no|on|off|~", text
+    ):
+        return text
+    return json.dumps(text, ensure_ascii=False)
+
+
+FILTERS: dict[str, Any] = {
+    "long_date": long_date,
+    "money": money,
+    "plural": plural,
+    "yaml": yaml_scalar,
+}

@@ -1,0 +1,299 @@
+"""Validating a case: the order file against the schema, the platform profile and the disk.
+
+Every problem is collected and reported at once, each with its file, line, field
+and how to fix it.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from types import UnionType
+from typing import Any, Union, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from orderpack import evidence, profiles
+from orderpack.errors import OrderFileError, Problem, ProfileError
+from orderpack.loader import Document, Loc, format_loc, load
+from orderpack.model import OrderFile
+from orderpack.profiles import Profile
+
+
+@dataclass(frozen=True)
+class Case:
+    """A validated case: the order, its profile, and where its files are."""
+
+    path: Path
+    order: OrderFile
+    profile: Profile
+    document: Document
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent
+
+
+def validate(order_path: str | Path) -> Case:
+    """Load and check a case; raise :class:`OrderFileError` listing every problem."""
+    path = Path(order_path)
+    document = load(path)
+    data = document.data
+    problems: list[Problem] = []
+    order: OrderFile | None = None
+    try:
+        order = OrderFile.model_validate(data)
+    except ValidationError as exc:
+        problems += [_problem(document, error) for error in exc.errors(include_url=False)]
+    failed = {p.field for p in problems}
+    profile, platform_problems = _check_platform(document, failed)
+    problems += platform_problems
+    problems += _check_files(document, failed)
+    if order is not None:
+        problems += _check_dates(document, order)
+    if problems or order is None or profile is None:
+        raise OrderFileError.from_problems(problems)
+    return Case(path=path, order=order, profile=profile, document=document)
+
+
+def _check_platform(document: Document, failed: set[str]) -> tuple[Profile | None, list[Problem]]:
+    """The case's profile, and its reason and remedy checked against it (on the raw data,
+    so these problems are reported together with any schema problems)."""
+    platform = document.data.get("platform")
+    if not isinstance(platform, str) or "platform" in failed:
+        return None, []
+    try:
+        profile = profiles.load(platform)
+    except ProfileError:
+        known = profiles.available()
+        return None, [document.problem(("platform",), f"unknown platform {platform!r}",
+                                       _suggest(platform, known, "use one of: "))]
+    problems = []
+    dispute = document.data.get("dispute")
+    dispute = dispute if isinstance(dispute, dict) else {}
+    reason = dispute.get("reason", "not_received")
+    if isinstance(reason, str) and "dispute.reason" not in failed and (
+        reason not in profile.reason_ids
+    ):
+        problems.append(document.problem(
+            ("dispute", "reason"), f"{profile.name} has no dispute reason {reason!r}",
+            _suggest(reason, profile.reason_ids, "use one of: ")))
+    remedy = dispute.get("remedy", "full_refund")
+    if isinstance(remedy, str) and "dispute.remedy" not in failed and (
+        remedy not in profile.remedies
+    ):
+        problems.append(document.problem(
+            ("dispute", "remedy"), f"{profile.name} does not offer {remedy!r}",
+            "use one of: " + ", ".join(profile.remedies)))
+    return profile, problems
+
+
+def _check_dates(document: Document, order: OrderFile) -> list[Problem]:
+    """Dates in an order that cannot be: shipped before it was placed, and so on."""
+    placed = order.order.placed
+    checks: list[tuple[Loc, Any, str]] = [
+        (("shipping", "shipped"), order.shipping.shipped, "shipped"),
+        (("shipping", "delivery_deadline"), order.shipping.delivery_deadline,
+         "the delivery deadline"),
+        (("shipping", "protection_ends"), order.shipping.protection_ends,
+         "Buyer Protection's end"),
+        (("dispute", "opened"), order.dispute.opened, "the dispute's opening"),
+        (("tracking", "checked"), order.tracking.checked if order.tracking else None,
+         "the tracking check"),
+    ]
+    problems = [
+        document.problem(loc, f"{what} ({value.isoformat()}) is before the order date "
+                              f"({placed.isoformat()})",
+                         "check both dates against your order page")
+        for loc, value, what in checks
+        if value is not None and value < placed
+    ]
+    shipped = order.shipping.shipped
+    if shipped is not None and order.shipping.delivery_deadline < shipped:
+        problems.append(document.problem(
+            ("shipping", "delivery_deadline"),
+            f"the delivery deadline ({order.shipping.delivery_deadline.isoformat()}) is before "
+            f"the shipping date ({shipped.isoformat()})",
+            "check both dates against your order page"))
+    return problems
+
+
+def _check_files(document: Document, failed: set[str]) -> list[Problem]:
+    """Each evidence file (and chat export) exists inside the case folder and can be read."""
+    folder = document.path.parent
+    problems: list[Problem] = []
+    items = document.data.get("evidence")
+    for index, item in enumerate(items if isinstance(items, list) else []):
+        loc: Loc = ("evidence", index, "file")
+        if not isinstance(item, dict) or not isinstance(item.get("file"), str) or (
+            format_loc(loc) in failed
+        ):
+            continue
+        try:
+            path = evidence.resolve_inside(folder, item["file"])
+            info = evidence.inspect_file(path, item["file"])
+        except OrderFileError as exc:
+            problems += [document.problem(loc, p.message, p.fix) for p in exc.problems]
+            continue
+        boxes = item.get("redact")
+        if info.kind != "image" and boxes:
+            problems.append(document.problem(
+                ("evidence", index, "redact"), "redaction boxes apply to images only",
+                "black out the area in the PDF itself, or remove `redact`"))
+            continue
+        for box_index, box in enumerate(boxes if isinstance(boxes, list) else []):
+            box_loc: Loc = ("evidence", index, "redact", box_index)
+            if not (isinstance(box, list) and len(box) == 4
+                    and all(type(n) is int for n in box)) or any(
+                    format_loc(box_loc) in f for f in failed):
+                continue
+            x, y, width, height = box
+            if x + width > info.width or y + height > info.height:
+                problems.append(document.problem(
+                    box_loc,
+                    f"the box [{x}, {y}, {width}, {height}] reaches outside the image "
+                    f"({info.width}×{info.height} pixels)",
+                    "measure the box in the original file's pixels, as stored"))
+    messages = document.data.get("messages")
+    if isinstance(messages, dict):
+        for key in ("file", "translation"):
+            name = messages.get(key)
+            if not isinstance(name, str):
+                continue
+            try:
+                evidence.resolve_inside(folder, name)
+            except OrderFileError as exc:
+                problems += [document.problem(("messages", key), p.message, p.fix)
+                             for p in exc.problems]
+    return problems
+
+
+# --- turning pydantic's errors into the user's terms -------------------------------------
+
+_TAGS = {"list", "file"}  # the discriminator tags of `messages`, not fields
+
+
+def _problem(document: Document, error: ErrorDetails) -> Problem:
+    loc: Loc = tuple(
+        part for position, part in enumerate(error["loc"])
+        if not (position == 1 and error["loc"][0] == "messages" and part in _TAGS)
+    )
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    field = loc[-1] if loc else ""
+    if kind == "orderpack":
+        return document.problem(loc, error["msg"], str(ctx.get("fix", "")))
+    if kind == "extra_forbidden":
+        known = sorted(_known_fields(loc[:-1]))
+        return document.problem(loc, f"unknown field `{field}`",
+                                _suggest(str(field), known, "known fields here: "))
+    if kind == "missing":
+        example = _example(loc)
+        parent = format_loc(loc[:-1])
+        where = f" under `{parent}:`" if parent else ""
+        return document.problem(loc, "this field is required",
+                                f"add `{field}: {example}`{where}")
+    if kind in ("string_type", "model_type", "list_type", "dict_type", "model_attributes_type"):
+        wanted = {"string_type": "text", "list_type": "a list (lines starting with `- `)"}.get(
+            kind, "a group of `key: value` fields, indented below")
+        return document.problem(loc, f"expected {wanted}, got {_kind_of(error['input'])}",
+                                f"see the example in `orderpack init`: {_example(loc)}")
+    if kind == "literal_error":
+        return document.problem(loc, f"{_shown(error['input'])} is not allowed here",
+                                f"use {ctx.get('expected', 'one of the listed values')}")
+    if kind in ("string_too_long", "too_long"):
+        return document.problem(loc, f"too long: at most {ctx.get('max_length')} "
+                                     f"{'characters' if kind == 'string_too_long' else 'entries'}",
+                                "shorten it; long explanations belong in `dispute.details`")
+    if kind in ("string_too_short", "too_short"):
+        return document.problem(loc, "must not be empty", f"fill it in, e.g. {_example(loc)}")
+    if kind == "string_pattern_mismatch":
+        return document.problem(loc, f"{_shown(error['input'])} is not in the expected form",
+                                f"write it like {_example(loc)}")
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return document.problem(loc, f"expected a whole number, got {_shown(error['input'])}",
+                                f"write e.g. {_example(loc)}")
+    if kind.startswith(("greater_than", "less_than")):
+        return document.problem(loc, f"{_shown(error['input'])} is out of range ({error['msg']})",
+                                f"write e.g. {_example(loc)}")
+    return document.problem(loc, error["msg"], f"write e.g. {_example(loc)}")
+
+
+def _suggest(word: str, choices: list[str], prefix: str) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean `{close[0]}`?"
+    return prefix + ", ".join(choices)
+
+
+def _kind_of(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, dict):
+        return "a group of fields"
+    if isinstance(value, list):
+        return "a list"
+    return _shown(value)
+
+
+def _shown(value: Any) -> str:
+    text = f'"{value}"' if isinstance(value, str) else repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _model_at(loc: Loc) -> type[BaseModel] | None:
+    """The model class that describes the mapping at ``loc`` (list indexes skipped)."""
+    model: type[BaseModel] | None = OrderFile
+    for part in loc:
+        if isinstance(part, int) or model is None:
+            continue
+        field = model.model_fields.get(str(part)) or next(
+            (f for f in model.model_fields.values() if f.alias == part), None)
+        model = _inner_model(field.annotation) if field else None
+    return model
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if get_origin(annotation) in (Union, UnionType, list) or hasattr(annotation, "__metadata__"):
+        for arg in get_args(annotation):
+            found = _inner_model(arg)
+            if found is not None:
+                return found
+    return None
+
+
+def _known_fields(loc: Loc) -> set[str]:
+    model = _model_at(loc)
+    if model is None:
+        return set()
+    return {field.alias or name for name, field in model.model_fields.items()}
+
+
+def _example(loc: Loc) -> str:
+    model = _model_at(loc[:-1])
+    if model is not None and loc:
+        for name, field in model.model_fields.items():
+            if loc[-1] in (name, field.alias):
+                if field.examples:
+                    example = field.examples[0]
+                    return f'"{example}"' if name == "number" else str(example)
+                schema_examples = _schema_example(field.annotation)
+                if schema_examples:
+                    return schema_examples
+    return "the value shown in `orderpack init`'s template"
+
+
+def _schema_example(annotation: Any) -> str:
+    for meta in getattr(annotation, "__metadata__", ()):
+        schema = getattr(meta, "json_schema", None)
+        if isinstance(schema, dict) and schema.get("examples"):
+            return str(schema["examples"][0])
+    for arg in get_args(annotation):
+        found = _schema_example(arg)
+        if found:
+            return found
+    return ""
