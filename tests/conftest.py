@@ -1,0 +1,45 @@
+"""Shared fixtures: the sample cases, copied into tmp_path so no test writes to the tree."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture
+def aliexpress_case(tmp_path: Path) -> Path:
+    """A copy of samples/aliexpress-missing; returns its order.yaml."""
+    target = tmp_path / "aliexpress-missing"
+    shutil.copytree(SAMPLES / "aliexpress-missing", target,
+                    ignore=shutil.ignore_patterns("out"))
+    return target / "order.yaml"
+
+
+@pytest.fixture
+def ebay_case(tmp_path: Path) -> Path:
+    """A copy of samples/ebay-not-received; returns its order.yaml."""
+    target = tmp_path / "ebay-not-received"
+    shutil.copytree(SAMPLES / "ebay-not-received", target,
+                    ignore=shutil.ignore_patterns("out"))
+    return target / "order.yaml"
+
+
+@pytest.fixture
+def write_order(tmp_path: Path) -> Callable[[str], Path]:
+    """Write an order.yaml with the given text into a fresh case folder; return its path."""
+
+    def write(text: str, name: str = "case") -> Path:
+        folder = tmp_path / name
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "order.yaml"
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
