@@ -379,7 +379,7 @@ class Screen:
         path.parent.mkdir(parents=True, exist_ok=True)
         # Flat UI colours: an adaptive palette keeps the PNG small and the
         # anti-aliased text crisp.  No metadata is written (no timestamps).
-        img = self.img.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+        img = self.img.quantize(256, Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
         img.save(path, format="PNG", optimize=True)
 
 
@@ -751,6 +751,7 @@ def draw_mailbox_scene(fonts: Fonts) -> Image.Image:
                 for corner in ((cx0, ry0, cx0 + 50, ry0 + 40), (cx1, ry0, cx1 - 50, ry0 + 40),
                                (cx0, ry1, cx0 + 50, ry1 - 40), (cx1, ry1, cx1 - 50, ry1 - 40)):
                     d.line(corner, fill=(34, 34, 36), width=3)
+                number += 1  # its number plate is on the open door, seen edge-on
                 continue
             d.rectangle((cx0, ry0, cx1, ry1), fill=(120, 128, 138))
             d.rectangle((cx0 + 6, ry0 + 6, cx1 - 6, ry1 - 6), fill=(138, 146, 156))
