@@ -147,3 +147,54 @@ def init(folder: Path, no_input: bool) -> None:
     click.echo(f"Wrote {path} and {path.parent / scaffold.SCHEMA_FILE}.")
     click.echo(f"Put screenshots in {path.parent / 'screenshots'}/, fill in the file, then run: "
                f"orderpack validate {path}")
+
+
+@main.command()
+@ORDER_ARG
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=None,
+              metavar="DIR", help="Where to write the packet (default: out/ beside the order file).")
+@_today_option
+@click.option("--templates", type=click.Path(path_type=Path, exists=True, file_okay=False),
+              default=None, metavar="DIR",
+              help="A folder of templates that replace the built-in ones of the same name.")
+@click.option("--attach", is_flag=True,
+              help="Embed the cleaned full-size exhibits and order.yaml in the PDF as attachments.")
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True,
+              help="Paper size of the PDF.")
+@click.option("--max-chars", type=click.IntRange(min=200), default=None, metavar="N",
+              help="Fit the dispute text into N characters (default: the platform's limit).")
+@reports_errors
+def build(order_file: Path, out: Path | None, today: Any, templates: Path | None, attach: bool,
+          paper: str, max_chars: int | None) -> None:
+    """Build the dispute packet: dispute.txt, evidence.pdf, exhibits/ and manifest.json."""
+    from orderpack.build import Options
+    from orderpack.build import build as run
+
+    result = run(order_file, today_or_local(today),
+                 Options(out=out, templates=templates, attach=attach, paper=paper,
+                         max_chars=max_chars))
+    _print_result(result)
+
+
+def _print_result(result: Any) -> None:
+    limit = f" of {result.char_limit:,} allowed" if result.char_limit else ""
+    click.echo(f"Packet written to {result.out}/")
+    click.echo(f"  {result.dispute_text.name:<14} {result.characters:,} characters{limit}"
+               " — paste it into the dispute form")
+    if result.dropped:
+        click.echo(f"  {'':<14} shortened to fit: left out {len(result.dropped)} optional "
+                   f"sentence{'s' if len(result.dropped) != 1 else ''}")
+    click.echo(f"  {result.evidence_pdf.name:<14} {result.pages} page"
+               f"{'s' if result.pages != 1 else ''}, {_size(result.pdf_bytes)} — attach it")
+    if result.exhibits:
+        click.echo(f"  {'exhibits/':<14} {len(result.exhibits)} image"
+                   f"{'s' if len(result.exhibits) != 1 else ''} for forms that take only images")
+    click.echo(f"  {result.manifest.name:<14} what went in and came out, with SHA-256")
+    for warning in result.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+
+
+def _size(count: int) -> str:
+    if count < 1024 * 1024:
+        return f"{count / 1024:.0f} KB"
+    return f"{count / 1024 / 1024:.1f} MB"

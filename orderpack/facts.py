@@ -45,6 +45,8 @@ class Facts:
     method: str | None
     tracking_number: str | None
     tracking: TrackingSummary
+    tracking_checked: date | None
+    """When the buyer last looked at the tracking page."""
     messages: Sequence[Message]
     first_contact: date | None
     """When the buyer first wrote to the seller."""
@@ -88,6 +90,7 @@ def gather(case: Case, today: date, messages: Sequence[Message] | None = None) -
         method=order.shipping.method,
         tracking_number=order.shipping.tracking_number,
         tracking=summarize(order.tracking, today),
+        tracking_checked=order.tracking.checked if order.tracking else None,
         messages=messages,
         first_contact=first_contact,
         seller_replies=[m for m in messages if m.sender == "seller"],

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import jinja2
+from markupsafe import Markup
 
 from orderpack.errors import TemplateError
 
@@ -94,7 +95,58 @@ def yaml_scalar(value: Any) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
+def css_string(value: Any) -> Markup:
+    """Text made safe inside a CSS string in a <style> block (where HTML escapes do not apply)."""
+    out = []
+    for char in str(value):
+        if char in '\\"<>&' or ord(char) < 0x20 or char == "\x7f":
+            out.append(f"\\{ord(char):x} ")
+        else:
+            out.append(char)
+    return Markup("".join(out))
+
+
+def capitalize_first(value: Any) -> str:
+    text = str(value)
+    return text[:1].upper() + text[1:]
+
+
+def relative_days(days: int) -> str:
+    """in 2 days, today, 5 days ago."""
+    if days == 0:
+        return "today"
+    return f"in {plural(days, 'day')}" if days > 0 else f"{plural(-days, 'day')} ago"
+
+
+def moment(value: Any) -> str:
+    """A message or tracking time: 6 Sep 2026 10:12 (+08:00 where the file gave an offset)."""
+    text = f"{value.day} {value:%b %Y}"
+    if (value.hour, value.minute, value.second) != (0, 0, 0) or value.tzinfo is not None:
+        text += f" {value:%H:%M}"
+    if value.tzinfo is not None:
+        offset = value.strftime("%z")
+        text += f" ({offset[:3]}:{offset[3:]})" if offset else ""
+    return text
+
+
+def script_lang(value: Any) -> str:
+    """A BCP 47 language tag guessed from the script, so CJK text gets the right glyphs."""
+    text = str(value)
+    if any("\u3040" <= c <= "\u30ff" for c in text):
+        return "ja"
+    if any("\uac00" <= c <= "\ud7af" or "\u1100" <= c <= "\u11ff" for c in text):
+        return "ko"
+    if any("\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf" for c in text):
+        return "zh"
+    return "und"
+
+
 FILTERS: dict[str, Any] = {
+    "css_string": css_string,
+    "capitalize_first": capitalize_first,
+    "relative_days": relative_days,
+    "moment": moment,
+    "script_lang": script_lang,
     "long_date": long_date,
     "money": money,
     "plural": plural,

@@ -1,0 +1,90 @@
+"""The dispute narrative: sentences from the template, fitted to a character limit.
+
+The template writes one sentence per line and a blank line between paragraphs. A
+sentence may carry a ``[drop:N]`` mark: to fit a limit, marked sentences are
+dropped highest N first (the last of equal N first); unmarked ones never are.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_MARK = re.compile(r"^\[drop:(\d+)\]\s*")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    drop: int | None
+    """None: never dropped. Otherwise the higher, the sooner it goes."""
+
+
+@dataclass(frozen=True)
+class Narrative:
+    paragraphs: tuple[tuple[Sentence, ...], ...]
+    dropped: tuple[str, ...] = ()
+    """Sentences left out to fit the limit, in the order they were dropped."""
+    limit: int | None = None
+
+    @property
+    def text(self) -> str:
+        """Plain paragraphs separated by one blank line; no wrapping, no trailing spaces."""
+        return "\n\n".join(
+            " ".join(sentence.text for sentence in paragraph) for paragraph in self.paragraphs
+        ) + "\n"
+
+    @property
+    def characters(self) -> int:
+        """Characters as a web form counts them (the final newline excluded)."""
+        return len(self.text) - 1
+
+    @property
+    def fits(self) -> bool:
+        return self.limit is None or self.characters <= self.limit
+
+
+def parse(rendered: str) -> Narrative:
+    """Split the template's output into paragraphs of sentences, reading the marks."""
+    paragraphs: list[tuple[Sentence, ...]] = []
+    current: list[Sentence] = []
+    for raw in rendered.splitlines():
+        line = " ".join(raw.split())
+        if not line:
+            if current:
+                paragraphs.append(tuple(current))
+                current = []
+            continue
+        match = _MARK.match(line)
+        if match:
+            current.append(Sentence(line[match.end():], int(match[1])))
+        else:
+            current.append(Sentence(line, None))
+    if current:
+        paragraphs.append(tuple(current))
+    return Narrative(paragraphs=tuple(paragraphs))
+
+
+def fit(narrative: Narrative, limit: int | None) -> Narrative:
+    """Drop the least important sentences until the text has at most ``limit`` characters."""
+    result = Narrative(narrative.paragraphs, limit=limit)
+    if limit is None:
+        return result
+    paragraphs = [list(paragraph) for paragraph in narrative.paragraphs]
+    dropped: list[str] = []
+    while Narrative(_freeze(paragraphs)).characters > limit:
+        candidates = [
+            (sentence.drop, p, s)
+            for p, paragraph in enumerate(paragraphs)
+            for s, sentence in enumerate(paragraph)
+            if sentence.drop is not None
+        ]
+        if not candidates:
+            break
+        _, p, s = max(candidates)
+        dropped.append(paragraphs[p].pop(s).text)
+    return Narrative(_freeze(paragraphs), dropped=tuple(dropped), limit=limit)
+
+
+def _freeze(paragraphs: list[list[Sentence]]) -> tuple[tuple[Sentence, ...], ...]:
+    return tuple(tuple(paragraph) for paragraph in paragraphs if paragraph)

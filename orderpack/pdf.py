@@ -1,0 +1,242 @@
+"""The evidence PDF: HTML to PDF with WeasyPrint, then PDF exhibits merged in with pypdf.
+
+WeasyPrint is imported here only, so commands that do not render stay fast. It
+loads nothing but the files a build names: the URL fetcher refuses the network and
+any other file.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import mimetypes
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from orderpack.errors import BuildError
+
+#: The PDF variant written: tagged for accessibility (PDF/UA-1 as WeasyPrint makes it).
+PDF_VARIANT = "pdf/ua-1"
+
+CSS_PX_TO_PT = 0.75
+
+
+@dataclass(frozen=True)
+class Paper:
+    name: str
+    width_mm: float
+    height_mm: float
+    margin_mm: float = 18.0
+    margin_top_mm: float = 16.0
+    margin_bottom_mm: float = 20.0
+
+    @property
+    def content_width_mm(self) -> float:
+        return self.width_mm - 2 * self.margin_mm
+
+    @property
+    def content_height_mm(self) -> float:
+        return self.height_mm - self.margin_top_mm - self.margin_bottom_mm
+
+
+PAPERS = {
+    "a4": Paper("A4", 210.0, 297.0),
+    "letter": Paper("letter", 215.9, 279.4),
+}
+
+#: Height of the part of a PDF exhibit's page kept for the original page (the rest is
+#: the exhibit's heading); the template sizes its slot from this.
+SLOT_HEADER_MM = 24.0
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A placeholder in the rendered HTML where a page of a PDF exhibit goes."""
+
+    anchor: str
+    source: Path
+    page_index: int
+
+
+@dataclass(frozen=True)
+class Attachment:
+    path: Path
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Metadata:
+    title: str
+    subject: str
+    keywords: Sequence[str]
+    author: str
+    lang: str
+    day: date
+    """Creation and modification date: the case's `today`, never the clock."""
+    identifier: bytes
+    """The PDF's file identifier, derived from the inputs so builds are reproducible."""
+
+
+@dataclass
+class Rendered:
+    pdf: bytes
+    pages: int
+    warnings: list[str] = field(default_factory=list)
+
+
+class _Fetcher:
+    """WeasyPrint URL fetcher serving only the listed files, refusing everything else."""
+
+    def __init__(self, allowed: set[Path]) -> None:
+        from weasyprint.urls import URLFetcher
+
+        self._allowed = {path.resolve() for path in allowed}
+
+        class Fetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint is untyped
+            def fetch(inner, url: str, headers: Any = None) -> Any:  # noqa: N805
+                return self.fetch(url)
+
+        self.weasy = Fetcher(allowed_protocols=["file"], allow_redirects=False)
+
+    def fetch(self, url: str) -> Any:
+        from weasyprint.urls import URLFetcherResponse
+
+        parts = urlsplit(url)
+        path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" else None
+        if path is None or path not in self._allowed:
+            raise ValueError(f"orderpack loads only the build's own files, not {url}")
+        media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": media_type})
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _weasyprint_warnings() -> Iterator[list[str]]:
+    logger = logging.getLogger("weasyprint")
+    handler = _Collect()
+    logger.addHandler(handler)
+    propagate = logger.propagate
+    logger.propagate = False
+    try:
+        yield handler.messages
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+
+def render(
+    html: str,
+    *,
+    base_dir: Path,
+    allowed: set[Path],
+    metadata: Metadata,
+    slots: Sequence[Slot] = (),
+    attachments: Sequence[Attachment] = (),
+    paper: Paper = PAPERS["a4"],
+) -> Rendered:
+    """Lay out ``html`` and write the PDF; merge PDF exhibits into their slots."""
+    import weasyprint
+
+    fetcher = _Fetcher(allowed | {slot.source for slot in slots})
+    stamp = datetime(metadata.day.year, metadata.day.month, metadata.day.day)  # noqa: DTZ001
+    options: dict[str, Any] = {
+        "pdf_variant": PDF_VARIANT,
+        "pdf_identifier": metadata.identifier,
+        "custom_metadata": True,
+        "attachments": [
+            weasyprint.Attachment(filename=str(item.path), name=item.name,
+                                  description=item.description, created=stamp, modified=stamp,
+                                  url_fetcher=fetcher.weasy)
+            for item in attachments
+        ],
+    }
+    with _weasyprint_warnings() as warnings:
+        try:
+            document = weasyprint.HTML(
+                string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher.weasy
+            ).render(**options)
+            document.metadata.title = metadata.title
+            document.metadata.description = metadata.subject
+            document.metadata.keywords = list(metadata.keywords)
+            document.metadata.authors = [metadata.author]
+            document.metadata.lang = metadata.lang
+            document.metadata.created = metadata.day.isoformat()
+            document.metadata.modified = metadata.day.isoformat()
+            document.metadata.generator = "orderpack"
+            positions = _slot_positions(document, slots)
+            pdf = document.write_pdf(**options)
+        except (OSError, ValueError) as exc:
+            raise BuildError(f"could not write the PDF: {exc}") from None
+    pages = len(document.pages)
+    if slots:
+        pdf = _fill_slots(pdf, slots, positions, paper)
+    return Rendered(pdf=pdf, pages=pages, warnings=list(warnings))
+
+
+def _slot_positions(document: Any, slots: Sequence[Slot]) -> Mapping[str, tuple[int, float, float]]:
+    """Each slot's page index and top-left corner in CSS px."""
+    wanted = {slot.anchor for slot in slots}
+    found: dict[str, tuple[int, float, float]] = {}
+    for index, page in enumerate(document.pages):
+        for anchor, (x, y, *_rest) in page.anchors.items():
+            if anchor in wanted:
+                found[anchor] = (index, x, y)
+    missing = wanted - found.keys()
+    if missing:
+        raise BuildError(
+            "the evidence template has no place for PDF exhibit page(s) "
+            f"{', '.join(sorted(missing))}; a template override must keep the exhibit slots")
+    return found
+
+
+def _fill_slots(
+    pdf: bytes, slots: Sequence[Slot], positions: Mapping[str, tuple[int, float, float]],
+    paper: Paper,
+) -> bytes:
+    """Draw each PDF exhibit page, scaled to fit, into its slot on the bundle's page."""
+    from pypdf import PdfReader, PdfWriter, Transformation
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    readers: dict[Path, PdfReader] = {}
+    mm = 72 / 25.4
+    slot_width = paper.content_width_mm * mm
+    slot_height = (paper.content_height_mm - SLOT_HEADER_MM) * mm
+    for slot in slots:
+        reader = readers.setdefault(slot.source, PdfReader(slot.source))
+        source = reader.pages[slot.page_index]
+        index, x_px, y_px = positions[slot.anchor]
+        target = writer.pages[index]
+        box = source.mediabox
+        width, height = float(box.width), float(box.height)
+        rotation = source.rotation % 360
+        if rotation in (90, 270):
+            width, height = height, width
+        scale = min(slot_width / width, slot_height / height)
+        page_height = float(target.mediabox.height)
+        left = x_px * CSS_PX_TO_PT + (slot_width - width * scale) / 2
+        top = page_height - y_px * CSS_PX_TO_PT
+        source.transfer_rotation_to_content()
+        transform = (
+            Transformation()
+            .translate(-float(source.mediabox.left), -float(source.mediabox.bottom))
+            .scale(scale)
+            .translate(left, top - height * scale)
+        )
+        target.merge_transformed_page(source, transform)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
