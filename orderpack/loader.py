@@ -30,21 +30,31 @@ MAX_ORDER_FILE_BYTES = 5 * 1024 * 1024
 
 
 class _Resolver(yaml.resolver.Resolver):
-    """YAML 1.1 implicit typing without timestamps and yes/no/on/off booleans."""
+    """YAML 1.1 implicit typing without timestamps, yes/no/on/off booleans, and the
+    base-60, octal, hex and binary numbers (``10:12``, ``017``, ``0x1F`` stay text)."""
 
 
+_REPLACED = ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool",
+             "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 _Resolver.yaml_implicit_resolvers = {
-    first: [
-        (tag, regexp)
-        for tag, regexp in resolvers
-        if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")
-    ]
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _REPLACED]
     for first, resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.items()
 }
 _Resolver.add_implicit_resolver(
     "tag:yaml.org,2002:bool",
     re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
     list("tTfF"),
+)
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$"), list("-+0123456789")
+)
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"""^(?:[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+][0-9]+)?
+                |\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?
+                |[-+]?\.(?:inf|Inf|INF)
+                |\.(?:nan|NaN|NAN))$""", re.X),
+    list("-+0123456789."),
 )
 
 
@@ -171,14 +181,20 @@ def read_text(path: Path, display: str | None = None) -> str:
                      f"{MAX_ORDER_FILE_BYTES:,}", fix="move long texts into separate files")],
         )
     raw = path.read_bytes()
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise OrderFileError.from_problems([
+            Problem(name, "the file is saved as UTF-16, not UTF-8", line=1, column=1,
+                    fix="save it again choosing the encoding UTF-8 in your editor")
+        ])
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise OrderFileError.from_problems([
-            Problem(name, f"byte 0x{raw[exc.start]:02x} is not UTF-8 text", line=line,
-                    column=column, fix="save the file as UTF-8 in your editor")
+            Problem(name, f"this character is not UTF-8 text (byte 0x{raw[exc.start]:02x})",
+                    line=line, column=column,
+                    fix="save the file again choosing the encoding UTF-8 in your editor")
         ]) from None
 
 
@@ -197,9 +213,18 @@ def load(path: Path) -> Document:
                                         fix="indent with spaces only (YAML does not allow tabs)"))
         if problems:
             raise OrderFileError.from_problems(problems)
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:
+        before = text[: exc.position]
+        raise OrderFileError.from_problems([Problem(
+            name, f"the file contains an invisible control character (U+{exc.character:04X})",
+            line=before.count("\n") + 1, column=exc.position - (before.rfind("\n") + 1) + 1,
+            fix="delete it (it often comes with text copied from a web page or chat)")]) from None
     try:
         root = loader.get_single_node()
+    except RecursionError:
+        raise _too_deep(name) from None
     except _Refused as exc:
         raise OrderFileError.from_problems(
             [Problem(name, exc.message, line=exc.mark.line + 1, column=exc.mark.column + 1,
@@ -213,25 +238,38 @@ def load(path: Path) -> Document:
         ) from None
     finally:
         loader.dispose()
-    if root is None:
+    if root is None or (isinstance(root, yaml.ScalarNode) and root.tag.endswith(":null")):
+        commented = any(line.lstrip().startswith("#") for line in text.splitlines())
+        empty = "the file has only comments" if commented else "the file is empty"
         raise OrderFileError.from_problems(
-            [Problem(name, "the file is empty", line=1,
+            [Problem(name, empty, line=1,
                      fix="start from the template written by `orderpack init`")]
         )
     if not isinstance(root, yaml.MappingNode):
+        got = "a list (lines starting with `- `)" if isinstance(
+            root, yaml.SequenceNode) else "a single text"
         raise OrderFileError.from_problems(
-            [Problem(name, "the file's top level must be a list of `key: value` fields",
+            [Problem(name, f"the file must be made of `key: value` fields, but it is {got}",
                      line=root.start_mark.line + 1, column=root.start_mark.column + 1,
-                     fix="start with `platform: aliexpress`, then `order:` and so on, as in "
-                         "`orderpack init` writes")]
+                     fix="start with `platform: aliexpress`, then `buyer:`, `order:` and so "
+                         "on, as in the template written by `orderpack init`")]
         )
     document = Document(path=path, data={}, text=text)
-    data = _build(root, (), document, loader, problems)
+    try:
+        data = _build(root, (), document, loader, problems)
+    except RecursionError:
+        raise _too_deep(name) from None
     if problems:
         raise OrderFileError.from_problems(problems)
     assert isinstance(data, dict)
     document.data = data
     return document
+
+
+def _too_deep(name: str) -> OrderFileError:
+    return OrderFileError.from_problems([Problem(
+        name, "the file is nested too deeply to be an order file", line=1,
+        fix="start from the template written by `orderpack init`")])
 
 
 def _yaml_problem(name: str, exc: yaml.MarkedYAMLError) -> Problem:
@@ -246,6 +284,18 @@ def _yaml_problem(name: str, exc: yaml.MarkedYAMLError) -> Problem:
         fix = "add the closing quote (\" or ') at the end of the text"
     elif "mapping values are not allowed" in what:
         fix = "put texts that contain ': ' in quotes"
+    elif "found another document" in what:
+        what = "a second document starts here (`---`)"
+        fix = "an order file is one document: remove this line and keep one set of fields"
+    elif "'\\t'" in what:
+        what = "a tab character is not allowed here"
+        fix = "use spaces instead of tabs"
+    elif found := re.search(r"found character '(.)' that cannot start any token", what):
+        what = f'a value cannot start with "{found[1]}"'
+        fix = "put the text in quotes"
+    elif "expected <block end>" in what:
+        what = "this line's indentation does not match the lines above"
+        fix = "indent the fields of one group by the same number of spaces"
     return Problem(
         name,
         f"not valid YAML: {what}",
@@ -267,8 +317,10 @@ def _build(
         result: dict[str, Any] = {}
         seen: dict[str, int] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True) if isinstance(
+            key = _scalar(key_node, loc, document, loader, problems) if isinstance(
                 key_node, yaml.ScalarNode) else None
+            if key is _UNREADABLE:
+                continue
             line = key_node.start_mark.line + 1
             if not isinstance(key, str | int) or isinstance(key, bool):
                 problems.append(Problem(document.name, "a key must be a plain word",
@@ -292,8 +344,38 @@ def _build(
             _build(item, (*loc, index), document, loader, problems)
             for index, item in enumerate(node.value)
         ]
+    value = _scalar(node, loc, document, loader, problems)
+    return None if value is _UNREADABLE else value
+
+
+_UNREADABLE = object()
+
+
+def _scalar(
+    node: yaml.Node, loc: Loc, document: Document, loader: _Loader, problems: list[Problem]
+) -> Any:
+    """A scalar's value, or a problem (never a crash) when it cannot be read: an explicit tag
+    that does not fit (`!!int abc`, `!!timestamp 2026-02-30`, `!foo`), or a number too long
+    for Python to convert."""
     try:
         return loader.construct_object(node, deep=True)
-    except yaml.constructor.ConstructorError as exc:
-        problems.append(_yaml_problem(document.name, exc))
-        return None
+    except (yaml.constructor.ConstructorError, ValueError, TypeError, OverflowError):
+        tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
+        # The tag YAML itself gives this text: the same one means no tag was written.
+        resolved = loader.resolve(  # type: ignore[no-untyped-call]  # untyped in the stubs
+            yaml.ScalarNode, node.value, (True, False))
+        implicit = resolved == node.tag
+        if implicit and tag in ("!!int", "!!float"):
+            message = f"{_clip(str(node.value))} is too long to be read as a number"
+            fix = "check the number; put text such as an order number in quotes"
+        else:
+            message = f"the YAML tag {tag} cannot be used here"
+            fix = "remove the tag (the word starting with !) and write just the value"
+        problems.append(Problem(document.name, message, line=node.start_mark.line + 1,
+                                column=node.start_mark.column + 1, field=format_loc(loc),
+                                fix=fix))
+        return _UNREADABLE
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= 40 else text[:37] + "..."

@@ -112,6 +112,8 @@ def _parse_money(value: Any) -> Decimal:
         raise _fail(f"{value} is not an amount", "write the amount, e.g. 25.48")
     if amount < 0:
         raise _fail(f"an amount cannot be negative ({amount})", "write the amount paid, e.g. 25.48")
+    if amount.is_zero():
+        amount = amount.copy_abs()  # -0 would print as "-0.00 EUR"
     if amount.as_tuple().exponent < -4:  # type: ignore[operator]
         raise _fail(f"{amount} has too many decimals", "round to the cent, e.g. 25.48")
     if amount >= Decimal("1e9"):
@@ -131,19 +133,26 @@ def _parse_country(value: Any) -> str:
     text = value.strip().upper() if isinstance(value, str) else ""
     if not re.fullmatch(r"[A-Z]{2}", text) or pycountry.countries.get(alpha_2=text) is None:
         raise _fail(f"{_show(value)} is not an ISO 3166 country code",
+                    "the United Kingdom's code is GB" if text == "UK" else
                     "use the two-letter code, e.g. DE, FR, GB, US")
     return text
 
 
 def _require_text(value: Any) -> Any:
     """Refuse numbers where text is needed: an order number loses zeros that way."""
-    if isinstance(value, bool | int | float | Decimal):
+    if isinstance(value, bool):
+        shown = _show(value)
+        raise _fail(f"expected text in quotes, got the yes/no value {shown}",
+                    f'put it in quotes: "{shown}"')
+    if isinstance(value, int | float | Decimal):
         raise _fail(f"expected text in quotes, got the number {value}",
                     f'put it in quotes: "{value}"')
     return value
 
 
 def _show(value: Any) -> str:
+    if value is None or isinstance(value, bool):
+        return {None: "nothing", True: "true", False: "false"}[value]  # as written in YAML
     text = repr(value) if not isinstance(value, str) else f'"{value}"'
     return text if len(text) <= 40 else text[:37] + "..."
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,8 +40,16 @@ QUESTIONS = [
 ]
 
 
+#: Characters a YAML file cannot hold, or reads as a line break (pasted from web pages).
+_INVISIBLE = re.compile("[^\x09\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd"
+                        "\U00010000-\U0010ffff]")
+
+
 def check_answer(question: Question, answer: str) -> str | None:
     """None if ``answer`` is acceptable for ``question``, else what is wrong and how to fix it."""
+    if found := _INVISIBLE.search(answer):
+        return (f"it contains an invisible character (U+{ord(found[0]):04X}) — type the answer "
+                "instead of pasting it")
     if question.key == "platform":
         known = profiles.available()
         return None if answer in known else f"choose one of: {', '.join(known)}"
@@ -55,7 +64,14 @@ def check_answer(question: Question, answer: str) -> str | None:
         adapter.validate_python(answer)
     except ValidationError as exc:
         error = exc.errors()[0]
-        fix = (error.get("ctx") or {}).get("fix")
+        ctx = error.get("ctx") or {}
+        if error["type"] == "too_short":
+            return "an answer is needed — type it, or press Enter to keep the example"
+        if error["type"] == "too_long":
+            return f"too long: at most {ctx.get('max_length')} characters"
+        if error["type"] == "string_pattern_mismatch":
+            return "it must not start or end with a space"
+        fix = ctx.get("fix")
         return f"{error['msg']}" + (f" — {fix}" if fix else "")
     return None
 

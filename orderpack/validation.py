@@ -10,15 +10,15 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 from types import UnionType
-from typing import Any, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from orderpack import evidence, profiles
-from orderpack.errors import OrderFileError, Problem, ProfileError
+from orderpack import chat, evidence, profiles
+from orderpack.errors import OrderFileError, Problem
 from orderpack.loader import Document, Loc, format_loc, load
-from orderpack.model import OrderFile
+from orderpack.model import SHORT_TEXT, OrderFile
 from orderpack.profiles import Profile
 
 
@@ -46,7 +46,9 @@ def validate(order_path: str | Path) -> Case:
     try:
         order = OrderFile.model_validate(data)
     except ValidationError as exc:
-        problems += [_problem(document, error) for error in exc.errors(include_url=False)]
+        # dict.fromkeys: several faults in one redaction box are reported once.
+        problems += dict.fromkeys(_problem(document, error)
+                                  for error in exc.errors(include_url=False))
     failed = {p.field for p in problems}
     profile, platform_problems = _check_platform(document, failed)
     problems += platform_problems
@@ -64,12 +66,11 @@ def _check_platform(document: Document, failed: set[str]) -> tuple[Profile | Non
     platform = document.data.get("platform")
     if not isinstance(platform, str) or "platform" in failed:
         return None, []
-    try:
-        profile = profiles.load(platform)
-    except ProfileError:
-        known = profiles.available()
+    known = profiles.available()
+    if platform not in known:
         return None, [document.problem(("platform",), f"unknown platform {platform!r}",
                                        _suggest(platform, known, "use one of: "))]
+    profile = profiles.load(platform)  # a malformed shipped profile is our fault: ProfileError
     problems = []
     dispute = document.data.get("dispute")
     dispute = dispute if isinstance(dispute, dict) else {}
@@ -167,6 +168,7 @@ def _check_files(document: Document, failed: set[str]) -> list[Problem]:
             except OrderFileError as exc:
                 problems += [document.problem(("messages", key), p.message, p.fix)
                              for p in exc.problems]
+        problems += chat.check(folder, document.data)
     return problems
 
 
@@ -185,40 +187,63 @@ def _problem(document: Document, error: ErrorDetails) -> Problem:
     field = loc[-1] if loc else ""
     if kind == "orderpack":
         return document.problem(loc, error["msg"], str(ctx.get("fix", "")))
+    if "redact" in loc[:-1] and isinstance(loc[loc.index("redact") + 1], int):
+        # Any fault inside a box (a missing number, a zero width): name the box, show the form.
+        box = loc[: loc.index("redact") + 2]
+        return document.problem(box, "a box is four whole numbers [x, y, width, height], "
+                                     "width and height at least 1",
+                                "write it like [0, 0, 1170, 140]")
+    example = _example(loc)
+    template = "see the template written by `orderpack init`"
     if kind == "extra_forbidden":
         known = sorted(_known_fields(loc[:-1]))
         return document.problem(loc, f"unknown field `{field}`",
                                 _suggest(str(field), known, "known fields here: "))
     if kind == "missing":
-        example = _example(loc)
         parent = format_loc(loc[:-1])
         where = f" under `{parent}:`" if parent else ""
+        if example:
+            return document.problem(loc, "this field is required",
+                                    f"add `{field}: {example}`{where}")
         return document.problem(loc, "this field is required",
-                                f"add `{field}: {example}`{where}")
+                                f"add `{field}:`{where}; {template}")
     if kind in ("string_type", "model_type", "list_type", "dict_type", "model_attributes_type"):
         wanted = {"string_type": "text", "list_type": "a list (lines starting with `- `)"}.get(
             kind, "a group of `key: value` fields, indented below")
         return document.problem(loc, f"expected {wanted}, got {_kind_of(error['input'])}",
-                                f"see the example in `orderpack init`: {_example(loc)}")
+                                f"write it like {example}" if example else template)
     if kind == "literal_error":
         return document.problem(loc, f"{_shown(error['input'])} is not allowed here",
                                 f"use {ctx.get('expected', 'one of the listed values')}")
+    is_text = isinstance(error["input"], str)
     if kind in ("string_too_long", "too_long"):
-        return document.problem(loc, f"too long: at most {ctx.get('max_length')} "
-                                     f"{'characters' if kind == 'string_too_long' else 'entries'}",
-                                "shorten it; long explanations belong in `dispute.details`")
+        limit = ctx.get("max_length")
+        if not is_text:
+            return document.problem(loc, f"too many entries: at most {limit}",
+                                    "keep only the ones that matter for the dispute")
+        return document.problem(
+            loc, f"too long: at most {limit} characters",
+            "shorten it; long explanations belong in `dispute.details`"
+            if limit == SHORT_TEXT else "shorten it")
     if kind in ("string_too_short", "too_short"):
-        return document.problem(loc, "must not be empty", f"fill it in, e.g. {_example(loc)}")
+        if not is_text:
+            return document.problem(loc, "needs at least one entry",
+                                    f"add one (lines starting with `- `); {template}")
+        return document.problem(loc, "must not be empty",
+                                f"fill it in, e.g. {example}" if example else "fill it in")
     if kind == "string_pattern_mismatch":
         return document.problem(loc, f"{_shown(error['input'])} is not in the expected form",
-                                f"write it like {_example(loc)}")
+                                f"write it like {example}" if example else template)
     if kind in ("int_parsing", "int_type", "int_from_float"):
-        return document.problem(loc, f"expected a whole number, got {_shown(error['input'])}",
-                                f"write e.g. {_example(loc)}")
-    if kind.startswith(("greater_than", "less_than")):
-        return document.problem(loc, f"{_shown(error['input'])} is out of range ({error['msg']})",
-                                f"write e.g. {_example(loc)}")
-    return document.problem(loc, error["msg"], f"write e.g. {_example(loc)}")
+        return document.problem(loc, f"expected a whole number, got {_kind_of(error['input'])}",
+                                f"write e.g. {example or 1}")
+    bounds = {"greater_than_equal": "at least {ge}", "greater_than": "more than {gt}",
+              "less_than_equal": "at most {le}", "less_than": "less than {lt}"}
+    if kind in bounds:
+        return document.problem(loc, f"{_shown(error['input'])} is out of range: it must be "
+                                     + bounds[kind].format(**ctx),
+                                f"write e.g. {example}" if example else "check the number")
+    return document.problem(loc, error["msg"], f"write e.g. {example}" if example else template)
 
 
 def _suggest(word: str, choices: list[str], prefix: str) -> str:
@@ -239,7 +264,9 @@ def _kind_of(value: Any) -> str:
 
 
 def _shown(value: Any) -> str:
-    text = f'"{value}"' if isinstance(value, str) else repr(value)
+    if value is None or isinstance(value, bool):
+        return {None: "nothing", True: "true", False: "false"}[value]
+    text = f'"{value}"' if isinstance(value, str) else str(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
 
@@ -274,6 +301,7 @@ def _known_fields(loc: Loc) -> set[str]:
 
 
 def _example(loc: Loc) -> str:
+    """An example value for the field at ``loc`` as it would be written, or "" if none."""
     model = _model_at(loc[:-1])
     if model is not None and loc:
         for name, field in model.model_fields.items():
@@ -281,10 +309,15 @@ def _example(loc: Loc) -> str:
                 if field.examples:
                     example = field.examples[0]
                     return f'"{example}"' if name == "number" else str(example)
-                schema_examples = _schema_example(field.annotation)
+                if get_origin(field.annotation) is Literal:
+                    return str(get_args(field.annotation)[0])
+                # Annotated types (dates, money...) carry their examples in their metadata.
+                schema_examples = _schema_example(field.annotation) or next(
+                    (found for meta in field.metadata
+                     if (found := _schema_example(Annotated[Any, meta]))), "")
                 if schema_examples:
                     return schema_examples
-    return "the value shown in `orderpack init`'s template"
+    return ""
 
 
 def _schema_example(annotation: Any) -> str:

@@ -1,0 +1,477 @@
+"""orderpack.validation: the bad-input corpus, and each check on a whole case.
+
+The corpus (tests/fixtures/bad/, see its README) runs through `orderpack validate`
+as a user would; the other tests call :func:`orderpack.validation.validate`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import struct
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from pypdf import PdfWriter
+
+from orderpack import profiles
+from orderpack.cli import main
+from orderpack.errors import OrderFileError
+from orderpack.validation import Case, validate
+
+BAD = Path(__file__).resolve().parent / "fixtures" / "bad"
+BAD_CASES = sorted(path.name for path in BAD.iterdir() if path.is_dir())
+
+#: A small valid order; the bad cases in this file each change one thing.
+ORDER = """\
+platform: aliexpress
+buyer:
+  name: Jane Doe
+order:
+  number: "8190123456789012"
+  placed: 2026-09-02
+  store: Shenzhen Gadget Store
+  items:
+    - title: USB-C hub 7-in-1
+  total: 25.48
+  currency: EUR
+shipping:
+  shipped: 2026-09-05
+  delivery_deadline: 2026-10-20
+"""
+
+
+def png(width: int, height: int) -> bytes:
+    """A tiny greyscale PNG of the given size."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = struct.pack(">I", zlib.crc32(kind + data))
+        return struct.pack(">I", len(data)) + kind + data + crc
+
+    rows = b"".join(b"\0" + b"\x80" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n"
+            + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file and folder below ``folder`` with a hash of its content."""
+    return {
+        str(path.relative_to(folder)): (
+            hashlib.sha256(path.read_bytes()).hexdigest()
+            if path.is_file() and not path.is_symlink() else "folder or link")
+        for path in sorted(folder.rglob("*"))
+    }
+
+
+def run_validate(cwd: Path, name: str, monkeypatch: pytest.MonkeyPatch) -> Result:
+    """`orderpack validate NAME/order.yaml` run from ``cwd``, as a user in a terminal would."""
+    monkeypatch.chdir(cwd)
+    return CliRunner().invoke(main, ["validate", f"{name}/order.yaml"])
+
+
+def assert_refused(result: Result, expected: str) -> None:
+    assert result.stderr == expected
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit)
+    assert result.stdout == ""
+    assert "Traceback" not in result.output
+
+
+# --- the corpus ---------------------------------------------------------------------------
+
+def test_corpus_is_complete() -> None:
+    assert len(BAD_CASES) >= 35
+    for name in BAD_CASES:
+        assert (BAD / name / "order.yaml").is_file(), name
+        assert (BAD / name / "expected.txt").is_file(), name
+
+
+@pytest.mark.parametrize("name", BAD_CASES)
+def test_bad_case(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    expected_file = BAD / name / "expected.txt"
+    before = snapshot(BAD / name)
+    result = run_validate(BAD, name, monkeypatch)
+    if os.environ.get("ORDERPACK_REGENERATE"):
+        expected_file.write_text(result.stderr, encoding="utf-8")
+        before = snapshot(BAD / name)
+    assert_refused(result, expected_file.read_text(encoding="utf-8"))
+    assert snapshot(BAD / name) == before
+
+
+def test_alias_bomb_is_refused_in_well_under_a_second(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    start = time.perf_counter()
+    result = run_validate(BAD, "alias-bomb", monkeypatch)
+    elapsed = time.perf_counter() - start
+    assert result.exit_code == 1
+    assert "YAML anchors (&a) are not allowed" in result.stderr
+    assert elapsed < 1.0
+
+
+# Cases built at run time: a link git should not carry, and files too large to commit.
+
+def _case(root: Path, name: str, text: str) -> Path:
+    folder = root / name
+    folder.mkdir()
+    (folder / "order.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
+def _evidence(file: str, caption: str = "Tracking page") -> str:
+    return f"evidence:\n  - file: {file}\n    caption: {caption}\n"
+
+
+def test_symlink_leading_out_of_the_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "tracking.png").write_bytes(png(8, 8))
+    folder = _case(tmp_path, "evidence-link-outside",
+                   ORDER + _evidence("tracking.png") + "  - file: shots/tracking.png\n"
+                   "    caption: Via a linked folder\n")
+    (folder / "tracking.png").symlink_to(Path("..") / "elsewhere" / "tracking.png")
+    (folder / "shots").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    before = snapshot(folder)
+    result = run_validate(tmp_path, "evidence-link-outside", monkeypatch)
+    assert_refused(result, (
+        "Error: 2 problems in evidence-link-outside/order.yaml:\n"
+        "evidence-link-outside/order.yaml:16:5: evidence[0].file: the path is a link that "
+        "points outside the case folder — copy the file itself into the case folder\n"
+        "evidence-link-outside/order.yaml:18:5: evidence[1].file: the path is a link that "
+        "points outside the case folder — copy the file itself into the case folder\n"))
+    assert snapshot(folder) == before
+
+
+def test_caption_of_a_megabyte(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = _case(tmp_path, "caption-too-long",
+                   ORDER + _evidence("tracking.png", caption="x" * 1_000_000))
+    (folder / "tracking.png").write_bytes(png(8, 8))
+    before = snapshot(folder)
+    result = run_validate(tmp_path, "caption-too-long", monkeypatch)
+    assert_refused(result, (
+        "Error: caption-too-long/order.yaml:17:5: evidence[0].caption: too long: at most 300 "
+        "characters — shorten it; long explanations belong in `dispute.details`\n"))
+    assert snapshot(folder) == before
+
+
+def test_ten_thousand_messages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    messages = "".join(f"  - {{at: 2026-10-25 09:14, from: buyer, text: Hello {n}}}\n"
+                       for n in range(10_000))
+    folder = _case(tmp_path, "too-many-messages", ORDER + "messages:\n" + messages)
+    before = snapshot(folder)
+    result = run_validate(tmp_path, "too-many-messages", monkeypatch)
+    assert_refused(result, (
+        "Error: too-many-messages/order.yaml:15:1: messages: too many entries: at most 1000 "
+        "— keep only the ones that matter for the dispute\n"))
+    assert snapshot(folder) == before
+
+
+def test_image_of_51_megabytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = _case(tmp_path, "evidence-too-big", ORDER + _evidence("scan.png"))
+    with (folder / "scan.png").open("wb") as handle:  # sparse: takes no room on disk
+        handle.write(png(8, 8))
+        handle.truncate(51 * 1024 * 1024)
+    before = snapshot(folder)
+    result = run_validate(tmp_path, "evidence-too-big", monkeypatch)
+    assert_refused(result, (
+        "Error: evidence-too-big/order.yaml:16:5: evidence[0].file: the file is 51 MB; the "
+        "limit is 50 MB — take a screenshot of the relevant part or save it smaller\n"))
+    assert snapshot(folder) == before
+
+
+# --- valid cases ----------------------------------------------------------------------------
+
+def test_aliexpress_sample_is_valid(aliexpress_case: Path) -> None:
+    result = CliRunner().invoke(main, ["validate", str(aliexpress_case)])
+    assert result.stdout == (f"{aliexpress_case}: valid — AliExpress order 8190123456789012, "
+                             "4 evidence files.\n")
+    assert result.stderr == ""
+    assert result.exit_code == 0
+
+
+def test_ebay_sample_is_valid(ebay_case: Path) -> None:
+    result = CliRunner().invoke(main, ["validate", str(ebay_case)])
+    assert result.stdout == (f"{ebay_case}: valid — eBay order 12-34567-89012, "
+                             "0 evidence files.\n")
+    assert result.exit_code == 0
+
+
+def test_validate_returns_the_case(aliexpress_case: Path) -> None:
+    case = validate(aliexpress_case)
+    assert isinstance(case, Case)
+    assert case.folder == aliexpress_case.parent
+    assert case.profile.id == "aliexpress"
+    assert case.order.order.number == "8190123456789012"
+    assert str(case.order.order.total) == "35.46"
+    assert [e.file for e in case.order.evidence][-1] == "photos/mailbox.jpg"
+    lines = aliexpress_case.read_text(encoding="utf-8").splitlines()
+    box_line = next(n for n, line in enumerate(lines, 1) if "- [0, 0, 1170, 140]" in line)
+    assert case.document.position(("evidence", 1, "redact", 0)) == (box_line, 9)
+
+
+@pytest.mark.parametrize("variant", ["bom", "crlf", "bom+crlf"])
+def test_bom_and_crlf_files_work(aliexpress_case: Path, variant: str) -> None:
+    text = aliexpress_case.read_text(encoding="utf-8")
+    raw = text.replace("\n", "\r\n").encode() if "crlf" in variant else text.encode()
+    aliexpress_case.write_bytes((b"\xef\xbb\xbf" if "bom" in variant else b"") + raw)
+    result = CliRunner().invoke(main, ["validate", str(aliexpress_case)])
+    assert result.stdout == (f"{aliexpress_case}: valid — AliExpress order 8190123456789012, "
+                             "4 evidence files.\n")
+    assert result.exit_code == 0
+    case = validate(aliexpress_case)
+    assert case.order.buyer.name == "Jane Doe"
+    assert isinstance(case.order.messages, list)
+    assert case.order.messages[1].text == "亲，请耐心等待。包裹还在路上。"
+
+
+@pytest.mark.parametrize("variant", ["bom", "crlf", "bom+crlf"])
+def test_bom_and_crlf_keep_line_numbers(write_order: Callable[..., Path], variant: str) -> None:
+    path = write_order("")
+    text = ORDER.replace("  shipped:", "  shiped:")
+    raw = text.replace("\n", "\r\n").encode() if "crlf" in variant else text.encode()
+    path.write_bytes((b"\xef\xbb\xbf" if "bom" in variant else b"") + raw)
+    with pytest.raises(OrderFileError) as caught:
+        validate(path)
+    assert str(caught.value) == (f"{path}:13:3: shipping.shiped: unknown field `shiped` — "
+                                 "did you mean `shipped`?")
+
+
+def test_links_inside_the_folder_are_fine(tmp_path: Path) -> None:
+    folder = _case(tmp_path, "case", ORDER + _evidence("link.png"))
+    (folder / "shots").mkdir()
+    (folder / "shots" / "real.png").write_bytes(png(8, 8))
+    (folder / "link.png").symlink_to(Path("shots") / "real.png")
+    assert validate(folder / "order.yaml").order.evidence[0].file == "link.png"
+
+
+def test_a_pdf_is_evidence(tmp_path: Path) -> None:
+    folder = _case(tmp_path, "case", ORDER + _evidence("receipt.pdf"))
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    writer.write(folder / "receipt.pdf")
+    assert validate(folder / "order.yaml").order.evidence[0].file == "receipt.pdf"
+
+
+def test_redaction_boxes_on_a_pdf_are_refused(tmp_path: Path) -> None:
+    folder = _case(tmp_path, "case",
+                   ORDER + _evidence("receipt.pdf") + "    redact:\n      - [0, 0, 10, 10]\n")
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    writer.write(folder / "receipt.pdf")
+    with pytest.raises(OrderFileError) as caught:
+        validate(folder / "order.yaml")
+    assert str(caught.value) == (
+        f"{folder / 'order.yaml'}:18:5: evidence[0].redact: redaction boxes apply to images "
+        "only — black out the area in the PDF itself, or remove `redact`")
+
+
+def test_a_redaction_box_exactly_at_the_edge_is_inside(tmp_path: Path) -> None:
+    folder = _case(tmp_path, "case", ORDER + _evidence("shot.png")
+                   + "    redact:\n      - [0, 0, 32, 24]\n      - [31, 23, 1, 1]\n")
+    (folder / "shot.png").write_bytes(png(32, 24))
+    assert validate(folder / "order.yaml").order.evidence[0].redact == [
+        (0, 0, 32, 24), (31, 23, 1, 1)]
+
+
+# --- each check, through validate() ---------------------------------------------------------
+
+def problems(path: Path) -> list[str]:
+    """The problems validate() reports for ``path``, without the file name."""
+    with pytest.raises(OrderFileError) as caught:
+        validate(path)
+    return [str(problem).removeprefix(f"{path}:") for problem in caught.value.problems]
+
+
+def test_every_problem_is_reported_at_once(write_order: Callable[..., Path]) -> None:
+    path = write_order(
+        ORDER.replace("placed: 2026-09-02", "placed: 2026-02-30")
+        .replace("currency: EUR", "currency: euro")
+        .replace("  name: Jane Doe\n", "  nam: Jane Doe\n")
+        + _evidence("missing.png") + "dispute:\n  reason: lost\n  remedy: refund\n")
+    assert problems(path) == [
+        "2:1: buyer.name: this field is required — add `name: Jane Doe` under `buyer:`",
+        "3:3: buyer.nam: unknown field `nam` — did you mean `name`?",
+        "6:3: order.placed: 2026-02-30 is not a real calendar date — check the day and month "
+        "(e.g. February has 28 days, 29 in leap years)",
+        '11:3: order.currency: "euro" is not an ISO 4217 currency code — use the three-letter '
+        "code, e.g. EUR, USD, GBP, CNY",
+        "16:5: evidence[0].file: the file does not exist — check the spelling; paths are "
+        "relative to case/",
+        "19:3: dispute.reason: AliExpress has no dispute reason 'lost' — use one of: "
+        "not_received, no_tracking_update, still_in_transit, returned_to_sender, "
+        "held_at_customs, no_tracking_info, delivered_not_received",
+        "20:3: dispute.remedy: \"refund\" is not allowed here — use 'full_refund' or "
+        "'refund_and_return'",
+    ]
+
+
+def test_shipping_dates_before_the_order(write_order: Callable[..., Path]) -> None:
+    path = write_order(ORDER.replace("  shipped: 2026-09-05\n", "").replace(
+        "delivery_deadline: 2026-10-20",
+        "delivery_deadline: 2026-09-01\n  protection_ends: 2026-08-31"))
+    assert problems(path) == [
+        "13:3: shipping.delivery_deadline: the delivery deadline (2026-09-01) is before the "
+        "order date (2026-09-02) — check both dates against your order page",
+        "14:3: shipping.protection_ends: Buyer Protection's end (2026-08-31) is before the order "
+        "date (2026-09-02) — check both dates against your order page",
+    ]
+
+
+def test_dispute_opened_and_tracking_checked_before_the_order(
+    write_order: Callable[..., Path]
+) -> None:
+    path = write_order(ORDER + "tracking:\n  checked: 2026-08-01\n"
+                       "dispute:\n  opened: 2026-09-01\n")
+    assert problems(path) == [
+        "16:3: tracking.checked: the tracking check (2026-08-01) is before the order date "
+        "(2026-09-02) — check both dates against your order page",
+        "18:3: dispute.opened: the dispute's opening (2026-09-01) is before the order date "
+        "(2026-09-02) — check both dates against your order page",
+    ]
+
+
+def test_same_day_dates_are_fine(write_order: Callable[..., Path]) -> None:
+    path = write_order(ORDER.replace("shipped: 2026-09-05", "shipped: 2026-09-02")
+                       .replace("delivery_deadline: 2026-10-20", "delivery_deadline: 2026-09-02"))
+    assert validate(path).order.shipping.shipped == validate(path).order.order.placed
+
+
+def test_reason_close_to_a_known_one_gets_a_suggestion(write_order: Callable[..., Path]) -> None:
+    path = write_order(ORDER + "dispute:\n  reason: no_tracking_updates\n")
+    assert problems(path) == [
+        "16:3: dispute.reason: AliExpress has no dispute reason 'no_tracking_updates' — did you "
+        "mean `no_tracking_update`?"]
+
+
+def test_ebay_reasons_come_from_the_ebay_profile(write_order: Callable[..., Path]) -> None:
+    path = write_order(ORDER.replace("platform: aliexpress", "platform: ebay")
+                       + "dispute:\n  reason: no_tracking_update\n")
+    assert problems(path) == [
+        "16:3: dispute.reason: eBay has no dispute reason 'no_tracking_update' — use one of: "
+        "not_received"]
+
+
+def test_unknown_platform_far_from_any_lists_them(write_order: Callable[..., Path]) -> None:
+    path = write_order(ORDER.replace("platform: aliexpress", "platform: wish"))
+    assert problems(path) == [
+        "1:1: platform: unknown platform 'wish' — use one of: " + ", ".join(profiles.available())]
+    assert "aliexpress, " in problems(path)[0]
+
+
+def test_platform_problems_come_with_schema_problems(write_order: Callable[..., Path]) -> None:
+    path = write_order(ORDER.replace("platform: aliexpress", "platform: alixpress")
+                       .replace("total: 25.48", "total: lots"))
+    assert problems(path) == [
+        "1:1: platform: unknown platform 'alixpress' — did you mean `aliexpress`?",
+        '10:3: order.total: expected an amount like 25.48, got "lots" — write only the number; '
+        "the currency goes in `currency:`",
+    ]
+
+
+def test_unknown_top_level_field_lists_the_known_ones(write_order: Callable[..., Path]) -> None:
+    assert problems(write_order(ORDER + "notes: call the bank\n")) == [
+        "15:1: notes: unknown field `notes` — known fields here: buyer, dispute, evidence, "
+        "messages, order, platform, shipping, tracking"]
+
+
+def test_unknown_field_in_a_message(write_order: Callable[..., Path]) -> None:
+    path = write_order(ORDER + "messages:\n  - at: 2026-10-25 09:14\n    form: buyer\n"
+                       "    text: Hello\n")
+    assert problems(path) == [
+        "16:5: messages[0].from: this field is required — add `from: buyer` under `messages[0]:`",
+        "17:5: messages[0].form: unknown field `form` — did you mean `from`?",
+    ]
+
+
+def test_missing_section_points_to_the_template(write_order: Callable[..., Path]) -> None:
+    path = write_order(ORDER.split("shipping:")[0])
+    assert problems(path) == [
+        "1:1: shipping: this field is required — add `shipping:`; see the template written by "
+        "`orderpack init`"]
+
+
+def test_text_where_a_section_belongs(write_order: Callable[..., Path]) -> None:
+    path = write_order(ORDER + "tracking: no update since September\n")
+    assert problems(path) == [
+        '15:1: tracking: expected a group of `key: value` fields, indented below, got "no update '
+        'since September" — see the template written by `orderpack init`']
+
+
+def test_empty_list_of_items(write_order: Callable[..., Path]) -> None:
+    path = write_order(ORDER.replace("  items:\n    - title: USB-C hub 7-in-1\n", "  items: []\n"))
+    assert problems(path) == [
+        "8:3: order.items: needs at least one entry — add one (lines starting with `- `); see "
+        "the template written by `orderpack init`"]
+
+
+@pytest.mark.parametrize(("quantity", "expected"), [
+    ("0", "0 is out of range: it must be at least 1 — write e.g. 1"),
+    ("two", 'expected a whole number, got "two" — write e.g. 1'),
+    ("", "expected a whole number, got nothing — write e.g. 1"),
+    ("1.5", "expected a whole number, got 1.5 — write e.g. 1"),
+])
+def test_item_quantity(write_order: Callable[..., Path], quantity: str, expected: str) -> None:
+    item = "    - title: USB-C hub 7-in-1\n"
+    path = write_order(ORDER.replace(item, f"{item}      quantity: {quantity}\n"))
+    assert problems(path) == [f"10:7: order.items[0].quantity: {expected}"]
+
+
+def test_malformed_email(write_order: Callable[..., Path]) -> None:
+    path = write_order(ORDER.replace("  name: Jane Doe\n",
+                                     "  name: Jane Doe\n  email: jane at example.org\n"))
+    assert problems(path) == [
+        '4:3: buyer.email: "jane at example.org" is not in the expected form — write it like '
+        "jane@example.org"]
+
+
+def test_empty_name(write_order: Callable[..., Path]) -> None:
+    path = write_order(ORDER.replace("  name: Jane Doe", '  name: "  "'))
+    assert problems(path) == ["3:3: buyer.name: must not be empty — fill it in, e.g. Jane Doe"]
+
+
+def test_dispute_details_too_long(write_order: Callable[..., Path]) -> None:
+    path = write_order(ORDER + "dispute:\n  details: " + "x" * 10_001 + "\n")
+    assert problems(path) == [
+        "16:3: dispute.details: too long: at most 10000 characters — shorten it"]
+
+
+def test_chat_export_outside_the_folder(write_order: Callable[..., Path]) -> None:
+    path = write_order(ORDER + "messages:\n  file: ../chat.txt\n  translation: /tmp/chat.txt\n")
+    assert problems(path) == [
+        "16:3: messages.file: the path leads outside the case folder (`..`) — copy the file "
+        "into the case folder",
+        "17:3: messages.translation: an absolute path is not allowed — put the file in the case "
+        "folder and give its path relative to order.yaml",
+    ]
+
+
+def test_chat_export_inside_the_folder(write_order: Callable[..., Path]) -> None:
+    path = write_order(ORDER + "messages:\n  file: chat.txt\n")
+    (path.parent / "chat.txt").write_text("2026-10-25 09:00 Seller: please wait\n",
+                                          encoding="utf-8")
+    assert validate(path).order.messages is not None
+
+
+def test_several_malformed_boxes_in_one_box_are_one_problem(
+    write_order: Callable[..., Path]
+) -> None:
+    path = write_order(ORDER + _evidence("shot.png") + "    redact:\n      - [-1, x, 0]\n")
+    (path.parent / "shot.png").write_bytes(png(32, 24))
+    assert problems(path) == [
+        "19:9: evidence[0].redact[0]: a box is four whole numbers [x, y, width, height], width "
+        "and height at least 1 — write it like [0, 0, 1170, 140]"]
+
+
+def test_the_python_api_raises_with_structured_problems(write_order: Callable[..., Path]) -> None:
+    path = write_order(ORDER.replace("  shipped:", "  shiped:"))
+    with pytest.raises(OrderFileError) as caught:
+        validate(str(path))
+    [problem] = caught.value.problems
+    assert problem.as_dict() == {
+        "file": str(path), "line": 13, "column": 3, "field": "shipping.shiped",
+        "message": "unknown field `shiped`", "fix": "did you mean `shipped`?"}
