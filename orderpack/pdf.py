@@ -90,29 +90,23 @@ class Rendered:
     warnings: list[str] = field(default_factory=list)
 
 
-class _Fetcher:
-    """WeasyPrint URL fetcher serving only the listed files, refusing everything else."""
+def _fetcher(allowed: set[Path]) -> Any:
+    """A WeasyPrint URL fetcher serving only the ``allowed`` files and refusing everything else
+    (other files, the network, data the HTML might point to)."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    def __init__(self, allowed: set[Path]) -> None:
-        from weasyprint.urls import URLFetcher
+    permitted = {path.resolve() for path in allowed}
 
-        self._allowed = {path.resolve() for path in allowed}
+    class BuildFilesOnly(URLFetcher):  # type: ignore[misc]  # WeasyPrint is untyped
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            parts = urlsplit(url)
+            path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" else None
+            if path is None or path not in permitted:
+                raise ValueError(f"orderpack loads only the build's own files, not {url}")
+            media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": media_type})
 
-        class Fetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint is untyped
-            def fetch(inner, url: str, headers: Any = None) -> Any:  # noqa: N805
-                return self.fetch(url)
-
-        self.weasy = Fetcher(allowed_protocols=["file"], allow_redirects=False)
-
-    def fetch(self, url: str) -> Any:
-        from weasyprint.urls import URLFetcherResponse
-
-        parts = urlsplit(url)
-        path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" else None
-        if path is None or path not in self._allowed:
-            raise ValueError(f"orderpack loads only the build's own files, not {url}")
-        media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": media_type})
+    return BuildFilesOnly(allowed_protocols=["file"], allow_redirects=False)
 
 
 class _Collect(logging.Handler):
@@ -151,7 +145,7 @@ def render(
     """Lay out ``html`` and write the PDF; merge PDF exhibits into their slots."""
     import weasyprint
 
-    fetcher = _Fetcher(allowed | {slot.source for slot in slots})
+    fetcher = _fetcher(allowed | {slot.source for slot in slots})
     stamp = datetime(metadata.day.year, metadata.day.month, metadata.day.day)  # noqa: DTZ001
     options: dict[str, Any] = {
         "pdf_variant": PDF_VARIANT,
@@ -160,14 +154,14 @@ def render(
         "attachments": [
             weasyprint.Attachment(filename=str(item.path), name=item.name,
                                   description=item.description, created=stamp, modified=stamp,
-                                  url_fetcher=fetcher.weasy)
+                                  url_fetcher=fetcher)
             for item in attachments
         ],
     }
     with _weasyprint_warnings() as warnings:
         try:
             document = weasyprint.HTML(
-                string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher.weasy
+                string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher
             ).render(**options)
             document.metadata.title = metadata.title
             document.metadata.description = metadata.subject

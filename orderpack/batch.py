@@ -1,0 +1,106 @@
+"""Building many cases at once, each in its own process.
+
+A crash or a memory spike in one case ends only that case's process; the others go
+on. Results come back as plain records, in the order the cases were given.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Any, cast
+
+from orderpack.build import BuildResult, Options, build
+from orderpack.errors import OrderpackError
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    order_path: Path
+    ok: bool
+    seconds: float
+    result: BuildResult | None = None
+    error: str = ""
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
+        os.cpu_count() or 1)
+
+
+def build_many(
+    order_paths: Sequence[Path],
+    today: date,
+    options: Options,
+    jobs: int | None = None,
+    on_done: Callable[[CaseResult], None] | None = None,
+) -> list[CaseResult]:
+    """Build each case in its own process, ``jobs`` at a time; one failure stops no other."""
+    jobs = max(1, jobs or default_jobs())
+    if options.out is not None and len(order_paths) > 1:
+        raise OrderpackError("--out names one folder; with several cases each packet goes to "
+                             "out/ beside its own order file — leave --out away")
+    if jobs > 1 and options.workers is None:
+        # The cases already run in parallel; do not also fan out inside each.
+        options = replace(options, workers=1)
+    # Fork where there is fork: children start at once and share the imported renderer.
+    context: Any = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    if os.name == "posix":
+        import weasyprint  # noqa: F401  # imported once here, shared by the forked children
+
+    pending = list(enumerate(order_paths))
+    running: dict[Connection, tuple[int, Path, float, multiprocessing.process.BaseProcess]] = {}
+    results: dict[int, CaseResult] = {}
+
+    def finish(index: int, outcome: CaseResult) -> None:
+        results[index] = outcome
+        if on_done is not None:
+            on_done(outcome)
+
+    while pending or running:
+        while pending and len(running) < jobs:
+            index, path = pending.pop(0)
+            receiver, sender = context.Pipe(duplex=False)
+            process = context.Process(target=_child, args=(sender, path, today, options),
+                                      daemon=True)
+            process.start()
+            sender.close()
+            running[receiver] = (index, path, time.perf_counter(), process)
+        for ready in wait(list(running)):
+            receiver = cast(Connection, ready)
+            index, path, started, process = running.pop(receiver)
+            try:
+                ok, payload = receiver.recv()
+            except (EOFError, OSError):
+                ok, payload = False, None
+            receiver.close()
+            process.join()
+            seconds = time.perf_counter() - started
+            if ok:
+                finish(index, CaseResult(path, True, seconds, result=payload))
+            else:
+                message = payload or (
+                    f"the build process ended unexpectedly (exit code {process.exitcode}); "
+                    "run this case alone with --debug for details")
+                finish(index, CaseResult(path, False, seconds, error=str(message)))
+    return [results[index] for index in range(len(order_paths))]
+
+
+def _child(sender: Connection, path: Path, today: date, options: Options) -> None:
+    try:
+        result = build(path, today, options)
+    except OrderpackError as exc:
+        sender.send((False, str(exc)))
+    except Exception:
+        sender.send((False, "orderpack failed unexpectedly:\n" + traceback.format_exc()))
+    else:
+        sender.send((True, result))
+    finally:
+        sender.close()

@@ -1,0 +1,346 @@
+"""`orderpack build`: the packet's files, the dispute text, the PDF, atomicity, safety.
+
+Golden files: tests/golden/dispute/*.txt. After an intended change to the wording,
+regenerate them with ``ORDERPACK_REGENERATE=1 pytest tests/test_build.py`` and review
+the diff.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from orderpack import build as build_module
+from orderpack.build import Options, build
+from orderpack.errors import BuildError, OrderFileError, TemplateError
+
+TODAY = date(2026, 11, 26)
+GOLDEN = Path(__file__).parent / "golden" / "dispute"
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> Path:
+    return tmp_path / "cache"
+
+
+def _build(order: Path, cache: Path, **options: object) -> build_module.BuildResult:
+    return build(order, TODAY, Options(cache_dir=cache, **options))  # type: ignore[arg-type]
+
+
+def _golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("ORDERPACK_REGENERATE"):
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")
+
+
+def _pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def _tree(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+# --- the packet -----------------------------------------------------------------------
+
+
+def test_sample_packet_has_every_output(aliexpress_case: Path, cache: Path) -> None:
+    result = _build(aliexpress_case, cache)
+    out = aliexpress_case.parent / "out"
+    assert result.out == out
+    assert sorted(p.name for p in out.iterdir()) == [
+        "dispute.txt", "evidence.pdf", "exhibits", "manifest.json"]
+    assert [p.name[:2] for p in sorted((out / "exhibits").iterdir())] == ["A-", "B-", "C-", "D-"]
+    assert all(p.stat().st_size < 2 * 1024 * 1024 for p in (out / "exhibits").iterdir())
+    assert result.warnings == []
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["today"] == "2026-11-26"
+    assert manifest["platform"] == "aliexpress"
+    assert {entry["path"] for entry in manifest["inputs"]} == {
+        "order.yaml", "screenshots/tracking.png", "screenshots/chat.png",
+        "screenshots/order-page.png", "photos/mailbox.jpg"}
+    outputs = {entry["path"]: entry["sha256"] for entry in manifest["outputs"]}
+    assert outputs["evidence.pdf"] == hashlib.sha256(
+        (out / "evidence.pdf").read_bytes()).hexdigest()
+    assert "manifest.json" not in outputs
+
+
+def test_sample_dispute_text_matches_golden(aliexpress_case: Path, cache: Path) -> None:
+    result = _build(aliexpress_case, cache)
+    _golden("aliexpress-missing.txt", result.dispute_text.read_text(encoding="utf-8"))
+
+
+def test_ebay_dispute_text_matches_golden(ebay_case: Path, cache: Path) -> None:
+    result = _build(ebay_case, cache)
+    _golden("ebay-not-received.txt", result.dispute_text.read_text(encoding="utf-8"))
+
+
+def test_dispute_text_states_what_a_reviewer_needs(aliexpress_case: Path, cache: Path) -> None:
+    text = _build(aliexpress_case, cache).dispute_text.read_text(encoding="utf-8")
+    needed = ["8190123456789012", "Shenzhen Gadget Store", "35.46 EUR", "2 September 2026",
+              "20 October 2026", "26 November 2026", "LP00123456789012",
+              "a full refund of 35.46 EUR to the original payment method",
+              "Dear, please wait patiently.", "Exhibit A: Tracking page"]
+    positions = [text.index(fact) for fact in needed]
+    # In the order a reviewer needs them: order, amount, dates, tracking, remedy, exhibits.
+    assert positions[:5] == sorted(positions[:5])
+    assert text.index("full refund") < text.index("Exhibit A")
+    for paragraph in text.rstrip("\n").split("\n\n"):
+        assert "\n" not in paragraph
+    assert all(line == line.rstrip() for line in text.splitlines())
+    assert "*" not in text and "#" not in text
+
+
+def test_max_chars_drops_optional_sentences_but_never_the_essentials(
+    aliexpress_case: Path, cache: Path
+) -> None:
+    full = _build(aliexpress_case, cache)
+    result = _build(aliexpress_case, cache, max_chars=full.characters // 2)
+    text = result.dispute_text.read_text(encoding="utf-8")
+    assert result.dropped
+    assert result.characters <= full.characters // 2
+    for essential in ["8190123456789012", "2 September 2026", "20 October 2026",
+                      "26 November 2026", "a full refund of 35.46 EUR"]:
+        assert essential in text
+
+
+# --- the PDF --------------------------------------------------------------------------
+
+
+def test_pdf_carries_every_fact_and_the_chinese_messages(
+    aliexpress_case: Path, cache: Path
+) -> None:
+    result = _build(aliexpress_case, cache)
+    reader = PdfReader(result.evidence_pdf)
+    assert len(reader.pages) == result.pages
+    text = _pdf_text(result.evidence_pdf)
+    for fact in ["8190123456789012", "Jane Doe", "Shenzhen Gadget Store", "35.46 EUR",
+                 "2 September 2026", "20 October 2026", "26 November 2026", "LP00123456789012",
+                 "Departed from country of origin", "请耐心等待", "Dear, please wait patiently.",
+                 "Exhibit index", "Exhibit D", "Tracking history", "Conversation with the seller"]:
+        assert fact in text, fact
+    for number, page in enumerate(reader.pages, start=1):
+        assert f"Page {number} of {result.pages}" in page.extract_text()
+
+
+def test_pdf_outline_metadata_and_fonts(aliexpress_case: Path, cache: Path) -> None:
+    result = _build(aliexpress_case, cache)
+    reader = PdfReader(result.evidence_pdf)
+    titles = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert titles[0] == "Evidence for order 8190123456789012"
+    for wanted in ["Statement", "Exhibit index", "Conversation with the seller",
+                   "Exhibit A — Tracking page, no update since 14 September",
+                   "Exhibit D — Photo of the empty parcel locker on 20 November"]:
+        assert any(title.startswith(wanted) for title in titles), wanted
+    info = reader.metadata
+    assert info is not None
+    assert info.title == "Evidence for AliExpress order 8190123456789012"
+    assert "Jane Doe" in (info.subject or "")
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+    assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"]
+    fonts = []
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            descriptor = (descendants[0].get_object() if descendants else font)["/FontDescriptor"]
+            fonts.append((font["/BaseFont"], any(
+                key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))))
+    assert fonts and all(embedded for _, embedded in fonts)
+    assert any("CJK" in name for name, _ in fonts)
+
+
+def test_exhibit_index_gives_real_page_numbers(aliexpress_case: Path, cache: Path) -> None:
+    result = _build(aliexpress_case, cache)
+    reader = PdfReader(result.evidence_pdf)
+    pages_text = [page.extract_text() for page in reader.pages]
+    for label in "ABCD":
+        heading = f"Exhibit {label} — "
+        page_number = next(i for i, t in enumerate(pages_text, start=1) if heading in t)
+        index_page = next(t for t in pages_text if "Exhibit index" in t)
+        row = next(line for line in index_page.splitlines() if line.startswith(f"{label} "))
+        assert f" {page_number} " in f" {row} ", (label, row, page_number)
+
+
+def test_pdf_evidence_is_merged_page_by_page(
+    aliexpress_case: Path, cache: Path, tmp_path: Path
+) -> None:
+    import weasyprint
+
+    invoice = aliexpress_case.parent / "invoice.pdf"
+    weasyprint.HTML(string="<p>INVOICE 4711 page one</p><p style='break-before:page'>"
+                           "INVOICE 4711 page two</p>").write_pdf(invoice)
+    text = aliexpress_case.read_text(encoding="utf-8").replace(
+        "dispute:\n", "  - file: invoice.pdf\n    caption: The invoice\n\ndispute:\n", 1)
+    aliexpress_case.write_text(text, encoding="utf-8")
+    result = _build(aliexpress_case, cache)
+    pages = [page.extract_text() for page in PdfReader(result.evidence_pdf).pages]
+    first = next(i for i, t in enumerate(pages) if "INVOICE 4711 page one" in t)
+    assert "Exhibit E — The invoice (page 1 of 2)" in pages[first]
+    assert "INVOICE 4711 page two" in pages[first + 1]
+    assert f"Page {first + 2} of {len(pages)}" in pages[first + 1]
+
+
+def test_attach_embeds_order_file_and_exhibits(aliexpress_case: Path, cache: Path) -> None:
+    result = _build(aliexpress_case, cache, attach=True)
+    attachments = PdfReader(result.evidence_pdf).attachments
+    assert "order.yaml" in attachments
+    assert attachments["order.yaml"][0] == aliexpress_case.read_bytes()
+    assert sum(1 for name in attachments if name.startswith(("A-", "B-", "C-", "D-"))) == 4
+
+
+def test_letter_paper(ebay_case: Path, cache: Path) -> None:
+    result = _build(ebay_case, cache, paper="letter")
+    box = PdfReader(result.evidence_pdf).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+
+
+def test_builds_are_reproducible(aliexpress_case: Path, cache: Path, tmp_path: Path) -> None:
+    first = _build(aliexpress_case, cache, out=tmp_path / "one")
+    second = _build(aliexpress_case, cache, out=tmp_path / "two")
+    assert first.dispute_text.read_bytes() == second.dispute_text.read_bytes()
+    assert first.evidence_pdf.read_bytes() == second.evidence_pdf.read_bytes()
+
+
+# --- safety ---------------------------------------------------------------------------
+
+INJECTIONS = [
+    "{{ 7*7 }}",
+    "{% include '/etc/passwd' %}",
+    "<script>alert(1)</script>",
+    '<img src="file:///etc/passwd">',
+    "http://127.0.0.1:9/x",
+]
+
+
+@pytest.mark.parametrize("payload", INJECTIONS)
+def test_user_text_is_data_in_both_outputs(
+    aliexpress_case: Path, cache: Path, payload: str
+) -> None:
+    quoted = json.dumps(payload)
+    text = aliexpress_case.read_text(encoding="utf-8")
+    text = text.replace("store: Shenzhen Gadget Store", f"store: {quoted}")
+    text = text.replace("caption: Chat with the seller", f"caption: {quoted}")
+    text = text.replace("  remedy: full_refund", f"  remedy: full_refund\n  details: {quoted}")
+    aliexpress_case.write_text(text, encoding="utf-8")
+    result = _build(aliexpress_case, cache)
+    dispute = result.dispute_text.read_text(encoding="utf-8")
+    assert dispute.count(payload) >= 3
+    assert "root:x:0" not in dispute
+    pdf_text = _pdf_text(result.evidence_pdf).replace("\n", " ")
+    assert payload in pdf_text
+    assert "root:x:0" not in pdf_text
+    assert result.warnings == []
+
+
+def test_failed_build_leaves_previous_packet_and_no_temporary_files(
+    aliexpress_case: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _build(aliexpress_case, cache)
+    out = aliexpress_case.parent / "out"
+    before = _tree(out)
+    inputs = _tree(aliexpress_case.parent / "screenshots")
+
+    def explode(*args: object, **kwargs: object) -> object:
+        raise BuildError("injected failure mid-render")
+
+    monkeypatch.setattr(build_module.pdf, "render", explode)
+    with pytest.raises(BuildError, match="injected"):
+        _build(aliexpress_case, cache)
+    assert _tree(out) == before
+    assert _tree(aliexpress_case.parent / "screenshots") == inputs
+    assert not [p for p in aliexpress_case.parent.iterdir() if p.name.startswith(".orderpack-")]
+
+
+def test_invalid_order_writes_nothing(write_order: object, tmp_path: Path, cache: Path) -> None:
+    case = tmp_path / "bad"
+    case.mkdir()
+    (case / "order.yaml").write_text("platform: aliexpress\n", encoding="utf-8")
+    with pytest.raises(OrderFileError):
+        _build(case / "order.yaml", cache)
+    assert sorted(p.name for p in case.iterdir()) == ["order.yaml"]
+
+
+def test_refuses_an_output_folder_it_did_not_make(aliexpress_case: Path, cache: Path) -> None:
+    out = aliexpress_case.parent / "out"
+    out.mkdir()
+    (out / "thesis.docx").write_text("precious", encoding="utf-8")
+    with pytest.raises(BuildError, match="not made by orderpack"):
+        _build(aliexpress_case, cache)
+    assert (out / "thesis.docx").read_text(encoding="utf-8") == "precious"
+
+
+def test_refuses_an_output_path_that_is_a_file(aliexpress_case: Path, cache: Path) -> None:
+    out = aliexpress_case.parent / "out"
+    out.write_text("a file", encoding="utf-8")
+    with pytest.raises(BuildError, match="is not a folder"):
+        _build(aliexpress_case, cache)
+    assert out.read_text(encoding="utf-8") == "a file"
+
+
+# --- templates ------------------------------------------------------------------------
+
+
+def test_template_override_by_name(aliexpress_case: Path, cache: Path, tmp_path: Path) -> None:
+    custom = tmp_path / "templates"
+    custom.mkdir()
+    (custom / "dispute.txt.j2").write_text(
+        "Order {{ facts.order_number }} — please refund.\n", encoding="utf-8")
+    result = _build(aliexpress_case, cache, templates=custom)
+    assert result.dispute_text.read_text(encoding="utf-8") == (
+        "Order 8190123456789012 — please refund.\n")
+    assert "Exhibit index" in _pdf_text(result.evidence_pdf)  # the PDF template is built-in
+
+
+def test_template_syntax_error_names_file_and_line(
+    aliexpress_case: Path, cache: Path, tmp_path: Path
+) -> None:
+    custom = tmp_path / "templates"
+    custom.mkdir()
+    (custom / "dispute.txt.j2").write_text("line one\n{% if %}\n", encoding="utf-8")
+    with pytest.raises(TemplateError, match=r"dispute.txt.j2:2: template syntax error"):
+        _build(aliexpress_case, cache, templates=custom)
+    assert not (aliexpress_case.parent / "out").exists()
+
+
+def test_template_unknown_variable_is_an_error(
+    aliexpress_case: Path, cache: Path, tmp_path: Path
+) -> None:
+    custom = tmp_path / "templates"
+    custom.mkdir()
+    (custom / "dispute.txt.j2").write_text("{{ facts.no_such_fact }}\n", encoding="utf-8")
+    with pytest.raises(TemplateError, match="no_such_fact"):
+        _build(aliexpress_case, cache, templates=custom)
+
+
+def test_template_cannot_load_files_outside_the_build(
+    aliexpress_case: Path, cache: Path, tmp_path: Path
+) -> None:
+    custom = tmp_path / "templates"
+    shutil.copytree(Path(build_module.render.templates_dir()), custom)
+    html = (custom / "evidence.html.j2").read_text(encoding="utf-8")
+    (custom / "evidence.html.j2").write_text(
+        html.replace("<body>", '<body><img src="file:///etc/hostname">'
+                               '<img src="http://127.0.0.1:9/x.png">'), encoding="utf-8")
+    result = _build(aliexpress_case, cache, templates=custom)
+    assert any("/etc/hostname" in w for w in result.warnings)
+    assert any("127.0.0.1" in w for w in result.warnings)
+
+
+def test_pdf_bytes_are_a_pdf(ebay_case: Path, cache: Path) -> None:
+    result = _build(ebay_case, cache)
+    data = result.evidence_pdf.read_bytes()
+    assert data.startswith(b"%PDF-")
+    assert len(PdfReader(io.BytesIO(data)).pages) == result.pages
