@@ -1,54 +1,322 @@
 """Platform profiles: each platform's dispute reasons, remedies, time rules and limits.
 
 One YAML file per platform in ``orderpack/platforms/``; adding a platform means
-adding a file. This module only reads and checks them.
+adding a file. This module only reads and checks them; :mod:`orderpack.timeline`
+evaluates the rules without knowing which platform they belong to.
+
+Every statement a profile makes (a rule, a limit, a piece of advice, the reasons and
+remedies) carries its ``source``, the date it was ``checked`` and, where the figure
+is not confirmed, ``unconfirmed: true``.
+
+A time rule is a date counted from an anchor::
+
+    - id: open_dispute_by
+      label: Open the dispute by
+      anchor: protection_ends     # an order date (ORDER_DATES) or an earlier rule's id
+      days: -5                    # or business_days: 3 (Monday to Friday)
+      source: ...
+      checked: 2026-11-26
+
+A rule whose id is an order date (e.g. ``protection_ends``) is an estimate, used only
+when the order file leaves that date out. The timeline gives these ids a meaning:
+``tracking_updates_by``, ``contact_seller_from``, ``earliest_dispute``,
+``open_dispute_by`` (required), ``request_extension_by``, ``seller_reply_due``,
+``escalate_by`` and ``decision_by``; any other id is shown as a key date only.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import Annotated, Any, Literal, get_args
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
-from orderpack.errors import ProfileError
+from orderpack.errors import OrderFileError, Problem, ProfileError
+from orderpack.loader import Document, Loc
+from orderpack.loader import load as load_yaml
 
 PLATFORMS_DIR = Path(__file__).parent / "platforms"
 
+#: The order file's dates a rule can count from, and where each is written.
+ORDER_DATES: dict[str, tuple[str, ...]] = {
+    "placed": ("order", "placed"),
+    "shipped": ("shipping", "shipped"),
+    "delivery_deadline": ("shipping", "delivery_deadline"),
+    "protection_ends": ("shipping", "protection_ends"),
+    "opened": ("dispute", "opened"),
+}
 
-class Reason(BaseModel):
+#: The messages `orderpack message` can write; a profile lists those that apply.
+Step = Literal["seller", "extension", "escalate", "chargeback"]
+STEPS: tuple[str, ...] = get_args(Step)
+
+#: What the timeline can ask the buyer to do next (advice is attached to these).
+ActionId = Literal["add_date", "wait", "seller", "extension", "open_dispute", "wait_for_reply",
+                   "wait_for_decision", "escalate", "chargeback", "last_resort"]
+ACTIONS: tuple[str, ...] = get_args(ActionId)
+
+Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
+Text = Annotated[str, Field(min_length=1)]
+
+
+class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    id: str
-    label: str
 
 
-class Profile(BaseModel):
-    model_config = ConfigDict(extra="allow", frozen=True)
-    id: str
-    name: str
+class Sourced(_Model):
+    """Where a statement comes from and how sure it is."""
+
+    source: Text
+    checked: date
+    """The day the source was last read."""
+    unconfirmed: bool = False
+    note: Text | None = None
+    """A plain-words explanation, shown to the buyer where the figure matters."""
+
+
+class Reason(_Model):
+    id: Id
+    label: Text
+    """As the platform's form words it."""
+
+
+class Rule(Sourced):
+    id: Id
+    label: Text
+    """Reader-friendly, for the timeline and the PDF cover: "Open the dispute by"."""
+    anchor: Id
+    days: int | None = None
+    business_days: int | None = None
+    public: bool = False
+    """Shown to the platform's reviewer too (the packet's cover), not only to the buyer."""
+
+    @model_validator(mode="after")
+    def _one_offset(self) -> Rule:
+        if (self.days is None) == (self.business_days is None):
+            raise ValueError("give exactly one of `days` or `business_days`")
+        return self
+
+
+class Advice(Sourced):
+    """A sentence added to the next action's text when that action is one of ``when``."""
+
+    when: list[ActionId] = Field(min_length=1)
+    text: Text
+
+
+class OrderDate(_Model):
+    label: Text
+    where: Text | None = None
+    """Where the buyer finds this date, for when the order file leaves it out."""
+
+
+class Terms(_Model):
+    dispute: Text
+    """What the platform calls it: dispute, case, claim, chargeback."""
+    window: Text
+    """The protection whose end closes the window, as a sentence's subject: Buyer Protection."""
+    customer_service: Text
+    """Who to ask for help or an escalation, e.g. AliExpress customer service."""
+    open_action: Text | None = None
+    """How the buyer opens it, lower case, to follow "you can": "ask your card issuer for a
+    chargeback". Default: "open a dispute on AliExpress"."""
+
+
+class Fallback(_Model):
+    """The route once this platform's window has closed (another profile), and the id its
+    last day takes in this platform's timeline."""
+
+    profile: Id
+    date_id: Id
+
+
+class _IntLimit(Sourced):
+    value: Annotated[int, Field(ge=1)] | None
+
+
+class _TypesLimit(Sourced):
+    value: Annotated[list[Annotated[str, Field(pattern=r"^[a-z0-9]+$")]],
+                     Field(min_length=1)] | None
+
+
+class _LimitsFile(_Model):
+    description_chars: _IntLimit
+    attachment_types: _TypesLimit
+    attachment_max_bytes: _IntLimit
+    attachments_max_count: _IntLimit
+    total_max_bytes: _IntLimit
+    max_pages: _IntLimit
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What the platform's form accepts; ``None`` where it is not known."""
+
+    description_chars: int | None
+    attachment_types: tuple[str, ...] | None
+    """File name extensions, lower case: ("jpg", "png", "pdf")."""
+    attachment_max_bytes: int | None
+    """Per file."""
+    attachments_max_count: int | None
+    total_max_bytes: int | None
+    max_pages: int | None
+    sources: Mapping[str, Sourced]
+    """Each limit's source, checked date and unconfirmed flag, by the names above."""
+
+
+class Profile(_Model):
+    id: Id
+    name: Text
+    """Display name: AliExpress."""
+    terms: Terms
     reasons: list[Reason] = Field(min_length=1)
-    remedies: list[str] = Field(min_length=1)
+    reasons_source: Sourced
+    remedies: list[Literal["full_refund", "refund_and_return"]] = Field(min_length=1)
+    remedies_source: Sourced
+    steps: list[Step] = Field(min_length=1)
+    dates: dict[Id, OrderDate] = Field(default_factory=dict)
+    """Labels (and where to find them) for the order dates, by ORDER_DATES name."""
+    rules: list[Rule] = Field(min_length=1)
+    window_closes: Id = "open_dispute_by"
+    """The date after which no dispute can be opened (an order date or a rule id)."""
+    fallback: Fallback | None = None
+    advice: list[Advice] = Field(default_factory=list)
+    limits_file: _LimitsFile = Field(alias="limits")
+    _path: Path | None = PrivateAttr(default=None)
 
     @property
     def reason_ids(self) -> list[str]:
         return [reason.id for reason in self.reasons]
 
+    @property
+    def rule_ids(self) -> list[str]:
+        return [rule.id for rule in self.rules]
 
-def available() -> list[str]:
-    """The ids of every shipped platform profile, sorted."""
-    return sorted(path.stem for path in PLATFORMS_DIR.glob("*.yaml"))
+    @property
+    def limits(self) -> Limits:
+        raw = self.limits_file
+        types = raw.attachment_types.value
+        return Limits(
+            description_chars=raw.description_chars.value,
+            attachment_types=tuple(types) if types is not None else None,
+            attachment_max_bytes=raw.attachment_max_bytes.value,
+            attachments_max_count=raw.attachments_max_count.value,
+            total_max_bytes=raw.total_max_bytes.value,
+            max_pages=raw.max_pages.value,
+            sources={name: Sourced(**getattr(raw, name).model_dump(
+                         include={"source", "checked", "unconfirmed", "note"}))
+                     for name in _LimitsFile.model_fields},
+        )
+
+    @property
+    def path(self) -> Path | None:
+        """The file it was read from."""
+        return self._path
+
+    def date_label(self, name: str) -> str:
+        """The label of an order date or a rule."""
+        if name in self.dates:
+            return self.dates[name].label
+        rule = next((rule for rule in self.rules if rule.id == name), None)
+        return rule.label if rule else name.replace("_", " ").capitalize()
+
+
+def available(directory: Path | None = None) -> list[str]:
+    """The ids of every platform profile (shipped, or in ``directory``), sorted."""
+    return sorted(path.stem for path in (directory or PLATFORMS_DIR).glob("*.yaml"))
 
 
 @cache
-def load(platform: str) -> Profile:
-    """The profile with id ``platform``; ProfileError if there is none or it is malformed."""
-    path = PLATFORMS_DIR / f"{platform}.yaml"
-    if platform not in available():
-        raise ProfileError(
-            f"no platform profile named {platform!r}; known: {', '.join(available())}")
+def load(platform: str, directory: Path | None = None) -> Profile:
+    """The profile with id ``platform``; ProfileError if there is none or it is malformed.
+
+    ``directory`` replaces the shipped ``orderpack/platforms/`` (for tests and drafts).
+    """
+    folder = directory or PLATFORMS_DIR
+    known = available(folder)
+    if platform not in known:
+        raise ProfileError(f"no platform profile named {platform!r}; known: {', '.join(known)}")
+    path = folder / f"{platform}.yaml"
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return Profile.model_validate(data)
-    except (yaml.YAMLError, ValidationError) as exc:
-        raise ProfileError(f"platform profile {path.name} is malformed: {exc}") from None
+        document = load_yaml(path)
+    except OrderFileError as exc:
+        raise ProfileError(f"platform profile {path} is malformed:", exc.problems) from None
+    try:
+        profile = Profile.model_validate(document.data)
+    except ValidationError as exc:
+        problems = [_problem(document, error["loc"], error["msg"])
+                    for error in exc.errors(include_url=False)]
+        raise ProfileError(f"platform profile {path} is malformed:", problems) from None
+    problems = _check(profile, document, known)
+    if problems:
+        raise ProfileError(f"platform profile {path} is malformed:", problems)
+    profile._path = path
+    return profile
+
+
+def fallback_of(profile: Profile) -> Profile | None:
+    """The profile of ``profile``'s fallback route, read from the same folder."""
+    if profile.fallback is None:
+        return None
+    folder = profile.path.parent if profile.path else None
+    return load(profile.fallback.profile, folder)
+
+
+def _problem(document: Document, loc: tuple[Any, ...], message: str) -> Problem:
+    loc = tuple("limits" if part == "limits_file" else part for part in loc)
+    return document.problem(loc, message, "see the other profiles in orderpack/platforms/")
+
+
+def _check(profile: Profile, document: Document, known: list[str]) -> list[Problem]:
+    """What the schema cannot say: ids that must match, anchors that must exist."""
+    problems: list[Problem] = []
+
+    def fail(loc: Loc, message: str, fix: str) -> None:
+        problems.append(document.problem(loc, message, fix))
+
+    if profile.id != document.path.stem:
+        fail(("id",), f"the id {profile.id!r} differs from the file name",
+             f"use `id: {document.path.stem}`, or rename the file")
+    if "not_received" not in profile.reason_ids:
+        fail(("reasons",), "every platform needs the reason `not_received`",
+             "add `- {id: not_received, label: ...}` with the form's wording")
+    for index, reason in enumerate(profile.reasons):
+        if profile.reason_ids.index(reason.id) != index:
+            fail(("reasons", index, "id"), f"the reason {reason.id!r} is listed twice",
+                 "remove one of them")
+    for name in profile.dates:
+        if name not in ORDER_DATES:
+            fail(("dates", name), f"{name!r} is not an order date",
+                 "use one of: " + ", ".join(ORDER_DATES))
+    seen: list[str] = []
+    for index, rule in enumerate(profile.rules):
+        if rule.id in seen:
+            fail(("rules", index, "id"), f"the rule {rule.id!r} is defined twice",
+                 "give each rule its own id")
+        if rule.anchor not in ORDER_DATES and rule.anchor not in seen:
+            fail(("rules", index, "anchor"),
+                 f"{rule.anchor!r} is neither an order date nor an earlier rule",
+                 "use one of: " + ", ".join([*ORDER_DATES, *seen]))
+        seen.append(rule.id)
+    if "open_dispute_by" not in seen:
+        fail(("rules",), "there is no rule `open_dispute_by`",
+             "add the rule that gives the last day to open a dispute")
+    if profile.window_closes not in ORDER_DATES and profile.window_closes not in seen:
+        fail(("window_closes",), f"{profile.window_closes!r} is neither an order date nor a rule",
+             "name the date after which no dispute can be opened, e.g. open_dispute_by")
+    for index, step in enumerate(profile.steps):
+        if profile.steps.index(step) != index:
+            fail(("steps", index), f"the step {step!r} is listed twice", "remove one of them")
+    if profile.fallback is not None:
+        if profile.fallback.profile == profile.id or profile.fallback.profile not in known:
+            fail(("fallback", "profile"),
+                 f"{profile.fallback.profile!r} is not another platform profile",
+                 "use one of: " + ", ".join(p for p in known if p != profile.id))
+        if profile.fallback.date_id in ORDER_DATES or profile.fallback.date_id in seen:
+            fail(("fallback", "date_id"), f"{profile.fallback.date_id!r} is already a date here",
+                 "choose a new id, e.g. chargeback_by")
+    return problems

@@ -6,7 +6,15 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import tempfile
+
 import pytest
+from hypothesis import configuration, settings
+
+# Hypothesis keeps its example database outside the working tree, and none is reused.
+configuration.set_hypothesis_home_dir(tempfile.mkdtemp(prefix="orderpack-hypothesis-"))
+settings.register_profile("orderpack", database=None, deadline=None)
+settings.load_profile("orderpack")
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
