@@ -1,19 +1,34 @@
-"""Evidence files: where they are, what they are, and whether they can be used.
+"""Evidence files: where they are, whether they can be used, and the exhibits made of them.
 
-This module checks files without decoding their pixels; processing them into
-exhibits happens in the build.
+:func:`resolve_inside` and :func:`inspect_file` check a file from its header, without
+decoding it (validation uses them). :func:`process` turns every evidence item of a case
+into an :class:`Exhibit`: images made clean, private and upload-ready by
+:mod:`orderpack.images`, PDFs checked and passed on as they are. Results are cached by
+content hash (:mod:`orderpack.cache`), and images are processed in parallel.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import re
+import unicodedata
 import warnings
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from PIL import Image, UnidentifiedImageError
 
-from orderpack.errors import OrderFileError, Problem
+from orderpack import cache, images
+from orderpack.errors import EvidenceError, OrderFileError, OrderpackError, Problem
+
+if TYPE_CHECKING:
+    from orderpack.model import Evidence
+    from orderpack.validation import Case
 
 MAX_PIXELS = 50_000_000
 MAX_BYTES = 50 * 1024 * 1024
@@ -77,13 +92,10 @@ def inspect_file(path: Path, name: str) -> FileInfo:
     if suffix and suffix not in IMAGE_SUFFIXES:
         raise _refuse(name, f"{suffix} files are not supported as evidence",
                       "use a PNG, JPEG, WebP, GIF, TIFF or HEIC image, or a PDF")
-    _register_heif()
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(path) as image:
-                width, height = image.size
-                fmt = image.format or "?"
+        with quiet_pillow(), images.open_image(path) as image:
+            width, height = image.size
+            fmt = image.format or "?"
     except Image.DecompressionBombError:
         raise _refuse(name, "the image is too large to open safely",
                       f"use an image under {MAX_PIXELS // 1_000_000} megapixels") from None
@@ -120,14 +132,195 @@ def _inspect_pdf(path: Path, name: str, size: int, head: bytes) -> FileInfo:
     return FileInfo(path=path, kind="pdf", format="PDF", size=size, pages=pages)
 
 
-_heif_registered = False
+# --- exhibits ------------------------------------------------------------------------------
+
+SLUG_LENGTH = 60
+_SUFFIXES = {"image/png": ".png", "image/jpeg": ".jpg", "application/pdf": ".pdf"}
 
 
-def _register_heif() -> None:
-    """Let Pillow open HEIC/HEIF phone photos (once, on first need)."""
-    global _heif_registered
-    if not _heif_registered:
-        from pillow_heif import register_heif_opener
+@dataclass(frozen=True)
+class Exhibit:
+    """One evidence item, processed: what the PDF shows and the buyer uploads."""
 
-        register_heif_opener()
-        _heif_registered = True
+    label: str
+    """"A", "B", … "Z", "AA", "AB", … in the order of the order file."""
+    caption: str
+    date: date | None
+    source: str
+    """The file name as written in order.yaml."""
+    kind: Literal["image", "pdf"]
+    original_sha256: str
+    file: Path
+    """The processed, upload-ready file (in the cache folder): the image, or the PDF."""
+    sha256: str
+    """Of ``file``."""
+    media_type: str
+    """image/png, image/jpeg or application/pdf."""
+    width: int
+    """Pixels of the processed image (0 for a PDF)."""
+    height: int
+    pages: int
+    """1 for an image, the page count of a PDF."""
+    warnings: tuple[str, ...]
+    """Things the buyer should check, e.g. a damaged file shown as far as it could be read."""
+    upload_name: str
+    """e.g. "A-tracking-page-no-update-since-14-september.png"."""
+
+    @property
+    def file_size(self) -> int:
+        """Bytes of ``file``."""
+        return self.file.stat().st_size
+
+
+def process(case: Case, *, cache_dir: Path | None = None, workers: int | None = None,
+            max_pixels: tuple[int, int] = images.MAX_SIZE, max_bytes: int = images.MAX_BYTES,
+            jpeg_quality: int = 85, colors: int = 256, grayscale: bool = False) -> list[Exhibit]:
+    """Every evidence item of ``case`` as an exhibit, in order.
+
+    ``max_pixels`` is the largest width × height of an image exhibit, ``max_bytes`` its
+    largest file size; ``jpeg_quality`` and ``colors`` (of a screenshot's palette) are where
+    the encoder starts before reducing to meet ``max_bytes``. Images not in the cache are
+    processed on ``workers`` threads (default: one per CPU). Raise
+    :class:`EvidenceError` listing every file that cannot be used.
+    """
+    settings = images.Settings(max_size=max_pixels, max_bytes=max_bytes,
+                               jpeg_quality=jpeg_quality, colors=colors, grayscale=grayscale)
+    with quiet_pillow():
+        return _process(case, cache.Cache(cache.location(cache_dir)), settings, workers)
+
+
+@contextlib.contextmanager
+def quiet_pillow() -> Iterator[None]:
+    """Silence Pillow's warnings, for this thread and the threads it waits for.
+
+    Sizes are checked here before anything is decoded, and a damaged file is reported by
+    what can be read of its pixels, so Pillow's warnings (an image over 89 megapixels;
+    "Corrupt EXIF data") would only be noise on the buyer's screen. The filters are
+    process-wide: set them once, in the thread that starts the workers.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        warnings.filterwarnings("ignore", category=UserWarning, module=r"PIL\.")
+        yield
+
+
+def _process(case: Case, store: cache.Cache, settings: images.Settings,
+             workers: int | None) -> list[Exhibit]:
+    problems: dict[int, list[Problem]] = {}
+    plans: list[_Plan] = []
+    for index, item in enumerate(case.order.evidence):
+        shown = str(case.folder / item.file)
+        try:
+            info = inspect_file(resolve_inside(case.folder, item.file), shown)
+        except OrderpackError as exc:
+            problems[index] = [Problem(shown, p.message, fix=p.fix) for p in exc.problems]
+            continue
+        original = cache.file_sha256(info.path)
+        params = settings.key() if info.kind == "image" else {}
+        key = cache.key(info.kind, original, params, [list(box) for box in item.redact])
+        plans.append(_Plan(index, shown, info, original, key, tuple(item.redact)))
+
+    entries: dict[str, cache.Entry] = {}
+    jobs: dict[str, _Plan] = {}
+    for plan in plans:
+        if plan.key in entries or plan.key in jobs:
+            continue
+        entry = store.get(plan.key)
+        if entry is None and plan.info.kind == "pdf":
+            entry = store.put(plan.key, ".pdf", plan.info.path.read_bytes(), {
+                "media_type": "application/pdf", "width": 0, "height": 0,
+                "pages": plan.info.pages, "warnings": []})
+        if entry is None:
+            jobs[plan.key] = plan
+        else:
+            entries[plan.key] = entry
+    for plan, result in zip(jobs.values(), _run(list(jobs.values()), settings, workers),
+                            strict=True):
+        if isinstance(result, images.Processed):
+            entries[plan.key] = store.put(plan.key, _SUFFIXES[result.media_type], result.data, {
+                "media_type": result.media_type, "width": result.width,
+                "height": result.height, "pages": 1, "warnings": list(result.warnings)})
+        else:
+            problems[plan.index] = result
+    if problems:
+        found = [problem for index in sorted(problems) for problem in problems[index]]
+        count = len(problems)
+        raise EvidenceError(f"{count} evidence file{'s' if count > 1 else ''} cannot be used:",
+                            found)
+    return [_exhibit(item, plan, entries[plan.key])
+            for item, plan in zip(case.order.evidence, plans, strict=True)]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """An evidence item checked and hashed, before processing."""
+
+    index: int
+    shown: str
+    info: FileInfo
+    original_sha256: str
+    key: str
+    redact: tuple[images.Box, ...]
+
+
+def _exhibit(item: Evidence, plan: _Plan, entry: cache.Entry) -> Exhibit:
+    record, label = entry.record, exhibit_label(plan.index)
+    return Exhibit(
+        label=label, caption=item.caption, date=item.date, source=item.file,
+        kind=plan.info.kind, original_sha256=plan.original_sha256, file=entry.file,
+        sha256=entry.sha256, media_type=record["media_type"], width=record["width"],
+        height=record["height"], pages=record["pages"], warnings=tuple(record["warnings"]),
+        upload_name=f"{label}-{slug(item.caption)}{record['suffix']}")
+
+
+def exhibit_label(index: int) -> str:
+    """0 → "A", 25 → "Z", 26 → "AA", 27 → "AB", … (like spreadsheet columns)."""
+    label = ""
+    index += 1
+    while index:
+        index, letter = divmod(index - 1, 26)
+        label = chr(ord("A") + letter) + label
+    return label
+
+
+def slug(text: str, length: int = SLUG_LENGTH) -> str:
+    """``text`` as a short ASCII part of a file name: "Tracking page, 14 Sept." becomes
+    "tracking-page-14-sept"; at most ``length`` characters, cut between words."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if len(words) > length:
+        cut = words[:length + 1]
+        words = cut[:cut.rfind("-")] if "-" in cut else cut[:length]
+    return words.strip("-") or "exhibit"
+
+
+def _run(plans: Sequence[_Plan], settings: images.Settings,
+         workers: int | None) -> list[images.Processed | list[Problem]]:
+    """Process the images of ``plans`` on ``workers`` threads (default: one per CPU), in order.
+
+    Threads, not processes: Pillow releases the GIL while it decodes, scales and encodes
+    (the sample case: 1.8 times as fast on 2 CPUs, as fast as a process pool without its
+    start-up time). Each thread holds one image at a time, so at most one full-size image
+    per worker. A damaged file is read as far as it goes only after the others are done,
+    as that flips a process-wide switch in Pillow.
+    """
+    count = max(1, min(workers or os.cpu_count() or 1, len(plans)))
+    with images.truncated_images(False), ThreadPoolExecutor(
+            max_workers=count, thread_name_prefix="orderpack") as pool:
+        futures = [pool.submit(_process_one, plan, settings) for plan in plans]
+    results = []
+    for plan, future in zip(plans, futures, strict=True):
+        try:
+            results.append(future.result())
+        except images.Damaged:
+            results.append(_process_one(plan, settings, read_damaged=True))
+    return results
+
+
+def _process_one(plan: _Plan, settings: images.Settings, *,
+                 read_damaged: bool = False) -> images.Processed | list[Problem]:
+    try:
+        return images.process(plan.info.path, plan.shown, plan.redact, settings,
+                              read_damaged=read_damaged)
+    except EvidenceError as exc:
+        return exc.problems

@@ -1,0 +1,411 @@
+"""orderpack.evidence: checking files, and turning a case's evidence into exhibits.
+
+Every test gives process() its own cache folder in tmp_path.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageFile
+from pypdf import PdfReader, PdfWriter
+from test_images import RED, gps_exif, photo, screenshot  # drawn fixtures, shared
+
+from orderpack import cache, evidence, images
+from orderpack.errors import BuildError, EvidenceError, OrderFileError
+from orderpack.validation import Case, validate
+
+ORDER = """\
+platform: aliexpress
+buyer:
+  name: Jane Doe
+order:
+  number: "8190123456789012"
+  placed: 2026-09-02
+  store: Shenzhen Gadget Store
+  items:
+    - title: USB-C hub
+  total: 35.46
+  currency: EUR
+shipping:
+  delivery_deadline: 2026-10-20
+evidence:
+"""
+
+MakeCase = Callable[..., Case]
+
+
+@pytest.fixture
+def make_case(write_order: Callable[[str], Path]) -> MakeCase:
+    """A validated case whose evidence is ``items``: (file, caption[, redact]) tuples, with
+    ``files`` (name → Image or bytes) written into its folder first."""
+
+    def make(items: list[tuple[str, str] | tuple[str, str, str]],
+             files: dict[str, Image.Image | bytes]) -> Case:
+        text = ORDER
+        for item in items:
+            text += f"  - file: {item[0]}\n    caption: {item[1]}\n"
+            if len(item) == 3:
+                text += f"    redact: {item[2]}\n"
+        path = write_order(text)
+        for name, content in files.items():
+            target = path.parent / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                target.write_bytes(content)
+            else:
+                content.save(target, **({"quality": 95} if name.endswith(".jpg") else {}))
+        return validate(path)
+
+    return make
+
+
+def pdf_bytes(pages: int = 2, password: str | None = None) -> bytes:
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    if password is not None:
+        writer.encrypt(password)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+# --- labels and names ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("index", "label"), [
+    (0, "A"), (1, "B"), (25, "Z"), (26, "AA"), (27, "AB"), (51, "AZ"), (52, "BA"),
+    (701, "ZZ"), (702, "AAA"),
+])
+def test_exhibit_labels(index: int, label: str) -> None:
+    assert evidence.exhibit_label(index) == label
+
+
+@pytest.mark.parametrize(("caption", "slug"), [
+    ("Tracking page, no update since 14 September",
+     "tracking-page-no-update-since-14-september"),
+    ("Café Straße — Übersicht", "cafe-strae-ubersicht"),
+    ("亲，请耐心等待", "exhibit"),
+    ("  ...  ", "exhibit"),
+    ("Order #8190123456789012 (paid €35.46)", "order-8190123456789012-paid-35-46"),
+])
+def test_slug(caption: str, slug: str) -> None:
+    assert evidence.slug(caption) == slug
+
+
+def test_slug_is_bounded_and_cut_between_words() -> None:
+    text = "Photo of the empty parcel locker at the Paketstation on the evening of 20 November"
+    result = evidence.slug(text)
+    assert len(result) <= evidence.SLUG_LENGTH
+    assert result == "photo-of-the-empty-parcel-locker-at-the-paketstation-on-the"
+    assert evidence.slug("x" * 100) == "x" * evidence.SLUG_LENGTH
+
+
+# --- checking files without decoding them -----------------------------------------------
+
+
+def refused(path: Path, name: str = "file") -> str:
+    with pytest.raises(OrderFileError) as caught:
+        evidence.inspect_file(path, name)
+    return str(caught.value)
+
+
+def test_zero_byte_file(tmp_path: Path) -> None:
+    (tmp_path / "empty.png").write_bytes(b"")
+    assert refused(tmp_path / "empty.png", "empty.png") == (
+        "empty.png: the file is empty (0 bytes) — copy the file again from its source")
+
+
+def test_text_named_png(tmp_path: Path) -> None:
+    (tmp_path / "notes.png").write_text("not a picture")
+    assert refused(tmp_path / "notes.png", "notes.png") == (
+        "notes.png: the file is not an image orderpack can read (its content is not PNG) — "
+        "open it in an image viewer; re-export it as PNG or JPEG")
+
+
+def test_unsupported_suffix(tmp_path: Path) -> None:
+    (tmp_path / "scan.bmp").write_bytes(b"BM" + bytes(100))
+    assert "scan.bmp: .bmp files are not supported as evidence" in refused(
+        tmp_path / "scan.bmp", "scan.bmp")
+
+
+def test_encrypted_pdf(tmp_path: Path) -> None:
+    (tmp_path / "invoice.pdf").write_bytes(pdf_bytes(password="secret"))
+    assert refused(tmp_path / "invoice.pdf", "invoice.pdf") == (
+        "invoice.pdf: the PDF is encrypted or password-protected — open it, then print or "
+        "save it as a new PDF without a password")
+
+
+def test_damaged_pdf(tmp_path: Path) -> None:
+    data = pdf_bytes()
+    (tmp_path / "invoice.pdf").write_bytes(data[: len(data) // 2])
+    assert refused(tmp_path / "invoice.pdf", "invoice.pdf") == (
+        "invoice.pdf: the PDF is damaged and cannot be read — open it in a PDF viewer and "
+        "save or print it as a new PDF")
+
+
+def test_not_a_pdf_named_pdf(tmp_path: Path) -> None:
+    (tmp_path / "invoice.pdf").write_text("<html>an invoice</html>")
+    assert refused(tmp_path / "invoice.pdf", "invoice.pdf") == (
+        "invoice.pdf: the file is named .pdf but is not a PDF — open it and save it again "
+        "as PDF")
+
+
+def test_pdf_pages_are_counted(tmp_path: Path) -> None:
+    (tmp_path / "invoice.pdf").write_bytes(pdf_bytes(3))
+    info = evidence.inspect_file(tmp_path / "invoice.pdf", "invoice.pdf")
+    assert (info.kind, info.pages) == ("pdf", 3)
+
+
+def test_too_many_pixels_is_refused_before_decoding(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    screenshot((400, 300)).save(tmp_path / "big.png")
+    monkeypatch.setattr(evidence, "MAX_PIXELS", 100_000)
+    assert "big.png: the image is 400×300 pixels" in refused(tmp_path / "big.png", "big.png")
+
+
+def test_too_many_bytes_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "big.jpg").write_bytes(b"\xff\xd8" + bytes(5000))
+    monkeypatch.setattr(evidence, "MAX_BYTES", 1000)
+    assert refused(tmp_path / "big.jpg", "big.jpg").startswith("big.jpg: the file is ")
+
+
+@pytest.mark.parametrize(("name", "message"), [
+    ("/etc/passwd", "an absolute path is not allowed"),
+    ("../outside.png", "the path leads outside the case folder"),
+    ("missing.png", "the file does not exist"),
+])
+def test_paths_stay_inside_the_case(tmp_path: Path, name: str, message: str) -> None:
+    with pytest.raises(OrderFileError, match=message):
+        evidence.resolve_inside(tmp_path, name)
+
+
+# --- the sample case --------------------------------------------------------------------
+
+
+@pytest.fixture
+def sample_exhibits(aliexpress_case: Path, tmp_path: Path) -> list[evidence.Exhibit]:
+    return evidence.process(validate(aliexpress_case), cache_dir=tmp_path / "cache")
+
+
+def test_sample_exhibits(sample_exhibits: list[evidence.Exhibit]) -> None:
+    assert [(e.label, e.upload_name, e.media_type, e.kind, e.pages)
+            for e in sample_exhibits] == [
+        ("A", "A-tracking-page-no-update-since-14-september.png", "image/png", "image", 1),
+        ("B", "B-chat-with-the-seller.png", "image/png", "image", 1),
+        ("C", "C-order-details-page.png", "image/png", "image", 1),
+        ("D", "D-photo-of-the-empty-parcel-locker-on-20-november.jpg", "image/jpeg",
+         "image", 1),
+    ]
+    for exhibit in sample_exhibits:
+        assert exhibit.width <= 1350 and exhibit.height <= 1800
+        assert exhibit.file_size < 2_000_000
+        assert cache.file_sha256(exhibit.file) == exhibit.sha256
+        assert exhibit.warnings == ()
+        with Image.open(exhibit.file) as image:
+            assert image.size == (exhibit.width, exhibit.height)
+
+
+def test_sample_photo_is_upright_without_metadata(
+        sample_exhibits: list[evidence.Exhibit], aliexpress_case: Path) -> None:
+    original = aliexpress_case.parent / "photos/mailbox.jpg"
+    with Image.open(original) as stored:  # the fixture is what the test is about
+        assert stored.size == (2016, 1512)
+        assert stored.getexif()[0x0112] == 6 and stored.getexif().get_ifd(0x8825)
+    photo_exhibit = sample_exhibits[3]
+    assert photo_exhibit.original_sha256 == cache.file_sha256(original)
+    data = photo_exhibit.file.read_bytes()
+    for marker in (b"Exif", b"GPS", b"http://ns.adobe.com/xap", b"Pixel 7a", b"Google"):
+        assert marker not in data
+    with Image.open(photo_exhibit.file) as image:
+        assert image.size == (1350, 1800)  # portrait: turned upright
+        assert not image.getexif() and "icc_profile" not in image.info
+        # The yellow "PAKETSTATION" sign is at the top of the upright photo.
+        r, g, b = image.getpixel((675, 145))  # type: ignore[misc]
+        assert r > 180 and g > 140 and b < 80
+
+
+def test_sample_redaction_is_black(sample_exhibits: list[evidence.Exhibit]) -> None:
+    chat = sample_exhibits[1]
+    with Image.open(chat.file) as image:
+        rgb = image.convert("RGB")
+    # [0, 0, 1170, 140] of a 1170×2532 screenshot, scaled to 832×1800: 0..99 px high.
+    band = rgb.crop((0, 0, 832, 95))
+    assert band.getextrema() == ((0, 0), (0, 0), (0, 0))
+
+
+# --- processing ---------------------------------------------------------------------------
+
+
+def test_pdf_exhibit_is_passed_on(make_case: MakeCase, tmp_path: Path) -> None:
+    data = pdf_bytes(2)
+    case = make_case([("docs/invoice.pdf", "The invoice")], {"docs/invoice.pdf": data})
+    (exhibit,) = evidence.process(case, cache_dir=tmp_path / "cache")
+    assert (exhibit.kind, exhibit.media_type, exhibit.pages) == ("pdf", "application/pdf", 2)
+    assert (exhibit.width, exhibit.height) == (0, 0)
+    assert exhibit.upload_name == "A-the-invoice.pdf"
+    assert exhibit.file.read_bytes() == data
+    assert exhibit.sha256 == exhibit.original_sha256 == cache.file_sha256(exhibit.file)
+    assert len(PdfReader(exhibit.file).pages) == 2
+
+
+def test_labels_follow_the_order_file(make_case: MakeCase, tmp_path: Path) -> None:
+    items = [(f"s{i}.png", f"Screen {i}") for i in range(28)]
+    case = make_case(items, {f"s{i}.png": screenshot((60, 40)) for i in range(28)})
+    exhibits = evidence.process(case, cache_dir=tmp_path / "cache", workers=2)
+    assert [e.label for e in exhibits][-3:] == ["Z", "AA", "AB"]
+    assert exhibits[27].upload_name == "AB-screen-27.png"
+    assert [e.source for e in exhibits] == [f"s{i}.png" for i in range(28)]
+
+
+def test_same_file_twice_with_and_without_redaction(make_case: MakeCase, tmp_path: Path) -> None:
+    case = make_case([("s.png", "Whole"), ("s.png", "Redacted", "[[0, 0, 60, 40]]")],
+                     {"s.png": screenshot((60, 40))})
+    whole, redacted = evidence.process(case, cache_dir=tmp_path / "cache")
+    assert whole.original_sha256 == redacted.original_sha256
+    assert whole.sha256 != redacted.sha256
+    with Image.open(redacted.file) as image:
+        assert image.convert("RGB").getextrema() == ((0, 0), (0, 0), (0, 0))
+
+
+def test_every_damaged_file_is_reported_at_once(make_case: MakeCase, tmp_path: Path) -> None:
+    good = io.BytesIO()
+    screenshot().save(good, "PNG")
+    case = make_case(
+        [("ok.png", "Fine"), ("empty.png", "Empty"), ("notes.png", "Text"),
+         ("stub.png", "Cut"), ("invoice.pdf", "Locked")],
+        {"ok.png": good.getvalue(), "empty.png": good.getvalue(),
+         "notes.png": good.getvalue(), "stub.png": good.getvalue(),
+         "invoice.pdf": pdf_bytes()})
+    # Damaged after validation, as if changed before the build.
+    folder = case.folder
+    (folder / "empty.png").write_bytes(b"")
+    (folder / "notes.png").write_text("not a picture")
+    (folder / "stub.png").write_bytes(good.getvalue()[:60])
+    (folder / "invoice.pdf").write_bytes(pdf_bytes(password="x"))
+    with pytest.raises(EvidenceError) as caught:
+        evidence.process(case, cache_dir=tmp_path / "cache")
+    shown = str(folder)
+    assert str(caught.value).splitlines() == [
+        "4 evidence files cannot be used:",
+        f"{shown}/empty.png: the file is empty (0 bytes) — copy the file again from its source",
+        f"{shown}/notes.png: the file is not an image orderpack can read (its content is not "
+        "PNG) — open it in an image viewer; re-export it as PNG or JPEG",
+        f"{shown}/stub.png: the image is damaged: the file is cut short and nothing of it can "
+        "be read — copy the file again from its source (phone, cloud, e-mail)",
+        f"{shown}/invoice.pdf: the PDF is encrypted or password-protected — open it, then "
+        "print or save it as a new PDF without a password",
+    ]
+
+
+def test_truncated_images_get_warnings_while_others_run_in_parallel(
+        make_case: MakeCase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)  # as WeasyPrint sets it
+    whole = io.BytesIO()
+    photo().save(whole, "JPEG", quality=95)
+    data = whole.getvalue()
+    case = make_case([("a.jpg", "A"), ("b.jpg", "B"), ("c.jpg", "C")],
+                     {"a.jpg": data, "b.jpg": data[: len(data) * 2 // 3], "c.jpg": photo()})
+    a, b, c = evidence.process(case, cache_dir=tmp_path / "cache", workers=3)
+    assert a.warnings == c.warnings == ()
+    assert b.warnings == (
+        "the file is damaged (cut short); it is shown as far as it could be read, check the "
+        "exhibit and copy the file again from its source if parts are missing",)
+    with Image.open(b.file) as image:
+        r, g, b_ = image.getpixel((10, 10))  # type: ignore[misc]
+        assert r > 180 and g < 60 and b_ < 60  # the red marker at the top survived
+
+
+# --- the cache ----------------------------------------------------------------------------
+
+
+def test_rebuild_decodes_and_encodes_nothing(aliexpress_case: Path, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    case = validate(aliexpress_case)
+    first = evidence.process(case, cache_dir=tmp_path / "cache")
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise AssertionError("decoded or encoded again")
+
+    monkeypatch.setattr(images, "decode", fail)
+    monkeypatch.setattr(images, "_encode", fail)
+    assert evidence.process(case, cache_dir=tmp_path / "cache") == first
+
+
+def test_cache_key_covers_the_processing_parameters(make_case: MakeCase, tmp_path: Path) -> None:
+    case = make_case([("p.jpg", "Photo")], {"p.jpg": photo((900, 1200))})
+    default, = evidence.process(case, cache_dir=tmp_path / "cache")
+    small, = evidence.process(case, cache_dir=tmp_path / "cache", max_pixels=(300, 400))
+    grey, = evidence.process(case, cache_dir=tmp_path / "cache", grayscale=True)
+    assert (default.width, small.width) == (900, 300)
+    assert len({default.file, small.file, grey.file}) == 3
+
+
+def test_corrupt_cache_entry_is_rebuilt(make_case: MakeCase, tmp_path: Path) -> None:
+    case = make_case([("s.png", "Screen")], {"s.png": screenshot()})
+    first, = evidence.process(case, cache_dir=tmp_path / "cache")
+    good = first.file.read_bytes()
+    first.file.write_bytes(good[:100])  # half-written by a crash, or a disk error
+    again, = evidence.process(case, cache_dir=tmp_path / "cache")
+    assert again.file.read_bytes() == good and again == first
+    record = first.file.with_suffix(".json")
+    record.write_text("{not json")
+    third, = evidence.process(case, cache_dir=tmp_path / "cache")
+    assert third == first and json.loads(record.read_text())["sha256"] == first.sha256
+
+
+def test_cache_location(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ORDERPACK_CACHE_DIR", str(tmp_path / "env"))
+    assert cache.location() == tmp_path / "env"
+    assert cache.location(tmp_path / "arg") == tmp_path / "arg"
+    monkeypatch.delenv("ORDERPACK_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    if cache.location().is_relative_to(tmp_path):  # Linux and other XDG platforms
+        assert cache.location() == tmp_path / "xdg" / "orderpack"
+
+
+def test_environment_variable_is_used(make_case: MakeCase, tmp_path: Path,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ORDERPACK_CACHE_DIR", str(tmp_path / "env-cache"))
+    case = make_case([("s.png", "Screen")], {"s.png": screenshot()})
+    exhibit, = evidence.process(case)
+    assert exhibit.file.is_relative_to(tmp_path / "env-cache")
+
+
+def test_unwritable_cache_is_a_clear_error(make_case: MakeCase, tmp_path: Path) -> None:
+    case = make_case([("s.png", "Screen")], {"s.png": screenshot()})
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    with pytest.raises(BuildError, match="cannot write to the cache folder") as caught:
+        evidence.process(case, cache_dir=blocker)
+    assert "ORDERPACK_CACHE_DIR" in str(caught.value)
+
+
+def test_processed_orientation_and_marker_through_process(make_case: MakeCase,
+                                                         tmp_path: Path) -> None:
+    upright = photo((600, 800))
+    path_image = upright.transpose(Image.Transpose.ROTATE_90)
+    buffer = io.BytesIO()
+    path_image.save(buffer, "JPEG", quality=95, exif=gps_exif(6))
+    case = make_case([("cam.jpg", "Camera")], {"cam.jpg": buffer.getvalue()})
+    exhibit, = evidence.process(case, cache_dir=tmp_path / "cache")
+    with Image.open(exhibit.file) as image:
+        assert image.size == (600, 800)
+        r, g, b = image.getpixel((10, 10))  # type: ignore[misc]
+        assert (r, g, b) == pytest.approx(RED, abs=40)
+
+
+def test_damaged_exif_is_quietly_dropped(make_case: MakeCase, tmp_path: Path) -> None:
+    broken = b"Exif\x00\x00II*\x00\x08\x00\x00\x00\x05\x00\x12\x01\x03\x00" + b"\xff" * 9
+    buffer = io.BytesIO()
+    photo().save(buffer, "JPEG", exif=broken)
+    with pytest.warns(UserWarning):  # what Pillow does alone
+        Image.open(io.BytesIO(buffer.getvalue())).close()
+    case = make_case([("broken.jpg", "Broken EXIF")], {"broken.jpg": buffer.getvalue()})
+    exhibit, = evidence.process(case, cache_dir=tmp_path / "cache")  # warnings are errors here
+    assert exhibit.media_type == "image/jpeg" and b"Exif" not in exhibit.file.read_bytes()

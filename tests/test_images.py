@@ -1,0 +1,474 @@
+"""orderpack.images: every format and mode in, one clean, upright, private exhibit out.
+
+Fixtures are drawn here with Pillow into tmp_path: a "screenshot" is a few flat colours,
+a "photo" a gradient with seeded sensor-like noise.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageCms, ImageDraw, ImageFile, PngImagePlugin
+
+from orderpack import images
+from orderpack.errors import EvidenceError
+
+RED = (230, 20, 20)
+SECRET = (0, 255, 0)  # drawn only inside redaction boxes
+SECRET_2 = (255, 0, 255)
+
+
+def screenshot(size: tuple[int, int] = (390, 844)) -> Image.Image:
+    """A phone-screenshot-like picture: flat colours, bars of "text", a red marker top left."""
+    image = Image.new("RGB", size, (245, 245, 245))
+    draw = ImageDraw.Draw(image)
+    for y in range(60, size[1] - 40, 40):
+        draw.rectangle((20, y, size[0] - 60, y + 12), fill=(40, 40, 40))
+    draw.rectangle((0, 0, size[0] // 8, size[1] // 16), fill=RED)
+    return image
+
+
+def photo(size: tuple[int, int] = (640, 480), seed: int = 1) -> Image.Image:
+    """A photo-like picture: a gradient with grain, a red marker top left."""
+    width, height = size
+    noise = Image.frombytes("L", size, random.Random(seed).randbytes(width * height))
+    base = Image.linear_gradient("L").resize(size)
+    image = Image.merge("RGB", [base, Image.blend(base, noise, 0.3), noise.point(
+        lambda v: v // 2 + 60)])
+    ImageDraw.Draw(image).rectangle((0, 0, width // 8, height // 8), fill=RED)
+    return image
+
+
+def save(image: Image.Image, path: Path, **options: object) -> Path:
+    image.save(path, **options)
+    return path
+
+
+def opened(result: images.Processed) -> Image.Image:
+    image = Image.open(io.BytesIO(result.data))
+    image.load()
+    return image
+
+
+def near(pixel: tuple[int, ...] | float, colour: tuple[int, int, int], tolerance: int = 40) -> bool:
+    assert isinstance(pixel, tuple)
+    return all(abs(a - b) <= tolerance for a, b in zip(pixel[:3], colour, strict=True))
+
+
+def assert_no_metadata(result: images.Processed) -> None:
+    for marker in (b"Exif", b"GPS", b"http://ns.adobe.com/xap", b"ICC_PROFILE", b"iCCP",
+                   b"tEXt", b"iTXt", b"zTXt", b"eXIf"):
+        assert marker not in result.data, marker
+    image = opened(result)
+    assert not image.getexif()
+    assert "icc_profile" not in image.info
+    assert "xmp" not in image.info
+    assert "comment" not in image.info
+    assert "exif" not in image.info
+
+
+# --- formats ---------------------------------------------------------------------------
+
+
+def test_png_screenshot_becomes_a_palette_png(tmp_path: Path) -> None:
+    result = images.process(save(screenshot(), tmp_path / "s.png"), "s.png")
+    assert result.media_type == "image/png"
+    image = opened(result)
+    assert image.format == "PNG" and image.mode == "P"
+    assert (result.width, result.height) == image.size == (390, 844)  # small: not scaled
+    assert near(image.convert("RGB").getpixel((5, 5)), RED, 0)
+    assert result.warnings == ()
+
+
+def test_jpeg_photo_stays_a_jpeg(tmp_path: Path) -> None:
+    result = images.process(save(photo(), tmp_path / "p.jpg", quality=95), "p.jpg")
+    assert result.media_type == "image/jpeg"
+    image = opened(result)
+    assert image.format == "JPEG" and image.size == (640, 480)
+    assert near(image.getpixel((10, 10)), RED)
+
+
+def test_webp(tmp_path: Path) -> None:
+    result = images.process(save(screenshot(), tmp_path / "s.webp", lossless=True), "s.webp")
+    assert near(opened(result).convert("RGB").getpixel((5, 5)), RED, 0)
+
+
+def test_gif_first_frame_only(tmp_path: Path) -> None:
+    first = screenshot().quantize(16)
+    second = Image.new("RGB", first.size, "blue").quantize(16)
+    path = tmp_path / "anim.gif"
+    first.save(path, save_all=True, append_images=[second], duration=100, loop=0)
+    result = images.process(path, "anim.gif")
+    assert near(opened(result).convert("RGB").getpixel((5, 5)), RED, 0)
+    assert near(opened(result).convert("RGB").getpixel(
+        (200, 30)), (245, 245, 245), 0)  # not the blue second frame
+    assert any("only the first is shown" in warning for warning in result.warnings)
+
+
+def test_mpo_phone_photo_is_a_jpeg_without_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "phone.jpg"  # JPEG with a depth map after it, as phones write
+    photo((4000, 3000)).save(path, "MPO", save_all=True, append_images=[photo((400, 300))])
+    with Image.open(path) as stored:
+        assert (stored.format, getattr(stored, "n_frames", 1)) == ("MPO", 2)
+    image, _, notes = images.decode(path, "phone.jpg", (1350, 1800))
+    assert image.size == (2000, 1500) and notes == []  # decoded at half size
+    result = images.process(path, "phone.jpg")
+    assert result.media_type == "image/jpeg" and result.warnings == ()
+
+
+def test_tiff(tmp_path: Path) -> None:
+    result = images.process(save(photo(), tmp_path / "p.tif", compression="tiff_lzw"), "p.tif")
+    assert result.media_type == "image/jpeg"
+    assert near(opened(result).getpixel((10, 10)), RED)
+
+
+def test_heic_phone_photo(tmp_path: Path) -> None:
+    pillow_heif = pytest.importorskip("pillow_heif")
+    if not pillow_heif.libheif_info().get("encoders"):
+        pytest.skip("this libheif build cannot write HEIC")
+    pillow_heif.register_heif_opener()
+    exif = gps_exif()
+    path = save(photo(), tmp_path / "IMG_0001.HEIC", quality=90, exif=exif)
+    result = images.process(path, "IMG_0001.HEIC")
+    assert result.media_type == "image/jpeg"
+    assert (result.width, result.height) == (640, 480)
+    assert near(opened(result).getpixel((10, 10)), RED, 50)
+    assert_no_metadata(result)
+
+
+# --- modes ------------------------------------------------------------------------------
+
+
+def test_cmyk_jpeg(tmp_path: Path) -> None:
+    path = save(photo().convert("CMYK"), tmp_path / "cmyk.jpg", quality=95)
+    result = images.process(path, "cmyk.jpg")
+    image = opened(result)
+    assert image.mode == "RGB"
+    assert near(image.getpixel((10, 10)), RED, 50)
+
+
+def test_cmyk_tiff(tmp_path: Path) -> None:
+    path = save(screenshot().convert("CMYK"), tmp_path / "cmyk.tif")
+    image = opened(images.process(path, "cmyk.tif")).convert("RGB")
+    assert near(image.getpixel((5, 5)), RED, 0)
+
+
+@pytest.mark.parametrize("suffix", [".png", ".tif"])
+def test_16_bit_greyscale_is_scaled_not_clipped(tmp_path: Path, suffix: str) -> None:
+    image = Image.new("I;16", (200, 100), 65535)  # white left half
+    image.paste(Image.new("I;16", (100, 100), 32768), (100, 0))  # mid-grey right half
+    path = tmp_path / f"grey16{suffix}"
+    image.save(path)
+    with Image.open(path) as stored:
+        assert stored.mode.startswith("I;16")
+    out = opened(images.process(path, path.name)).convert("L")
+    assert out.getpixel((50, 50)) == 255
+    assert out.getpixel((150, 50)) == pytest.approx(128, abs=2)
+
+
+def test_palette_with_transparency_is_flattened_onto_white(tmp_path: Path) -> None:
+    image = screenshot().quantize(16)
+    image.info["transparency"] = image.getpixel((200, 30))  # the background colour
+    path = save(image, tmp_path / "p.png", transparency=image.getpixel((200, 30)))
+    out = opened(images.process(path, "p.png")).convert("RGB")
+    assert out.getpixel((200, 30)) == (255, 255, 255)
+    assert near(out.getpixel((5, 5)), RED, 0)
+
+
+@pytest.mark.parametrize("mode", ["RGBA", "LA"])
+def test_alpha_is_flattened_onto_white(tmp_path: Path, mode: str) -> None:
+    image = Image.new(mode, (100, 100), (0, 0, 0, 0) if mode == "RGBA" else (0, 0))
+    ImageDraw.Draw(image).rectangle((0, 0, 49, 99), fill=(200, 0, 0, 255) if mode == "RGBA"
+                                    else (60, 255))
+    out = opened(images.process(save(image, tmp_path / "a.png"), "a.png")).convert("RGB")
+    assert out.getpixel((80, 50)) == (255, 255, 255)  # transparent black became white
+    assert out.getpixel((20, 50)) == ((200, 0, 0) if mode == "RGBA" else (60, 60, 60))
+
+
+@pytest.mark.parametrize("mode", ["L", "1"])
+def test_greyscale_stays_greyscale(tmp_path: Path, mode: str) -> None:
+    image = screenshot().convert(mode)
+    out = opened(images.process(save(image, tmp_path / "g.png"), "g.png"))
+    assert out.mode in ("L", "P")
+    rgb = out.convert("RGB")
+    assert all(r == g == b for r, g, b in (rgb.getpixel((x, 70)) for x in range(0, 390, 7)))
+
+
+def test_icc_profile_is_applied_then_dropped(tmp_path: Path) -> None:
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    path = save(screenshot(), tmp_path / "icc.png", icc_profile=srgb)
+    result = images.process(path, "icc.png")
+    assert near(opened(result).convert("RGB").getpixel((5, 5)), RED, 3)
+    assert_no_metadata(result)
+
+
+def test_damaged_icc_profile_gives_a_warning(tmp_path: Path) -> None:
+    path = save(photo(), tmp_path / "bad-icc.jpg", icc_profile=b"not a profile" * 10)
+    result = images.process(path, "bad-icc.jpg")
+    assert any("colour profile" in warning for warning in result.warnings)
+    assert_no_metadata(result)
+
+
+# --- metadata and orientation --------------------------------------------------------------
+
+
+def gps_exif(orientation: int = 1) -> Image.Exif:
+    exif = Image.Exif()
+    exif[0x010F] = "Google"  # Make
+    exif[0x0110] = "Pixel 7a"  # Model
+    exif[0x0112] = orientation
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2] = "N", (52.0, 31.0, 12.0)
+    gps[3], gps[4] = "E", (13.0, 24.0, 18.0)
+    return exif
+
+
+XMP = (b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/'
+       b'22-rdf-syntax-ns#"><rdf:Description xmlns:xmp="http://ns.adobe.com/xap/1.0/" '
+       b'xmp:CreatorTool="Phone"/></rdf:RDF></x:xmpmeta>')
+
+
+def test_jpeg_metadata_is_all_gone(tmp_path: Path) -> None:
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    path = save(photo(), tmp_path / "gps.jpg", exif=gps_exif(), xmp=XMP, icc_profile=srgb,
+                comment=b"Jane Doe, Musterstrasse 1")
+    original = path.read_bytes()
+    assert b"Exif" in original and b"Musterstrasse" in original  # the fixture carries them
+    with Image.open(path) as stored:
+        assert stored.getexif().get_ifd(0x8825)
+    result = images.process(path, "gps.jpg")
+    assert b"Musterstrasse" not in result.data
+    assert_no_metadata(result)
+
+
+def test_png_metadata_is_all_gone(tmp_path: Path) -> None:
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Author", "Jane Doe")
+    info.add_itxt("XML:com.adobe.xmp", XMP.decode())
+    path = save(screenshot(), tmp_path / "meta.png", pnginfo=info, exif=gps_exif())
+    with Image.open(path) as stored:
+        assert stored.getexif()
+    result = images.process(path, "meta.png")
+    assert b"Jane Doe" not in result.data
+    assert_no_metadata(result)
+
+
+# Each orientation, and how a camera would have stored an upright picture for it.
+STORED_AS = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_90,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_270,
+}
+
+
+@pytest.mark.parametrize("orientation", sorted(STORED_AS))
+def test_exif_orientation_is_applied(tmp_path: Path, orientation: int) -> None:
+    upright = photo((300, 400))  # portrait, red marker top left
+    stored = upright.transpose(STORED_AS[orientation])
+    path = save(stored, tmp_path / "o.jpg", quality=95, exif=gps_exif(orientation))
+    result = images.process(path, "o.jpg")
+    image = opened(result)
+    assert image.size == (300, 400)
+    assert near(image.getpixel((10, 10)), RED)
+    assert not near(image.getpixel((290, 390)), RED)
+    assert_no_metadata(result)
+
+
+def test_sideways_camera_photo_comes_out_upright_and_scaled(tmp_path: Path) -> None:
+    upright = photo((3024, 4032))
+    path = save(upright.transpose(Image.Transpose.ROTATE_90), tmp_path / "cam.jpg",
+                quality=90, exif=gps_exif(6))
+    result = images.process(path, "cam.jpg")
+    image = opened(result)
+    assert image.size == (1350, 1800)
+    assert near(image.getpixel((20, 20)), RED)
+    assert not near(image.getpixel((1330, 20)), RED)
+    assert_no_metadata(result)
+
+
+# --- redaction ----------------------------------------------------------------------------
+
+
+def secret_in(image: Image.Image, box: images.Box) -> Image.Image:
+    """``image`` with stripes of two colours found nowhere else, only inside ``box``."""
+    x, y, width, height = box
+    draw = ImageDraw.Draw(image)
+    for row in range(y, y + height, 6):
+        colour = SECRET if (row - y) // 6 % 2 == 0 else SECRET_2
+        draw.rectangle((x, row, x + width - 1, min(row + 5, y + height - 1)), fill=colour)
+    return image
+
+
+def secret_left(image: Image.Image) -> bool:
+    """Whether any pixel is anywhere near the secret colours, or a blend of them."""
+    rgb = image.convert("RGB")
+    for r, g, b in set(rgb.get_flattened_data()):  # type: ignore[misc]
+        if (g > 150 and r < 110 and b < 110) or (r > 150 and b > 150 and g < 110):
+            return True
+    return False
+
+
+@pytest.mark.parametrize("kind", ["screenshot", "photo"])
+def test_redacted_area_is_black_and_gone(tmp_path: Path, kind: str) -> None:
+    box = (40, 100, 200, 120)
+    if kind == "screenshot":
+        path = save(secret_in(screenshot(), box), tmp_path / "s.png")
+    else:
+        path = save(secret_in(photo((390, 844)), box), tmp_path / "s.jpg", quality=95)
+    with Image.open(path) as stored:
+        assert secret_left(stored)
+    result = images.process(path, path.name, redact=[box])
+    assert result.media_type == ("image/png" if kind == "screenshot" else "image/jpeg")
+    image = opened(result).convert("RGB")
+    assert not secret_left(image)
+    tolerance = 0 if kind == "screenshot" else 12  # JPEG rounds black to a level or two
+    for x in range(44, 236, 8):
+        for y in range(104, 216, 8):
+            assert near(image.getpixel((x, y)), (0, 0, 0), tolerance), (x, y)
+
+
+def test_redaction_before_scaling_and_rotation(tmp_path: Path) -> None:
+    """Boxes are in the stored pixels; the picture is then turned upright and scaled."""
+    stored = photo((4032, 3024))  # landscape as stored; orientation 6 makes it portrait
+    box = (1000, 500, 800, 600)
+    path = save(secret_in(stored, box), tmp_path / "cam.jpg", quality=92, exif=gps_exif(6))
+    result = images.process(path, "cam.jpg", redact=[box])
+    image = opened(result).convert("RGB")
+    assert image.size == (1350, 1800)
+    assert not secret_left(image)
+    # Stored (x, y) lands upright at (3024 - 1 - y, x), then scaled by 1350/3024.
+    scale = 1350 / 3024
+    centre = ((3024 - 1 - (500 + 300)) * scale, (1000 + 400) * scale)
+    assert near(image.getpixel((round(centre[0]), round(centre[1]))), (0, 0, 0), 12)
+
+
+def test_redaction_in_a_palette_png_is_pure_black_even_merged_with_dark_text(
+        tmp_path: Path) -> None:
+    image = screenshot()
+    ImageDraw.Draw(image).rectangle((0, 300, 389, 400), fill=(8, 8, 8))  # near-black "text"
+    box = (10, 500, 100, 50)
+    path = save(secret_in(image, box), tmp_path / "s.png")
+    out = opened(images.process(path, "s.png", redact=[box],
+                                settings=images.Settings(colors=4))).convert("RGB")
+    assert out.getpixel((50, 520)) == (0, 0, 0)
+
+
+# --- sizes --------------------------------------------------------------------------------
+
+
+def test_large_screenshot_fits_the_page(tmp_path: Path) -> None:
+    result = images.process(save(screenshot((2340, 5064)), tmp_path / "big.png"), "big.png")
+    assert (result.width, result.height) == (832, 1800)
+
+
+def test_never_scaled_up(tmp_path: Path) -> None:
+    result = images.process(save(screenshot((120, 80)), tmp_path / "tiny.png"), "tiny.png")
+    assert (result.width, result.height) == (120, 80)
+
+
+def test_jpeg_is_decoded_at_reduced_size(tmp_path: Path) -> None:
+    path = save(photo((4000, 3000)), tmp_path / "big.jpg", quality=90)
+    image, _, _ = images.decode(path, "big.jpg", (1350, 1800))
+    assert image.size == (2000, 1500)  # 1/2 is the smallest that still fills 1800 px
+    exact, _, _ = images.decode(path, "big.jpg", (1350, 1800), exact=True)
+    assert exact.size == (4000, 3000)
+
+
+@pytest.mark.parametrize("kind", ["screenshot", "photo"])
+def test_size_budget_is_met(tmp_path: Path, kind: str) -> None:
+    picture = screenshot((1170, 2532)) if kind == "screenshot" else photo((3000, 4000))
+    path = save(picture, tmp_path / ("x.png" if kind == "screenshot" else "x.jpg"))
+    unlimited = images.process(path, path.name)
+    assert len(unlimited.data) <= images.MAX_BYTES
+    budget = len(unlimited.data) // 3
+    result = images.process(path, path.name, settings=images.Settings(max_bytes=budget))
+    assert len(result.data) <= budget
+    assert result.media_type == unlimited.media_type
+
+
+def test_an_impossible_budget_is_an_error(tmp_path: Path) -> None:
+    path = save(photo(), tmp_path / "p.jpg")
+    with pytest.raises(EvidenceError, match=r"^p\.jpg: the image cannot be made smaller"):
+        images.process(path, "p.jpg", settings=images.Settings(max_bytes=500))
+
+
+def test_grayscale_setting(tmp_path: Path) -> None:
+    path = save(photo(), tmp_path / "p.jpg")
+    result = images.process(path, "p.jpg", settings=images.Settings(grayscale=True))
+    assert opened(result).mode == "L"
+
+
+# --- damaged files ------------------------------------------------------------------------
+
+
+def cut(path: Path, fraction: float) -> Path:
+    data = path.read_bytes()
+    path.write_bytes(data[: int(len(data) * fraction)])
+    return path
+
+
+@pytest.mark.parametrize(("name", "make"), [
+    ("half.png", lambda p: save(screenshot(), p)),
+    ("half.jpg", lambda p: save(photo(), p, quality=95)),
+])
+def test_truncated_image_is_shown_with_a_warning(
+        tmp_path: Path, name: str, make: Callable[[Path], Path]) -> None:
+    path = cut(make(tmp_path / name), 0.6)
+    result = images.process(path, name)
+    assert result.warnings == (
+        "the file is damaged (cut short); it is shown as far as it could be read, check the "
+        "exhibit and copy the file again from its source if parts are missing",)
+    image = opened(result).convert("RGB")
+    assert near(image.getpixel((10, 10)), RED)  # the top survived
+
+
+def test_truncated_image_is_noticed_after_weasyprint_is_imported(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)  # what WeasyPrint does
+    path = cut(save(screenshot(), tmp_path / "half.png"), 0.6)
+    assert images.process(path, "half.png").warnings
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # left as it was
+
+
+def test_truncated_image_is_left_to_the_caller_when_asked(tmp_path: Path) -> None:
+    path = cut(save(screenshot(), tmp_path / "half.png"), 0.6)
+    with images.truncated_images(False), pytest.raises(images.Damaged):
+        images.process(path, "half.png", read_damaged=False)
+
+
+def test_image_cut_before_its_pixels_is_an_error(tmp_path: Path) -> None:
+    path = cut(save(screenshot(), tmp_path / "cut.png"), 0.02)
+    with pytest.raises(EvidenceError) as caught:
+        images.process(path, "shots/cut.png")
+    assert str(caught.value) == (
+        "shots/cut.png: the image is damaged: the file is cut short and nothing of it can be "
+        "read — copy the file again from its source (phone, cloud, e-mail)")
+
+
+def test_text_file_named_png_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "notes.png"
+    path.write_text("this is not a picture\n")
+    with pytest.raises(EvidenceError) as caught:
+        images.process(path, "notes.png")
+    assert str(caught.value) == (
+        "notes.png: the file is not an image orderpack can read (its content is not PNG) — "
+        "open it in an image viewer; re-export it as PNG or JPEG")
+
+
+def test_corrupt_webp_is_an_error(tmp_path: Path) -> None:
+    path = cut(save(screenshot(), tmp_path / "c.webp"), 0.5)
+    with pytest.raises(EvidenceError, match=r"^c.webp: the image is damaged and cannot be read"):
+        images.process(path, "c.webp")
+
+
+def test_classifier() -> None:
+    assert images.looks_like_screenshot(screenshot())
+    assert not images.looks_like_screenshot(photo())
