@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from orderpack import __version__, chat, evidence, facts, fonts, narrative, pdf, render, timeline
 from orderpack.errors import BuildError
@@ -192,7 +193,8 @@ class _ExhibitView:
     def of(cls, exhibit: Exhibit, staged: Path) -> _ExhibitView:
         return cls(label=exhibit.label, caption=exhibit.caption, date=exhibit.date,
                    source=exhibit.source, original_sha256=exhibit.original_sha256,
-                   kind=exhibit.kind, pages=exhibit.pages, path=staged, src=staged.as_uri())
+                   kind=exhibit.kind, pages=exhibit.pages, path=staged,
+                   src=f"{EXHIBITS_DIR}/{quote(staged.name)}")
 
 
 def _profile_limit(case: Case) -> int | None:

@@ -155,7 +155,8 @@ def init(folder: Path, no_input: bool) -> None:
 @click.argument("order_files", metavar="ORDER.yaml...", nargs=-1, required=True,
                 type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=None,
-              metavar="DIR", help="Where to write the packet (default: out/ beside the order file).")
+              metavar="DIR",
+              help="Where to write the packet (default: out/ beside the order file).")
 @_today_option
 @click.option("--templates", type=click.Path(path_type=Path, exists=True, file_okay=False),
               default=None, metavar="DIR",

@@ -90,17 +90,25 @@ class Rendered:
     warnings: list[str] = field(default_factory=list)
 
 
-def _fetcher(allowed: set[Path]) -> Any:
-    """A WeasyPrint URL fetcher serving only the ``allowed`` files and refusing everything else
-    (other files, the network, data the HTML might point to)."""
+#: The base URL the HTML is rendered under. It names no real folder, so that the PDF
+#: (whose image names WeasyPrint derives from URLs) is the same whatever folder a build
+#: is staged in; the fetcher maps it to the build's folder.
+BASE_URL = "file:///orderpack-build/"
+
+
+def _fetcher(base_dir: Path, allowed: set[Path]) -> Any:
+    """A WeasyPrint URL fetcher serving only the ``allowed`` files of the build, by their
+    URL under :data:`BASE_URL`, and refusing everything else: other files, the network."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     permitted = {path.resolve() for path in allowed}
 
     class BuildFilesOnly(URLFetcher):  # type: ignore[misc]  # WeasyPrint is untyped
         def fetch(self, url: str, headers: Any = None) -> Any:
-            parts = urlsplit(url)
-            path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" else None
+            path = None
+            if url.startswith(BASE_URL):
+                path = (base_dir / unquote(urlsplit(url).path[len("/orderpack-build/"):]))
+                path = path.resolve()
             if path is None or path not in permitted:
                 raise ValueError(f"orderpack loads only the build's own files, not {url}")
             media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
@@ -145,7 +153,7 @@ def render(
     """Lay out ``html`` and write the PDF; merge PDF exhibits into their slots."""
     import weasyprint
 
-    fetcher = _fetcher(allowed | {slot.source for slot in slots})
+    fetcher = _fetcher(base_dir, allowed)
     stamp = datetime(metadata.day.year, metadata.day.month, metadata.day.day)  # noqa: DTZ001
     options: dict[str, Any] = {
         "pdf_variant": PDF_VARIANT,
@@ -161,7 +169,7 @@ def render(
     with _weasyprint_warnings() as warnings:
         try:
             document = weasyprint.HTML(
-                string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher
+                string=html, base_url=BASE_URL, url_fetcher=fetcher
             ).render(**options)
             document.metadata.title = metadata.title
             document.metadata.description = metadata.subject
@@ -205,25 +213,24 @@ def _fill_slots(
     from pypdf import PdfReader, PdfWriter, Transformation
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-    readers: dict[Path, PdfReader] = {}
+    sources: dict[Path, PdfWriter] = {}
     mm = 72 / 25.4
     slot_width = paper.content_width_mm * mm
     slot_height = (paper.content_height_mm - SLOT_HEADER_MM) * mm
     for slot in slots:
-        reader = readers.setdefault(slot.source, PdfReader(slot.source))
-        source = reader.pages[slot.page_index]
+        if slot.source not in sources:
+            sources[slot.source] = PdfWriter(clone_from=PdfReader(slot.source))
+        source = sources[slot.source].pages[slot.page_index]
         index, x_px, y_px = positions[slot.anchor]
         target = writer.pages[index]
+        if source.rotation % 360:
+            source.transfer_rotation_to_content()
         box = source.mediabox
         width, height = float(box.width), float(box.height)
-        rotation = source.rotation % 360
-        if rotation in (90, 270):
-            width, height = height, width
         scale = min(slot_width / width, slot_height / height)
         page_height = float(target.mediabox.height)
         left = x_px * CSS_PX_TO_PT + (slot_width - width * scale) / 2
         top = page_height - y_px * CSS_PX_TO_PT
-        source.transfer_rotation_to_content()
         transform = (
             Transformation()
             .translate(-float(source.mediabox.left), -float(source.mediabox.bottom))

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
-
-import tempfile
 
 import pytest
 from hypothesis import configuration, settings

@@ -1,0 +1,84 @@
+"""The benchmark case generator: deterministic, and the case it writes is a valid order."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from PIL import Image
+
+from orderpack.cli import main
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+@pytest.fixture(scope="module")
+def heavy_case() -> Iterator[ModuleType]:
+    """benchmarks/heavy_case.py, a script rather than a package module."""
+    spec = importlib.util.spec_from_file_location("heavy_case", BENCHMARKS / "heavy_case.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["heavy_case"] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    yield module
+    del sys.modules["heavy_case"]
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def test_same_seed_gives_the_same_bytes(heavy_case: ModuleType, tmp_path: Path) -> None:
+    first = heavy_case.generate(tmp_path / "a", 4, pixel_scale=0.1)
+    heavy_case.generate(tmp_path / "b", 4, pixel_scale=0.1)
+    files = _files(tmp_path / "a")
+    assert files == _files(tmp_path / "b")
+    assert sorted(files) == [
+        "order.yaml", "photos/IMG_4100.jpg", "screenshots/001-tracking.png",
+        "screenshots/002-chat.png", "screenshots/003-order.png"]
+    assert (first.screenshots, first.photos, first.messages, first.events) == (3, 1, 200, 40)
+
+
+def test_another_seed_gives_another_case(heavy_case: ModuleType, tmp_path: Path) -> None:
+    heavy_case.generate(tmp_path / "a", 3, pixel_scale=0.1)
+    heavy_case.generate(tmp_path / "b", 3, pixel_scale=0.1, seed=1)
+    assert _files(tmp_path / "a") != _files(tmp_path / "b")
+
+
+def test_the_case_is_a_valid_order(heavy_case: ModuleType, tmp_path: Path) -> None:
+    case = heavy_case.generate(tmp_path / "case", 6, pixel_scale=0.1)
+    result = CliRunner().invoke(main, ["validate", str(case.order)])
+    assert result.exit_code == 0, result.output
+    assert result.output == (f"{case.order}: valid — AliExpress order 8190123456789012, "
+                             "6 evidence files.\n")
+    data = yaml.safe_load(case.order.read_text(encoding="utf-8"))
+    senders = {message["from"] for message in data["messages"]}
+    assert senders == {"buyer", "seller", "platform"}
+    assert all(m.get("translation") for m in data["messages"] if m["from"] == "seller")
+    times = [m["at"] for m in data["messages"]]
+    assert times == sorted(times)
+    assert data["tracking"]["events"][0]["at"] == "2026-09-06 10:12"
+
+
+def test_photos_carry_exif_orientation_and_gps(heavy_case: ModuleType, tmp_path: Path) -> None:
+    heavy_case.generate(tmp_path / "case", 9, pixel_scale=0.1)
+    orientations = []
+    for path in sorted((tmp_path / "case" / "photos").glob("*.jpg")):
+        with Image.open(path) as image:
+            exif = image.getexif()
+            orientations.append(exif[0x0112])
+            assert exif.get_ifd(0x8825)[2]  # GPSLatitude
+    assert orientations == [6, 1, 8]
+
+
+@pytest.mark.parametrize(("exhibits", "expected"), [(30, (20, 10)), (90, (60, 30)), (1, (1, 0))])
+def test_two_screenshots_per_photo(heavy_case: ModuleType, exhibits: int,
+                                   expected: tuple[int, int]) -> None:
+    assert heavy_case.split(exhibits) == expected
