@@ -1,16 +1,55 @@
 """orderpack: turn a missing-order case folder into a dispute packet.
 
-The Python API mirrors the command line::
+The Python API does what the command line does::
 
+    from dataclasses import replace
+from datetime import date
     import orderpack
-    case = orderpack.validate("order.yaml")          # raises OrderFileError
+
+    case = orderpack.validate("my-case/order.yaml")           # raises OrderFileError
+    status = orderpack.status("my-case/order.yaml", date(2026, 11, 26))
+    result = orderpack.build("my-case/order.yaml", date(2026, 11, 26))
+    print(result.evidence_pdf, result.pages)
+
+Every error is an :class:`OrderpackError`; its ``problems`` list says what to fix.
 """
 
 from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
 from orderpack.errors import OrderFileError, OrderpackError, Problem
 from orderpack.validation import validate
 
-__all__ = ["OrderFileError", "OrderpackError", "Problem", "__version__", "validate"]
+if TYPE_CHECKING:
+    from orderpack.packet import BuildResult, Options
+    from orderpack.timeline import Status
+
+__all__ = [
+    "OrderFileError", "OrderpackError", "Problem", "__version__", "build", "status", "validate"]
+
+
+def build(order_path: str | Path, today: date, options: Options | None = None,
+          **kwargs: Any) -> BuildResult:
+    """Build the packet of the case at ``order_path``; keyword arguments fill :class:`Options`.
+
+    The renderer is imported on first use, so ``validate`` stays quick to start.
+    """
+    from orderpack import packet as module
+
+    if kwargs:
+        options = module.Options(**kwargs) if options is None else replace(options, **kwargs)
+    return module.build(order_path, today, options)
+
+
+def status(order_path: str | Path, today: date) -> Status:
+    """The key dates, stage, next action and warnings of the case at ``order_path``."""
+    from orderpack import timeline
+
+    case = validate(order_path)
+    return timeline.compute(case.order, case.profile, today)

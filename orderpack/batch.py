@@ -17,8 +17,8 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, cast
 
-from orderpack.build import BuildResult, Options, build
 from orderpack.errors import OrderpackError
+from orderpack.packet import BuildResult, Options, build
 
 
 @dataclass(frozen=True)

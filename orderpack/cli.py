@@ -180,8 +180,8 @@ def build(order_files: tuple[Path, ...], out: Path | None, today: Any, templates
     Several order files build several cases, each into out/ beside its order file; one
     failing case does not stop the others, and the exit status is 1 if any failed.
     """
-    from orderpack.build import Options
-    from orderpack.build import build as run
+    from orderpack.packet import Options
+    from orderpack.packet import build as run
 
     options = Options(out=out, templates=templates, attach=attach, paper=paper,
                       max_chars=max_chars)

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from orderpack import build as build_module
-from orderpack.build import Options, build
+from orderpack import packet as build_module
 from orderpack.errors import BuildError, OrderFileError, TemplateError
+from orderpack.packet import Options, build
 
 TODAY = date(2026, 11, 26)
 GOLDEN = Path(__file__).parent / "golden" / "dispute"

@@ -47,6 +47,12 @@ class Options:
     cache_dir: Path | None = None
     workers: int | None = None
 
+    def __post_init__(self) -> None:
+        for name in ("out", "templates", "cache_dir"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, Path):
+                object.__setattr__(self, name, Path(value))
+
 
 @dataclass(frozen=True)
 class BuildResult:
