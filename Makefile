@@ -40,6 +40,7 @@ bench: setup
 
 # The first page of the sample bundle as a PNG, shown in the README.
 preview: demo
+	@mkdir -p docs
 	pdftoppm -png -r 60 -f 1 -l 1 -singlefile $(SAMPLE)/out/evidence.pdf docs/sample-page-1
 
 samples: setup

@@ -212,7 +212,9 @@ def _fill_slots(
     """Draw each PDF exhibit page, scaled to fit, into its slot on the bundle's page."""
     from pypdf import PdfReader, PdfWriter, Transformation
 
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    reader = PdfReader(io.BytesIO(pdf))
+    writer = PdfWriter(clone_from=reader)
+    writer.pdf_header = reader.pdf_header
     sources: dict[Path, PdfWriter] = {}
     mm = 72 / 25.4
     slot_width = paper.content_width_mm * mm

@@ -161,6 +161,8 @@ def test_pdf_outline_metadata_and_fonts(aliexpress_case: Path, cache: Path) -> N
     assert "Jane Doe" in (info.subject or "")
     assert reader.trailer["/Root"]["/Lang"] == "en"
     assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"]
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
+    assert info.creation_date_raw == "D:20261126"
     fonts = []
     for page in reader.pages:
         for font in page["/Resources"]["/Font"].values():
@@ -205,6 +207,12 @@ def test_pdf_evidence_is_merged_page_by_page(
     assert "Exhibit E — The invoice (page 1 of 2)" in pages[first]
     assert "INVOICE 4711 page two" in pages[first + 1]
     assert f"Page {first + 2} of {len(pages)}" in pages[first + 1]
+    # Merging keeps what makes the bundle PDF/UA-1: version, tags, identification.
+    reader = PdfReader(result.evidence_pdf)
+    root = reader.trailer["/Root"]
+    assert reader.pdf_header == "%PDF-1.7"
+    assert "/StructTreeRoot" in root
+    assert 'pdfuaid:part="1"' in root["/Metadata"].get_object().get_data().decode()
 
 
 def test_attach_embeds_order_file_and_exhibits(aliexpress_case: Path, cache: Path) -> None:
