@@ -58,20 +58,38 @@ _Resolver.add_implicit_resolver(
 )
 
 
+class _Constructor(yaml.constructor.SafeConstructor):
+    """Safe construction, with decimal numbers as exact Decimals."""
+
+    def construct_yaml_float(self, node: yaml.ScalarNode) -> Decimal | float:  # type: ignore[override]
+        text = str(node.value).replace("_", "")
+        try:
+            return Decimal(text)
+        except InvalidOperation:
+            return float(super().construct_yaml_float(node))
+
+
+_Constructor.add_constructor(  # type: ignore[type-var]  # the stubs' TypeVar is bound to stock loaders
+    "tag:yaml.org,2002:float", _Constructor.construct_yaml_float
+)
+
+
 class _Loader(
     yaml.reader.Reader,
     yaml.scanner.Scanner,
     yaml.parser.Parser,
     yaml.composer.Composer,
-    yaml.constructor.SafeConstructor,
+    _Constructor,
     _Resolver,
 ):
+    """The pure-Python loader: slower, with the messages and checks the user sees."""
+
     def __init__(self, stream: str) -> None:
         yaml.reader.Reader.__init__(self, stream)
         yaml.scanner.Scanner.__init__(self)
         yaml.parser.Parser.__init__(self)
         yaml.composer.Composer.__init__(self)
-        yaml.constructor.SafeConstructor.__init__(self)
+        _Constructor.__init__(self)
         _Resolver.__init__(self)
 
     def compose_node(self, parent: Any, index: Any) -> Any:
@@ -92,17 +110,40 @@ class _Loader(
             )
         return super().compose_node(parent, index)
 
-    def construct_yaml_float(self, node: yaml.ScalarNode) -> Decimal | float:  # type: ignore[override]
-        text = str(node.value).replace("_", "")
-        try:
-            return Decimal(text)
-        except InvalidOperation:
-            return float(super().construct_yaml_float(node))
+
+#: Nesting deeper than this goes to the pure-Python loader, which reports it.
+_FAST_MAX_DEPTH = 50
 
 
-_Loader.add_constructor(  # type: ignore[type-var]  # the stubs' TypeVar is bound to stock loaders
-    "tag:yaml.org,2002:float", _Loader.construct_yaml_float
-)
+def _fast_compose(text: str) -> tuple[Any, Any] | None:
+    """Compose with libyaml when the file is plain, valid YAML: no anchors or aliases, no
+    deep nesting, no error. Anything else returns None, and the pure-Python loader reads
+    the file again to say exactly what is wrong."""
+    if not getattr(yaml, "__with_libyaml__", False) or "\t" in text:
+        return None  # libyaml allows some tabs PyYAML refuses; tabs take the careful path
+    parser: Any = yaml.cyaml.CParser  # type: ignore[attr-defined]  # missing from the stubs
+
+    class Fast(parser, _Constructor, _Resolver):  # type: ignore[misc]
+        def __init__(self, stream: str) -> None:
+            parser.__init__(self, stream)
+            _Constructor.__init__(self)
+            _Resolver.__init__(self)
+
+    try:
+        depth = 0
+        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                return None
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > _FAST_MAX_DEPTH:
+                    return None
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+        loader = Fast(text)
+        return loader.get_single_node(), loader
+    except yaml.YAMLError:
+        return None
 
 
 class _Refused(Exception):
@@ -213,6 +254,10 @@ def load(path: Path) -> Document:
                                         fix="indent with spaces only (YAML does not allow tabs)"))
         if problems:
             raise OrderFileError.from_problems(problems)
+    fast = _fast_compose(text)
+    if fast is not None:
+        root, loader = fast
+        return _document(path, text, root, loader)
     try:
         loader = _Loader(text)
     except yaml.reader.ReaderError as exc:
@@ -238,6 +283,13 @@ def load(path: Path) -> Document:
         ) from None
     finally:
         loader.dispose()
+    return _document(path, text, root, loader)
+
+
+def _document(path: Path, text: str, root: Any, loader: Any) -> Document:
+    """The Document of a composed file, or the problems that keep it from being one."""
+    name = str(path)
+    problems: list[Problem] = []
     if root is None or (isinstance(root, yaml.ScalarNode) and root.tag.endswith(":null")):
         commented = any(line.lstrip().startswith("#") for line in text.splitlines())
         empty = "the file has only comments" if commented else "the file is empty"
