@@ -10,6 +10,7 @@ content hash (:mod:`orderpack.cache`), and images are processed in parallel.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import re
 import unicodedata
@@ -189,6 +190,19 @@ def process(case: Case, *, cache_dir: Path | None = None, workers: int | None = 
         return _process(case, cache.Cache(cache.location(cache_dir)), settings, workers)
 
 
+def _without_metadata(path: Path) -> bytes:
+    """A PDF's pages without its document properties (author, title, XMP), which can
+    name the buyer's computer account or a tool's user; the pages are not changed."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(path))
+    writer.metadata = None
+    writer.root_object.pop("/Metadata", None)
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
 @contextlib.contextmanager
 def quiet_pillow() -> Iterator[None]:
     """Silence Pillow's warnings, for this thread and the threads it waits for.
@@ -216,7 +230,7 @@ def _process(case: Case, store: cache.Cache, settings: images.Settings,
             problems[index] = [Problem(shown, p.message, fix=p.fix) for p in exc.problems]
             continue
         original = cache.file_sha256(info.path)
-        params = settings.key() if info.kind == "image" else {}
+        params = settings.key() if info.kind == "image" else {"metadata": "removed"}
         key = cache.key(info.kind, original, params, [list(box) for box in item.redact])
         plans.append(_Plan(index, shown, info, original, key, tuple(item.redact)))
 
@@ -227,7 +241,7 @@ def _process(case: Case, store: cache.Cache, settings: images.Settings,
             continue
         entry = store.get(plan.key)
         if entry is None and plan.info.kind == "pdf":
-            entry = store.put(plan.key, ".pdf", plan.info.path.read_bytes(), {
+            entry = store.put(plan.key, ".pdf", _without_metadata(plan.info.path), {
                 "media_type": "application/pdf", "width": 0, "height": 0,
                 "pages": plan.info.pages, "warnings": []})
         if entry is None:

@@ -242,16 +242,26 @@ def test_sample_redaction_is_black(sample_exhibits: list[evidence.Exhibit]) -> N
 # --- processing ---------------------------------------------------------------------------
 
 
-def test_pdf_exhibit_is_passed_on(make_case: MakeCase, tmp_path: Path) -> None:
-    data = pdf_bytes(2)
+def test_pdf_exhibit_keeps_its_pages_and_loses_its_properties(
+    make_case: MakeCase, tmp_path: Path
+) -> None:
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf_bytes(2))))
+    writer.add_metadata({"/Author": "jane.doe@home-pc", "/Title": "Invoice for Jane"})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    data = buffer.getvalue()
     case = make_case([("docs/invoice.pdf", "The invoice")], {"docs/invoice.pdf": data})
     (exhibit,) = evidence.process(case, cache_dir=tmp_path / "cache")
     assert (exhibit.kind, exhibit.media_type, exhibit.pages) == ("pdf", "application/pdf", 2)
     assert (exhibit.width, exhibit.height) == (0, 0)
     assert exhibit.upload_name == "A-the-invoice.pdf"
-    assert exhibit.file.read_bytes() == data
-    assert exhibit.sha256 == exhibit.original_sha256 == cache.file_sha256(exhibit.file)
-    assert len(PdfReader(exhibit.file).pages) == 2
+    assert exhibit.original_sha256 == cache.file_sha256(case.folder / "docs/invoice.pdf")
+    assert exhibit.sha256 == cache.file_sha256(exhibit.file) != exhibit.original_sha256
+    cleaned = PdfReader(exhibit.file)
+    assert len(cleaned.pages) == 2
+    assert not cleaned.metadata
+    assert "/Metadata" not in cleaned.trailer["/Root"]
+    assert b"jane.doe" not in exhibit.file.read_bytes()
 
 
 def test_labels_follow_the_order_file(make_case: MakeCase, tmp_path: Path) -> None:

@@ -366,3 +366,17 @@ def test_pdf_bytes_are_a_pdf(ebay_case: Path, cache: Path) -> None:
     data = result.evidence_pdf.read_bytes()
     assert data.startswith(b"%PDF-")
     assert len(PdfReader(io.BytesIO(data)).pages) == result.pages
+
+
+def test_sample_hides_the_buyers_phone_and_street(aliexpress_case: Path, cache: Path) -> None:
+    from PIL import Image
+
+    result = _build(aliexpress_case, cache)
+    exhibit = next(p for p in result.exhibits if p.name.startswith("C-"))
+    with Image.open(exhibit) as image:
+        scale = image.width / 1170
+        rgb = image.convert("RGB")
+        for x, y, width, height in [(400, 785, 350, 60), (180, 850, 600, 120)]:
+            box = rgb.crop((int(x * scale) + 2, int(y * scale) + 2,
+                            int((x + width) * scale) - 2, int((y + height) * scale) - 2))
+            assert box.getextrema() == ((0, 0), (0, 0), (0, 0))
