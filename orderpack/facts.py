@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from orderpack.model import Item, Message
+from orderpack.model import Item, Message, instant
 from orderpack.render import money
 from orderpack.tracking import TrackingSummary, summarize
 from orderpack.validation import Case
@@ -65,7 +65,7 @@ def gather(case: Case, today: date, messages: Sequence[Message] | None = None) -
     order = case.order
     if messages is None:
         messages = order.messages if isinstance(order.messages, list) else []
-    messages = sorted(messages, key=lambda m: m.at.replace(tzinfo=None))
+    messages = sorted(messages, key=lambda m: instant(m.at))
     amount = money(order.order.total, order.order.currency)
     labels = {reason.id: reason.label for reason in case.profile.reasons}
     remedy = order.dispute.remedy

@@ -157,6 +157,14 @@ def _show(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+def instant(at: datetime) -> datetime:
+    """A Moment made comparable with the others: a time with a UTC offset as its UTC time
+    (02:15 +08:00 is before 20:00 +00:00 the day before), a time without one as written."""
+    if at.tzinfo is None:
+        return at
+    return at.astimezone(UTC).replace(tzinfo=None)
+
+
 _date_schema = WithJsonSchema({"type": "string", "format": "date", "examples": ["2026-09-14"]})
 CalendarDate = Annotated[
     date, BeforeValidator(_parse_date), _date_schema,

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 
-from orderpack.model import Tracking, TrackingEvent
+from orderpack.model import Tracking, TrackingEvent, instant
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ def summarize(tracking: Tracking | None, today: date) -> TrackingSummary:
         return TrackingSummary(events=[], last=None, days_since_last=None)
     seen: set[tuple[object, ...]] = set()
     events = []
-    for event in sorted(tracking.events, key=_moment):
+    for event in sorted(tracking.events, key=lambda event: instant(event.at)):
         key = (event.at, (event.place or "").casefold(), event.status.casefold())
         if key not in seen:
             seen.add(key)
@@ -30,12 +30,3 @@ def summarize(tracking: Tracking | None, today: date) -> TrackingSummary:
     last = events[-1]
     return TrackingSummary(events=events, last=last,
                            days_since_last=(today - last.at.date()).days)
-
-
-def _moment(event: TrackingEvent) -> datetime:
-    """When ``event`` happened, comparable with the others: a time with a UTC offset as its
-    UTC time (02:15 +08:00 is before 20:00 +00:00 the day before), a time without one as
-    written."""
-    if event.at.tzinfo is None:
-        return event.at
-    return event.at.astimezone(UTC).replace(tzinfo=None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from orderpack.model import Tracking
@@ -93,3 +94,18 @@ def test_sample_case(aliexpress_case: Any) -> None:
     assert len(summary.events) == 7
     assert summary.last is not None and summary.last.status == "Departed from country of origin"
     assert summary.days_since_last == 73
+
+
+def test_messages_with_offsets_are_ordered_by_when_they_were_sent(
+    aliexpress_case: Path,
+) -> None:
+    from orderpack.facts import gather
+    from orderpack.validation import validate
+
+    text = aliexpress_case.read_text(encoding="utf-8")
+    # 02:15 in Shanghai is 18:15 UTC the day before: before the buyer's 20:00 UTC message.
+    text = text.replace("  - at: 2026-10-25 09:14\n", "  - at: 2026-10-25 20:00 +00:00\n")
+    text = text.replace("  - at: 2026-10-25 17:48\n", "  - at: 2026-10-26 02:15 +08:00\n")
+    aliexpress_case.write_text(text, encoding="utf-8")
+    facts = gather(validate(aliexpress_case), date(2026, 11, 26))
+    assert [m.sender for m in facts.messages[:2]] == ["seller", "buyer"]
