@@ -71,35 +71,44 @@ class _Stat:
 
 
 def summarise(root: Any) -> dict[str, Any]:
-    """Time per build step (:data:`PHASES`) and the functions with the most self time."""
+    """Time per build step (:data:`PHASES`) and the functions with the most self time.
+
+    A C function (Pillow's encoder, zlib...) is listed with the orderpack or WeasyPrint
+    function that called it, as that says whose work it is.
+    """
     total = root.time if root is not None else 0.0
     phases = {label: _Stat() for label, *_ in PHASES}
-    self_times: dict[tuple[str, str, int], float] = {}
+    self_times: dict[tuple[str, str], float] = {}
 
-    def walk(frame: Any, open_phases: frozenset[str]) -> None:
+    def walk(frame: Any, open_phases: frozenset[str], owner: str) -> None:
         inside = open_phases
         path = (frame.file_path or "").replace("\\", "/")
         for label, file, function, _parent in PHASES:
             if frame.function == function and path.endswith(file) and label not in inside:
                 phases[label].time += frame.time
                 inside = inside | {label}
-        key = (frame.function, _short(path), frame.line_no or 0)
+        short = _short(path)
+        if short.startswith(("orderpack/", "weasyprint/")):
+            owner = f"{short}:{frame.line_no or 0} `{frame.function}`"
+        where = f"{short}:{frame.line_no or 0}" if path and "<" not in path else (
+            f"called from {owner}")
         # Self time: what the children do not account for ("[self]" leaves included).
         real = [child for child in frame.children if child.function != "[self]"]
         own = max(0.0, frame.time - sum(child.time for child in real))
+        key = (frame.function, where)
         self_times[key] = self_times.get(key, 0.0) + own
         for child in real:
-            walk(child, inside)
+            walk(child, inside, owner)
 
     if root is not None:
-        walk(root, frozenset())
+        walk(root, frozenset(), "")
     top = sorted(self_times.items(), key=lambda item: -item[1])[:12]
     return {
         "total_s": total,
         "phases": [{"label": label, "parent": parent, "seconds": phases[label].time}
                    for label, _file, _function, parent in PHASES],
-        "self_time": [{"function": function, "file": file, "line": line, "seconds": seconds}
-                      for (function, file, line), seconds in top],
+        "self_time": [{"function": function, "where": where, "seconds": seconds}
+                      for (function, where), seconds in top],
     }
 
 

@@ -2,8 +2,7 @@
 
 The Python API does what the command line does::
 
-    from dataclasses import replace
-from datetime import date
+    from datetime import date
     import orderpack
 
     case = orderpack.validate("my-case/order.yaml")           # raises OrderFileError
