@@ -32,7 +32,7 @@ from pydantic_core import ErrorDetails
 
 from orderpack.errors import OrderFileError, Problem
 from orderpack.evidence import resolve_inside
-from orderpack.loader import read_text
+from orderpack.loader import read_text, visible
 from orderpack.model import MAX_MESSAGES, ChatImport, Message
 
 if TYPE_CHECKING:
@@ -46,6 +46,8 @@ _HEADER = re.compile(
     r"(?:\s+(?P<rest>.*))?$")
 _SPEAKER = re.compile(r"^(?P<who>[^:]{1,80}?)\s*:\s?(?P<text>.*)$")
 _TRANSLATION = re.compile(r"^translation\s*:\s?(?P<text>.*)$", re.IGNORECASE)
+#: Invisible direction marks and isolates chat apps put before a line, and a BOM.
+_MARKS = "\u200e\u200f\u061c\ufeff\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 _EXAMPLE = "`2026-10-25 09:00 Seller: text`"
 _ROLES = {"buyer": "buyer", "me": "buyer", "you": "buyer",
           "seller": "seller", "store": "seller", "shop": "seller",
@@ -153,9 +155,9 @@ def _parse(path: Path, shown: str,
     blocks: list[_Block] = []
     problems: list[Problem] = []
     for number, line in enumerate(text.splitlines(), start=1):
-        header = _HEADER.match(line.strip())
+        header = _HEADER.match(line.strip().lstrip(_MARKS))
         if header is None:
-            translation = _TRANSLATION.match(line.strip())
+            translation = _TRANSLATION.match(line.strip().lstrip(_MARKS))
             if blocks and translation and blocks[-1].translation is None:
                 blocks[-1].translation = [translation["text"]]
             elif blocks:
@@ -172,11 +174,11 @@ def _parse(path: Path, shown: str,
             problems.append(Problem(shown, "this message does not say who wrote it",
                                     line=number, fix=f"write it like {_EXAMPLE}"))
             continue
-        who = speaker["who"].strip()
+        who = speaker["who"].strip().strip(_MARKS).strip()
         sender = speakers.get(who.casefold())
         if sender is None:
             problems.append(Problem(
-                shown, f"unknown speaker `{who}`", line=number,
+                shown, f"unknown speaker `{visible(who)}`", line=number,
                 fix="use Buyer (or Me, You), Seller or Platform"))
             continue
         blocks.append(_Block(line=number, at=header["at"], sender=sender,

@@ -151,6 +151,39 @@ def init(folder: Path, no_input: bool) -> None:
                f"orderpack validate {path}")
 
 
+class _Size(click.ParamType):  # type: ignore[type-arg]  # generic only from click 8.4
+    """A size like 400KB, 2MB or 14.5MB, as bytes."""
+
+    name = "size"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        from orderpack.budget import parse_size
+
+        try:
+            return parse_size(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+class _Destination(click.ParamType):  # type: ignore[type-arg]  # generic only from click 8.4
+    """A destination id: a platform's, or one of orderpack/destinations.yaml."""
+
+    name = "destination"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> str:
+        from orderpack import destinations
+
+        known = destinations.available()
+        if value not in known:
+            self.fail(f"{value!r} is not a destination; use one of: {', '.join(known)}",
+                      param, ctx)
+        return str(value)
+
+
 @main.command()
 @click.argument("order_files", metavar="ORDER.yaml...", nargs=-1, required=True,
                 type=click.Path(path_type=Path))
@@ -167,25 +200,52 @@ def init(folder: Path, no_input: bool) -> None:
               help="Paper size of the PDF.")
 @click.option("--max-chars", type=click.IntRange(min=200), default=None, metavar="N",
               help="Fit the dispute text into N characters (default: the platform's limit).")
+@click.option("--max-size", type=_Size(), default=None, metavar="SIZE",
+              help="Fit the evidence PDF into SIZE, e.g. 400KB, 2MB or 14.5MB (with --split: "
+                   "each part).")
+@click.option("--max-pages", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Fit the evidence PDF into N pages (with --split: each part).")
+@click.option("--fit", "fit", type=_Destination(), default=None, metavar="DEST",
+              help="Fit the packet into what DEST takes: a platform (aliexpress, paypal, …), "
+                   "card-visa, card-mastercard or stripe. --max-size and --max-pages win.")
+@click.option("--split", is_flag=True,
+              help="Write the evidence as numbered PDFs (evidence-1.pdf, …), each within "
+                   "the budget, rather than lowering the image quality further.")
+@click.option("--dry-run", is_flag=True,
+              help="Estimate the pages and size and check them against the limits; build "
+                   "and write nothing.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help="With several cases: build N at once, each in its own process "
                    "(default: the number of cores).")
 @click.option("-q", "--quiet", is_flag=True, help="With several cases: no progress bar.")
 @reports_errors
 def build(order_files: tuple[Path, ...], out: Path | None, today: Any, templates: Path | None,
-          attach: bool, paper: str, max_chars: int | None, jobs: int | None,
-          quiet: bool) -> None:
+          attach: bool, paper: str, max_chars: int | None, max_size: int | None,
+          max_pages: int | None, fit: str | None, split: bool, dry_run: bool,
+          jobs: int | None, quiet: bool) -> None:
     """Build the dispute packet: dispute.txt, evidence.pdf, exhibits/ and manifest.json.
 
     Several order files build several cases, each into out/ beside its order file; one
     failing case does not stop the others, and the exit status is 1 if any failed.
+
+    With a budget (--max-size, --max-pages or --fit) the evidence is fitted into it step
+    by step — smaller, then plainer pictures, never below legibility, never leaving out an
+    exhibit or a message — and the build says what it changed. If it cannot fit, nothing
+    is written and the build says how far over it is and what to do.
     """
     from orderpack.packet import Options
     from orderpack.packet import build as run
 
+    if split and max_size is None and max_pages is None and fit is None:
+        raise click.UsageError("--split needs a limit to split by: add --max-size, "
+                               "--max-pages or --fit")
     options = Options(out=out, templates=templates, attach=attach, paper=paper,
-                      max_chars=max_chars)
+                      max_chars=max_chars, max_bytes=max_size, max_pages=max_pages, fit=fit,
+                      split=split)
     day = today_or_local(today)
+    if dry_run:
+        _dry_run(order_files, day, options)
+        return
     if len(order_files) == 1:
         _print_result(run(order_files[0], day, options))
         return
@@ -229,20 +289,110 @@ def _print_result(result: Any) -> None:
     if result.dropped:
         click.echo(f"  {'':<14} shortened to fit: left out {len(result.dropped)} optional "
                    f"sentence{'s' if len(result.dropped) != 1 else ''}")
-    click.echo(f"  {result.evidence_pdf.name:<14} {result.pages} page"
-               f"{'s' if result.pages != 1 else ''}, {_size(result.pdf_bytes)} — attach it")
+    files = result.pdf_files or ()
+    if len(files) > 1:
+        for number, file in enumerate(files, start=1):
+            holds = [f"exhibit{'s' if len(file.exhibits) != 1 else ''} "
+                     f"{', '.join(file.exhibits)}"] if file.exhibits else []
+            holds += ["tracking and conversation"] if file.transcript else []
+            click.echo(f"  {file.path.name:<14} {_pages(file.pages)}, {_size(file.bytes)} — "
+                       f"part {number} of {len(files)}: {' and '.join(holds)}")
+        click.echo(f"  {'':<14} attach every part")
+    else:
+        click.echo(f"  {result.evidence_pdf.name:<14} {_pages(result.pages)}, "
+                   f"{_size(result.pdf_bytes)} — attach it")
     if result.exhibits:
         click.echo(f"  {'exhibits/':<14} {len(result.exhibits)} image"
                    f"{'s' if len(result.exhibits) != 1 else ''} for forms that take only images")
     click.echo(f"  {result.manifest.name:<14} what went in and came out, with SHA-256")
+    if result.budget is not None:
+        if result.fit_steps:
+            click.echo(f"Fitted into {result.budget.describe()}:")
+            for fit_step in result.fit_steps:
+                click.echo(f"  - {fit_step}")
+        else:
+            click.echo(f"Within {result.budget.describe()}: nothing had to change.")
     for warning in result.warnings:
         click.echo(f"Warning: {warning}", err=True)
 
 
+def _pages(count: int) -> str:
+    return f"{count} page{'s' if count != 1 else ''}"
+
+
 def _size(count: int) -> str:
-    if count < 1024 * 1024:
-        return f"{count / 1024:.0f} KB"
-    return f"{count / 1024 / 1024:.1f} MB"
+    from orderpack.budget import format_size
+
+    return format_size(count)
+
+
+def _dry_run(order_files: tuple[Path, ...], day: date, options: Any) -> None:
+    """Print each case's preflight; exit 1 if any cannot meet its budget."""
+    from orderpack.packet import preflight
+
+    failed = False
+    for number, order_file in enumerate(order_files):
+        if number:
+            click.echo("")
+        result = preflight(order_file, day, options)
+        estimate = result.estimate
+        click.echo(f"Preflight of {order_file} (an estimate; nothing was built or written):")
+        click.echo(f"  {'evidence.pdf':<14} about {_pages(estimate.pages)}, "
+                   f"about {_size(estimate.bytes)}")
+        if result.exhibits:
+            click.echo(f"  {'exhibits/':<14} {result.exhibits} image"
+                       f"{'s' if result.exhibits != 1 else ''}, the largest "
+                       f"{_size(result.largest_exhibit)}")
+        _print_limits(result.destination, f"--fit {options.fit}" if options.fit else "")
+        budget = result.budget
+        if budget is None:
+            continue
+        if result.overrun is not None:
+            failed = True
+            click.echo(f"Budget: {budget.describe()} — it cannot be met.")
+            click.echo(f"Error: {result.overrun.message()}", err=True)
+        elif result.steps:
+            size = sum(part.estimate.bytes for part in result.parts)
+            pages = sum(part.estimate.pages for part in result.parts)
+            click.echo(f"Budget: {budget.describe()} — the build will fit it, to about "
+                       f"{_size(size)} and {_pages(pages)}"
+                       f"{' in all' if len(result.parts) > 1 else ''}, by these steps:")
+            for fit_step in result.steps:
+                click.echo(f"  - {fit_step}")
+        else:
+            click.echo(f"Budget: {budget.describe()} — it fits as it is.")
+    if failed:
+        sys.exit(1)
+
+
+def _maybe(show: Callable[[int], str], value: int | None) -> str | None:
+    return None if value is None else show(value)
+
+
+def _print_limits(destination: Any, how: str = "") -> None:
+    """The upload limits ``destination`` is known to have, each with what is unsure of it."""
+    from orderpack.budget import format_size
+
+    limits = destination.limits
+    types = limits.attachment_types
+    rows: list[tuple[str, str | None, str]] = [
+        ("per file", _maybe(format_size, limits.attachment_max_bytes), "attachment_max_bytes"),
+        ("in total", _maybe(format_size, limits.total_max_bytes), "total_max_bytes"),
+        ("pages", _maybe(str, limits.max_pages), "max_pages"),
+        ("files", _maybe(str, limits.attachments_max_count), "attachments_max_count"),
+        ("file types", ", ".join(types) if types is not None else None, "attachment_types"),
+    ]
+    known = [(label, value, limits.sources[name]) for label, value, name in rows
+             if value is not None]
+    heading = f"Upload limits of {destination.name}{f' ({how})' if how else ''}"
+    if not known:
+        click.echo(f"{heading}: none known.")
+        return
+    click.echo(f"{heading}:")
+    for label, value, source in known:
+        note = f" — {source.note}" if source.note else ""
+        flag = " (unconfirmed)" if source.unconfirmed else ""
+        click.echo(_wrap(f"{label:<12} {value}{flag}{note}", hang=" " * 15))
 
 
 @main.command()
@@ -258,7 +408,13 @@ def status(order_file: Path, today: Any, as_json: bool) -> None:
     case = run(order_file)
     result = timeline.compute(case.order, case.profile, today_or_local(today))
     if as_json:
-        click.echo(json.dumps(result.as_json(), indent=2, ensure_ascii=False))
+        data = result.as_json()
+        limits = case.profile.limits
+        data["limits"] = {name: {"value": list(value) if isinstance(value, tuple) else value,
+                                 **limits.sources[name].model_dump(mode="json")}
+                          for name in limits.sources
+                          for value in [getattr(limits, name)]}
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     _print_status(case, result, order_file)
 
@@ -294,6 +450,14 @@ def _print_status(case: Any, result: Any, order_file: Path) -> None:
     click.echo(_wrap(action.text))
     if action.id in case.profile.steps:
         click.echo(f"  A message for this step: orderpack message {action.id} {order_file}")
+    from orderpack import destinations
+
+    destination = destinations.load(case.profile.id)
+    if destination.known:
+        click.echo("")
+        _print_limits(destination)
+        click.echo(f"  Check the packet against them: orderpack build --fit "
+                   f"{destination.id} --dry-run {order_file}")
     if result.warnings:
         click.echo("")
         click.echo("Warnings:")

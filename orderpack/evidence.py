@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import io
+import logging
 import os
 import re
+import threading
 import unicodedata
 import warnings
 from collections.abc import Iterator, Sequence
@@ -26,6 +28,7 @@ from PIL import Image, UnidentifiedImageError
 
 from orderpack import cache, images
 from orderpack.errors import EvidenceError, OrderFileError, OrderpackError, Problem
+from orderpack.loader import visible
 
 if TYPE_CHECKING:
     from orderpack.model import Evidence
@@ -33,6 +36,9 @@ if TYPE_CHECKING:
 
 MAX_PIXELS = 50_000_000
 MAX_BYTES = 50 * 1024 * 1024
+#: Each page of a PDF exhibit becomes a page of the bundle; a statement or an invoice has
+#: a few. Far more is another kind of file (or a page tree made to hang the build).
+MAX_PDF_PAGES = 200
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif", ".tif", ".tiff", ".heic", ".heif"}
 PDF_SUFFIXES = {".pdf"}
 
@@ -91,7 +97,7 @@ def inspect_file(path: Path, name: str) -> FileInfo:
     if head.startswith(b"%PDF") or suffix in PDF_SUFFIXES:
         return _inspect_pdf(path, name, size, head)
     if suffix and suffix not in IMAGE_SUFFIXES:
-        raise _refuse(name, f"{suffix} files are not supported as evidence",
+        raise _refuse(name, f"{visible(suffix)} files are not supported as evidence",
                       "use a PNG, JPEG, WebP, GIF, TIFF or HEIC image, or a PDF")
     try:
         with quiet_pillow(), images.open_image(path) as image:
@@ -113,23 +119,36 @@ def inspect_file(path: Path, name: str) -> FileInfo:
 
 
 def _inspect_pdf(path: Path, name: str, size: int, head: bytes) -> FileInfo:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf import PdfReader, PdfWriter, Transformation
 
     if not head.startswith(b"%PDF"):
         raise _refuse(name, "the file is named .pdf but is not a PDF",
                       "open it and save it again as PDF")
     try:
-        reader = PdfReader(path)
-        if reader.is_encrypted:
-            raise _refuse(name, "the PDF is encrypted or password-protected",
-                          "open it, then print or save it as a new PDF without a password")
-        pages = len(reader.pages)
-    except (PdfReadError, OSError, ValueError, KeyError, TypeError):
+        with quiet_pypdf():
+            reader = PdfReader(path)
+            encrypted = reader.is_encrypted
+            pages = 0 if encrypted else len(reader.pages)
+            if 0 < pages <= MAX_PDF_PAGES:
+                # Do what a build does with it (copy every object, draw each page onto
+                # another), so that damage is found here, not halfway through a build.
+                trial = PdfWriter()
+                for page in PdfWriter(clone_from=reader).pages:
+                    if not (float(page.mediabox.width) > 0 and float(page.mediabox.height) > 0
+                            and page.rotation % 90 == 0):
+                        raise ValueError("a page has no size")
+                    trial.add_blank_page(1, 1).merge_transformed_page(page, Transformation())
+    except Exception:  # on a damaged file pypdf may raise anything (PdfReadError, KeyError…)
         raise _refuse(name, "the PDF is damaged and cannot be read",
                       "open it in a PDF viewer and save or print it as a new PDF") from None
+    if encrypted:
+        raise _refuse(name, "the PDF is encrypted or password-protected",
+                      "open it, then print or save it as a new PDF without a password")
     if pages == 0:
         raise _refuse(name, "the PDF has no pages", "use the right file")
+    if pages > MAX_PDF_PAGES:
+        raise _refuse(name, f"the PDF has {pages:,} pages; the limit is {MAX_PDF_PAGES}",
+                      "save only the pages that matter for the dispute as a new PDF")
     return FileInfo(path=path, kind="pdf", format="PDF", size=size, pages=pages)
 
 
@@ -175,17 +194,21 @@ class Exhibit:
 
 def process(case: Case, *, cache_dir: Path | None = None, workers: int | None = None,
             max_pixels: tuple[int, int] = images.MAX_SIZE, max_bytes: int = images.MAX_BYTES,
-            jpeg_quality: int = 85, colors: int = 256, grayscale: bool = False) -> list[Exhibit]:
+            jpeg_quality: int = 85, colors: int = 256, grayscale: bool = False,
+            settings: images.Settings | None = None) -> list[Exhibit]:
     """Every evidence item of ``case`` as an exhibit, in order.
 
     ``max_pixels`` is the largest width × height of an image exhibit, ``max_bytes`` its
     largest file size; ``jpeg_quality`` and ``colors`` (of a screenshot's palette) are where
-    the encoder starts before reducing to meet ``max_bytes``. Images not in the cache are
-    processed on ``workers`` threads (default: one per CPU). Raise
+    the encoder starts before reducing to meet ``max_bytes``. ``settings`` gives all of these
+    at once (and a size budget's knobs), in place of the keywords. Images not in the cache
+    are processed on ``workers`` threads (default: one per CPU). Raise
     :class:`EvidenceError` listing every file that cannot be used.
     """
-    settings = images.Settings(max_size=max_pixels, max_bytes=max_bytes,
-                               jpeg_quality=jpeg_quality, colors=colors, grayscale=grayscale)
+    if settings is None:
+        settings = images.Settings(max_size=max_pixels, max_bytes=max_bytes,
+                                   jpeg_quality=jpeg_quality, colors=colors,
+                                   grayscale=grayscale)
     with quiet_pillow():
         return _process(case, cache.Cache(cache.location(cache_dir)), settings, workers)
 
@@ -201,6 +224,19 @@ def _without_metadata(path: Path) -> bytes:
     output = io.BytesIO()
     writer.write(output)
     return output.getvalue()
+
+
+@contextlib.contextmanager
+def quiet_pypdf() -> Iterator[None]:
+    """Keep pypdf's log messages about a damaged PDF ("EOF marker not found") off the buyer's
+    screen: such a file is refused, or merged, with orderpack's own words."""
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 @contextlib.contextmanager
@@ -241,7 +277,15 @@ def _process(case: Case, store: cache.Cache, settings: images.Settings,
             continue
         entry = store.get(plan.key)
         if entry is None and plan.info.kind == "pdf":
-            entry = store.put(plan.key, ".pdf", _without_metadata(plan.info.path), {
+            try:
+                with quiet_pypdf():
+                    data = _without_metadata(plan.info.path)
+            except Exception:  # pypdf may raise anything on damage inspection did not see
+                problems[plan.index] = [Problem(
+                    plan.shown, "the PDF is damaged and cannot be read",
+                    fix="open it in a PDF viewer and save or print it as a new PDF")]
+                continue
+            entry = store.put(plan.key, ".pdf", data, {
                 "media_type": "application/pdf", "width": 0, "height": 0,
                 "pages": plan.info.pages, "warnings": []})
         if entry is None:
@@ -314,14 +358,16 @@ def _run(plans: Sequence[_Plan], settings: images.Settings,
 
     Threads, not processes: Pillow releases the GIL while it decodes, scales and encodes
     (the sample case: 1.8 times as fast on 2 CPUs, as fast as a process pool without its
-    start-up time). Each thread holds one image at a time, so at most one full-size image
-    per worker. A damaged file is read as far as it goes only after the others are done,
-    as that flips a process-wide switch in Pillow.
+    start-up time). Each thread holds one image at a time, and together they decode at most
+    :data:`MAX_PIXELS_AT_ONCE` (a larger image waits for the others), so memory stays
+    bounded however many CPUs and large photos there are. A damaged file is read as far as
+    it goes only after the others are done, as that flips a process-wide switch in Pillow.
     """
     count = max(1, min(workers or os.cpu_count() or 1, len(plans)))
+    budget = _PixelBudget(MAX_PIXELS_AT_ONCE)
     with images.truncated_images(False), ThreadPoolExecutor(
             max_workers=count, thread_name_prefix="orderpack") as pool:
-        futures = [pool.submit(_process_one, plan, settings) for plan in plans]
+        futures = [pool.submit(_process_one, plan, settings, budget=budget) for plan in plans]
     results = []
     for plan, future in zip(plans, futures, strict=True):
         try:
@@ -331,10 +377,39 @@ def _run(plans: Sequence[_Plan], settings: images.Settings,
     return results
 
 
-def _process_one(plan: _Plan, settings: images.Settings, *,
-                 read_damaged: bool = False) -> images.Processed | list[Problem]:
+def _process_one(plan: _Plan, settings: images.Settings, *, read_damaged: bool = False,
+                 budget: _PixelBudget | None = None) -> images.Processed | list[Problem]:
+    pixels = plan.info.width * plan.info.height
     try:
-        return images.process(plan.info.path, plan.shown, plan.redact, settings,
-                              read_damaged=read_damaged)
+        with budget.take(pixels) if budget else contextlib.nullcontext():
+            return images.process(plan.info.path, plan.shown, plan.redact, settings,
+                                  read_damaged=read_damaged)
     except EvidenceError as exc:
         return exc.problems
+
+
+#: Pixels the worker threads decode at once. An image being processed takes up to about 12
+#: bytes a pixel (a 49-megapixel RGBA PNG: 0.6 GB), so this is about 1.2 GB at most.
+MAX_PIXELS_AT_ONCE = 2 * MAX_PIXELS
+
+
+class _PixelBudget:
+    """A semaphore counted in pixels: an image starts when its pixels fit beside those
+    being processed, or when nothing else is."""
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._used = 0
+        self._changed = threading.Condition()
+
+    @contextlib.contextmanager
+    def take(self, pixels: int) -> Iterator[None]:
+        with self._changed:
+            self._changed.wait_for(lambda: not self._used or self._used + pixels <= self._limit)
+            self._used += pixels
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._used -= pixels
+                self._changed.notify_all()

@@ -40,6 +40,8 @@ SCRIPTS = (
            "brew install --cask font-noto-sans-hebrew"),
     Script("Thai", ((0x0E00, 0x0E7F),), "th", "fonts-noto-core",
            "brew install --cask font-noto-sans-thai"),
+    Script("emoji", ((0x1F300, 0x1FAFF), (0x2600, 0x27BF)), "und-zsye", "fonts-noto-color-emoji",
+           "brew install --cask font-noto-color-emoji"),
 )
 
 

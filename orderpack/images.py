@@ -9,7 +9,8 @@ The steps, in this order, for every image:
 3. **Redact**: each box ``[x, y, width, height]`` (in the pixels as stored) is filled black
    in the pixels themselves, before any scaling or encoding can spread what it covers.
 4. **Orient** it upright as its EXIF Orientation tag says.
-5. **Scale** it down to fit ``Settings.max_size`` (never up).
+5. **Scale** it down to fit ``Settings.max_size`` (never up); a size budget may shrink it
+   further (``Settings.scale``), never below its legibility floor (:func:`legible_size`).
 6. **Encode** a new file from the pixels alone, so no metadata (EXIF and its GPS position,
    XMP, IPTC, ICC, comments) is carried over: PNG with a reduced palette for screenshots
    and drawings (text stays sharp), JPEG for photos, reduced further until it is at most
@@ -61,6 +62,16 @@ _MULTI_PAGE = {"GIF", "PNG", "TIFF", "WEBP"}
 """Formats whose extra frames are pages or animation the buyer may mean to show."""
 _SMALLEST_SIDE = 200
 """Below this many pixels on its long side an exhibit is no longer legible."""
+
+#: The legibility floor of a photo under a size budget: the exhibit box of MAX_SIZE at 150
+#: pixels per inch instead of 200 (a label or a house number in a photo stays readable).
+LEGIBLE_SIZE = (1012, 1350)
+#: The legibility floor of a phone screenshot under a size budget, in pixels of width. A
+#: phone's smallest common text is about 11 pt (captions, timestamps); its x-height, about
+#: 0.53 em, is 5.8 pt. A full-width screenshot of a phone 412 pt wide (iPhone 390–393,
+#: Pixel 412, Galaxy 360–384) scaled to 640 px shows it 5.8 × 640 / 412 ≈ 9 px tall, the
+#: least that stays readable. (On the widest phones, 428–430 pt, it is 8.6 px.)
+SCREENSHOT_MIN_WIDTH = 640
 _heif_registered = False
 
 
@@ -76,12 +87,18 @@ class Settings:
     colors: int = 256
     """The starting palette size for screenshots; halved (to 32 at least) to meet max_bytes."""
     grayscale: bool = False
+    scale: float = 1.0
+    """For size budgets: the exhibit's width and height, once fitted to ``max_size``, times
+    this — but never below its legibility floor (:func:`legible_size`); 0 means the floor."""
+    grayscale_screenshots: bool = False
+    """For size budgets: greyscale for screenshots only (``grayscale`` is for every image)."""
 
     def key(self) -> dict[str, object]:
         """What the output depends on, for the cache key."""
         return {"version": FORMAT_VERSION, "max_size": list(self.max_size),
                 "max_bytes": self.max_bytes, "jpeg_quality": self.jpeg_quality,
-                "colors": self.colors, "grayscale": self.grayscale}
+                "colors": self.colors, "grayscale": self.grayscale, "scale": self.scale,
+                "grayscale_screenshots": self.grayscale_screenshots}
 
 
 @dataclass(frozen=True)
@@ -119,9 +136,16 @@ def process(path: Path, name: str, redact: Sequence[Box] = (),
     if orientation in _TRANSPOSE:
         image = image.transpose(_TRANSPOSE[orientation])
     image = _fit(image, settings.max_size)
-    if settings.grayscale:
+    screenshot = None
+    if settings.scale < 1 or settings.grayscale_screenshots:
+        screenshot = looks_like_screenshot(image)
+        size = budget_size(image.size, settings.scale, screenshot)
+        if size != image.size:
+            image = image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+    if settings.grayscale or (settings.grayscale_screenshots and screenshot):
         image = image.convert("L")
-    data, media_type, image = _encode(image, name, settings, black=bool(redact))
+    data, media_type, image = _encode(image, name, settings, black=bool(redact),
+                                      screenshot=screenshot)
     return Processed(data=data, media_type=media_type, width=image.width, height=image.height,
                      warnings=tuple(notes))
 
@@ -285,6 +309,30 @@ def _black_out(image: Image.Image, boxes: Sequence[Box]) -> None:
             draw.rectangle((x, y, right - 1, bottom - 1), fill="black")
 
 
+def legible_size(size: tuple[int, int], screenshot: bool) -> tuple[int, int]:
+    """The smallest a size budget may make an exhibit of ``size`` pixels (already fitted to
+    ``max_size``): its legibility floor, never larger than ``size`` itself.
+
+    A portrait (phone) screenshot keeps SCREENSHOT_MIN_WIDTH pixels of width; a landscape
+    screenshot (a computer's or a tablet's, whose text is small already) is not shrunk at
+    all; a photo keeps LEGIBLE_SIZE (150 pixels per inch as printed).
+    """
+    width, height = size
+    if screenshot and width >= height:
+        return size
+    if screenshot:
+        floor = min(width, SCREENSHOT_MIN_WIDTH)
+        return floor, max(1, round(height * floor / width))
+    return _fitted(size, LEGIBLE_SIZE)
+
+
+def budget_size(size: tuple[int, int], scale: float, screenshot: bool) -> tuple[int, int]:
+    """``size`` times ``scale``, but not below :func:`legible_size` (nor above ``size``)."""
+    floor = legible_size(size, screenshot)
+    factor = min(1.0, max(scale, floor[0] / size[0], floor[1] / size[1]))
+    return max(1, round(size[0] * factor)), max(1, round(size[1] * factor))
+
+
 def _fit(image: Image.Image, box: tuple[int, int]) -> Image.Image:
     size = _fitted(image.size, box)
     if size == image.size:
@@ -306,11 +354,13 @@ def looks_like_screenshot(image: Image.Image) -> bool:
     return sum(counts[:16]) >= 0.5 * pixels
 
 
-def _encode(image: Image.Image, name: str, settings: Settings,
-            black: bool) -> tuple[bytes, str, Image.Image]:
+def _encode(image: Image.Image, name: str, settings: Settings, black: bool,
+            screenshot: bool | None = None) -> tuple[bytes, str, Image.Image]:
     """The smallest crisp encoding within ``max_bytes``: fewer colours or a lower quality
-    first, then fewer pixels. ``black``: keep pure black (redactions) exact."""
-    screenshot = looks_like_screenshot(image)
+    first, then fewer pixels. ``black``: keep pure black (redactions) exact. ``screenshot``:
+    whether to encode it as one (default: :func:`looks_like_screenshot`)."""
+    if screenshot is None:
+        screenshot = looks_like_screenshot(image)
     colors, quality = settings.colors, settings.jpeg_quality
     image = Image.frombytes(image.mode, image.size, image.tobytes())  # pixels, no metadata
     while True:

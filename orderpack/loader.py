@@ -196,8 +196,22 @@ def format_loc(loc: Loc) -> str:
         if isinstance(part, int):
             text += f"[{part}]"
         else:
+            part = visible(part)
             text += f".{part}" if text else part
     return text
+
+
+#: What a message must not print as it is: control characters (line breaks and tabs
+#: included, they would break the message's layout; others can drive the terminal, e.g.
+#: ``"\e]0;title\a"`` written in quotes), and the bidi embeddings, overrides and isolates
+#: that reorder the text after them.
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """``text`` for a message: its control and bidi characters written as escapes (``\\x1b``,
+    ``\\u202e``), so that echoing a user's value can neither hide nor reorder anything."""
+    return _UNPRINTABLE.sub(lambda match: repr(match[0])[1:-1], text)
 
 
 def read_text(path: Path, display: str | None = None) -> str:
@@ -382,7 +396,8 @@ def _build(
             key = str(key)
             if key in seen:
                 problems.append(Problem(
-                    document.name, f"`{key}` is given twice (first on line {seen[key]})",
+                    document.name,
+                    f"`{visible(key)}` is given twice (first on line {seen[key]})",
                     line=line, column=key_node.start_mark.column + 1,
                     field=format_loc((*loc, key)), fix="keep one of them"))
                 continue

@@ -25,6 +25,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from orderpack.loader import visible
+
 #: Characters a one-line field may hold; longer texts belong in `details` or a message.
 SHORT_TEXT = 300
 LONG_TEXT = 10_000
@@ -139,7 +141,8 @@ def _parse_country(value: Any) -> str:
 
 
 def _require_text(value: Any) -> Any:
-    """Refuse numbers where text is needed: an order number loses zeros that way."""
+    """Refuse numbers where text is needed (an order number loses zeros that way); take
+    out of text the invisible characters of :data:`_HIDDEN`."""
     if isinstance(value, bool):
         shown = _show(value)
         raise _fail(f"expected text in quotes, got the yes/no value {shown}",
@@ -147,13 +150,31 @@ def _require_text(value: Any) -> Any:
     if isinstance(value, int | float | Decimal):
         raise _fail(f"expected text in quotes, got the number {value}",
                     f'put it in quotes: "{value}"')
+    if isinstance(value, str):
+        value = _HIDDEN.sub("", _LINE_BREAK.sub("\n", value))
     return value
+
+
+#: Removed from every text: control characters but tab and line break (YAML refuses them
+#: typed raw, but they come in as escapes like "\e" in quotes, or in a chat export), and the
+#: bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069), with which a
+#: pasted text could reorder what follows it, the order number or orderpack's own words
+#: ("Trojan Source"). Kept: zero-width joiners and spaces, LRM/RLM marks, combining marks.
+_HIDDEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_LINE_BREAK = re.compile(r"\r\n?|[\x85\u2028\u2029]")
+
+
+def _one_line(value: Any) -> Any:
+    """A one-line field's text with any line break (and the spaces around it) made a space:
+    a break would split the sentence it is quoted in."""
+    value = _require_text(value)
+    return re.sub(r"\s*\n\s*", " ", value) if isinstance(value, str) else value
 
 
 def _show(value: Any) -> str:
     if value is None or isinstance(value, bool):
         return {None: "nothing", True: "true", False: "false"}[value]  # as written in YAML
-    text = repr(value) if not isinstance(value, str) else f'"{value}"'
+    text = repr(value) if not isinstance(value, str) else f'"{visible(value)}"'
     return text if len(text) <= 40 else text[:37] + "..."
 
 
@@ -194,7 +215,7 @@ Country = Annotated[
     WithJsonSchema({"type": "string", "pattern": "^[A-Z]{2}$", "examples": ["DE"]}),
 ]
 ShortText = Annotated[
-    str, BeforeValidator(_require_text), Field(min_length=1, max_length=SHORT_TEXT)
+    str, BeforeValidator(_one_line), Field(min_length=1, max_length=SHORT_TEXT)
 ]
 LongText = Annotated[
     str, BeforeValidator(_require_text), Field(min_length=1, max_length=LONG_TEXT)

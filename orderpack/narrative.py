@@ -49,7 +49,7 @@ def parse(rendered: str) -> Narrative:
     paragraphs: list[tuple[Sentence, ...]] = []
     current: list[Sentence] = []
     for raw in rendered.splitlines():
-        line = " ".join(raw.split())
+        line = re.sub(r"[ \t]+", " ", raw).strip(" \t")  # a no-break space stays
         if not line:
             if current:
                 paragraphs.append(tuple(current))

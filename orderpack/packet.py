@@ -3,6 +3,11 @@
 The packet is written into a temporary folder beside the output folder and swapped
 in at the end, so a failed or interrupted build leaves the previous packet as it
 was. Input files are only ever read.
+
+With a budget (``Options.max_bytes``, ``max_pages`` or ``fit``), the evidence is fitted
+into it step by step, as :mod:`orderpack.budget` describes; if it cannot be, BudgetError
+is raised before anything is swapped in. :func:`preflight` estimates the packet without
+rendering or writing it (``orderpack build --dry-run``).
 """
 
 from __future__ import annotations
@@ -13,15 +18,29 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from orderpack import __version__, chat, evidence, facts, fonts, narrative, pdf, render, timeline
-from orderpack.errors import BuildError
+from orderpack import (
+    __version__,
+    budget,
+    chat,
+    destinations,
+    evidence,
+    facts,
+    fonts,
+    narrative,
+    palette,
+    pdf,
+    render,
+    timeline,
+)
+from orderpack.budget import Budget, Calibration, Content, Estimate, Level, Overrun, Part, Weight
+from orderpack.errors import BudgetError, BuildError
 from orderpack.evidence import Exhibit
 from orderpack.validation import Case, validate
 
@@ -46,6 +65,15 @@ class Options:
     max_chars: int | None = None
     cache_dir: Path | None = None
     workers: int | None = None
+    max_bytes: int | None = None
+    """Fit the evidence PDF (each part, with ``split``) into this many bytes (--max-size)."""
+    max_pages: int | None = None
+    """… and into this many pages (--max-pages)."""
+    fit: str | None = None
+    """Take the budget from this destination's limits: a platform's id, or one of
+    orderpack/destinations.yaml (--fit); ``max_bytes`` and ``max_pages`` override them."""
+    split: bool = False
+    """Cut the evidence PDF into numbered parts, each within the budget (--split)."""
 
     def __post_init__(self) -> None:
         for name in ("out", "templates", "cache_dir"):
@@ -55,18 +83,39 @@ class Options:
 
 
 @dataclass(frozen=True)
+class PdfFile:
+    """One evidence PDF written: the bundle, or a part of it."""
+
+    path: Path
+    pages: int
+    bytes: int
+    exhibits: tuple[str, ...]
+    """The labels of the exhibits it shows."""
+    transcript: bool
+    """Whether it holds the tracking history and the conversation."""
+
+
+@dataclass(frozen=True)
 class BuildResult:
     out: Path
     dispute_text: Path
     evidence_pdf: Path
+    """The evidence PDF; with ``split``, its first part."""
     exhibits: list[Path]
     manifest: Path
     characters: int
     char_limit: int | None
     dropped: tuple[str, ...]
     pages: int
+    """Of every part together."""
     pdf_bytes: int
+    """Of every part together."""
     warnings: list[str] = field(default_factory=list)
+    pdf_files: tuple[PdfFile, ...] = ()
+    """Every evidence PDF, in order: one, or the parts of a split bundle."""
+    budget: Budget | None = None
+    fit_steps: tuple[str, ...] = ()
+    """What was changed to fit the budget, in words; empty if nothing had to be."""
 
 
 def build(
@@ -82,103 +131,482 @@ def build(
     case = validate(order_path)
     out = (options.out or case.folder / "out").absolute()
     _check_output_folder(out, case)
-    if options.paper not in pdf.PAPERS:
-        raise BuildError(f"unknown paper size {options.paper!r}; use a4 or letter")
-    limit = options.max_chars if options.max_chars is not None else _profile_limit(case)
-
-    messages = chat.load_messages(case)
-    case_facts = facts.gather(case, today, messages)
-    status = timeline.compute(case.order, case.profile, today)
+    bundle = _prepare(case, today, options)
     step("processing evidence")
-    exhibits = evidence.process(case, cache_dir=options.cache_dir, workers=options.workers)
+    levels = budget.ladder(options.attach)
+    exhibits = _process(case, options, levels[0])
+    text = _dispute_text(bundle, exhibits)
+    bundle = replace(bundle, inputs=_inputs(case, exhibits),
+                     narrative=tuple(" ".join(s.text for s in p) for p in text.paragraphs))
 
     with _locked(out.parent), _staging(out) as stage:
         step("writing the dispute text")
-        exhibit_dir = stage / EXHIBITS_DIR
-        exhibit_dir.mkdir()
+        (stage / DISPUTE_TEXT).write_text(text.text, encoding="utf-8")
+        step("rendering the PDF")
+        fitted = _Fitter(bundle, stage, step).run(levels, exhibits)
+        exhibits, files = fitted.exhibits, fitted.files
+        staged = [stage / EXHIBITS_DIR / exhibit.upload_name for exhibit in exhibits]
+
+        warnings = [f"Exhibit {e.label}: {w}" for e in exhibits for w in e.warnings]
+        warnings += [f"PDF: {message}" for message in dict.fromkeys(fitted.warnings)]
+        warnings += fonts.missing_font_warnings(_all_text(bundle.facts))
+        if not text.fits:
+            warnings.append(
+                f"the dispute text has {text.characters} characters, over the limit of "
+                f"{bundle.char_limit}, even with every optional sentence left out; shorten "
+                "`dispute.details` or the captions")
+        warnings += _limit_warnings(bundle, files, exhibits)
+        manifest = _manifest(case, today, bundle.inputs, stage, bundle.char_limit,
+                             text.characters)
+        if bundle.budget is not None or options.split:
+            manifest["fit"] = _fit_record(bundle.budget, fitted.steps, files)
+        (stage / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
+                                      encoding="utf-8")
+    pdf_files = tuple(replace(file, path=out / file.path.name) for file in files)
+    return BuildResult(
+        out=out,
+        dispute_text=out / DISPUTE_TEXT,
+        evidence_pdf=pdf_files[0].path,
+        exhibits=[out / EXHIBITS_DIR / path.name for path in staged],
+        manifest=out / MANIFEST,
+        characters=text.characters,
+        char_limit=bundle.char_limit,
+        dropped=text.dropped,
+        pages=sum(file.pages for file in files),
+        pdf_bytes=sum(file.bytes for file in files),
+        warnings=warnings,
+        pdf_files=pdf_files,
+        budget=bundle.budget,
+        fit_steps=fitted.steps,
+    )
+
+
+# --- preflight ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Preflight:
+    """What a build would make, estimated without rendering (``build --dry-run``)."""
+
+    order_path: Path
+    estimate: Estimate
+    """The evidence PDF as a build without a budget makes it."""
+    exhibits: int
+    largest_exhibit: int
+    """Bytes of the largest exhibit file (0 without exhibits)."""
+    destination: destinations.Destination
+    """--fit's destination, else the case's platform."""
+    budget: Budget | None
+    parts: tuple[Part, ...] = ()
+    """What the build would write to meet the budget (one part unless split)."""
+    steps: tuple[str, ...] = ()
+    """What the build would change to meet it."""
+    overrun: Overrun | None = None
+    """Set when it cannot be met."""
+
+
+def preflight(order_path: str | Path, today: date, options: Options | None = None) -> Preflight:
+    """Estimate the pages and size of the packet, and whether and how it fits the budget,
+    without rendering it or writing anything but the exhibit cache."""
+    options = options or Options()
+    case = validate(order_path)
+    bundle = _prepare(case, today, options)
+    levels = budget.ladder(options.attach)
+    exhibits = _process(case, options, levels[0])
+    text = _dispute_text(bundle, exhibits)
+    bundle = replace(bundle, narrative=tuple(" ".join(s.text for s in p)
+                                             for p in text.paragraphs))
+    content = bundle.content(exhibits)
+    first = budget.estimate(content, _weights(exhibits, levels[0]), levels[0])
+    destination = (destinations.load(options.fit) if options.fit
+                   else destinations.load(case.order.platform))
+    result = Preflight(order_path=case.path, estimate=first, exhibits=len(exhibits),
+                       largest_exhibit=max((e.file_size for e in exhibits), default=0),
+                       destination=destination, budget=bundle.budget)
+    if bundle.budget is None:
+        return result
+    if bundle.budget.file_bytes is None and bundle.budget.total_bytes is None:
+        levels = levels[:1]  # only the layout changes the page count, not the pictures
+    for number, level in enumerate(levels):
+        if number:
+            exhibits = _process(case, options, level)
+        for candidate in _candidates(level, bundle.budget, last=number == len(levels) - 1):
+            parts = budget.plan(content, _weights(exhibits, candidate), candidate,
+                                bundle.budget, split=options.split)
+            if parts is not None:
+                return replace(result, parts=tuple(parts),
+                               steps=_steps(candidate, len(parts), options.attach))
+    level = replace(levels[-1], compact=True)
+    weights = _weights(exhibits, level)
+    whole = budget.estimate(content, weights, level)
+    splittable = not options.split and budget.plan(
+        content, weights, level, bundle.budget, split=True) is not None
+    return replace(result, overrun=Overrun(
+        budget=bundle.budget, files=((EVIDENCE_PDF, whole.bytes, whole.pages),),
+        heaviest=_heaviest(weights), split=options.split, splittable=splittable,
+        estimated=True, text_bytes=whole.bytes - sum(w.pdf_bytes for w in weights)))
+
+
+# --- the parts of a build -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Bundle:
+    """Everything the evidence PDF is made of but the exhibits."""
+
+    case: Case
+    today: date
+    options: Options
+    facts: facts.Facts
+    status: timeline.Status
+    paper: pdf.Paper
+    char_limit: int | None
+    budget: Budget | None
+    inputs: list[dict[str, Any]]
+    narrative: tuple[str, ...] = ()
+
+    def content(self, exhibits: Sequence[Exhibit]) -> Content:
+        messages = self.facts.messages
+        return Content(
+            narrative=self.narrative,
+            index=tuple((e.caption, e.source) for e in exhibits),
+            events=tuple((event.place or "—", event.status)
+                         for event in self.facts.tracking.events),
+            messages=tuple((m.text, m.translation or "") for m in messages),
+            cjk=budget.has_cjk([*_all_text(self.facts), *(e.caption for e in exhibits)]),
+            attached_bytes=self.case.path.stat().st_size,
+            content_width_mm=self.paper.content_width_mm,
+            content_height_mm=self.paper.content_height_mm,
+        )
+
+
+def _prepare(case: Case, today: date, options: Options) -> _Bundle:
+    if options.paper not in pdf.PAPERS:
+        raise BuildError(f"unknown paper size {options.paper!r}; use a4 or letter")
+    destination = destinations.load(options.fit) if options.fit else None
+    messages = chat.load_messages(case)
+    return _Bundle(
+        case=case, today=today, options=options,
+        facts=facts.gather(case, today, messages),
+        status=timeline.compute(case.order, case.profile, today),
+        paper=pdf.PAPERS[options.paper],
+        char_limit=(options.max_chars if options.max_chars is not None
+                    else _profile_limit(case)),
+        budget=budget.resolve(destination, options.max_bytes, options.max_pages),
+        inputs=[],
+    )
+
+
+def _process(case: Case, options: Options, level: Level) -> list[Exhibit]:
+    return evidence.process(case, cache_dir=options.cache_dir, workers=options.workers,
+                            settings=level.settings)
+
+
+def _dispute_text(bundle: _Bundle, exhibits: list[Exhibit]) -> narrative.Narrative:
+    context: dict[str, Any] = {"facts": bundle.facts, "exhibits": exhibits,
+                               "status": bundle.status}
+    rendered = render.render("dispute.txt.j2", context, kind="text",
+                             override=bundle.options.templates)
+    return narrative.fit(narrative.parse(rendered), bundle.char_limit)
+
+
+def _weights(exhibits: Sequence[Exhibit], level: Level) -> list[Weight]:
+    return [Weight(label=e.label, caption=e.caption, source=e.source, kind=e.kind,
+                   pages=e.pages, file_bytes=e.file_size,
+                   pdf_bytes=budget.pdf_bytes(e.file, e.media_type, level.palette))
+            for e in exhibits]
+
+
+def _steps(level: Level, files: int, attach: bool) -> tuple[str, ...]:
+    """What fitting changed, in words: ``level``'s steps, and the split into ``files``."""
+    split = (f"split the evidence into {files} PDF files",) if files > 1 else ()
+    return (*split, *level.steps(attach))
+
+
+def _heaviest(weights: Sequence[Weight]) -> tuple[Weight, ...]:
+    return tuple(sorted(weights, key=lambda weight: -weight.pdf_bytes)[:3])
+
+
+def _candidates(level: Level, limits: Budget, *, last: bool) -> list[Level]:
+    """What to try of a rung: ``level``, then its compact layout where pages are limited (it
+    costs no picture quality) or on the last rung (where it saves the bytes of a page)."""
+    paged = limits.file_pages is not None or limits.total_pages is not None
+    if level.compact or not (paged or last):
+        return [level]
+    return [level, replace(level, compact=True)]
+
+
+@dataclass(frozen=True)
+class _Fitted:
+    exhibits: list[Exhibit]
+    level: Level
+    files: list[PdfFile]
+    """Paths inside the staging folder."""
+    steps: tuple[str, ...]
+    warnings: list[str]
+
+
+class _Fitter:
+    """Renders the evidence PDF, climbing the ladder of :mod:`orderpack.budget` until it
+    fits the budget. The estimate picks the first rung worth rendering; each render then
+    calibrates it, so most builds render once or twice."""
+
+    def __init__(self, bundle: _Bundle, stage: Path, step: Progress) -> None:
+        self.bundle = bundle
+        self.stage = stage
+        self.step = step
+        self.calibration = {False: Calibration(), True: Calibration()}
+        """By layout (compact or not): what renders measured beyond the estimates."""
+        self.measured: set[bool] = set()
+
+    def run(self, levels: list[Level], exhibits: list[Exhibit]) -> _Fitted:
+        bundle, limits = self.bundle, self.bundle.budget
+        if limits is None:
+            return self._render(exhibits, levels[0], None)
+        content = bundle.content(exhibits)
+        if limits.file_bytes is None and limits.total_bytes is None:
+            levels = levels[:1]  # only the layout changes the page count, not the pictures
+        last: _Fitted | None = None
+        for number, level in enumerate(levels):
+            if number:
+                exhibits = _process(bundle.case, bundle.options, level)
+            for candidate in _candidates(level, limits, last=number == len(levels) - 1):
+                weights = _weights(exhibits, candidate)
+                for _attempt in range(2):
+                    # Until a render has measured the model's error, give it some slack.
+                    compact = candidate.compact
+                    parts = budget.plan(content, weights, candidate, limits,
+                                        split=bundle.options.split,
+                                        calibration=self.calibration[compact],
+                                        slack=compact not in self.measured)
+                    if parts is None:
+                        break
+                    self.step("fitting the PDF to the budget: " + "; ".join(
+                        _steps(candidate, len(parts), bundle.options.attach) or ["as it is"]))
+                    last = self._render(exhibits, candidate, parts)
+                    if self._within(last.files):
+                        return last
+        level = replace(levels[-1], compact=True)
+        if last is None or last.level != level or len(last.files) != 1:
+            last = self._render(exhibits, level, None)
+            if self._within(last.files):
+                return last  # the estimate was too careful
+        raise self._overrun(level, exhibits, content, last)
+
+    def _within(self, files: list[PdfFile]) -> bool:
+        limits = self.bundle.budget
+        assert limits is not None
+        if len(files) == 1:
+            (file,) = files
+            return ((limits.pdf_bytes is None or file.bytes <= limits.pdf_bytes)
+                    and (limits.pdf_pages is None or file.pages <= limits.pdf_pages))
+        each = all((limits.file_bytes is None or file.bytes <= limits.file_bytes)
+                   and (limits.file_pages is None or file.pages <= limits.file_pages)
+                   for file in files)
+        return (each and (limits.total_bytes is None
+                          or sum(f.bytes for f in files) <= limits.total_bytes)
+                and (limits.total_pages is None
+                     or sum(f.pages for f in files) <= limits.total_pages)
+                and (limits.max_files is None or len(files) <= limits.max_files))
+
+    def _overrun(self, level: Level, exhibits: list[Exhibit], content: Content,
+                 last: _Fitted) -> BudgetError:
+        """The report of a budget that cannot be met, measured on the last rung."""
+        limits = self.bundle.budget
+        assert limits is not None
+        weights = _weights(exhibits, level)
+        calibration = self.calibration[True]
+        alone: list[tuple[str, int, int]] = []
+        splittable = not self.bundle.options.split and budget.plan(
+            content, weights, level, limits, split=True, calibration=calibration) is not None
+        if self.bundle.options.split:
+            for weight in weights:
+                part = budget.estimate(content, [weight], level, transcript=False,
+                                       calibration=calibration)
+                if (limits.file_bytes is not None and part.bytes > limits.file_bytes) or (
+                        limits.file_pages is not None and part.pages > limits.file_pages):
+                    alone.append((weight.label, part.bytes, part.pages))
+        return BudgetError(Overrun(
+            budget=limits,
+            files=tuple((file.path.name, file.bytes, file.pages) for file in last.files),
+            heaviest=_heaviest(weights), split=self.bundle.options.split,
+            alone=tuple(alone), splittable=splittable,
+            text_bytes=sum(f.bytes for f in last.files) - sum(w.pdf_bytes for w in weights),
+        ).message())
+
+    def _render(self, exhibits: list[Exhibit], level: Level,
+                parts: list[Part] | None) -> _Fitted:
+        """Write ``exhibits`` into the staging folder and render the bundle (or its parts)."""
+        folder = self.stage / EXHIBITS_DIR
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir()
         staged = []
         for exhibit in exhibits:
-            target = exhibit_dir / exhibit.upload_name
+            target = folder / exhibit.upload_name
             shutil.copyfile(exhibit.file, target)
             staged.append(target)
-        context: dict[str, Any] = {"facts": case_facts, "exhibits": exhibits, "status": status}
-        rendered = render.render("dispute.txt.j2", context, kind="text",
-                                 override=options.templates)
-        text = narrative.fit(narrative.parse(rendered), limit)
-        (stage / DISPUTE_TEXT).write_text(text.text, encoding="utf-8")
+        for previous in self.stage.glob("evidence*.pdf"):
+            previous.unlink()
+        views = [_ExhibitView.of(exhibit, target)
+                 for exhibit, target in zip(exhibits, staged, strict=True)]
+        if parts is None or len(parts) == 1:
+            rendered = self._render_file(views, level, None, {})
+            (self.stage / EVIDENCE_PDF).write_bytes(rendered.pdf)
+            files = [PdfFile(self.stage / EVIDENCE_PDF, rendered.pages, len(rendered.pdf),
+                             tuple(view.label for view in views), True)]
+            warnings = rendered.warnings
+        else:
+            files, warnings = self._render_parts(views, level, [p.labels for p in parts])
+        if parts is not None and len(parts) == len(files):
+            old = self.calibration[level.compact]
+            self.calibration[level.compact] = Calibration(
+                bytes=max(file.bytes - part.estimate.bytes + old.bytes
+                          for file, part in zip(files, parts, strict=True)),
+                pages=max(file.pages - part.estimate.pages + old.pages
+                          for file, part in zip(files, parts, strict=True)))
+            self.measured.add(level.compact)
+        return _Fitted(exhibits, level, files,
+                       _steps(level, len(files), self.bundle.options.attach), list(warnings))
 
-        step("rendering the PDF")
-        paper = pdf.PAPERS[options.paper]
-        views = [_ExhibitView.of(exhibit, target) for exhibit, target in zip(exhibits, staged,
-                                                                            strict=True)]
+    def _render_parts(self, views: list[_ExhibitView], level: Level,
+                      groups: list[tuple[str, ...]]) -> tuple[list[PdfFile], list[str]]:
+        """Render each part; again while the pages the indexes give for the other parts'
+        exhibits are not yet the pages they are on."""
+        part_of = {label: number for number, group in enumerate(groups, 1) for label in group}
+        pages: dict[str, int] = {}
+        rendered: list[pdf.Rendered] = []
+        for _pass in range(3):
+            rendered = [self._render_file(views, level, (number, groups), pages)
+                        for number in range(1, len(groups) + 1)]
+            found = {label: rendered[part_of[label] - 1].anchors[f"exhibit-{label}"] + 1
+                     for label in part_of}
+            if found == pages:
+                break
+            pages = found
+        files = []
+        for number, (group, result) in enumerate(zip(groups, rendered, strict=True), 1):
+            path = self.stage / f"evidence-{number}.pdf"
+            path.write_bytes(result.pdf)
+            files.append(PdfFile(path, result.pages, len(result.pdf), group, number == 1))
+        return files, [warning for result in rendered for warning in result.warnings]
+
+    def _render_file(self, views: list[_ExhibitView], level: Level,
+                     part: tuple[int, list[tuple[str, ...]]] | None,
+                     pages: dict[str, int]) -> pdf.Rendered:
+        bundle = self.bundle
+        case, case_facts, options = bundle.case, bundle.facts, bundle.options
+        number, groups = part if part is not None else (1, [tuple(v.label for v in views)])
+        shown = [view for view in views if view.label in groups[number - 1]]
+        part_of = {label: n for n, group in enumerate(groups, 1) for label in group}
+        index = [{"exhibit": view, "part": part_of[view.label],
+                  "here": part_of[view.label] == number, "page": pages.get(view.label, "—")}
+                 for view in views]
         html = render.render("evidence.html.j2", {
-            **context,
-            "exhibits": views,
-            "narrative": [" ".join(s.text for s in p) for p in text.paragraphs],
+            "facts": case_facts,
+            "status": bundle.status,
+            "exhibits": shown,
+            "index": index,
+            "narrative": list(bundle.narrative),
             "tracking": case_facts.tracking,
             "messages": case_facts.messages,
-            "paper": paper,
+            "transcript": number == 1,
+            "part": {"number": number, "count": len(groups)} if part is not None else None,
+            "compact": level.compact,
+            "paper": bundle.paper,
             "slot_header_mm": pdf.SLOT_HEADER_MM,
-            "title": f"Evidence for order {case_facts.order_number}",
+            "title": f"Evidence for order {case_facts.order_number}" + (
+                f", part {number} of {len(groups)}" if part is not None else ""),
             "lang": "en",
         }, kind="html", override=options.templates)
         slots = [
             pdf.Slot(anchor=f"slot-{view.label}-{page + 1}", source=view.path, page_index=page)
-            for view in views if view.kind == "pdf" for page in range(view.pages)
+            for view in shown if view.kind == "pdf" for page in range(view.pages)
         ]
-        inputs = _inputs(case, exhibits)
         attachments = []
-        if options.attach:
-            attachments = [pdf.Attachment(case.path, case.path.name, "The case's order file")]
+        if level.attach:
+            if number == 1:
+                attachments = [pdf.Attachment(case.path, case.path.name, "The case's order file")]
             attachments += [
-                pdf.Attachment(path, path.name, f"Exhibit {exhibit.label}: {exhibit.caption}")
-                for exhibit, path in zip(exhibits, staged, strict=True)
+                pdf.Attachment(view.path, view.path.name, f"Exhibit {view.label}: {view.caption}")
+                for view in shown
             ]
-        result = pdf.render(
+        pngs = [view.path for view in shown if level.palette and view.path.suffix == ".png"]
+        suffix = f" (part {number} of {len(groups)})" if part is not None else ""
+        return pdf.render(
             html,
-            base_dir=stage,
-            allowed=set(staged),
+            base_dir=self.stage,
+            allowed={view.path for view in shown},
             metadata=pdf.Metadata(
-                title=f"Evidence for {case.profile.name} order {case_facts.order_number}",
+                title=f"Evidence for {case.profile.name} order {case_facts.order_number}"
+                      + suffix,
                 subject=f"Item not received: {case_facts.buyer_name} requests "
                         f"{case_facts.remedy_text}",
                 keywords=[case.profile.name, "dispute", "item not received",
                           case_facts.order_number],
                 author=case_facts.buyer_name,
                 lang="en",
-                day=today,
-                identifier=_identifier(inputs, today, options),
+                day=bundle.today,
+                identifier=_identifier(bundle.inputs, bundle.today, options,
+                                       extra=None if bundle.budget is None and part is None
+                                       else [level.steps(options.attach), number]),
             ),
             slots=slots,
             attachments=attachments,
-            paper=paper,
+            paper=bundle.paper,
+            finisher=palette.finisher(pngs) if pngs else None,
         )
-        (stage / EVIDENCE_PDF).write_bytes(result.pdf)
 
-        warnings = [f"Exhibit {e.label}: {w}" for e in exhibits for w in e.warnings]
-        warnings += [f"PDF: {message}" for message in result.warnings]
-        warnings += fonts.missing_font_warnings(_all_text(case_facts))
-        if not text.fits:
+
+def _limit_warnings(bundle: _Bundle, files: Sequence[PdfFile],
+                    exhibits: Sequence[Exhibit]) -> list[str]:
+    """What the buyer should know of the destination's limits, once the packet is built."""
+    warnings = []
+    limits = bundle.budget
+    if limits is None:
+        destination = destinations.load(bundle.case.order.platform)
+        limits = budget.resolve(destination)
+        size, pages = sum(file.bytes for file in files), sum(file.pages for file in files)
+        if limits is not None and ((limits.pdf_bytes or size) < size
+                                   or (limits.pdf_pages or pages) < pages):
             warnings.append(
-                f"the dispute text has {text.characters} characters, over the limit of {limit}, "
-                "even with every optional sentence left out; shorten `dispute.details` or "
-                "the captions")
-        manifest = _manifest(case, today, inputs, stage, limit, text.characters)
-        (stage / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
-                                      encoding="utf-8")
-    return BuildResult(
-        out=out,
-        dispute_text=out / DISPUTE_TEXT,
-        evidence_pdf=out / EVIDENCE_PDF,
-        exhibits=[out / EXHIBITS_DIR / path.name for path in staged],
-        manifest=out / MANIFEST,
-        characters=text.characters,
-        char_limit=limit,
-        dropped=text.dropped,
-        pages=result.pages,
-        pdf_bytes=len(result.pdf),
-        warnings=warnings,
-    )
+                f"the evidence ({budget.format_size(size)}, {pages} pages) is more than "
+                f"{destination.name} takes: {limits.describe()}; build again with "
+                f"--fit {destination.id}")
+        asked = [f"--{name}" for name, value in (("fit", bundle.options.fit),
+                                                   ("split", bundle.options.split)) if value]
+        if asked:
+            known = destinations.load(bundle.options.fit or destination.id)
+            warnings.append(
+                f"no size or page limit is known for {known.name}, so {' and '.join(asked)} "
+                "changed nothing; give a limit with --max-size or --max-pages")
+    if limits is None or limits.destination is None or limits.file_types is None:
+        return warnings
+    taken = set(limits.file_types) | ({"jpg", "jpeg"} if {"jpg", "jpeg"} & set(
+        limits.file_types) else set())
+    refused = sorted({Path(e.upload_name).suffix[1:] for e in exhibits} - taken)
+    if refused:
+        source = limits.destination.limits.sources.get("attachment_types")
+        unconfirmed = " (unconfirmed)" if source is not None and source.unconfirmed else ""
+        warnings.append(
+            f"{limits.destination.name} takes {', '.join(limits.file_types)} files"
+            f"{unconfirmed}: upload the evidence PDF rather than the "
+            f"{', '.join(refused).upper()} images in exhibits/")
+    return warnings
+
+
+def _fit_record(limits: Budget | None, steps: Sequence[str],
+                files: Sequence[PdfFile]) -> dict[str, Any]:
+    """The manifest's record of the budget and what was done to meet it."""
+    return {
+        "budget": None if limits is None else {
+            "destination": limits.destination.id if limits.destination else None,
+            "file_bytes": limits.file_bytes, "total_bytes": limits.total_bytes,
+            "file_pages": limits.file_pages, "total_pages": limits.total_pages},
+        "steps": list(steps),
+        "evidence": [{"path": file.path.name, "pages": file.pages, "bytes": file.bytes,
+                      "exhibits": list(file.exhibits), "transcript": file.transcript}
+                     for file in files],
+    }
 
 
 @dataclass(frozen=True)
@@ -210,12 +638,40 @@ def _profile_limit(case: Case) -> int | None:
 
 
 def _check_output_folder(out: Path, case: Case) -> None:
+    """Refuse an ``out`` whose replacement would lose something: a file; a folder orderpack
+    did not make (someone else's ``manifest.json`` does not count); files put into a packet
+    after it was built (but those a file manager adds by itself)."""
     if out.exists() and not out.is_dir():
         raise BuildError(f"{out} exists and is not a folder; choose another --out")
-    if out.is_dir() and any(out.iterdir()) and not (out / MANIFEST).is_file():
-        raise BuildError(
-            f"{out} exists and was not made by orderpack (it has no {MANIFEST}); "
-            "orderpack will not overwrite it — choose another --out, or empty that folder")
+    manifest_path = out / MANIFEST
+    try:
+        if out.is_dir() and any(out.iterdir()):
+            manifest: Any = None
+            if manifest_path.is_file() and manifest_path.stat().st_size < 1 << 24:
+                with contextlib.suppress(ValueError):
+                    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+            if not (isinstance(manifest, dict) and "orderpack_version" in manifest):
+                raise BuildError(
+                    f"{out} exists and was not made by orderpack (it has no {MANIFEST} of "
+                    "orderpack's); orderpack will not overwrite it — choose another --out, or "
+                    "empty that folder")
+            outputs = manifest.get("outputs")
+            written = {MANIFEST} | {
+                entry["path"] for entry in (outputs if isinstance(outputs, list) else [])
+                if isinstance(entry, dict) and isinstance(entry.get("path"), str)}
+            added = sorted(
+                relative for root, _folders, files in os.walk(out) for name in files
+                if (relative := (Path(root) / name).relative_to(out).as_posix()) not in written
+                and name not in (".DS_Store", "Thumbs.db", "desktop.ini")
+                and not name.startswith("._"))
+            if added:
+                shown = ", ".join(added[:3]) + (
+                    f" and {len(added) - 3} more" if len(added) > 3 else "")
+                raise BuildError(
+                    f"{out} holds files orderpack did not write ({shown}); a build replaces "
+                    "the whole folder — move them elsewhere first, or choose another --out")
+    except OSError as exc:
+        raise BuildError(f"could not read {out}: {exc.strerror or exc}") from None
     folder = case.folder.resolve()
     if out.resolve() == folder or folder.is_relative_to(out.resolve()):
         raise BuildError(f"--out {out} would replace the case folder itself; choose a "
@@ -225,13 +681,19 @@ def _check_output_folder(out: Path, case: Case) -> None:
 @contextlib.contextmanager
 def _locked(folder: Path) -> Iterator[None]:
     """Hold an exclusive lock on ``folder`` so two builds never swap at the same time."""
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BuildError(f"could not create the folder {folder}: {exc.strerror or exc}") from None
     try:
         import fcntl
     except ImportError:  # Windows: the swap is still all-or-nothing, last writer wins.
         yield
         return
-    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError as exc:
+        raise BuildError(f"could not open the folder {folder}: {exc.strerror or exc}") from None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
@@ -242,13 +704,35 @@ def _locked(folder: Path) -> Iterator[None]:
 
 @contextlib.contextmanager
 def _staging(out: Path) -> Iterator[Path]:
-    """A temporary folder beside ``out``, swapped in for ``out`` only if the block succeeds."""
-    stage = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX + "new-", dir=out.parent))
+    """A temporary folder beside ``out``, swapped in for ``out`` only if the block succeeds.
+
+    Use it holding :func:`_locked` on ``out.parent``: a staging folder found there then
+    belongs to a build that was killed (nothing cleans up after SIGKILL), and is removed
+    first. If a kill came between the two renames of a swap, the previous packet, moved
+    aside, is put back as ``out`` before that.
+    """
+    aside_prefix = STAGING_PREFIX + "old-"
+    stage: Path | None = None
     old: Path | None = None
     try:
+        if os.name == "posix":  # elsewhere _locked locks nothing: another build may be running
+            leftovers = sorted(
+                (path for path in out.parent.glob(STAGING_PREFIX + "*")
+                 if path.name != out.name and path.is_dir() and not path.is_symlink()),
+                key=lambda path: path.stat().st_mtime)
+            aside = [path for path in leftovers if path.name.startswith(aside_prefix)
+                     and path.name.partition("~")[2] == out.name]
+            if aside and not out.exists():
+                aside[-1].rename(out)
+                leftovers.remove(aside[-1])
+            for path in leftovers:
+                shutil.rmtree(path, ignore_errors=True)
+        stage = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX + "new-", dir=out.parent))
         yield stage
         if out.exists():
-            old = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX + "old-", dir=out.parent))
+            # Named for ``out`` (after the "~"), to be put back if a kill comes next.
+            old = Path(tempfile.mkdtemp(prefix=aside_prefix, suffix="~" + out.name,
+                                        dir=out.parent))
             old.rmdir()
             out.rename(old)
         try:
@@ -261,7 +745,8 @@ def _staging(out: Path) -> Iterator[Path]:
     except OSError as exc:
         raise BuildError(f"could not write {out}: {exc.strerror or exc}") from None
     finally:
-        shutil.rmtree(stage, ignore_errors=True)
+        if stage is not None:
+            shutil.rmtree(stage, ignore_errors=True)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
 
@@ -290,10 +775,16 @@ def _inputs(case: Case, exhibits: list[Exhibit]) -> list[dict[str, Any]]:
     return entries
 
 
-def _identifier(inputs: list[dict[str, Any]], today: date, options: Options) -> bytes:
+def _identifier(inputs: list[dict[str, Any]], today: date, options: Options,
+                extra: object = None) -> bytes:
+    """The PDF's file identifier, from what it is made of; ``extra`` (a budget's fitting,
+    a part's number) makes the PDFs of different fittings and parts differ."""
     digest = hashlib.sha256()
-    digest.update(json.dumps([inputs, today.isoformat(), __version__, options.paper,
-                              options.attach, options.max_chars], sort_keys=True).encode())
+    parts: list[object] = [inputs, today.isoformat(), __version__, options.paper,
+                           options.attach, options.max_chars]
+    if extra is not None:
+        parts.append(extra)
+    digest.update(json.dumps(parts, sort_keys=True).encode())
     return digest.hexdigest()[:32].encode()
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import logging
 import mimetypes
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -88,6 +88,8 @@ class Rendered:
     pdf: bytes
     pages: int
     warnings: list[str] = field(default_factory=list)
+    anchors: dict[str, int] = field(default_factory=dict)
+    """The page index (from 0) of each element id of the HTML, e.g. "exhibit-A"."""
 
 
 #: The base URL the HTML is rendered under. It names no real folder, so that the PDF
@@ -149,8 +151,12 @@ def render(
     slots: Sequence[Slot] = (),
     attachments: Sequence[Attachment] = (),
     paper: Paper = PAPERS["a4"],
+    finisher: Callable[[Any, Any], None] | None = None,
 ) -> Rendered:
-    """Lay out ``html`` and write the PDF; merge PDF exhibits into their slots."""
+    """Lay out ``html`` and write the PDF; merge PDF exhibits into their slots.
+
+    ``finisher`` is WeasyPrint's: called with the document and the PDF's objects before
+    they are written (see :mod:`orderpack.palette`)."""
     import weasyprint
 
     fetcher = _fetcher(base_dir, allowed)
@@ -180,13 +186,20 @@ def render(
             document.metadata.modified = metadata.day.isoformat()
             document.metadata.generator = "orderpack"
             positions = _slot_positions(document, slots)
-            pdf = document.write_pdf(**options)
+            pdf = document.write_pdf(finisher=finisher, **options)
         except (OSError, ValueError) as exc:
             raise BuildError(f"could not write the PDF: {exc}") from None
     pages = len(document.pages)
+    anchors = {anchor: index for index, page in reversed(list(enumerate(document.pages)))
+               for anchor in page.anchors}
     if slots:
-        pdf = _fill_slots(pdf, slots, positions, paper)
-    return Rendered(pdf=pdf, pages=pages, warnings=list(warnings))
+        from orderpack.evidence import quiet_pypdf
+
+        with quiet_pypdf():
+            pdf = _fill_slots(pdf, slots, positions, paper)
+    # Once each: WeasyPrint logs a missing glyph (an emoji) every time the text is drawn.
+    return Rendered(pdf=pdf, pages=pages, warnings=list(dict.fromkeys(warnings)),
+                    anchors=anchors)
 
 
 def _slot_positions(document: Any, slots: Sequence[Slot]) -> Mapping[str, tuple[int, float, float]]:
@@ -220,26 +233,33 @@ def _fill_slots(
     slot_width = paper.content_width_mm * mm
     slot_height = (paper.content_height_mm - SLOT_HEADER_MM) * mm
     for slot in slots:
-        if slot.source not in sources:
-            sources[slot.source] = PdfWriter(clone_from=PdfReader(slot.source))
-        source = sources[slot.source].pages[slot.page_index]
         index, x_px, y_px = positions[slot.anchor]
         target = writer.pages[index]
-        if source.rotation % 360:
-            source.transfer_rotation_to_content()
-        box = source.mediabox
-        width, height = float(box.width), float(box.height)
-        scale = min(slot_width / width, slot_height / height)
-        page_height = float(target.mediabox.height)
-        left = x_px * CSS_PX_TO_PT + (slot_width - width * scale) / 2
-        top = page_height - y_px * CSS_PX_TO_PT
-        transform = (
-            Transformation()
-            .translate(-float(source.mediabox.left), -float(source.mediabox.bottom))
-            .scale(scale)
-            .translate(left, top - height * scale)
-        )
-        target.merge_transformed_page(source, transform)
+        try:
+            if slot.source not in sources:
+                sources[slot.source] = PdfWriter(clone_from=PdfReader(slot.source))
+            source = sources[slot.source].pages[slot.page_index]
+            if source.rotation % 360:
+                source.transfer_rotation_to_content()
+            box = source.mediabox
+            width, height = float(box.width), float(box.height)
+            scale = min(slot_width / width, slot_height / height)
+            page_height = float(target.mediabox.height)
+            left = x_px * CSS_PX_TO_PT + (slot_width - width * scale) / 2
+            top = page_height - y_px * CSS_PX_TO_PT
+            transform = (
+                Transformation()
+                .translate(-float(source.mediabox.left), -float(source.mediabox.bottom))
+                .scale(scale)
+                .translate(left, top - height * scale)
+            )
+            target.merge_transformed_page(source, transform)
+        except Exception as exc:  # on a damaged file pypdf may raise anything
+            # (inspection reads every page first: this is for what it could not foresee)
+            raise BuildError(
+                f"exhibit {slot.source.name}: page {slot.page_index + 1} of the PDF is damaged "
+                f"and cannot be placed in the bundle ({type(exc).__name__}) — open the "
+                "original in a PDF viewer and save or print it as a new PDF") from None
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -58,16 +58,44 @@ def render(
     try:
         return env.get_template(name).render(context)
     except jinja2.TemplateSyntaxError as exc:
-        where = f"{exc.filename or exc.name or name}:{exc.lineno}"
+        where = f"{_shown(exc.filename, override) or exc.name or name}:{exc.lineno}"
         raise TemplateError(f"{where}: template syntax error: {exc.message}") from None
     except jinja2.UndefinedError as exc:
         raise TemplateError(
-            f"{name}: {exc.message} — the template uses a variable orderpack does not provide; "
-            "see the README's list of template variables") from None
+            f"{_where(exc, name, override)}: {exc.message} — the template uses a variable "
+            "orderpack does not provide; see the README's list of template variables") from None
     except jinja2.TemplateNotFound as exc:
-        raise TemplateError(f"template {exc.name!r} not found") from None
+        raise TemplateError(
+            f"{_where(exc, name, override)}: template {exc.name!r} not found — a template "
+            "can include only templates in its own folder or orderpack's") from None
     except jinja2.TemplateError as exc:
-        raise TemplateError(f"{name}: {exc}") from None
+        raise TemplateError(f"{_where(exc, name, override)}: {exc}") from None
+
+
+def _where(exc: BaseException, name: str, override: Path | None) -> str:
+    """The template file and line that raised ``exc`` while rendering, as "file:line" (Jinja
+    rewrites a traceback so that template code shows as frames of the template's file)."""
+    found = name
+    trace = exc.__traceback__
+    while trace is not None:
+        filename = trace.tb_frame.f_code.co_filename
+        if not filename.endswith(".py") and Path(filename).is_file():
+            found = f"{_shown(filename, override)}:{trace.tb_lineno}"
+        trace = trace.tb_next
+    return found
+
+
+def _shown(filename: str | None, override: Path | None) -> str | None:
+    """A template's file as the user knows it: inside the ``--templates`` folder as they gave
+    it, or a built-in template's name."""
+    if not filename:
+        return None
+    path = Path(filename)
+    for folder, shown in ((override, override), (templates_dir(), None)):
+        if folder is not None and path.is_relative_to(folder.resolve()):
+            relative = path.relative_to(folder.resolve())
+            return str(shown / relative) if shown is not None else relative.as_posix()
+    return filename
 
 
 def long_date(value: Any) -> str:
@@ -111,6 +139,12 @@ def capitalize_first(value: Any) -> str:
     return text[:1].upper() + text[1:]
 
 
+def one_line(value: Any) -> str:
+    """A multi-line text (a message) on one line, its line breaks made spaces: quoted in a
+    sentence of the dispute text, where each line of the template is a sentence."""
+    return " ".join(part.strip() for part in str(value).splitlines() if part.strip())
+
+
 def relative_days(days: int) -> str:
     """in 2 days, today, 5 days ago."""
     if days == 0:
@@ -144,6 +178,7 @@ def script_lang(value: Any) -> str:
 FILTERS: dict[str, Any] = {
     "css_string": css_string,
     "capitalize_first": capitalize_first,
+    "one_line": one_line,
     "relative_days": relative_days,
     "moment": moment,
     "script_lang": script_lang,

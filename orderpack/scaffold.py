@@ -87,10 +87,13 @@ def create(folder: Path, answers: Mapping[str, str] | None = None) -> Path:
     if folder.exists() and not folder.is_dir():
         raise BuildError(f"{folder} exists and is not a folder")
     text = render.render("order.yaml.j2", {"schema_file": SCHEMA_FILE, **values})
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "screenshots").mkdir(exist_ok=True)
-    (folder / SCHEMA_FILE).write_text(json.dumps(model.json_schema(), indent=2) + "\n",
-                                      encoding="utf-8")
-    with order_path.open("x", encoding="utf-8") as handle:
-        handle.write(text)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "screenshots").mkdir(exist_ok=True)
+        (folder / SCHEMA_FILE).write_text(json.dumps(model.json_schema(), indent=2) + "\n",
+                                          encoding="utf-8")
+        with order_path.open("x", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise BuildError(f"could not create {folder}: {exc.strerror or exc}") from None
     return order_path

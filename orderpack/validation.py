@@ -17,7 +17,7 @@ from pydantic_core import ErrorDetails
 
 from orderpack import chat, evidence, profiles
 from orderpack.errors import OrderFileError, Problem
-from orderpack.loader import Document, Loc, format_loc, load
+from orderpack.loader import Document, Loc, format_loc, load, visible
 from orderpack.model import SHORT_TEXT, OrderFile
 from orderpack.profiles import Profile
 
@@ -197,7 +197,7 @@ def _problem(document: Document, error: ErrorDetails) -> Problem:
     template = "see the template written by `orderpack init`"
     if kind == "extra_forbidden":
         known = sorted(_known_fields(loc[:-1]))
-        return document.problem(loc, f"unknown field `{field}`",
+        return document.problem(loc, f"unknown field `{visible(str(field))}`",
                                 _suggest(str(field), known, "known fields here: "))
     if kind == "missing":
         parent = format_loc(loc[:-1])
@@ -266,7 +266,7 @@ def _kind_of(value: Any) -> str:
 def _shown(value: Any) -> str:
     if value is None or isinstance(value, bool):
         return {None: "nothing", True: "true", False: "false"}[value]
-    text = f'"{value}"' if isinstance(value, str) else str(value)
+    text = f'"{visible(value)}"' if isinstance(value, str) else str(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
 

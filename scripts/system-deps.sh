@@ -5,7 +5,7 @@
 #   Japanese and Korean (Noto CJK), and poppler-utils (pdftoppm, for page previews).
 set -eu
 
-DEBIAN_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-noto-core fonts-noto-cjk poppler-utils"
+DEBIAN_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji poppler-utils"
 
 missing_debian() {
     for pkg in $DEBIAN_PACKAGES; do
@@ -42,6 +42,7 @@ if [ "$(uname -s)" = Darwin ]; then
     brew list pango >/dev/null 2>&1 || brew install pango
     brew list poppler >/dev/null 2>&1 || brew install poppler
     brew list --cask font-noto-sans-cjk >/dev/null 2>&1 || brew install --cask font-noto-sans-cjk
+    brew list --cask font-noto-color-emoji >/dev/null 2>&1 || brew install --cask font-noto-color-emoji
     exit 0
 fi
 

@@ -178,3 +178,11 @@ def test_answers_that_are_asked_again(key: str, answer: str, problem: str) -> No
 def test_every_question_default_is_acceptable() -> None:
     for question in scaffold.QUESTIONS:
         assert scaffold.check_answer(question, question.default) is None, question.key
+
+
+def test_init_into_a_path_below_a_file_says_why(tmp_path: Path) -> None:
+    from orderpack.errors import BuildError
+
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    with pytest.raises(BuildError, match=r"could not create .*afile/sub"):
+        scaffold.create(tmp_path / "afile" / "sub")

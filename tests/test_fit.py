@@ -1,0 +1,472 @@
+"""Fitting the packet to a budget, end to end: real builds, real PDFs, the command line.
+
+Every build writes into tmp_path. The processed exhibits are cached in one folder for the
+module (the cache is keyed by content and settings, so sharing it changes no result).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import shutil
+import struct
+import zlib
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from PIL import Image, ImageDraw, ImageOps
+from pypdf import PdfReader
+
+from orderpack.cli import main
+from orderpack.errors import BudgetError
+from orderpack.packet import BuildResult, Options, build, preflight
+
+TODAY = date(2026, 11, 26)
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cache")
+
+
+def _build(order: Path, cache: Path, **options: object) -> BuildResult:
+    return build(order, TODAY, Options(cache_dir=cache, **options))  # type: ignore[arg-type]
+
+
+def _texts(path: Path) -> list[str]:
+    return [page.extract_text() for page in PdfReader(path).pages]
+
+
+def _tree(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _images(path: Path) -> list[tuple[int, int, object]]:
+    """Width, height and colour space of each image stored in the PDF, once each."""
+    found, seen = [], set()
+    for page in PdfReader(path).pages:
+        for reference in (page["/Resources"].get("/XObject") or {}).values():
+            if reference.idnum not in seen:
+                seen.add(reference.idnum)
+                image = reference.get_object()
+                found.append((int(image["/Width"]), int(image["/Height"]),
+                              image["/ColorSpace"]))
+    return found
+
+
+def _pixels(path: Path) -> tuple[int, int]:
+    with Image.open(path) as image:
+        return image.size
+
+
+def _invoke(*args: str, cache: Path) -> Result:
+    return CliRunner().invoke(main, list(args), env={"ORDERPACK_CACHE_DIR": str(cache)},
+                              prog_name="orderpack")
+
+
+@pytest.fixture(scope="module")
+def more_exhibits(tmp_path_factory: pytest.TempPathFactory,
+                  cache: Path) -> tuple[Path, BuildResult]:
+    """The AliExpress sample with 10 exhibits (more screenshots and photos) and 36 messages,
+    and its packet as built without a budget (in plain/ beside it)."""
+    source = SAMPLES / "aliexpress-missing"
+    case = tmp_path_factory.mktemp("more") / "case"
+    shutil.copytree(source, case, ignore=shutil.ignore_patterns("out"))
+    shots = ["tracking", "chat", "order-page"]
+    evidence, messages = [], []
+    for number in range(6):
+        if number % 3 == 2:
+            with Image.open(source / "photos" / "mailbox.jpg") as photo:
+                upright = ImageOps.exif_transpose(photo)
+            picture = upright.crop((20 * number, 30 * number, upright.width - 10 * number,
+                                    upright.height - 15 * number))
+            name = f"photos/more-{number}.jpg"
+            picture.save(case / name, quality=90)
+        else:
+            with Image.open(source / "screenshots" / f"{shots[number % 3]}.png") as shot:
+                picture = shot.convert("RGB").crop((0, 100 + 40 * number, shot.width,
+                                                    shot.height - 40 * number))
+            name = f"screenshots/more-{number}.png"
+            picture.save(case / name)
+        evidence.append(f"  - file: {name}\n    caption: More evidence {number + 1}, the order "
+                        f"and its tracking\n    date: 2026-11-2{number}\n")
+    for number in range(30):
+        day = 8 + number // 3
+        if number % 2:
+            messages.append(f'  - at: 2026-11-{day:02d} 1{number % 10}:30\n    from: seller\n'
+                            '    text: "亲，请再等几天，包裹正在运输中，我们已经联系了物流公司。"\n'
+                            '    translation: "Dear, please wait a few more days, the parcel is'
+                            ' in transit and we have contacted the logistics company."\n')
+        else:
+            messages.append(f'  - at: 2026-11-{day:02d} 1{number % 10}:00\n    from: buyer\n'
+                            f'    text: "Message {number}: the parcel has still not arrived and'
+                            ' the tracking shows nothing new. Please refund me in full."\n')
+    text = (case / "order.yaml").read_text(encoding="utf-8")
+    text = text.replace("\nevidence:", "".join(messages) + "\nevidence:", 1)
+    text = text.replace("\ndispute:", "".join(evidence) + "\ndispute:", 1)
+    (case / "order.yaml").write_text(text, encoding="utf-8")
+    return case / "order.yaml", _build(case / "order.yaml", cache, out=case.parent / "plain")
+
+
+@pytest.fixture
+def more_exhibits_case(more_exhibits: tuple[Path, BuildResult]) -> Path:
+    return more_exhibits[0]
+
+
+# --- budgets met --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [1_000_000, 600_000])
+def test_the_sample_is_fitted_into_the_budget(aliexpress_case: Path, cache: Path,
+                                              size: int) -> None:
+    result = _build(aliexpress_case, cache, max_bytes=size)
+    assert result.pdf_bytes <= size
+    assert result.evidence_pdf.stat().st_size == result.pdf_bytes
+    assert result.fit_steps[0] == "stored the screenshots more compactly in the PDF (no loss)"
+    text = "\n".join(_texts(result.evidence_pdf))
+    for label in "ABCD":  # every exhibit, every message
+        assert f"Exhibit {label} — " in text
+    for message in ["亲，请耐心等待。包裹还在路上。", "No, thank you, I do not want a resend",
+                    "Dear, we have contacted the logistics company."]:
+        assert message in text.replace("\n", " "), message
+    assert len(result.exhibits) == 4
+    _assert_screenshots_stored_with_exactly_their_pixels(result)
+
+
+def test_400kb_keeps_every_exhibit_at_or_above_the_legibility_floor(
+    aliexpress_case: Path, cache: Path
+) -> None:
+    estimate = preflight(aliexpress_case, TODAY, Options(cache_dir=cache, max_bytes=400_000))
+    result = _build(aliexpress_case, cache, max_bytes=400_000)
+    assert result.pdf_bytes <= 400_000
+    assert result.pages == 7
+    # The floor: phone screenshots 640 px wide, the photo 150 ppi in its box.
+    sizes = {path.name[0]: _pixels(path) for path in result.exhibits}
+    assert sizes == {"A": (640, 1385), "B": (640, 1385), "C": (640, 1385), "D": (1012, 1349)}
+    stored = sorted((width, height) for width, height, _ in _images(result.evidence_pdf))
+    assert stored == [(640, 1385)] * 3 + [(1012, 1349)]
+    assert result.fit_steps[-1] == ("lowered the picture quality (photos at JPEG quality 30, "
+                                    "screenshots in 8 grey levels)")
+    # The dry run foresaw it.
+    planned = estimate.parts[0].estimate
+    assert estimate.steps == result.fit_steps
+    assert abs(planned.bytes - result.pdf_bytes) <= 0.25 * result.pdf_bytes
+    assert planned.pages == result.pages
+
+
+def _assert_screenshots_stored_with_exactly_their_pixels(result: BuildResult) -> None:
+    reader = PdfReader(result.evidence_pdf)
+    indexed = []
+    for reference in reader.pages[3]["/Resources"]["/XObject"].values():
+        image = reference.get_object()
+        space = image["/ColorSpace"]
+        if isinstance(space, list) and space[0] == "/Indexed":
+            indexed.append(image)
+    assert len(indexed) == 3
+    shown = set()
+    for image in indexed:
+        palette = image["/ColorSpace"][3].get_object()
+        palette = palette.get_data() if hasattr(palette, "get_data") else bytes(palette)
+        size = (int(image["/Width"]), int(image["/Height"]))
+        with _png(size, int(image["/BitsPerComponent"]), palette, image._data) as stored:
+            shown.add(stored.convert("RGB").tobytes())
+    for path in result.exhibits[:3]:
+        with Image.open(path) as exhibit:
+            assert exhibit.convert("RGB").tobytes() in shown
+
+
+def _png(size: tuple[int, int], bits: int, palette: bytes, data: bytes) -> Image.Image:
+    def chunk(tag: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + tag + body + struct.pack(
+            ">I", zlib.crc32(tag + body))
+
+    header = struct.pack(">IIBBBBB", size[0], size[1], bits, 3, 0, 0, 0)
+    return Image.open(io.BytesIO(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+                                 + chunk(b"PLTE", palette) + chunk(b"IDAT", data)
+                                 + chunk(b"IEND", b"")))
+
+
+def test_attachments_are_left_out_before_any_picture_loses_anything(
+    aliexpress_case: Path, cache: Path
+) -> None:
+    plain = _build(aliexpress_case, cache, attach=True)
+    assert plain.pdf_bytes > 1_700_000
+    result = _build(aliexpress_case, cache, attach=True, max_bytes=1_700_000)
+    assert result.pdf_bytes <= 1_700_000
+    assert result.fit_steps == (
+        "stored the screenshots more compactly in the PDF (no loss)",
+        "left out the --attach attachments (copies of the exhibits; every exhibit is still "
+        "shown)")
+    assert PdfReader(result.evidence_pdf).attachments == {}
+    assert [_pixels(path) for path in result.exhibits] == [
+        _pixels(path) for path in plain.exhibits]
+
+
+def test_a_budget_already_met_changes_nothing(aliexpress_case: Path, cache: Path,
+                                              tmp_path: Path) -> None:
+    plain = _build(aliexpress_case, cache, out=tmp_path / "plain")
+    fitted = _build(aliexpress_case, cache, out=tmp_path / "fitted", fit="card-visa")
+    assert fitted.fit_steps == ()
+    assert fitted.budget is not None and fitted.budget.pdf_bytes == 2_000_000
+    assert _tree(tmp_path / "plain" / "exhibits") == _tree(tmp_path / "fitted" / "exhibits")
+    assert fitted.pdf_bytes == plain.pdf_bytes
+
+
+def test_a_page_budget_sets_the_transcript_compactly(
+    more_exhibits: tuple[Path, BuildResult], cache: Path, tmp_path: Path
+) -> None:
+    order, plain = more_exhibits
+    result = _build(order, cache, out=tmp_path / "fitted", max_pages=plain.pages - 1)
+    assert result.pages <= plain.pages - 1
+    assert result.fit_steps == ("set the tracking history and the conversation in smaller "
+                                "type",)
+    assert _tree(plain.out / "exhibits") == _tree(tmp_path / "fitted" / "exhibits")
+    text = "\n".join(_texts(result.evidence_pdf)).replace("\n", " ")
+    assert text.count("the parcel has still not arrived and the tracking shows") == 15
+
+
+# --- when it cannot fit ----------------------------------------------------------------------
+
+
+def test_an_impossible_budget_says_why_and_writes_nothing(aliexpress_case: Path,
+                                                          cache: Path) -> None:
+    _build(aliexpress_case, cache)
+    out = aliexpress_case.parent / "out"
+    before = _tree(out)
+    with pytest.raises(BudgetError) as caught:
+        _build(aliexpress_case, cache, max_bytes=100_000)
+    lines = str(caught.value).splitlines()
+    assert lines[0] == ("the evidence cannot be fitted into 100 KB per file (--max-size), even "
+                        "with every exhibit at the least resolution and quality that stays "
+                        "legible:")
+    assert re.fullmatch(r"  evidence\.pdf: 3\d\d KB, 7 pages — 2\d\d KB over", lines[1])
+    assert lines[2] == "The heaviest exhibits:"
+    assert {line.split()[0] for line in lines[3:6]} < set("ABCD")
+    assert re.fullmatch(r"  \(the text pages with their fonts weigh 1\d\d KB\)", lines[6])
+    assert "What you can do:" in lines
+    assert any(line.startswith("  - leave out an exhibit you can do without") for line in lines)
+    assert any(re.fullmatch(r"  - if the place you upload to takes more, raise the budget: "
+                            r"--max-size 3\d0KB", line) for line in lines)
+    assert not any("--split" in line for line in lines)  # a part alone would not fit either
+    assert lines[-1] == "Nothing was written; the previous packet, if any, is unchanged."
+    assert _tree(out) == before
+    assert not [p for p in aliexpress_case.parent.iterdir() if p.name.startswith(".orderpack-")]
+
+
+# --- split ----------------------------------------------------------------------------------
+
+
+def test_split_parts_are_each_within_the_budget_and_hold_every_exhibit_once(
+    aliexpress_case: Path, cache: Path
+) -> None:
+    result = _build(aliexpress_case, cache, max_bytes=1_000_000, split=True)
+    out = aliexpress_case.parent / "out"
+    assert sorted(p.name for p in out.glob("*.pdf")) == ["evidence-1.pdf", "evidence-2.pdf"]
+    assert result.fit_steps == ("split the evidence into 2 PDF files",)
+    assert [file.path.name for file in result.pdf_files] == ["evidence-1.pdf", "evidence-2.pdf"]
+    parts = {file.path.name: _texts(file.path) for file in result.pdf_files}
+    for file in result.pdf_files:
+        assert file.path.stat().st_size == file.bytes <= 1_000_000
+        assert len(parts[file.path.name]) == file.pages
+    for label in "ABCD":
+        holding = [(name, number) for name, pages in parts.items()
+                   for number, text in enumerate(pages, start=1) if f"Exhibit {label} — " in text]
+        assert len(holding) == 1, label
+    for name, pages in parts.items():
+        number, count = int(name[9]), len(parts)
+        assert f"Part {number} of {count} · Page 1 of {len(pages)}" in pages[0]
+        index = next(text for text in pages if "Exhibit index" in text)
+        where = re.findall(r"part\s(\d),\s*page\s(\d+)", index)
+        assert len(where) == 4  # the whole index, in every part
+        for label, (part, page) in zip("ABCD", where, strict=True):
+            assert f"Exhibit {label} — " in parts[f"evidence-{part}.pdf"][int(page) - 1]
+    assert "Conversation with the seller" in "".join(parts["evidence-1.pdf"])
+    assert "Conversation with the seller" not in "".join(parts["evidence-2.pdf"])
+
+
+def test_split_writes_one_file_when_one_is_enough(aliexpress_case: Path, cache: Path) -> None:
+    result = _build(aliexpress_case, cache, max_bytes=2_000_000, split=True)
+    assert [file.path.name for file in result.pdf_files] == ["evidence.pdf"]
+    assert result.fit_steps == ()
+
+
+# --- the estimate ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", ["aliexpress_case", "ebay_case", "more_exhibits"])
+def test_the_dry_run_estimate_is_within_25_percent(request: pytest.FixtureRequest,
+                                                   cache: Path, case: str) -> None:
+    if case == "more_exhibits":
+        order, result = request.getfixturevalue(case)
+        estimate = preflight(order, TODAY, Options(cache_dir=cache)).estimate
+    else:
+        order = request.getfixturevalue(case)
+        estimate = preflight(order, TODAY, Options(cache_dir=cache)).estimate
+        assert not (order.parent / "out").exists()  # a dry run writes nothing
+        result = _build(order, cache)
+    assert abs(estimate.bytes - result.pdf_bytes) <= 0.25 * result.pdf_bytes
+    assert abs(estimate.pages - result.pages) <= 0.25 * result.pages
+
+
+# --- the command line ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--max-size", "2XB"],
+     "Error: Invalid value for '--max-size': '2XB' is not a size; write it like 400KB, 2MB or "
+     "14.5MB"),
+    (["--max-size", "0KB"],
+     "Error: Invalid value for '--max-size': '0KB' is no size at all; write it like 400KB, 2MB "
+     "or 14.5MB"),
+    (["--max-pages", "0"],
+     "Error: Invalid value for '--max-pages': 0 is not in the range x>=1."),
+    (["--fit", "nowhere"],
+     "Error: Invalid value for '--fit': 'nowhere' is not a destination; use one of: aliexpress, "
+     "amazon, card, card-mastercard, card-visa, ebay, etsy, paypal, stripe"),
+    (["--split"],
+     "Error: --split needs a limit to split by: add --max-size, --max-pages or --fit"),
+])
+def test_cli_usage_errors(aliexpress_case: Path, cache: Path, args: list[str],
+                          message: str) -> None:
+    result = _invoke("build", str(aliexpress_case), "--today", "2026-11-26", *args, cache=cache)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == message
+    assert not (aliexpress_case.parent / "out").exists()
+
+
+def test_cli_fitted_build_says_what_it_changed(aliexpress_case: Path, cache: Path) -> None:
+    result = _invoke("build", str(aliexpress_case), "--today", "2026-11-26", "--max-size",
+                     "400KB", cache=cache)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert re.fullmatch(r"  evidence\.pdf   7 pages, 3\d\d KB — attach it", lines[2])
+    assert lines[-5:] == [
+        "Fitted into 400 KB per file (--max-size):",
+        "  - stored the screenshots more compactly in the PDF (no loss)",
+        "  - lowered the pictures' resolution to the least that stays legible (phone "
+        "screenshots 640 px wide, photos 150 dpi)",
+        "  - made the screenshots greyscale",
+        "  - lowered the picture quality (photos at JPEG quality 30, screenshots in 8 grey "
+        "levels)",
+    ]
+    assert result.stderr == ""
+
+
+def test_cli_split_lists_the_parts(aliexpress_case: Path, cache: Path) -> None:
+    result = _invoke("build", str(aliexpress_case), "--today", "2026-11-26", "--max-size",
+                     "1MB", "--split", cache=cache)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert re.fullmatch(r"  evidence-1\.pdf 5 pages, \d\d\d KB — part 1 of 2: exhibits A, B and "
+                        r"tracking and conversation", lines[2])
+    assert re.fullmatch(r"  evidence-2\.pdf \d pages, \d\d\d KB — part 2 of 2: exhibits C, D",
+                        lines[3])
+    assert lines[4] == "                 attach every part"
+    assert lines[-2:] == ["Fitted into 1 MB per file (--max-size):",
+                          "  - split the evidence into 2 PDF files"]
+
+
+def test_cli_impossible_budget_exits_1_and_writes_nothing(aliexpress_case: Path,
+                                                          cache: Path) -> None:
+    result = _invoke("build", str(aliexpress_case), "--today", "2026-11-26", "--max-size",
+                     "100KB", cache=cache)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith("Error: the evidence cannot be fitted into 100 KB per file "
+                                    "(--max-size), even with every exhibit at the least "
+                                    "resolution and quality that stays legible:\n")
+    assert not (aliexpress_case.parent / "out").exists()
+
+
+def test_cli_dry_run_names_the_limits_and_writes_nothing(aliexpress_case: Path,
+                                                         cache: Path) -> None:
+    result = _invoke("build", str(aliexpress_case), "--today", "2026-11-26", "--dry-run",
+                     "--fit", "card-visa", cache=cache)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert re.fullmatch(r"  evidence\.pdf   about 7 pages, about 1\.\d MB", lines.pop(1))
+    assert lines == [
+        f"Preflight of {aliexpress_case} (an estimate; nothing was built or written):",
+        "  exhibits/      4 images, the largest 435 KB",
+        "Upload limits of a Visa chargeback through your bank (--fit card-visa):",
+        "  per file     2 MB (unconfirmed) — one acquirer lists Visa PDFs up to 2 MB;",
+        "               your bank may differ",
+        "Budget: 2 MB per file, as a Visa chargeback through your bank takes (unconfirmed) — it "
+        "fits as it is.",
+    ]
+    assert not (aliexpress_case.parent / "out").exists()
+
+
+def test_cli_dry_run_foresees_the_fitting_and_the_failure(aliexpress_case: Path,
+                                                          cache: Path) -> None:
+    fits = _invoke("build", str(aliexpress_case), "--today", "2026-11-26", "--dry-run",
+                   "--max-size", "400KB", cache=cache)
+    assert fits.exit_code == 0, fits.output
+    lines = fits.stdout.splitlines()
+    assert lines[3] == "Upload limits of AliExpress: none known."
+    assert re.fullmatch(r"Budget: 400 KB per file \(--max-size\) — the build will fit it, to "
+                        r"about 3\d\d KB and 7 pages, by these steps:", lines[4])
+    assert lines[5] == "  - stored the screenshots more compactly in the PDF (no loss)"
+    fails = _invoke("build", str(aliexpress_case), "--today", "2026-11-26", "--dry-run",
+                    "--max-size", "100KB", cache=cache)
+    assert fails.exit_code == 1
+    assert fails.stdout.splitlines()[-1] == ("Budget: 100 KB per file (--max-size) — it "
+                                             "cannot be met.")
+    errors = fails.stderr.splitlines()
+    assert errors[0].startswith("Error: the evidence cannot be fitted into 100 KB per file")
+    assert re.fullmatch(r"  evidence\.pdf: about 3\d\d KB, about 7 pages — 2\d\d KB over",
+                        errors[1])
+    assert re.fullmatch(r"  \(the text pages with their fonts weigh about 1\d\d KB\)", errors[6])
+    assert not (aliexpress_case.parent / "out").exists()
+
+
+def test_cli_status_lists_the_platforms_limits(ebay_case: Path, cache: Path) -> None:
+    text = ebay_case.read_text(encoding="utf-8").replace("platform: ebay", "platform: paypal")
+    ebay_case.write_text(text, encoding="utf-8")
+    result = _invoke("status", str(ebay_case), "--today", "2026-11-26", cache=cache)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    start = lines.index("Upload limits of PayPal:")
+    assert lines[start:start + 5] == [
+        "Upload limits of PayPal:",
+        "  per file     10 MB (unconfirmed) — under 10 MB per file (merchant side)",
+        "  in total     50 MB (unconfirmed) — 50 MB per upload (merchant side)",
+        "  file types   jpg, jpeg, gif, png, pdf (unconfirmed) — the merchant side's",
+        "               rule, assumed to hold for buyers' uploads",
+    ]
+    assert lines[start + 5] == (f"  Check the packet against them: orderpack build --fit paypal "
+                                f"--dry-run {ebay_case}")
+    data = json.loads(_invoke("status", str(ebay_case), "--today", "2026-11-26",
+                                            "--json", cache=cache).stdout)
+    assert data["limits"]["attachment_max_bytes"]["value"] == 10_000_000
+    assert data["limits"]["attachment_max_bytes"]["unconfirmed"] is True
+    assert data["limits"]["max_pages"]["value"] is None
+
+
+def test_cli_build_over_the_platforms_known_limit_warns(ebay_case: Path, cache: Path) -> None:
+    for name in ("grain-1.jpg", "grain-2.jpg"):  # photos that stay large: 3 MB together
+        noise = Image.merge("RGB", [Image.effect_noise((1350, 1800), 90 + n) for n in range(3)])
+        noise.save(ebay_case.parent / name, quality=95)
+    screen = Image.new("RGB", (750, 1334), "white")
+    ImageDraw.Draw(screen).rectangle((40, 40, 700, 200), fill=(230, 60, 30))
+    screen.save(ebay_case.parent / "screen.png")
+    evidence = "".join(f"  - file: {name}\n    caption: Picture {name}\n"
+                       for name in ("grain-1.jpg", "grain-2.jpg", "screen.png"))
+    text = ebay_case.read_text(encoding="utf-8").replace("platform: ebay", "platform: card")
+    ebay_case.write_text(text.replace("\ndispute:", f"\nevidence:\n{evidence}\ndispute:", 1),
+                         encoding="utf-8")
+    result = _invoke("build", str(ebay_case), "--today", "2026-11-26", cache=cache)
+    assert result.exit_code == 0, result.output
+    warnings = result.stderr.splitlines()
+    assert any(line.startswith("Warning: the evidence (") and line.endswith(
+        "build again with --fit card") for line in warnings), warnings
+    assert ("Warning: Card chargeback takes jpeg, jpg, tiff, pdf files (unconfirmed): upload "
+            "the evidence PDF rather than the PNG images in exhibits/") in warnings
