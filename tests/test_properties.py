@@ -19,6 +19,7 @@ import contextlib
 import copy
 import os
 import random
+import re
 import signal
 import struct
 import tempfile
@@ -162,8 +163,8 @@ def write_case(folder: Path, data: dict[str, Any], images: int) -> Path:
 
 def assert_carries_the_essentials(text: str, data: dict[str, Any], case: Any,
                                   today: date) -> None:
-    number = data["order"]["number"]
-    assert " ".join(number.split()) in text  # the dispute text is one line per paragraph
+    # Runs of spaces fold into one (a no-break space stays as it is).
+    assert re.sub(r"[ \t]+", " ", case.order.order.number) in text
     placed = date.fromisoformat(data["order"]["placed"])
     deadline = date.fromisoformat(data["shipping"]["delivery_deadline"])
     for day in (placed, deadline, today):
