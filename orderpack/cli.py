@@ -272,7 +272,9 @@ def _build_many(order_files: tuple[Path, ...], day: date, options: Any, jobs: in
                        f"{outcome.seconds:5.1f} s")
     failed = [r for r in results if not r.ok]
     for outcome in failed:
-        click.echo(f"Error: {outcome.order_path}: {outcome.error}", err=True)
+        named = str(outcome.order_path) in outcome.error.split("\n", 1)[0]
+        prefix = "" if named else f"{outcome.order_path}: "
+        click.echo(f"Error: {prefix}{outcome.error}", err=True)
     for outcome in results:
         for warning in (outcome.result.warnings if outcome.result else []):
             click.echo(f"Warning: {outcome.order_path}: {warning}", err=True)

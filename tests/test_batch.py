@@ -1,0 +1,85 @@
+"""Building several cases at once: each in its own process, one failure stops no other."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from orderpack import batch
+from orderpack.cli import main
+from orderpack.packet import Options
+
+TODAY = date(2026, 11, 26)
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+
+
+@pytest.fixture
+def cases(tmp_path: Path) -> list[Path]:
+    """Two good cases and one whose order file is incomplete."""
+    shutil.copytree(SAMPLES / "ebay-not-received", tmp_path / "one")
+    shutil.copytree(SAMPLES / "ebay-not-received", tmp_path / "two")
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "order.yaml").write_text("platform: ebay\n", encoding="utf-8")
+    return [tmp_path / name / "order.yaml" for name in ("one", "bad", "two")]
+
+
+def test_one_failing_case_does_not_stop_the_others(cases: list[Path], tmp_path: Path) -> None:
+    done: list[Path] = []
+    results = batch.build_many(cases, TODAY, Options(cache_dir=tmp_path / "cache"), jobs=2,
+                               on_done=lambda outcome: done.append(outcome.order_path))
+    assert [r.order_path for r in results] == cases  # in the order given
+    assert [r.ok for r in results] == [True, False, True]
+    assert sorted(done) == sorted(cases)
+    assert "shipping: this field is required" in results[1].error
+    for good in (results[0], results[2]):
+        assert good.result is not None
+        assert good.result.evidence_pdf == good.order_path.parent / "out" / "evidence.pdf"
+        assert good.result.evidence_pdf.is_file()
+    assert not (cases[1].parent / "out").exists()
+
+
+def test_a_crashing_case_is_reported_and_the_others_build(
+    cases: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_build = batch.build
+
+    def crash_on_two(path: Path, *args: object, **kwargs: object) -> object:
+        if path.parent.name == "two":
+            os._exit(3)  # a hard crash, as a segfault or the OOM killer would end it
+        return real_build(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(batch, "build", crash_on_two)
+    good = [cases[0], cases[2]]
+    results = batch.build_many(good, TODAY, Options(cache_dir=tmp_path / "cache"), jobs=2)
+    assert [r.ok for r in results] == [True, False]
+    assert "ended unexpectedly (exit code 3)" in results[1].error
+
+
+def test_out_cannot_name_one_folder_for_several_cases(cases: list[Path], tmp_path: Path) -> None:
+    from orderpack.errors import OrderpackError
+
+    with pytest.raises(OrderpackError, match="--out names one folder"):
+        batch.build_many(cases, TODAY, Options(out=tmp_path / "x"), jobs=1)
+
+
+def test_cli_prints_a_summary_and_fails_if_any_case_failed(
+    cases: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ORDERPACK_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["build", "one/order.yaml", "bad/order.yaml",
+                                       "two/order.yaml", "--today", "2026-11-26", "-j", "2"])
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["case", "result", "pages", "size", "time"]
+    assert lines[1].split()[:3] == ["one/order.yaml", "ok", "2"]
+    assert lines[2].split()[:2] == ["bad/order.yaml", "FAILED"]
+    assert lines[3].split()[:3] == ["two/order.yaml", "ok", "2"]
+    assert lines[-1] == "2 of 3 cases built."
+    assert result.stderr.startswith("Error: 3 problems in bad/order.yaml:\n")
+    assert "Traceback" not in result.output
