@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from orderpack import profiles
 from orderpack.errors import OrderFileError, ProfileError
 from orderpack.loader import load as load_yaml
-from orderpack.profiles import Limits, Sourced
+from orderpack.profiles import Limits
 
 DESTINATIONS_FILE = Path(__file__).parent / "destinations.yaml"
 
@@ -44,7 +44,7 @@ class _Entry(BaseModel):
 
     name: str = Field(min_length=1)
     # The same form as a platform profile's limits, checked by the same model.
-    limits: profiles._LimitsFile
+    limits: profiles.LimitsFile
 
 
 def available() -> list[str]:
@@ -57,7 +57,7 @@ def load(destination: str) -> Destination:
     entries = _entries()
     if destination in entries:
         entry = entries[destination]
-        return Destination(destination, entry.name, _limits(entry.limits))
+        return Destination(destination, entry.name, entry.limits.to_limits())
     if destination in profiles.available():
         profile = profiles.load(destination)
         return Destination(destination, profile.name, profile.limits)
@@ -87,18 +87,3 @@ def _entries() -> dict[str, _Entry]:
     if problems:
         raise ProfileError(f"{DESTINATIONS_FILE} is malformed:", problems)
     return entries
-
-
-def _limits(raw: profiles._LimitsFile) -> Limits:
-    types = raw.attachment_types.value
-    return Limits(
-        description_chars=raw.description_chars.value,
-        attachment_types=tuple(types) if types is not None else None,
-        attachment_max_bytes=raw.attachment_max_bytes.value,
-        attachments_max_count=raw.attachments_max_count.value,
-        total_max_bytes=raw.total_max_bytes.value,
-        max_pages=raw.max_pages.value,
-        sources={name: Sourced(**getattr(raw, name).model_dump(
-                     include={"source", "checked", "unconfirmed", "note"}))
-                 for name in type(raw).model_fields},
-    )

@@ -143,15 +143,6 @@ class _TypesLimit(Sourced):
                      Field(min_length=1)] | None
 
 
-class _LimitsFile(_Model):
-    description_chars: _IntLimit
-    attachment_types: _TypesLimit
-    attachment_max_bytes: _IntLimit
-    attachments_max_count: _IntLimit
-    total_max_bytes: _IntLimit
-    max_pages: _IntLimit
-
-
 @dataclass(frozen=True)
 class Limits:
     """What the platform's form accepts; ``None`` where it is not known."""
@@ -166,6 +157,31 @@ class Limits:
     max_pages: int | None
     sources: Mapping[str, Sourced]
     """Each limit's source, checked date and unconfirmed flag, by the names above."""
+
+
+class LimitsFile(_Model):
+    """A `limits` block as written: each limit a value with its source."""
+
+    description_chars: _IntLimit
+    attachment_types: _TypesLimit
+    attachment_max_bytes: _IntLimit
+    attachments_max_count: _IntLimit
+    total_max_bytes: _IntLimit
+    max_pages: _IntLimit
+
+    def to_limits(self) -> Limits:
+        types = self.attachment_types.value
+        return Limits(
+            description_chars=self.description_chars.value,
+            attachment_types=tuple(types) if types is not None else None,
+            attachment_max_bytes=self.attachment_max_bytes.value,
+            attachments_max_count=self.attachments_max_count.value,
+            total_max_bytes=self.total_max_bytes.value,
+            max_pages=self.max_pages.value,
+            sources={name: Sourced(**getattr(self, name).model_dump(
+                         include={"source", "checked", "unconfirmed", "note"}))
+                     for name in type(self).model_fields},
+        )
 
 
 class Profile(_Model):
@@ -185,7 +201,7 @@ class Profile(_Model):
     """The date after which no dispute can be opened (an order date or a rule id)."""
     fallback: Fallback | None = None
     advice: list[Advice] = Field(default_factory=list)
-    limits_file: _LimitsFile = Field(alias="limits")
+    limits_file: LimitsFile = Field(alias="limits")
     _path: Path | None = PrivateAttr(default=None)
 
     @property
@@ -198,19 +214,7 @@ class Profile(_Model):
 
     @property
     def limits(self) -> Limits:
-        raw = self.limits_file
-        types = raw.attachment_types.value
-        return Limits(
-            description_chars=raw.description_chars.value,
-            attachment_types=tuple(types) if types is not None else None,
-            attachment_max_bytes=raw.attachment_max_bytes.value,
-            attachments_max_count=raw.attachments_max_count.value,
-            total_max_bytes=raw.total_max_bytes.value,
-            max_pages=raw.max_pages.value,
-            sources={name: Sourced(**getattr(raw, name).model_dump(
-                         include={"source", "checked", "unconfirmed", "note"}))
-                     for name in _LimitsFile.model_fields},
-        )
+        return self.limits_file.to_limits()
 
     @property
     def path(self) -> Path | None:
