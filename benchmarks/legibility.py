@@ -122,6 +122,18 @@ def placed_images(pdf: Path) -> list[tuple[Placed, Any]]:
     return found
 
 
+def _palette_bytes(lookup: Any) -> bytes:
+    """An indexed colour space's lookup table: a stream, or a string — which pypdf reads as
+    text (a ``str``) when its bytes happen to decode, as orderpack's hex-string palettes do."""
+    if hasattr(lookup, "get_data"):
+        return bytes(lookup.get_data())
+    if hasattr(lookup, "original_bytes"):
+        return bytes(lookup.original_bytes)
+    if isinstance(lookup, str):
+        return lookup.encode("latin-1")
+    return bytes(lookup)
+
+
 def _decode(xobject: Any) -> Image.Image | None:
     """The pixels of an image XObject, decoded by Pillow: JPEG data as it is, PNG-predicted
     Flate data wrapped in a PNG (pypdf's own decoder does this in Python, 30 times slower).
@@ -143,7 +155,7 @@ def _decode(xobject: Any) -> Image.Image | None:
     elif isinstance(space, list) and space[0] == "/Indexed" and space[1] == "/DeviceRGB":
         colour = 3
         lookup = space[3].get_object()
-        palette = lookup.get_data() if hasattr(lookup, "get_data") else bytes(lookup)
+        palette = _palette_bytes(lookup)
         chunks.append((b"PLTE", palette[: 3 * (int(space[2]) + 1)]))
     else:
         return None

@@ -185,6 +185,9 @@ class Exhibit:
     """Things the buyer should check, e.g. a damaged file shown as far as it could be read."""
     upload_name: str
     """e.g. "A-tracking-page-no-update-since-14-september.png"."""
+    pdf_file: Path | None = None
+    """What the PDF is rendered from, when not ``file`` itself: a palette PNG's pixels as an
+    RGB PNG (:func:`orderpack.images.pdf_rendition`), in the cache folder."""
 
     @property
     def file_size(self) -> int:
@@ -271,11 +274,18 @@ def _process(case: Case, store: cache.Cache, settings: images.Settings,
         plans.append(_Plan(index, shown, info, original, key, tuple(item.redact)))
 
     entries: dict[str, cache.Entry] = {}
+    renditions: dict[str, Path] = {}
     jobs: dict[str, _Plan] = {}
     for plan in plans:
         if plan.key in entries or plan.key in jobs:
             continue
         entry = store.get(plan.key)
+        if entry is not None and entry.record.get("pdf_key"):
+            rendition = store.get(entry.record["pdf_key"])
+            if rendition is None:
+                entry = None  # redo both
+            else:
+                renditions[plan.key] = rendition.file
         if entry is None and plan.info.kind == "pdf":
             try:
                 with quiet_pypdf():
@@ -295,9 +305,15 @@ def _process(case: Case, store: cache.Cache, settings: images.Settings,
     for plan, result in zip(jobs.values(), _run(list(jobs.values()), settings, workers),
                             strict=True):
         if isinstance(result, images.Processed):
+            pdf_key = None
+            if result.pdf_data is not None:
+                pdf_key = cache.key(plan.key, "pdf rendition")
+                renditions[plan.key] = store.put(pdf_key, ".png", result.pdf_data, {
+                    "media_type": "image/png"}).file
             entries[plan.key] = store.put(plan.key, _SUFFIXES[result.media_type], result.data, {
                 "media_type": result.media_type, "width": result.width,
-                "height": result.height, "pages": 1, "warnings": list(result.warnings)})
+                "height": result.height, "pages": 1, "warnings": list(result.warnings),
+                "pdf_key": pdf_key})
         else:
             problems[plan.index] = result
     if problems:
@@ -305,7 +321,7 @@ def _process(case: Case, store: cache.Cache, settings: images.Settings,
         count = len(problems)
         raise EvidenceError(f"{count} evidence file{'s' if count > 1 else ''} cannot be used:",
                             found)
-    return [_exhibit(item, plan, entries[plan.key])
+    return [_exhibit(item, plan, entries[plan.key], renditions.get(plan.key))
             for item, plan in zip(case.order.evidence, plans, strict=True)]
 
 
@@ -321,14 +337,15 @@ class _Plan:
     redact: tuple[images.Box, ...]
 
 
-def _exhibit(item: Evidence, plan: _Plan, entry: cache.Entry) -> Exhibit:
+def _exhibit(item: Evidence, plan: _Plan, entry: cache.Entry,
+             rendition: Path | None) -> Exhibit:
     record, label = entry.record, exhibit_label(plan.index)
     return Exhibit(
         label=label, caption=item.caption, date=item.date, source=item.file,
         kind=plan.info.kind, original_sha256=plan.original_sha256, file=entry.file,
         sha256=entry.sha256, media_type=record["media_type"], width=record["width"],
         height=record["height"], pages=record["pages"], warnings=tuple(record["warnings"]),
-        upload_name=f"{label}-{slug(item.caption)}{record['suffix']}")
+        upload_name=f"{label}-{slug(item.caption)}{record['suffix']}", pdf_file=rendition)
 
 
 def exhibit_label(index: int) -> str:

@@ -48,6 +48,10 @@ MANIFEST = "manifest.json"
 DISPUTE_TEXT = "dispute.txt"
 EVIDENCE_PDF = "evidence.pdf"
 EXHIBITS_DIR = "exhibits"
+#: Inside the staging folder, while the PDF is rendered: the files it is rendered from where
+#: they are not the exhibits themselves (:attr:`Exhibit.pdf_file`). Removed before the
+#: manifest is written.
+RENDITIONS_DIR = ".pdf-images"
 STAGING_PREFIX = ".orderpack-"
 
 #: Called with a short description of each step (the CLI shows it; tests record it).
@@ -447,12 +451,28 @@ class _Fitter:
             staged.append(target)
         for previous in self.stage.glob("evidence*.pdf"):
             previous.unlink()
-        views = [_ExhibitView.of(exhibit, target)
-                 for exhibit, target in zip(exhibits, staged, strict=True)]
+        renditions = self.stage / RENDITIONS_DIR
+        renditions.mkdir()
+        views = []
+        for exhibit, target in zip(exhibits, staged, strict=True):
+            shown = target
+            if exhibit.pdf_file is not None:
+                shown = renditions / target.name
+                shutil.copyfile(exhibit.pdf_file, shown)
+            views.append(_ExhibitView.of(exhibit, target, shown))
+        try:
+            fitted = self._render_views(views, exhibits, level, parts)
+        except BaseException:
+            shutil.rmtree(renditions, ignore_errors=True)  # the staging folder goes anyway
+            raise
+        shutil.rmtree(renditions)  # not ignored: the folder must not be in the packet
+        return fitted
+
+    def _render_views(self, views: list[_ExhibitView], exhibits: list[Exhibit], level: Level,
+                      parts: list[Part] | None) -> _Fitted:
         if parts is None or len(parts) == 1:
-            rendered = self._render_file(views, level, None, {})
-            (self.stage / EVIDENCE_PDF).write_bytes(rendered.pdf)
-            files = [PdfFile(self.stage / EVIDENCE_PDF, rendered.pages, len(rendered.pdf),
+            rendered = self._render_file(views, level, None, {}, self.stage / EVIDENCE_PDF)
+            files = [PdfFile(rendered.path, rendered.pages, rendered.bytes,
                              tuple(view.label for view in views), True)]
             warnings = rendered.warnings
         else:
@@ -476,7 +496,8 @@ class _Fitter:
         pages: dict[str, int] = {}
         rendered: list[pdf.Rendered] = []
         for _pass in range(3):
-            rendered = [self._render_file(views, level, (number, groups), pages)
+            rendered = [self._render_file(views, level, (number, groups), pages,
+                                          self.stage / f"evidence-{number}.pdf")
                         for number in range(1, len(groups) + 1)]
             found = {label: rendered[part_of[label] - 1].anchors[f"exhibit-{label}"] + 1
                      for label in part_of}
@@ -485,14 +506,12 @@ class _Fitter:
             pages = found
         files = []
         for number, (group, result) in enumerate(zip(groups, rendered, strict=True), 1):
-            path = self.stage / f"evidence-{number}.pdf"
-            path.write_bytes(result.pdf)
-            files.append(PdfFile(path, result.pages, len(result.pdf), group, number == 1))
+            files.append(PdfFile(result.path, result.pages, result.bytes, group, number == 1))
         return files, [warning for result in rendered for warning in result.warnings]
 
     def _render_file(self, views: list[_ExhibitView], level: Level,
                      part: tuple[int, list[tuple[str, ...]]] | None,
-                     pages: dict[str, int]) -> pdf.Rendered:
+                     pages: dict[str, int], target: Path) -> pdf.Rendered:
         bundle = self.bundle
         case, case_facts, options = bundle.case, bundle.facts, bundle.options
         number, groups = part if part is not None else (1, [tuple(v.label for v in views)])
@@ -534,8 +553,9 @@ class _Fitter:
         suffix = f" (part {number} of {len(groups)})" if part is not None else ""
         return pdf.render(
             html,
+            target=target,
             base_dir=self.stage,
-            allowed={view.path for view in shown},
+            allowed={view.shown for view in shown},
             metadata=pdf.Metadata(
                 title=f"Evidence for {case.profile.name} order {case_facts.order_number}"
                       + suffix,
@@ -621,14 +641,19 @@ class _ExhibitView:
     kind: str
     pages: int
     path: Path
+    """The staged exhibit (in exhibits/)."""
+    shown: Path
+    """The staged file the PDF shows: ``path``, or its rendition."""
     src: str
+    """The URL of ``shown``, relative to the staging folder."""
 
     @classmethod
-    def of(cls, exhibit: Exhibit, staged: Path) -> _ExhibitView:
+    def of(cls, exhibit: Exhibit, staged: Path, shown: Path) -> _ExhibitView:
+        relative = shown.parent.name + "/" + quote(shown.name)
         return cls(label=exhibit.label, caption=exhibit.caption, date=exhibit.date,
                    source=exhibit.source, original_sha256=exhibit.original_sha256,
-                   kind=exhibit.kind, pages=exhibit.pages, path=staged,
-                   src=f"{EXHIBITS_DIR}/{quote(staged.name)}")
+                   kind=exhibit.kind, pages=exhibit.pages, path=staged, shown=shown,
+                   src=relative)
 
 
 def _profile_limit(case: Case) -> int | None:

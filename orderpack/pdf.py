@@ -85,7 +85,10 @@ class Metadata:
 
 @dataclass
 class Rendered:
-    pdf: bytes
+    path: Path
+    """Where the PDF was written."""
+    bytes: int
+    """Its size."""
     pages: int
     warnings: list[str] = field(default_factory=list)
     anchors: dict[str, int] = field(default_factory=dict)
@@ -145,6 +148,7 @@ def _weasyprint_warnings() -> Iterator[list[str]]:
 def render(
     html: str,
     *,
+    target: Path,
     base_dir: Path,
     allowed: set[Path],
     metadata: Metadata,
@@ -153,7 +157,10 @@ def render(
     paper: Paper = PAPERS["a4"],
     finisher: Callable[[Any, Any], None] | None = None,
 ) -> Rendered:
-    """Lay out ``html`` and write the PDF; merge PDF exhibits into their slots.
+    """Lay out ``html`` and write the PDF to ``target``; merge PDF exhibits into their slots.
+
+    Without slots WeasyPrint writes straight to the file, so the whole PDF is never held in
+    memory beside the document it is made from.
 
     ``finisher`` is WeasyPrint's: called with the document and the PDF's objects before
     they are written (see :mod:`orderpack.palette`)."""
@@ -186,7 +193,10 @@ def render(
             document.metadata.modified = metadata.day.isoformat()
             document.metadata.generator = "orderpack"
             positions = _slot_positions(document, slots)
-            pdf = document.write_pdf(finisher=finisher, **options)
+            if slots:
+                pdf = document.write_pdf(finisher=finisher, **options)
+            else:
+                document.write_pdf(target, finisher=finisher, **options)
         except (OSError, ValueError) as exc:
             raise BuildError(f"could not write the PDF: {exc}") from None
     pages = len(document.pages)
@@ -196,10 +206,10 @@ def render(
         from orderpack.evidence import quiet_pypdf
 
         with quiet_pypdf():
-            pdf = _fill_slots(pdf, slots, positions, paper)
+            _fill_slots(pdf, target, slots, positions, paper)
     # Once each: WeasyPrint logs a missing glyph (an emoji) every time the text is drawn.
-    return Rendered(pdf=pdf, pages=pages, warnings=list(dict.fromkeys(warnings)),
-                    anchors=anchors)
+    return Rendered(path=target, bytes=target.stat().st_size, pages=pages,
+                    warnings=list(dict.fromkeys(warnings)), anchors=anchors)
 
 
 def _slot_positions(document: Any, slots: Sequence[Slot]) -> Mapping[str, tuple[int, float, float]]:
@@ -219,10 +229,11 @@ def _slot_positions(document: Any, slots: Sequence[Slot]) -> Mapping[str, tuple[
 
 
 def _fill_slots(
-    pdf: bytes, slots: Sequence[Slot], positions: Mapping[str, tuple[int, float, float]],
-    paper: Paper,
-) -> bytes:
-    """Draw each PDF exhibit page, scaled to fit, into its slot on the bundle's page."""
+    pdf: bytes, out_path: Path, slots: Sequence[Slot],
+    positions: Mapping[str, tuple[int, float, float]], paper: Paper,
+) -> None:
+    """Draw each PDF exhibit page, scaled to fit, into its slot on the bundle's page; write
+    the result to ``out_path``."""
     from pypdf import PdfReader, PdfWriter, Transformation
 
     reader = PdfReader(io.BytesIO(pdf))
@@ -260,6 +271,5 @@ def _fill_slots(
                 f"exhibit {slot.source.name}: page {slot.page_index + 1} of the PDF is damaged "
                 f"and cannot be placed in the bundle ({type(exc).__name__}) — open the "
                 "original in a PDF viewer and save or print it as a new PDF") from None
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    with out_path.open("wb") as out:
+        writer.write(out)
