@@ -75,6 +75,10 @@ def resolve_inside(folder: Path, name: str) -> Path:
         raise _refuse(name, "the path is a link that points outside the case folder",
                       "copy the file itself into the case folder")
     if not path.exists():
+        if "\\" in name and os.sep == "/":
+            raise _refuse(name, "the file does not exist",
+                          f"separate folders with / rather than \\, e.g. "
+                          f"{name.replace(chr(92), '/')}")
         raise _refuse(name, "the file does not exist",
                       f"check the spelling; paths are relative to {folder.name or '.'}/")
     if path.is_dir():

@@ -16,7 +16,7 @@ from pypdf import PdfReader, PdfWriter
 from test_images import RED, gps_exif, photo, screenshot  # drawn fixtures, shared
 
 from orderpack import cache, evidence, images
-from orderpack.errors import BuildError, EvidenceError, OrderFileError
+from orderpack.errors import BuildError, EvidenceError, OrderFileError, OrderpackError
 from orderpack.validation import Case, validate
 
 ORDER = """\
@@ -419,3 +419,13 @@ def test_damaged_exif_is_quietly_dropped(make_case: MakeCase, tmp_path: Path) ->
     case = make_case([("broken.jpg", "Broken EXIF")], {"broken.jpg": buffer.getvalue()})
     exhibit, = evidence.process(case, cache_dir=tmp_path / "cache")  # warnings are errors here
     assert exhibit.media_type == "image/jpeg" and b"Exif" not in exhibit.file.read_bytes()
+
+
+def test_a_windows_path_is_explained(tmp_path: Path) -> None:
+    (tmp_path / "screenshots").mkdir()
+    (tmp_path / "screenshots" / "tracking.png").write_bytes(b"x")
+    with pytest.raises(OrderpackError) as caught:
+        evidence.resolve_inside(tmp_path, "screenshots\\tracking.png")
+    (problem,) = caught.value.problems
+    assert problem.message == "the file does not exist"
+    assert problem.fix == "separate folders with / rather than \\, e.g. screenshots/tracking.png"
