@@ -28,6 +28,7 @@ from urllib.parse import quote
 from orderpack import (
     __version__,
     budget,
+    cache,
     chat,
     destinations,
     evidence,
@@ -295,7 +296,7 @@ def _prepare(case: Case, today: date, options: Options) -> _Bundle:
         status=timeline.compute(case.order, case.profile, today),
         paper=pdf.PAPERS[options.paper],
         char_limit=(options.max_chars if options.max_chars is not None
-                    else _profile_limit(case)),
+                    else case.profile.limits.description_chars),
         budget=budget.resolve(destination, options.max_bytes, options.max_pages),
         inputs=[],
     )
@@ -656,12 +657,6 @@ class _ExhibitView:
                    src=relative)
 
 
-def _profile_limit(case: Case) -> int | None:
-    limits = getattr(case.profile, "limits", None)
-    value = getattr(limits, "description_chars", None)
-    return value if isinstance(value, int) else None
-
-
 def _check_output_folder(out: Path, case: Case) -> None:
     """Refuse an ``out`` whose replacement would lose something: a file; a folder orderpack
     did not make (someone else's ``manifest.json`` does not count); files put into a packet
@@ -776,16 +771,8 @@ def _staging(out: Path) -> Iterator[Path]:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _inputs(case: Case, exhibits: list[Exhibit]) -> list[dict[str, Any]]:
-    entries = [{"path": case.path.name, "sha256": _sha256(case.path),
+    entries = [{"path": case.path.name, "sha256": cache.file_sha256(case.path),
                 "bytes": case.path.stat().st_size}]
     for item, exhibit in zip(case.order.evidence, exhibits, strict=True):
         path = case.folder / item.file
@@ -796,7 +783,7 @@ def _inputs(case: Case, exhibits: list[Exhibit]) -> list[dict[str, Any]]:
         name for name in (chat_import.file, chat_import.translation) if name]
     for path in (case.folder / name for name in names):
         entries.append({"path": path.relative_to(case.folder).as_posix(),
-                        "sha256": _sha256(path), "bytes": path.stat().st_size})
+                        "sha256": cache.file_sha256(path), "bytes": path.stat().st_size})
     return entries
 
 
@@ -816,7 +803,7 @@ def _identifier(inputs: list[dict[str, Any]], today: date, options: Options,
 def _manifest(case: Case, today: date, inputs: list[dict[str, Any]], stage: Path,
               limit: int | None, characters: int) -> dict[str, Any]:
     outputs = [
-        {"path": path.relative_to(stage).as_posix(), "sha256": _sha256(path),
+        {"path": path.relative_to(stage).as_posix(), "sha256": cache.file_sha256(path),
          "bytes": path.stat().st_size}
         for path in sorted(stage.rglob("*")) if path.is_file()
     ]
