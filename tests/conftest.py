@@ -20,22 +20,22 @@ SAMPLES = ROOT / "samples"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+def _copy_sample(tmp_path: Path, name: str) -> Path:
+    """A copy of samples/NAME in tmp_path (without any built packet); returns its order.yaml."""
+    shutil.copytree(SAMPLES / name, tmp_path / name, ignore=shutil.ignore_patterns("out"))
+    return tmp_path / name / "order.yaml"
+
+
 @pytest.fixture
 def aliexpress_case(tmp_path: Path) -> Path:
     """A copy of samples/aliexpress-missing; returns its order.yaml."""
-    target = tmp_path / "aliexpress-missing"
-    shutil.copytree(SAMPLES / "aliexpress-missing", target,
-                    ignore=shutil.ignore_patterns("out"))
-    return target / "order.yaml"
+    return _copy_sample(tmp_path, "aliexpress-missing")
 
 
 @pytest.fixture
 def ebay_case(tmp_path: Path) -> Path:
     """A copy of samples/ebay-not-received; returns its order.yaml."""
-    target = tmp_path / "ebay-not-received"
-    shutil.copytree(SAMPLES / "ebay-not-received", target,
-                    ignore=shutil.ignore_patterns("out"))
-    return target / "order.yaml"
+    return _copy_sample(tmp_path, "ebay-not-received")
 
 
 @pytest.fixture

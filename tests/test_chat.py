@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from orders import MINIMAL_ORDER
 
 from orderpack import chat
 from orderpack.errors import OrderFileError
@@ -15,21 +16,7 @@ from orderpack.validation import Case, validate
 
 CHATS = Path(__file__).parent / "fixtures" / "chat"
 
-ORDER = """\
-platform: aliexpress
-buyer:
-  name: Jane Doe
-order:
-  number: "8190123456789012"
-  placed: 2026-09-02
-  store: Shenzhen Gadget Store
-  items:
-    - title: USB-C hub
-  total: 35.46
-  currency: EUR
-shipping:
-  delivery_deadline: 2026-10-20
-"""
+ORDER = MINIMAL_ORDER
 
 Write = Callable[[str], Path]
 

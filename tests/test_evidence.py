@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from orders import MINIMAL_ORDER
 from PIL import Image, ImageFile
 from pypdf import PdfReader, PdfWriter
 from test_images import RED, gps_exif, photo, screenshot  # drawn fixtures, shared
@@ -19,22 +20,7 @@ from orderpack import cache, evidence, images
 from orderpack.errors import BuildError, EvidenceError, OrderFileError, OrderpackError
 from orderpack.validation import Case, validate
 
-ORDER = """\
-platform: aliexpress
-buyer:
-  name: Jane Doe
-order:
-  number: "8190123456789012"
-  placed: 2026-09-02
-  store: Shenzhen Gadget Store
-  items:
-    - title: USB-C hub
-  total: 35.46
-  currency: EUR
-shipping:
-  delivery_deadline: 2026-10-20
-evidence:
-"""
+ORDER = MINIMAL_ORDER + "evidence:\n"
 
 MakeCase = Callable[..., Case]
 

@@ -114,17 +114,23 @@ def assert_consistent(out: Path) -> None:
     assert {"dispute.txt", "evidence.pdf"} <= set(listed)
 
 
-@pytest.fixture
-def case(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A case with a packet built; returns its order.yaml. ORDERPACK_CACHE_DIR is set."""
+def _write_case(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The case folder with its two images, not yet built; ORDERPACK_CACHE_DIR is set."""
     monkeypatch.setenv("ORDERPACK_CACHE_DIR", str(tmp_path / "cache"))
     folder = tmp_path / "case"
     folder.mkdir()
     (folder / "order.yaml").write_text(ORDER, encoding="utf-8")
     (folder / "tracking.png").write_bytes(png(60, 40, 0x40))
     (folder / "locker.png").write_bytes(png(50, 70, 0x90))
-    orderpack.build(folder / "order.yaml", TODAY)
     return folder / "order.yaml"
+
+
+@pytest.fixture
+def case(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A case with a packet built; returns its order.yaml. ORDERPACK_CACHE_DIR is set."""
+    order = _write_case(tmp_path, monkeypatch)
+    orderpack.build(order, TODAY)
+    return order
 
 
 def build_cli(order: Path) -> Result:
@@ -299,12 +305,7 @@ def test_an_exception_mid_render_leaves_the_previous_packet(
 def test_a_crash_in_the_evidence_step_writes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("ORDERPACK_CACHE_DIR", str(tmp_path / "cache"))
-    folder = tmp_path / "case"
-    folder.mkdir()
-    (folder / "order.yaml").write_text(ORDER, encoding="utf-8")
-    (folder / "tracking.png").write_bytes(png(60, 40, 0x40))
-    (folder / "locker.png").write_bytes(png(50, 70, 0x90))
+    folder = _write_case(tmp_path, monkeypatch).parent
 
     def explode(*args: object, **kwargs: object) -> object:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
