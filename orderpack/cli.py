@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 a problem with the input or the build (a clear message)
 from __future__ import annotations
 
 import json
+import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -27,16 +28,36 @@ ORDER_ARG = click.argument(
 )
 
 
+class _Date(click.ParamType):  # type: ignore[type-arg]  # generic only in newer click
+    """A calendar date written 2026-11-26, checked as the order file's dates are."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> date:
+        from pydantic_core import PydanticCustomError
+
+        from orderpack.model import parse_date
+
+        if isinstance(value, date):
+            return value
+        try:
+            return parse_date(value)
+        except PydanticCustomError as exc:
+            fix = (exc.context or {}).get("fix")
+            self.fail(exc.message() + (f" — {fix}" if fix else ""), param, ctx)
+
+
 def _today_option(func: F) -> F:
     return click.option(
-        "--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+        "--today", type=_Date(), default=None, metavar="YYYY-MM-DD",
         help="The current date of the case (default: today's local date).",
     )(func)
 
 
-def today_or_local(value: Any) -> date:
-    """The --today value as a date, else the local calendar date (read here, not in the core)."""
-    return value.date() if value is not None else date.today()  # noqa: DTZ011 (local date wanted)
+def today_or_local(value: date | None) -> date:
+    """The --today value, else the local calendar date (read here, not in the core)."""
+    return value if value is not None else date.today()  # noqa: DTZ011 (local date wanted)
 
 
 def reports_errors(func: F) -> F:
@@ -50,6 +71,10 @@ def reports_errors(func: F) -> F:
             if _debug():
                 traceback.print_exc()
             click.echo(f"Error: {exc}", err=True)
+            sys.exit(1)
+        except BrokenPipeError:
+            # The reader went away (`orderpack status … | head`): nothing more to say.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(1)
         except KeyboardInterrupt:
             click.echo("Interrupted; nothing was changed.", err=True)

@@ -46,7 +46,8 @@ _MOMENT = re.compile(
 )
 
 
-def _parse_date(value: Any) -> date:
+def parse_date(value: Any) -> date:
+    """A calendar date written 2026-09-14; PydanticCustomError saying how to fix it."""
     if isinstance(value, date) and not isinstance(value, datetime):
         return value
     text = value.strip() if isinstance(value, str) else None
@@ -78,7 +79,7 @@ def _parse_moment(value: Any) -> datetime:
             f"got {_show(value)}",
             "write year-month-day, then optionally hours:minutes (24-hour clock)",
         )
-    day = _parse_date(match[1])
+    day = parse_date(match[1])
     hour, minute, second = (int(match[i] or 0) for i in (2, 3, 4))
     if hour > 23 or minute > 59 or second > 59:
         raise _fail(f"{text} is not a real time of day", "use a 24-hour time like 14:30")
@@ -188,7 +189,7 @@ def instant(at: datetime) -> datetime:
 
 _date_schema = WithJsonSchema({"type": "string", "format": "date", "examples": ["2026-09-14"]})
 CalendarDate = Annotated[
-    date, BeforeValidator(_parse_date), _date_schema,
+    date, BeforeValidator(parse_date), _date_schema,
     PlainSerializer(lambda d: d.isoformat(), return_type=str),
 ]
 Moment = Annotated[

@@ -136,7 +136,11 @@ def test_status_of_an_invalid_order_exits_1(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("args", "message"), [
     (("status",), "Error: Missing argument 'ORDER.yaml'."),
     (("status", "order.yaml", "--today", "26.11.2026"),
-     "Error: Invalid value for '--today': '26.11.2026' does not match the format '%Y-%m-%d'."),
+     "Error: Invalid value for '--today': expected a date like 2026-09-14, got \"26.11.2026\" "
+     "— write the date as year-month-day, e.g. 2026-09-14"),
+    (("status", "order.yaml", "--today", "2026-13-01"),
+     "Error: Invalid value for '--today': 2026-13-01 is not a real calendar date — check the "
+     "day and month (e.g. February has 28 days, 29 in leap years)"),
     (("message", "seller"), "Error: give a step and the order file, e.g. orderpack message "
                             "seller order.yaml (steps: orderpack message --list order.yaml)"),
     (("message", "--list", "seller", "order.yaml"),
