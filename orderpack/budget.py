@@ -3,11 +3,11 @@
 A :class:`Budget` says how large the evidence may be, per file and for the whole upload,
 in bytes and pages; it comes from ``--max-size``/``--max-pages`` or from a destination
 (:mod:`orderpack.destinations`). To meet it, a build climbs :func:`ladder`, one rung at a
-time, cheapest loss first: store screenshots compactly (no loss), leave out ``--attach``
-attachments (copies), lower the images' resolution down to the legibility floor
-(:func:`orderpack.images.legible_size`), lower the image quality, make screenshots
-greyscale, and — for pages — lay the transcript out compactly. No exhibit and no message
-is ever left out. With ``--split`` the bundle is cut into parts before quality is lowered.
+time, cheapest loss first: leave out ``--attach`` attachments (copies), lower the images'
+resolution down to the legibility floor (:func:`orderpack.images.legible_size`), lower
+the image quality, make screenshots greyscale, and — for pages — lay the transcript out
+compactly. No exhibit and no message is ever left out. With ``--split`` the bundle is cut
+into parts before quality is lowered.
 
 :func:`estimate` predicts the pages and bytes of a bundle without rendering it, from the
 processed exhibits and a model of the page layout; the build uses it to skip the rungs
@@ -16,12 +16,10 @@ that cannot fit, and ``orderpack build --dry-run`` shows it.
 
 from __future__ import annotations
 
-import io
 import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
 from pathlib import Path
 
 from orderpack import images
@@ -163,8 +161,6 @@ class Level:
     """One rung of the fitting ladder: how the exhibits are made and the bundle laid out."""
 
     settings: images.Settings = field(default_factory=images.Settings)
-    palette: bool = False
-    """Store palette screenshots in the PDF as they are (:mod:`orderpack.palette`)."""
     attach: bool = False
     """Embed the ``--attach`` attachments."""
     compact: bool = False
@@ -174,8 +170,6 @@ class Level:
         """What this level changed from a build without a budget, for people."""
         settings, default = self.settings, images.Settings()
         steps = []
-        if self.palette:
-            steps.append("stored the screenshots more compactly in the PDF (no loss)")
         if attach and not self.attach:
             steps.append("left out the --attach attachments (copies of the exhibits; every "
                          "exhibit is still shown)")
@@ -189,8 +183,9 @@ class Level:
             steps.append("made the screenshots greyscale")
         if settings.jpeg_quality < default.jpeg_quality or settings.colors < default.colors:
             shades = "grey levels" if settings.grayscale_screenshots else "colours"
-            steps.append(f"lowered the picture quality (photos at JPEG quality "
-                         f"{settings.jpeg_quality}, screenshots in {settings.colors} {shades})")
+            steps.append(f"lowered the picture quality (JPEG quality {settings.jpeg_quality} "
+                         f"in the PDF and for photos, screenshots in exhibits/ in "
+                         f"{settings.colors} {shades})")
         if self.compact:
             steps.append("set the tracking history and the conversation in smaller type")
         return tuple(steps)
@@ -199,7 +194,7 @@ class Level:
 def ladder(attach: bool) -> list[Level]:
     """The rungs, cheapest loss first; the first is the build without a budget."""
     first = Level(attach=attach)
-    rungs = [first, replace(first, palette=True)]
+    rungs = [first]
     if attach:
         rungs.append(replace(rungs[-1], attach=False))
     last = rungs[-1]
@@ -365,28 +360,10 @@ def has_cjk(texts: Sequence[str]) -> bool:
     return any(_is_cjk(char) for text in texts for char in text)
 
 
-def pdf_bytes(file: Path, media_type: str, palette: bool) -> int:
-    """What an exhibit's file adds to the PDF: a JPEG or a PDF as it is; a palette PNG as
-    its own data (``palette``) or as the RGB data WeasyPrint makes of it."""
-    return _pdf_bytes(file, file.stat().st_size, media_type, palette)
-
-
-@cache
-def _pdf_bytes(file: Path, size: int, media_type: str, palette: bool) -> int:
-    if media_type != "image/png":
-        return size
-    from PIL import Image
-
-    with Image.open(file) as image:
-        if image.mode != "P":
-            return size
-        if palette:
-            from orderpack.palette import stored_size
-
-            return stored_size(file) or size
-        buffer = io.BytesIO()
-        image.convert("RGB").save(buffer, "PNG")  # as WeasyPrint does
-        return len(buffer.getvalue()) - 57
+def pdf_bytes(shown: Path) -> int:
+    """What an exhibit adds to the PDF: the file it is shown from (its JPEG rendition, or
+    the exhibit itself, a JPEG or a PDF), which WeasyPrint embeds without re-encoding."""
+    return shown.stat().st_size
 
 
 # --- parts --------------------------------------------------------------------------------

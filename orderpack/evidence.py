@@ -190,8 +190,9 @@ class Exhibit:
     upload_name: str
     """e.g. "A-tracking-page-no-update-since-14-september.png"."""
     pdf_file: Path | None = None
-    """What the PDF is rendered from, when not ``file`` itself: a palette PNG's pixels as an
-    RGB PNG (:func:`orderpack.images.pdf_rendition`), in the cache folder."""
+    """What the PDF shows, when not ``file`` itself: a JPEG of at most
+    :data:`orderpack.images.PDF_SIZE` (:func:`orderpack.images.pdf_rendition`), in the
+    cache folder."""
 
     @property
     def file_size(self) -> int:
@@ -312,8 +313,8 @@ def _process(case: Case, store: cache.Cache, settings: images.Settings,
             pdf_key = None
             if result.pdf_data is not None:
                 pdf_key = cache.key(plan.key, "pdf rendition")
-                renditions[plan.key] = store.put(pdf_key, ".png", result.pdf_data, {
-                    "media_type": "image/png"}).file
+                renditions[plan.key] = store.put(pdf_key, ".jpg", result.pdf_data, {
+                    "media_type": "image/jpeg"}).file
             entries[plan.key] = store.put(plan.key, _SUFFIXES[result.media_type], result.data, {
                 "media_type": result.media_type, "width": result.width,
                 "height": result.height, "pages": 1, "warnings": list(result.warnings),

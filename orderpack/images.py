@@ -15,8 +15,10 @@ The steps, in this order, for every image:
    XMP, IPTC, ICC, comments) is carried over: PNG with a reduced palette for screenshots
    and drawings (text stays sharp), JPEG for photos, reduced further until it is at most
    ``Settings.max_bytes``.
-7. For a palette PNG, also make the RGB PNG the evidence PDF is rendered from
-   (:func:`pdf_rendition`): the same pixels, which spares WeasyPrint a conversion.
+7. Make the JPEG the evidence PDF shows (:func:`pdf_rendition`), at most
+   :data:`PDF_SIZE`: 155 pixels per inch in the PDF's exhibit box. WeasyPrint embeds a
+   JPEG as it is, so the PDF stays small and quick to write; the exhibit itself keeps its
+   full detail for upload forms (and ``--attach``).
 
 Checks that need no decoding (size limits, file type) are done before, by
 :func:`orderpack.evidence.inspect_file`.
@@ -37,11 +39,15 @@ from PIL import Image, ImageCms, ImageDraw, ImageFile, UnidentifiedImageError
 from orderpack.errors import EvidenceError, Problem
 
 #: Bump when a change here changes the output: cached exhibits of older versions are redone.
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 #: The PDF shows an exhibit in at most about 170 mm × 230 mm of an A4 page; at 200 dpi
 #: that is 1339 × 1811 pixels.
 MAX_SIZE = (1350, 1800)
+#: What the PDF shows of an exhibit: its box of about 170 mm × 230 mm at 155 pixels per
+#: inch, the 1037 × 1403 pixels that keep a phone screenshot's smallest text (see
+#: SCREENSHOT_MIN_WIDTH) and a photo's labels readable when printed (150 ppi and more).
+PDF_SIZE = (1040, 1400)
 #: Upload forms commonly take files up to 2 or 5 MB each; stay under the smaller.
 MAX_BYTES = 2_000_000
 
@@ -114,8 +120,7 @@ class Processed:
     height: int
     warnings: tuple[str, ...]
     pdf_data: bytes | None = None
-    """For a palette PNG: the same pixels as an RGB PNG, what the PDF is rendered from
-    (:func:`pdf_rendition`); None when the exhibit itself is."""
+    """The JPEG the PDF shows (:func:`pdf_rendition`); None when it shows the exhibit itself."""
 
 
 class Damaged(Exception):
@@ -152,28 +157,25 @@ def process(path: Path, name: str, redact: Sequence[Box] = (),
     data, media_type, image = _encode(image, name, settings, black=bool(redact),
                                       screenshot=screenshot)
     return Processed(data=data, media_type=media_type, width=image.width, height=image.height,
-                     warnings=tuple(notes), pdf_data=pdf_rendition(data, media_type))
+                     warnings=tuple(notes),
+                     pdf_data=pdf_rendition(image, media_type, settings.jpeg_quality))
 
 
-def pdf_rendition(data: bytes, media_type: str) -> bytes | None:
-    """What the PDF is rendered from for the exhibit ``data``: for a palette PNG, its pixels
-    as an RGB PNG, quickly compressed; None for a JPEG (WeasyPrint embeds it as it is).
+def pdf_rendition(image: Image.Image, media_type: str, quality: int) -> bytes | None:
+    """The JPEG the PDF shows for an exhibit of ``media_type`` made from ``image`` (its
+    pixels before any palette reduction): ``image`` fitted to :data:`PDF_SIZE`, at JPEG
+    ``quality``. None when the exhibit is a JPEG that fits already: the PDF shows it.
 
-    WeasyPrint stores every image but a JPEG as RGB Flate data. Given a palette PNG it
-    converts it to RGB and encodes a PNG of it, then decodes that and encodes it again for
-    the PDF (about 0.1 s a screenshot, on the thread that lays out the PDF). Given an RGB
-    PNG it skips the first encoding; making it here, on the worker threads, and keeping it
-    in the cache saves that time on every build. The PDF holds the same pixels either way
-    (:mod:`orderpack.palette` still finds them).
+    WeasyPrint embeds a JPEG as it is, but stores any other image as RGB Flate data it
+    compresses itself (about 0.1 s a screenshot, and three times the bytes of the JPEG).
     """
-    if media_type != "image/png":
+    size = _fitted(image.size, PDF_SIZE)
+    if media_type == "image/jpeg" and size == image.size:
         return None
-    with Image.open(io.BytesIO(data)) as image:
-        if image.mode != "P":
-            return None
-        rgb = image.convert("RGB")
+    if size != image.size:
+        image = image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
     buffer = io.BytesIO()
-    rgb.save(buffer, "PNG", compress_level=1)
+    image.save(buffer, "JPEG", quality=quality)
     return buffer.getvalue()
 
 
@@ -221,7 +223,16 @@ def open_image(source: Path | IO[bytes]) -> Image.Image:
     Pillow's warnings (an image over 89 megapixels; damaged metadata) pass through:
     :func:`orderpack.evidence.quiet_pillow` silences them where that is safe.
     """
+    try:
+        return Image.open(source)
+    except UnidentifiedImageError:
+        if _heif_registered:
+            raise
+    # Not a format Pillow knows by itself: perhaps a phone's HEIC photo. The HEIF plugin
+    # is loaded only then, which keeps it out of the start-up time of `validate`.
     _register_heif()
+    if not isinstance(source, Path):
+        source.seek(0)
     return Image.open(source)
 
 
@@ -415,11 +426,14 @@ def _encode(image: Image.Image, name: str, settings: Settings, black: bool,
 
 
 def _palette(image: Image.Image, colors: int, black: bool) -> Image.Image:
-    """``image`` reduced to ``colors`` colours by median cut, without dithering (flat areas
-    and text edges stay clean; Pillow's fast octree is quicker and smaller but turns white
-    into 253, 253, 253). With ``black``, every palette colour a pure black pixel was given
-    is made pure black, so a redaction box merged with dark text stays black."""
-    reduced = image.quantize(colors, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    """``image`` reduced to ``colors`` colours by maximum coverage, without dithering (flat
+    areas and text edges stay clean). On phone screenshots it is twice as fast as median cut
+    and its files a fifth smaller, for an RMS error still under 1 of 255; Pillow's fast
+    octree is quicker again but turns white into 253, 253, 253 (RMS 3 to 5). With
+    ``black``, every palette colour a pure black pixel was given is made pure black, so a
+    redaction box merged with dark text stays black."""
+    reduced = image.quantize(colors, method=Image.Quantize.MAXCOVERAGE,
+                             dither=Image.Dither.NONE)
     if black:
         blacks = image.convert("L").point(lambda v: 255 if v == 0 else 0)
         palette = reduced.getpalette() or []

@@ -35,7 +35,6 @@ from orderpack import (
     facts,
     fonts,
     narrative,
-    palette,
     pdf,
     render,
     timeline,
@@ -49,9 +48,9 @@ MANIFEST = "manifest.json"
 DISPUTE_TEXT = "dispute.txt"
 EVIDENCE_PDF = "evidence.pdf"
 EXHIBITS_DIR = "exhibits"
-#: Inside the staging folder, while the PDF is rendered: the files it is rendered from where
-#: they are not the exhibits themselves (:attr:`Exhibit.pdf_file`). Removed before the
-#: manifest is written.
+#: Inside the staging folder, while the PDF is rendered: the JPEGs it shows where they are
+#: not the exhibits themselves (:attr:`Exhibit.pdf_file`). Removed before the manifest is
+#: written.
 RENDITIONS_DIR = ".pdf-images"
 STAGING_PREFIX = ".orderpack-"
 
@@ -222,7 +221,7 @@ def preflight(order_path: str | Path, today: date, options: Options | None = Non
     bundle = replace(bundle, narrative=tuple(" ".join(s.text for s in p)
                                              for p in text.paragraphs))
     content = bundle.content(exhibits)
-    first = budget.estimate(content, _weights(exhibits, levels[0]), levels[0])
+    first = budget.estimate(content, _weights(exhibits), levels[0])
     destination = (destinations.load(options.fit) if options.fit
                    else destinations.load(case.order.platform))
     result = Preflight(order_path=case.path, estimate=first, exhibits=len(exhibits),
@@ -236,13 +235,13 @@ def preflight(order_path: str | Path, today: date, options: Options | None = Non
         if number:
             exhibits = _process(case, options, level)
         for candidate in _candidates(level, bundle.budget, last=number == len(levels) - 1):
-            parts = budget.plan(content, _weights(exhibits, candidate), candidate,
+            parts = budget.plan(content, _weights(exhibits), candidate,
                                 bundle.budget, split=options.split)
             if parts is not None:
                 return replace(result, parts=tuple(parts),
                                steps=_steps(candidate, len(parts), options.attach))
     level = replace(levels[-1], compact=True)
-    weights = _weights(exhibits, level)
+    weights = _weights(exhibits)
     whole = budget.estimate(content, weights, level)
     splittable = not options.split and budget.plan(
         content, weights, level, bundle.budget, split=True) is not None
@@ -315,10 +314,10 @@ def _dispute_text(bundle: _Bundle, exhibits: list[Exhibit]) -> narrative.Narrati
     return narrative.fit(narrative.parse(rendered), bundle.char_limit)
 
 
-def _weights(exhibits: Sequence[Exhibit], level: Level) -> list[Weight]:
+def _weights(exhibits: Sequence[Exhibit]) -> list[Weight]:
     return [Weight(label=e.label, caption=e.caption, source=e.source, kind=e.kind,
                    pages=e.pages, file_bytes=e.file_size,
-                   pdf_bytes=budget.pdf_bytes(e.file, e.media_type, level.palette))
+                   pdf_bytes=budget.pdf_bytes(e.pdf_file or e.file))
             for e in exhibits]
 
 
@@ -376,7 +375,7 @@ class _Fitter:
             if number:
                 exhibits = _process(bundle.case, bundle.options, level)
             for candidate in _candidates(level, limits, last=number == len(levels) - 1):
-                weights = _weights(exhibits, candidate)
+                weights = _weights(exhibits)
                 for _attempt in range(2):
                     # Until a render has measured the model's error, give it some slack.
                     compact = candidate.compact
@@ -419,7 +418,7 @@ class _Fitter:
         """The report of a budget that cannot be met, measured on the last rung."""
         limits = self.bundle.budget
         assert limits is not None
-        weights = _weights(exhibits, level)
+        weights = _weights(exhibits)
         calibration = self.calibration[True]
         alone: list[tuple[str, int, int]] = []
         splittable = not self.bundle.options.split and budget.plan(
@@ -458,7 +457,7 @@ class _Fitter:
         for exhibit, target in zip(exhibits, staged, strict=True):
             shown = target
             if exhibit.pdf_file is not None:
-                shown = renditions / target.name
+                shown = renditions / (target.stem + exhibit.pdf_file.suffix)
                 shutil.copyfile(exhibit.pdf_file, shown)
             views.append(_ExhibitView.of(exhibit, target, shown))
         try:
@@ -550,7 +549,6 @@ class _Fitter:
                 pdf.Attachment(view.path, view.path.name, f"Exhibit {view.label}: {view.caption}")
                 for view in shown
             ]
-        pngs = [view.path for view in shown if level.palette and view.path.suffix == ".png"]
         suffix = f" (part {number} of {len(groups)})" if part is not None else ""
         return pdf.render(
             html,
@@ -574,7 +572,6 @@ class _Fitter:
             slots=slots,
             attachments=attachments,
             paper=bundle.paper,
-            finisher=palette.finisher(pngs) if pngs else None,
         )
 
 

@@ -82,3 +82,35 @@ def test_photos_carry_exif_orientation_and_gps(heavy_case: ModuleType, tmp_path:
 def test_two_screenshots_per_photo(heavy_case: ModuleType, exhibits: int,
                                    expected: tuple[int, int]) -> None:
     assert heavy_case.split(exhibits) == expected
+
+
+@pytest.fixture(scope="module")
+def runner_module() -> Iterator[ModuleType]:
+    """benchmarks/run.py, which finds its sibling scripts on sys.path."""
+    spec = importlib.util.spec_from_file_location("bench_run", BENCHMARKS / "run.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_run"] = module
+    spec.loader.exec_module(module)
+    yield module
+    del sys.modules["bench_run"]
+    sys.path.remove(str(BENCHMARKS))
+
+
+def test_the_report_says_how_far_the_build_time_can_go(runner_module: ModuleType) -> None:
+    run = runner_module
+    results = run.Results(runs=1, cases={"heavy": {"exhibits": 30}, "large": {"exhibits": 90},
+                                         "batch": {"exhibits": 12}})
+    results.naive.runs.append(run.Run(6.0, cpu=5.8))
+    results.cold.runs.append(run.Run(5.0, cpu=8.0))
+    results.warm.runs.append(run.Run(3.0, cpu=2.9))
+    rows = {row[0]: row for row in run.figures(results)}
+    layout = rows["Layout and PDF alone (30 exhibits, warm cache)"]
+    assert layout[1:4] == ("3.00 s", "naive 6.00 s", "0.50×")
+    assert rows["CPU time, 30 exhibits, cold cache"][1:4] == ("8.00 s", "naive 5.80 s", "1.38×")
+    cores = run.os.cpu_count() or 1
+    least = max(3.0, 8.0 / cores)
+    assert rows[f"Least possible cold build time on {cores} cores"][1:4] == (
+        f"{least:.2f} s", "naive 6.00 s", f"{least / 6.0:.2f}×")
+    assert rows["Build time, 30 exhibits, cold cache"][3:] == ("0.83×", "≤ 0.5× naive",
+                                                               "**not met**")

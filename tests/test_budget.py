@@ -164,27 +164,48 @@ def test_the_ladder_starts_with_the_plain_build_and_only_loses_more() -> None:
     rungs = budget.ladder(attach=False)
     assert rungs[0] == Level()
     assert rungs[0].steps(attach=False) == ()
-    assert rungs[1].steps(attach=False) == (
-        "stored the screenshots more compactly in the PDF (no loss)",)
-    previous = rungs[1]
-    for rung in rungs[2:]:
-        assert rung.palette and not rung.attach
-        assert rung.settings.scale <= previous.settings.scale or previous.settings.scale == 0
+    # No rung is free any more: the first after the plain build already loses resolution.
+    assert rungs[1].steps(attach=False) == ("lowered the pictures' resolution to 85%",)
+    previous = rungs[0]
+    for rung in rungs[1:]:
+        assert rung != previous and not rung.attach
+        assert rung.settings.scale <= previous.settings.scale  # 0 is the floor, the least
         assert rung.settings.jpeg_quality <= previous.settings.jpeg_quality
         assert rung.settings.colors <= previous.settings.colors
-        assert len(rung.steps(attach=False)) >= len(previous.steps(attach=False))
+        assert rung.settings.grayscale_screenshots >= previous.settings.grayscale_screenshots
+        steps = rung.steps(attach=False)
+        assert steps and len(steps) >= len(previous.steps(attach=False))
         previous = rung
     last = rungs[-1].settings
     assert (last.scale, last.jpeg_quality, last.colors, last.grayscale_screenshots) == (
         0.0, 30, 8, True)
     assert not last.grayscale  # photos keep their colours
+    assert rungs[-1].compact and not any(rung.compact for rung in rungs[:-1])
+
+
+def test_quality_drops_only_once_the_resolution_is_at_the_legibility_floor() -> None:
+    default, floor_alone = images.Settings(), 0
+    for rung in budget.ladder(attach=False):
+        settings = rung.settings
+        if (settings.jpeg_quality < default.jpeg_quality or settings.colors < default.colors
+                or settings.grayscale_screenshots):
+            assert settings.scale == 0.0, rung
+        elif settings.scale == 0.0:
+            floor_alone += 1
+    assert floor_alone  # the floor is tried on its own before any quality is lost
 
 
 def test_attachments_go_before_any_picture_loses_anything() -> None:
     rungs = budget.ladder(attach=True)
-    assert rungs[0].attach and rungs[1].attach and not rungs[2].attach
-    assert rungs[2].settings == images.Settings()
-    assert rungs[2].steps(attach=True)[-1].startswith("left out the --attach attachments")
+    assert rungs[0].attach and not rungs[1].attach
+    assert rungs[1].settings == images.Settings()
+    assert rungs[1].steps(attach=True) == (
+        "left out the --attach attachments (copies of the exhibits; every exhibit is still "
+        "shown)",)
+    assert all(rung.steps(attach=True)[0].startswith("left out the --attach attachments")
+               for rung in rungs[1:])
+    # Then the same rungs as a build without --attach.
+    assert rungs[1:] == budget.ladder(attach=False)
 
 
 # --- the estimate ------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageCms, ImageDraw, ImageFile, PngImagePlugin
+from PIL import Image, ImageChops, ImageCms, ImageDraw, ImageFile, ImageStat, PngImagePlugin
 
 from orderpack import images
 from orderpack.errors import EvidenceError
@@ -359,6 +359,71 @@ def test_redaction_in_a_palette_png_is_pure_black_even_merged_with_dark_text(
     out = opened(images.process(path, "s.png", redact=[box],
                                 settings=images.Settings(colors=4))).convert("RGB")
     assert out.getpixel((50, 520)) == (0, 0, 0)
+
+
+# --- what the PDF shows --------------------------------------------------------------------
+
+
+def rendition(result: images.Processed) -> Image.Image:
+    assert result.pdf_data is not None
+    image = Image.open(io.BytesIO(result.pdf_data))
+    image.load()
+    return image
+
+
+def test_screenshot_is_shown_in_the_pdf_as_a_jpeg_within_the_pdf_box(tmp_path: Path) -> None:
+    result = images.process(save(screenshot((1170, 2532)), tmp_path / "s.png"), "s.png")
+    assert (result.media_type, result.width, result.height) == ("image/png", 832, 1800)
+    shown = rendition(result)
+    assert shown.format == "JPEG"
+    assert shown.size == (647, 1400)  # 1170 × 2532 fitted to 1040 × 1400
+    assert near(shown.getpixel((5, 5)), RED)  # the marker top left, as in the exhibit
+    exhibit = opened(result).convert("RGB").resize(shown.size, Image.Resampling.LANCZOS)
+    difference = ImageChops.difference(exhibit.convert("L"), shown.convert("L"))
+    assert ImageStat.Stat(difference).rms[0] < 4  # the same picture, at 155 ppi
+
+
+def test_a_photo_is_shown_smaller_than_its_exhibit(tmp_path: Path) -> None:
+    result = images.process(save(photo((4032, 3024)), tmp_path / "p.jpg", quality=92), "p.jpg")
+    assert (result.width, result.height) == (1350, 1012)
+    assert rendition(result).size == (1040, 780)
+
+
+def test_a_small_jpeg_exhibit_is_shown_as_it_is(tmp_path: Path) -> None:
+    result = images.process(save(photo((800, 600)), tmp_path / "p.jpg", quality=92), "p.jpg")
+    assert result.media_type == "image/jpeg"
+    assert result.pdf_data is None  # the PDF embeds the exhibit itself
+
+
+def test_a_small_png_exhibit_is_still_shown_as_a_jpeg(tmp_path: Path) -> None:
+    result = images.process(save(screenshot(), tmp_path / "s.png"), "s.png")
+    shown = rendition(result)
+    assert (shown.format, shown.size) == ("JPEG", (390, 844))  # never enlarged
+
+
+def test_the_pdf_rendition_carries_no_metadata_and_no_redacted_pixels(tmp_path: Path) -> None:
+    box = (40, 100, 200, 120)
+    path = save(secret_in(photo((2000, 1500)), box), tmp_path / "gps.jpg", quality=95,
+                exif=gps_exif(), xmp=XMP, comment=b"Jane Doe, Musterstrasse 1")
+    result = images.process(path, "gps.jpg", redact=[box])
+    assert result.pdf_data is not None
+    for marker in (b"Exif", b"GPS", b"http://ns.adobe.com/xap", b"Musterstrasse"):
+        assert marker not in result.pdf_data, marker
+    shown = rendition(result).convert("RGB")
+    assert not shown.getexif()
+    assert not secret_left(shown)
+    scale = shown.width / 2000
+    assert near(shown.getpixel((round(140 * scale), round(160 * scale))), (0, 0, 0), 12)
+
+
+def test_the_pdf_rendition_follows_the_settings(tmp_path: Path) -> None:
+    path = save(screenshot((1170, 2532)), tmp_path / "s.png")
+    grey = images.process(path, "s.png", settings=images.Settings(grayscale=True))
+    assert rendition(grey).mode == "L"
+    best = images.process(path, "s.png")
+    low = images.process(path, "s.png", settings=images.Settings(jpeg_quality=30))
+    assert best.pdf_data is not None and low.pdf_data is not None
+    assert len(low.pdf_data) < len(best.pdf_data)
 
 
 # --- sizes --------------------------------------------------------------------------------
