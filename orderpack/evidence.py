@@ -17,12 +17,12 @@ import re
 import threading
 import unicodedata
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from PIL import Image, UnidentifiedImageError
 
@@ -160,6 +160,7 @@ def _inspect_pdf(path: Path, name: str, size: int, head: bytes) -> FileInfo:
 
 SLUG_LENGTH = 60
 _SUFFIXES = {"image/png": ".png", "image/jpeg": ".jpg", "application/pdf": ".pdf"}
+_Kept = TypeVar("_Kept")
 
 
 @dataclass(frozen=True)
@@ -307,20 +308,27 @@ def _process(case: Case, store: cache.Cache, settings: images.Settings,
             jobs[plan.key] = plan
         else:
             entries[plan.key] = entry
-    for plan, result in zip(jobs.values(), _run(list(jobs.values()), settings, workers),
-                            strict=True):
-        if isinstance(result, images.Processed):
-            pdf_key = None
-            if result.pdf_data is not None:
-                pdf_key = cache.key(plan.key, "pdf rendition")
-                renditions[plan.key] = store.put(pdf_key, ".jpg", result.pdf_data, {
-                    "media_type": "image/jpeg"}).file
-            entries[plan.key] = store.put(plan.key, _SUFFIXES[result.media_type], result.data, {
-                "media_type": result.media_type, "width": result.width,
-                "height": result.height, "pages": 1, "warnings": list(result.warnings),
-                "pdf_key": pdf_key})
+    def keep(plan: _Plan, result: images.Processed) -> tuple[cache.Entry, Path | None]:
+        """Store ``result`` in the cache (on the worker thread that made it, so the images
+        are not all held in memory until the last one is done)."""
+        pdf_key, rendition = None, None
+        if result.pdf_data is not None:
+            pdf_key = cache.key(plan.key, "pdf rendition")
+            rendition = store.put(pdf_key, ".jpg", result.pdf_data,
+                                  {"media_type": "image/jpeg"}).file
+        entry = store.put(plan.key, _SUFFIXES[result.media_type], result.data, {
+            "media_type": result.media_type, "width": result.width, "height": result.height,
+            "pages": 1, "warnings": list(result.warnings), "pdf_key": pdf_key})
+        return entry, rendition
+
+    for plan, kept in zip(jobs.values(), _run(list(jobs.values()), settings, workers, keep),
+                          strict=True):
+        if isinstance(kept, list):
+            problems[plan.index] = kept
         else:
-            problems[plan.index] = result
+            entries[plan.key] = kept[0]
+            if kept[1] is not None:
+                renditions[plan.key] = kept[1]
     if problems:
         found = [problem for index in sorted(problems) for problem in problems[index]]
         count = len(problems)
@@ -374,9 +382,10 @@ def slug(text: str, length: int = SLUG_LENGTH) -> str:
     return words.strip("-") or "exhibit"
 
 
-def _run(plans: Sequence[_Plan], settings: images.Settings,
-         workers: int | None) -> list[images.Processed | list[Problem]]:
-    """Process the images of ``plans`` on ``workers`` threads (default: one per CPU), in order.
+def _run(plans: Sequence[_Plan], settings: images.Settings, workers: int | None,
+         keep: Callable[[_Plan, images.Processed], _Kept]) -> list[_Kept | list[Problem]]:
+    """Process the images of ``plans`` on ``workers`` threads (default: one per CPU), and
+    pass each result to ``keep`` on the thread that made it; ``keep``'s answers, in order.
 
     Threads, not processes: Pillow releases the GIL while it decodes, scales and encodes
     (the sample case: 1.8 times as fast on 2 CPUs, as fast as a process pool without its
@@ -389,25 +398,29 @@ def _run(plans: Sequence[_Plan], settings: images.Settings,
     budget = _PixelBudget(MAX_PIXELS_AT_ONCE)
     with images.truncated_images(False), ThreadPoolExecutor(
             max_workers=count, thread_name_prefix="orderpack") as pool:
-        futures = [pool.submit(_process_one, plan, settings, budget=budget) for plan in plans]
+        futures = [pool.submit(_process_one, plan, settings, keep, budget=budget)
+                   for plan in plans]
     results = []
     for plan, future in zip(plans, futures, strict=True):
         try:
             results.append(future.result())
         except images.Damaged:
-            results.append(_process_one(plan, settings, read_damaged=True))
+            results.append(_process_one(plan, settings, keep, read_damaged=True))
     return results
 
 
-def _process_one(plan: _Plan, settings: images.Settings, *, read_damaged: bool = False,
-                 budget: _PixelBudget | None = None) -> images.Processed | list[Problem]:
+def _process_one(plan: _Plan, settings: images.Settings,
+                 keep: Callable[[_Plan, images.Processed], _Kept], *,
+                 read_damaged: bool = False,
+                 budget: _PixelBudget | None = None) -> _Kept | list[Problem]:
     pixels = plan.info.width * plan.info.height
     try:
         with budget.take(pixels) if budget else contextlib.nullcontext():
-            return images.process(plan.info.path, plan.shown, plan.redact, settings,
-                                  read_damaged=read_damaged)
+            result = images.process(plan.info.path, plan.shown, plan.redact, settings,
+                                    read_damaged=read_damaged)
     except EvidenceError as exc:
         return exc.problems
+    return keep(plan, result)
 
 
 #: Pixels the worker threads decode at once. An image being processed takes up to about 12
