@@ -380,3 +380,23 @@ def test_sample_hides_the_buyers_phone_and_street(aliexpress_case: Path, cache: 
             box = rgb.crop((int(x * scale) + 4, int(y * scale) + 4,
                             int((x + width) * scale) - 4, int((y + height) * scale) - 4))
             assert box.getextrema() == ((0, 0), (0, 0), (0, 0))
+
+
+def test_the_collector_spares_long_lived_objects_only_while_rendering(
+        ebay_case: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    import weasyprint
+
+    frozen_while_laying_out: list[int] = []
+    render = weasyprint.HTML.render
+
+    def watched(self: weasyprint.HTML, *args: object, **kwargs: object) -> object:
+        frozen_while_laying_out.append(gc.get_freeze_count())
+        return render(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.HTML, "render", watched)
+    assert gc.get_freeze_count() == 0
+    _build(ebay_case, cache)
+    assert frozen_while_laying_out and frozen_while_laying_out[0] > 10_000  # modules and all
+    assert gc.get_freeze_count() == 0  # unfrozen: a long-running process can free them
