@@ -59,7 +59,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 SAMPLE = ROOT / "samples" / "aliexpress-missing" / "order.yaml"
 TODAY = "2026-11-26"
-MB = 1024 * 1024
+MB = 1000 * 1000
+"""Decimal, as orderpack shows sizes: 1 MB = 1,000,000 bytes (memory too)."""
 
 sys.path.insert(0, str(HERE))
 import heavy_case  # noqa: E402 (a sibling script, found through the path set above)
@@ -622,7 +623,8 @@ def report(results: Results, command: str) -> str:
         "each command a new process, orderpack and the baseline interleaved. Peak RSS is "
         "the process's own high-water mark (`VmHWM`), reported at exit by a `python -c` "
         "wrapper that runs the command in-process (`ru_maxrss` is not used: on Linux it "
-        "includes the parent's RSS at exec).",
+        "includes the parent's RSS at exec). 1 MB = 1,000,000 bytes, for files and memory "
+        "alike.",
         "",
 "| Figure | orderpack | Compared with | Ratio | Goal | Status |",
         "|---|---|---|---|---|---|",
