@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from PIL import Image, ImageCms, ImageDraw, ImageFile, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 from orderpack.errors import EvidenceError, Problem
 
@@ -327,6 +327,8 @@ def _normalise(image: Image.Image, notes: list[str]) -> Image.Image:
 
 
 def _to_srgb(image: Image.Image, icc: bytes, notes: list[str]) -> Image.Image:
+    from PIL import ImageCms  # only for images with a colour profile: not at start-up
+
     try:
         profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
         converted = ImageCms.profileToProfile(image, profile, ImageCms.createProfile("sRGB"),
@@ -340,6 +342,8 @@ def _to_srgb(image: Image.Image, icc: bytes, notes: list[str]) -> Image.Image:
 
 
 def _black_out(image: Image.Image, boxes: Sequence[Box]) -> None:
+    from PIL import ImageDraw  # only for redactions: not at start-up
+
     draw = ImageDraw.Draw(image)
     for x, y, width, height in boxes:
         right, bottom = min(x + width, image.width), min(y + height, image.height)
