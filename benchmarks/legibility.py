@@ -122,18 +122,6 @@ def placed_images(pdf: Path) -> list[tuple[Placed, Any]]:
     return found
 
 
-def _palette_bytes(lookup: Any) -> bytes:
-    """An indexed colour space's lookup table: a stream, or a string — which pypdf reads as
-    text (a ``str``) when its bytes happen to decode, as orderpack's hex-string palettes do."""
-    if hasattr(lookup, "get_data"):
-        return bytes(lookup.get_data())
-    if hasattr(lookup, "original_bytes"):
-        return bytes(lookup.original_bytes)
-    if isinstance(lookup, str):
-        return lookup.encode("latin-1")
-    return bytes(lookup)
-
-
 def _decode(xobject: Any) -> Image.Image | None:
     """The pixels of an image XObject, decoded by Pillow: JPEG data as it is, PNG-predicted
     Flate data wrapped in a PNG (pypdf's own decoder does this in Python, 30 times slower).
@@ -147,23 +135,17 @@ def _decode(xobject: Any) -> Image.Image | None:
     if kind != "/FlateDecode" or int(parms.get("/Predictor", 1)) < 10 or int(
             xobject.get("/BitsPerComponent", 8)) != 8 or "/SMask" in xobject:
         return None
-    chunks = []
     if space == "/DeviceRGB":
         colour = 2
     elif space == "/DeviceGray":
         colour = 0
-    elif isinstance(space, list) and space[0] == "/Indexed" and space[1] == "/DeviceRGB":
-        colour = 3
-        lookup = space[3].get_object()
-        palette = _palette_bytes(lookup)
-        chunks.append((b"PLTE", palette[: 3 * (int(space[2]) + 1)]))
     else:
         return None
     header = struct.pack(">IIBBBBB", int(xobject["/Width"]), int(xobject["/Height"]), 8, colour,
                          0, 0, 0)
     png = b"\x89PNG\r\n\x1a\n" + b"".join(
         struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
-        for tag, data in [(b"IHDR", header), *chunks, (b"IDAT", raw), (b"IEND", b"")])
+        for tag, data in [(b"IHDR", header), (b"IDAT", raw), (b"IEND", b"")])
     return Image.open(io.BytesIO(png))
 
 
