@@ -20,6 +20,17 @@ SAMPLES = ROOT / "samples"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own evidence cache: none writes to the user's cache or shares one.
+
+    A test that wants a cache of its own choosing passes ``cache_dir`` or sets the variable.
+    """
+    folder = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("ORDERPACK_CACHE_DIR", str(folder))
+    return folder
+
+
 def _copy_sample(tmp_path: Path, name: str) -> Path:
     """A copy of samples/NAME in tmp_path (without any built packet); returns its order.yaml."""
     shutil.copytree(SAMPLES / name, tmp_path / name, ignore=shutil.ignore_patterns("out"))
