@@ -688,7 +688,7 @@ def _check_output_folder(out: Path, case: Case) -> None:
             if edited:
                 were = "was" if len(edited) == 1 else "were"
                 raise BuildError(
-                    f"{_listed([f'{out.name}/{name}' for name in edited])} {were} changed "
+                    f"{_listed([str(out / name) for name in edited])} {were} changed "
                     f"after orderpack wrote {'it' if len(edited) == 1 else 'them'} (the "
                     f"SHA-256 in {MANIFEST} no longer matches); a build would overwrite the "
                     "changes — move or rename what you want to keep, then build again")
