@@ -137,6 +137,13 @@ def build(
     case = validate(order_path)
     out = (options.out or case.folder / "out").absolute()
     _check_output_folder(out, case)
+    with _cache_folder(options) as (options, cache_warnings):
+        result = _build(case, out, today, options, step)
+    return replace(result, warnings=[*cache_warnings, *result.warnings])
+
+
+def _build(case: Case, out: Path, today: date, options: Options,
+           step: Progress) -> BuildResult:
     bundle = _prepare(case, today, options)
     step("processing evidence")
     levels = budget.ladder(options.attach)
@@ -216,6 +223,11 @@ def preflight(order_path: str | Path, today: date, options: Options | None = Non
     without rendering it or writing anything but the exhibit cache."""
     options = options or Options()
     case = validate(order_path)
+    with _cache_folder(options) as (options, _warnings):
+        return _preflight(case, today, options)
+
+
+def _preflight(case: Case, today: date, options: Options) -> Preflight:
     bundle = _prepare(case, today, options)
     levels = budget.ladder(options.attach)
     exhibits = _process(case, options, levels[0])
@@ -284,6 +296,23 @@ class _Bundle:
             content_width_mm=self.paper.content_width_mm,
             content_height_mm=self.paper.content_height_mm,
         )
+
+
+@contextlib.contextmanager
+def _cache_folder(options: Options) -> Iterator[tuple[Options, list[str]]]:
+    """``options`` with a cache folder that can be written, and a warning if that is not
+    the one asked for: the cache only saves time, so a folder that cannot be written (read
+    only, a file in its place) makes a build use a temporary one, removed after it."""
+    root = cache.location(options.cache_dir)
+    reason = cache.unwritable(root)
+    if reason is None:
+        yield options, []
+        return
+    with tempfile.TemporaryDirectory(prefix="orderpack-cache-") as temporary:
+        yield replace(options, cache_dir=Path(temporary)), [
+            f"the cache folder {root} cannot be written ({reason}), so this build kept no "
+            f"processed pictures for the next one; set {cache.ENV_VAR} to a folder you can "
+            "write to"]
 
 
 def _prepare(case: Case, today: date, options: Options) -> _Bundle:
