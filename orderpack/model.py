@@ -162,7 +162,8 @@ def _require_text(value: Any) -> Any:
 #: typed raw, but they come in as escapes like "\e" in quotes, or in a chat export), and the
 #: bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069), with which a
 #: pasted text could reorder what follows it, the order number or orderpack's own words
-#: ("Trojan Source"). Kept: zero-width joiners and spaces, LRM/RLM marks, combining marks.
+#: ("Trojan Source"). Kept: zero-width joiners and spaces, LRM/RLM marks, combining marks
+#: (identifiers lose those too, see :func:`_identifier`).
 _HIDDEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _LINE_BREAK = re.compile(r"\r\n?|[\x85\u2028\u2029]")
 

@@ -476,6 +476,7 @@ COVERAGE = {
                     "top-level-is-plain-text", "empty-file", "only-comments", "alias-bomb",
                     "not-utf8", "saved-as-utf16", "control-character", "two-documents",
                     "indentation-mismatch", "colon-in-unquoted-text", "yaml-tag",
+                    "yaml-merge-key",
                     "nested-too-deeply", "key-is-a-list", "escaped-control-characters"],
     "types and values": ["impossible-date", "date-day-first", "date-in-words", "date-as-number",
                          "time-out-of-range", "negative-total", "total-with-comma",
