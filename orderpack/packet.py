@@ -56,6 +56,13 @@ EXHIBITS_DIR = "exhibits"
 RENDITIONS_DIR = ".pdf-images"
 STAGING_PREFIX = ".orderpack-"
 
+#: Characters above which a dispute text is longer than forms take, when its destination's
+#: limit is not known: the quoted replies of a long conversation are left out of the text
+#: (the evidence PDF keeps them all) to stay under it, and a longer text is warned of.
+TEXT_CAP = 5_000
+#: The mark of a quoted reply in the dispute text's template (``[drop:7]``).
+QUOTED_REPLY = 7
+
 #: Called with a short description of each step (the CLI shows it; tests record it).
 Progress = Callable[[str], None]
 
@@ -169,6 +176,7 @@ def _build(case: Case, out: Path, today: date, options: Options,
                 f"{bundle.char_limit}, even with every optional sentence left out; shorten "
                 "`dispute.details` or the captions")
         warnings += _limit_warnings(bundle, files, exhibits)
+        warnings += _length_warnings(bundle, text)
         manifest = _manifest(case, today, bundle.inputs, stage, bundle.char_limit,
                              text.characters, _order_file(case, out))
         if bundle.budget is not None or options.split:
@@ -342,7 +350,10 @@ def _dispute_text(bundle: _Bundle, exhibits: list[Exhibit]) -> narrative.Narrati
                                "status": bundle.status}
     rendered = render.render("dispute.txt.j2", context, kind="text",
                              override=bundle.options.templates)
-    return narrative.fit(narrative.parse(rendered), bundle.char_limit)
+    fitted = narrative.fit(narrative.parse(rendered), bundle.char_limit)
+    if bundle.char_limit is None and fitted.characters > TEXT_CAP:
+        fitted = narrative.cap(fitted, TEXT_CAP, QUOTED_REPLY)
+    return fitted
 
 
 def _weights(exhibits: Sequence[Exhibit]) -> list[Weight]:
@@ -640,6 +651,28 @@ def _limit_warnings(bundle: _Bundle, files: Sequence[PdfFile],
             f"{limits.destination.name} takes {', '.join(limits.file_types)} files"
             f"{unconfirmed}: upload the evidence PDF rather than the "
             f"{', '.join(refused).upper()} images in exhibits/")
+    return warnings
+
+
+def _length_warnings(bundle: _Bundle, text: narrative.Narrative) -> list[str]:
+    """What the buyer should know of a dispute text that no known limit has shortened."""
+    if bundle.char_limit is not None:
+        return []
+    name = bundle.case.profile.name
+    warnings = []
+    replies = len(bundle.facts.seller_replies)
+    if text.dropped:
+        kept = replies - len(text.dropped)
+        warnings.append(
+            f"no character limit is known for {name}'s form, and the seller's {replies} "
+            f"replies would make the dispute text longer than forms take: it quotes {kept} "
+            f"of them, to stay under {TEXT_CAP:,} characters (the evidence PDF has them all); "
+            "give the form's limit with --max-chars")
+    if text.characters > TEXT_CAP:
+        warnings.append(
+            f"the dispute text has {text.characters:,} characters; no limit is known for "
+            f"{name}'s form, but forms rarely take more than {TEXT_CAP:,}: shorten "
+            "`dispute.details`, or give the form's limit with --max-chars")
     return warnings
 
 
