@@ -17,20 +17,38 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from dataclasses import replace
-from datetime import date
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-from orderpack.errors import OrderFileError, OrderpackError, Problem
-from orderpack.validation import validate
-
+TYPE_CHECKING = False  # not typing's: importing typing takes longer than the rest
 if TYPE_CHECKING:
+    from datetime import date
+    from pathlib import Path
+    from typing import Any
+
+    from orderpack.errors import OrderFileError, OrderpackError, Problem
     from orderpack.packet import BuildResult, Options
     from orderpack.timeline import Status
+    from orderpack.validation import Case
 
 __all__ = [
     "OrderFileError", "OrderpackError", "Problem", "__version__", "build", "status", "validate"]
+
+
+def __getattr__(name: str) -> Any:
+    """The error classes, loaded on first use: `import orderpack` loads nothing else, so
+    that Ctrl-C while the command line starts comes when it can be answered."""
+    if name in ("OrderFileError", "OrderpackError", "Problem"):
+        from orderpack import errors
+
+        return getattr(errors, name)
+    raise AttributeError(f"module 'orderpack' has no attribute {name!r}")
+
+
+def validate(order_path: str | Path) -> Case:
+    """Load and check the case at ``order_path``; raise :class:`OrderFileError` listing
+    every problem. (Imported on first use: ``import orderpack`` stays light, so the
+    command line can answer Ctrl-C while it starts.)"""
+    from orderpack.validation import validate as run
+
+    return run(order_path)
 
 
 def build(order_path: str | Path, today: date, options: Options | None = None,
@@ -39,6 +57,8 @@ def build(order_path: str | Path, today: date, options: Options | None = None,
 
     The renderer is imported on first use, so ``validate`` stays quick to start.
     """
+    from dataclasses import replace
+
     from orderpack import packet as module
 
     if kwargs:

@@ -36,6 +36,22 @@ def location(cache_dir: Path | None = None) -> Path:
     return Path(platformdirs.user_cache_dir("orderpack", appauthor=False))
 
 
+def unwritable(root: Path) -> str | None:
+    """Why files cannot be stored in the cache folder ``root``, in words; None if they can
+    (it is made if need be, and a file written into it and removed)."""
+    folder = root / "exhibits"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
+        os.close(handle)
+        Path(name).unlink()
+    except (FileExistsError, NotADirectoryError):
+        return "a file is in the place of a folder"
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None
+
+
 def key(*parts: object) -> str:
     """A cache key: the SHA-256 of ``parts`` written as canonical JSON."""
     text = json.dumps(parts, sort_keys=True, separators=(",", ":"))

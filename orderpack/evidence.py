@@ -10,6 +10,8 @@ content hash (:mod:`orderpack.cache`), and images are processed in parallel.
 from __future__ import annotations
 
 import contextlib
+import difflib
+import errno
 import io
 import logging
 import os
@@ -61,29 +63,116 @@ def _refuse(name: str, message: str, fix: str) -> OrderFileError:
 
 
 def resolve_inside(folder: Path, name: str) -> Path:
-    """The path of ``name`` inside ``folder``; refuse anything that leads outside it."""
+    """The path of ``name`` inside ``folder``; refuse anything that leads outside it.
+
+    ``name`` is taken as written (spaces included). If no file has exactly that name but
+    one has it in the other Unicode normal form (macOS writes "é" as "e" and an accent),
+    that file is the one. Otherwise the refusal says what is wrong with the name: a space
+    at its start or end, a difference in letter case, a colon, or the names close to it.
+    """
     candidate = Path(name)
-    if candidate.is_absolute() or name.startswith(("/", "\\")) or ":" in candidate.parts[0]:
+    if candidate.is_absolute() or name.startswith(("/", "\\")) or _DRIVE.match(name):
         raise _refuse(name, "an absolute path is not allowed",
                       "put the file in the case folder and give its path relative to order.yaml")
     if ".." in candidate.parts:
         raise _refuse(name, "the path leads outside the case folder (`..`)",
                       "copy the file into the case folder")
     path = folder / candidate
-    root = folder.resolve()
-    if not path.resolve().is_relative_to(root):
-        raise _refuse(name, "the path is a link that points outside the case folder",
-                      "copy the file itself into the case folder")
+    try:
+        if not path.exists() and not _loops(path):
+            path = _normalised(folder, candidate.parts) or path
+        if not path.resolve().is_relative_to(folder.resolve()):
+            raise _refuse(name, "the path is a link that points outside the case folder",
+                          "copy the file itself into the case folder")
+    except RuntimeError:  # Path.resolve() on Python 3.11 and 3.12: "Symlink loop from …"
+        raise _loop(name) from None
+    if _loops(path):
+        raise _loop(name)
     if not path.exists():
-        if "\\" in name and os.sep == "/":
-            raise _refuse(name, "the file does not exist",
-                          f"separate folders with / rather than \\, e.g. "
-                          f"{name.replace(chr(92), '/')}")
-        raise _refuse(name, "the file does not exist",
-                      f"check the spelling; paths are relative to {folder.name or '.'}/")
+        raise _missing(folder, name)
     if path.is_dir():
         raise _refuse(name, "this is a folder, not a file", "name a file inside it")
     return path
+
+
+#: A Windows drive ("C:\\", "d:/"): absolute. Other colons are part of a name.
+_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
+
+
+def _loops(path: Path) -> bool:
+    """Whether ``path`` is (or passes through) a symbolic link that leads back to itself."""
+    try:
+        path.stat()
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    except RuntimeError:
+        return True
+    return False
+
+
+def _loop(name: str) -> OrderFileError:
+    return _refuse(name, "the path is a link that leads back to itself (a loop)",
+                   "replace the link with the file itself")
+
+
+def _normalised(folder: Path, parts: Sequence[str]) -> Path | None:
+    """The existing path whose parts are ``parts`` in Unicode NFC form, if there is one."""
+    path = folder
+    for part in parts:
+        if (path / part).exists():
+            path = path / part
+            continue
+        wanted = unicodedata.normalize("NFC", part)
+        try:
+            found = [entry.name for entry in path.iterdir()
+                     if unicodedata.normalize("NFC", entry.name) == wanted]
+        except OSError:
+            return None
+        if len(found) != 1:
+            return None
+        path = path / found[0]
+    return path
+
+
+def _missing(folder: Path, name: str) -> OrderFileError:
+    """The refusal of a name no file has, saying why it may be so."""
+    if "\\" in name and os.sep == "/":
+        return _refuse(name, "the file does not exist",
+                       f"separate folders with / rather than \\, e.g. "
+                       f"{name.replace(chr(92), '/')}")
+    parent, base = (folder / name).parent, Path(name).name
+    try:
+        names = sorted(entry.name for entry in parent.iterdir()) if parent.is_dir() else []
+    except OSError:
+        names = []
+    where = f"{Path(name).parent.as_posix()}/" if Path(name).parent != Path() else (
+        f"{folder.name or '.'}/")
+    stripped = base.strip(" ")
+    if stripped != base:
+        ends = ("starts and ends" if base[0] == base[-1] == " " else
+                "starts" if base[0] == " " else "ends")
+        there = (f"{where} has a file named {_quoted(stripped)}; remove the space"
+                 if stripped in names else "remove the space")
+        return _refuse(name, f"the file does not exist: its name {ends} with a space",
+                       f"{there} (put the name in quotes only if it really has one)")
+    same_letters = [entry for entry in names if entry.casefold() == base.casefold()]
+    if same_letters:
+        return _refuse(name, f"the file does not exist; {where} has "
+                             f"{_quoted(same_letters[0])}, which differs only in letter case",
+                       f"write the name exactly as the file has it: {_quoted(same_letters[0])}")
+    close = difflib.get_close_matches(base, names, n=3, cutoff=0.75)
+    fix = (f"did you mean {' or '.join(map(_quoted, close))} (in {where})?" if close else
+           f"check the spelling; paths are relative to {folder.name or '.'}/")
+    if ":" in base:
+        return _refuse(name, "the file does not exist; its name has a colon, which Windows "
+                             "does not allow and macOS's Finder shows as /",
+                       fix + ("" if close else ".") + " Copy the name as the terminal's `ls` "
+                       "shows it")
+    return _refuse(name, "the file does not exist", fix)
+
+
+def _quoted(name: str) -> str:
+    return f'"{visible(name)}"'
 
 
 def inspect_file(path: Path, name: str) -> FileInfo:

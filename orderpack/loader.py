@@ -8,7 +8,8 @@ YAML is parsed with PyYAML's safe machinery and a stricter resolver than YAML 1.
 - decimal numbers become :class:`~decimal.Decimal`, so ``23.99`` stays exact;
 - anchors and aliases are refused (an order file never needs them, and they are
   the way to a "billion laughs" bomb);
-- a key given twice is an error naming both lines.
+- a key given twice is an error naming both lines;
+- a merge key (``<<:``) is refused by name: it only makes sense with aliases.
 """
 
 from __future__ import annotations
@@ -383,6 +384,13 @@ def _build(
         result: dict[str, Any] = {}
         seen: dict[str, int] = {}
         for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                problems.append(Problem(
+                    document.name, "`<<:` (a YAML merge key) is not allowed in an order file",
+                    line=key_node.start_mark.line + 1, column=key_node.start_mark.column + 1,
+                    field=format_loc(loc),
+                    fix="write the fields out in full here instead of merging them in"))
+                continue
             key = _scalar(key_node, loc, document, loader, problems) if isinstance(
                 key_node, yaml.ScalarNode) else None
             if key is _UNREADABLE:

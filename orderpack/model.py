@@ -8,6 +8,7 @@ file system live in :mod:`orderpack.validation`.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -20,6 +21,7 @@ from pydantic import (
     Discriminator,
     Field,
     PlainSerializer,
+    StringConstraints,
     Tag,
     WithJsonSchema,
 )
@@ -160,7 +162,8 @@ def _require_text(value: Any) -> Any:
 #: typed raw, but they come in as escapes like "\e" in quotes, or in a chat export), and the
 #: bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069), with which a
 #: pasted text could reorder what follows it, the order number or orderpack's own words
-#: ("Trojan Source"). Kept: zero-width joiners and spaces, LRM/RLM marks, combining marks.
+#: ("Trojan Source"). Kept: zero-width joiners and spaces, LRM/RLM marks, combining marks
+#: (identifiers lose those too, see :func:`_identifier`).
 _HIDDEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _LINE_BREAK = re.compile(r"\r\n?|[\x85\u2028\u2029]")
 
@@ -221,9 +224,44 @@ ShortText = Annotated[
 LongText = Annotated[
     str, BeforeValidator(_require_text), Field(min_length=1, max_length=LONG_TEXT)
 ]
+def _identifier(value: Any) -> Any:
+    """An identifier's text without the invisible format characters (zero-width space,
+    joiners, word joiner, BOM, direction marks…): copied from a web page they come along,
+    and the number pasted into a form would not be the platform's."""
+    value = _require_text(value)
+    if isinstance(value, str):
+        value = "".join(char for char in value if unicodedata.category(char) != "Cf")
+    return value
+
+
+def _file_name(value: Any) -> Any:
+    """A path as written, not text to clean: its spaces are kept, and what no file name
+    should hold (a line break, a control character, a bidi override that shows the name
+    reversed) is refused, so that `validate` and `build` read the same name."""
+    if not isinstance(value, str):
+        return _require_text(value)
+    for char in value:
+        if char in "\n\r\x85\u2028\u2029":
+            raise _fail("a file name cannot hold a line break",
+                        "write the file's name on one line")
+        if unicodedata.category(char) == "Cc":
+            raise _fail(f"the file name holds an invisible control character "
+                        f"(U+{ord(char):04X})", "type the name again, or rename the file")
+        if _HIDDEN.match(char):
+            raise _fail(f"the file name holds U+{ord(char):04X}, an invisible character that "
+                        "changes the order in which the name is shown",
+                        "type the name again by hand; if the file itself is named so, "
+                        "rename it")
+    return value
+
+
 Identifier = Annotated[
-    str, BeforeValidator(_require_text),
+    str, BeforeValidator(_identifier),
     Field(min_length=1, max_length=80, pattern=r"^\S(.*\S)?$"),
+]
+FileName = Annotated[  # the constraints first: after a validator, the model's stripping wins
+    str, StringConstraints(strip_whitespace=False, min_length=1, max_length=SHORT_TEXT),
+    BeforeValidator(_file_name),
 ]
 
 
@@ -291,9 +329,9 @@ class Message(_Strict):
 class ChatImport(_Strict):
     """A chat exported as text: lines like ``2026-10-25 09:00 Seller: text``."""
 
-    file: ShortText = Field(description="The exported chat, relative to the order file.",
+    file: FileName = Field(description="The exported chat, relative to the order file.",
                             examples=["chat.txt"])
-    translation: ShortText | None = Field(
+    translation: FileName | None = Field(
         default=None, description="Optional: the same chat translated, line for line.")
 
 
@@ -316,7 +354,7 @@ Box = Annotated[
 
 
 class Evidence(_Strict):
-    file: ShortText = Field(description="Path relative to the order file's folder.",
+    file: FileName = Field(description="Path relative to the order file's folder.",
                             examples=["screenshots/tracking.png"])
     caption: ShortText = Field(examples=["Tracking page, no update since 12 September"])
     date: CalendarDate | None = Field(default=None, description="When it was taken.")

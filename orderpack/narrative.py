@@ -86,5 +86,27 @@ def fit(narrative: Narrative, limit: int | None) -> Narrative:
     return Narrative(_freeze(paragraphs), dropped=tuple(dropped), limit=limit)
 
 
+def cap(narrative: Narrative, limit: int, rank: int) -> Narrative:
+    """Leave out the sentences marked ``[drop:rank]``, the last first, until the text has at
+    most ``limit`` characters or none of them is left; no other sentence is touched.
+
+    For a text without a known limit that would still be far too long for any form: the
+    quoted replies of a long conversation (the template marks them ``[drop:7]``).
+    """
+    paragraphs = [list(paragraph) for paragraph in narrative.paragraphs]
+    excess = narrative.characters - limit
+    dropped: list[str] = []
+    marked = [(p, s) for p, paragraph in enumerate(paragraphs)
+              for s, sentence in enumerate(paragraph) if sentence.drop == rank]
+    for p, s in reversed(marked):  # from the end, so the indexes before stay right
+        if excess <= 0:
+            break
+        sentence = paragraphs[p].pop(s)
+        excess -= len(sentence.text) + 1  # and the space or line break before it
+        dropped.append(sentence.text)
+    return Narrative(_freeze(paragraphs), dropped=(*narrative.dropped, *dropped),
+                     limit=narrative.limit)
+
+
 def _freeze(paragraphs: list[list[Sentence]]) -> tuple[tuple[Sentence, ...], ...]:
     return tuple(tuple(paragraph) for paragraph in paragraphs if paragraph)

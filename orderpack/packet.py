@@ -13,6 +13,7 @@ rendering or writing it (``orderpack build --dry-run``).
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -41,7 +42,8 @@ from orderpack import (
 )
 from orderpack.budget import Budget, Calibration, Content, Estimate, Level, Overrun, Part, Weight
 from orderpack.errors import BudgetError, BuildError
-from orderpack.evidence import Exhibit
+from orderpack.evidence import Exhibit, slug
+from orderpack.loader import visible
 from orderpack.validation import Case, validate
 
 MANIFEST = "manifest.json"
@@ -53,6 +55,13 @@ EXHIBITS_DIR = "exhibits"
 #: written.
 RENDITIONS_DIR = ".pdf-images"
 STAGING_PREFIX = ".orderpack-"
+
+#: Characters above which a dispute text is longer than forms take, when its destination's
+#: limit is not known: the quoted replies of a long conversation are left out of the text
+#: (the evidence PDF keeps them all) to stay under it, and a longer text is warned of.
+TEXT_CAP = 5_000
+#: The mark of a quoted reply in the dispute text's template (``[drop:7]``).
+QUOTED_REPLY = 7
 
 #: Called with a short description of each step (the CLI shows it; tests record it).
 Progress = Callable[[str], None]
@@ -135,6 +144,13 @@ def build(
     case = validate(order_path)
     out = (options.out or case.folder / "out").absolute()
     _check_output_folder(out, case)
+    with _cache_folder(options) as (options, cache_warnings):
+        result = _build(case, out, today, options, step)
+    return replace(result, warnings=[*cache_warnings, *result.warnings])
+
+
+def _build(case: Case, out: Path, today: date, options: Options,
+           step: Progress) -> BuildResult:
     bundle = _prepare(case, today, options)
     step("processing evidence")
     levels = budget.ladder(options.attach)
@@ -143,7 +159,7 @@ def build(
     bundle = replace(bundle, inputs=_inputs(case, exhibits),
                      narrative=tuple(" ".join(s.text for s in p) for p in text.paragraphs))
 
-    with _locked(out.parent), _staging(out) as stage:
+    with _locked(out.parent), _staging(out, lambda: _check_output_folder(out, case)) as stage:
         step("writing the dispute text")
         (stage / DISPUTE_TEXT).write_text(text.text, encoding="utf-8")
         step("rendering the PDF")
@@ -160,8 +176,9 @@ def build(
                 f"{bundle.char_limit}, even with every optional sentence left out; shorten "
                 "`dispute.details` or the captions")
         warnings += _limit_warnings(bundle, files, exhibits)
+        warnings += _length_warnings(bundle, text)
         manifest = _manifest(case, today, bundle.inputs, stage, bundle.char_limit,
-                             text.characters)
+                             text.characters, _order_file(case, out))
         if bundle.budget is not None or options.split:
             manifest["fit"] = _fit_record(bundle.budget, fitted.steps, files)
         (stage / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
@@ -214,6 +231,11 @@ def preflight(order_path: str | Path, today: date, options: Options | None = Non
     without rendering it or writing anything but the exhibit cache."""
     options = options or Options()
     case = validate(order_path)
+    with _cache_folder(options) as (options, _warnings):
+        return _preflight(case, today, options)
+
+
+def _preflight(case: Case, today: date, options: Options) -> Preflight:
     bundle = _prepare(case, today, options)
     levels = budget.ladder(options.attach)
     exhibits = _process(case, options, levels[0])
@@ -284,6 +306,23 @@ class _Bundle:
         )
 
 
+@contextlib.contextmanager
+def _cache_folder(options: Options) -> Iterator[tuple[Options, list[str]]]:
+    """``options`` with a cache folder that can be written, and a warning if that is not
+    the one asked for: the cache only saves time, so a folder that cannot be written (read
+    only, a file in its place) makes a build use a temporary one, removed after it."""
+    root = cache.location(options.cache_dir)
+    reason = cache.unwritable(root)
+    if reason is None:
+        yield options, []
+        return
+    with tempfile.TemporaryDirectory(prefix="orderpack-cache-") as temporary:
+        yield replace(options, cache_dir=Path(temporary)), [
+            f"the cache folder {root} cannot be written ({reason}), so this build kept no "
+            f"processed pictures for the next one; set {cache.ENV_VAR} to a folder you can "
+            "write to"]
+
+
 def _prepare(case: Case, today: date, options: Options) -> _Bundle:
     if options.paper not in pdf.PAPERS:
         raise BuildError(f"unknown paper size {options.paper!r}; use a4 or letter")
@@ -311,7 +350,10 @@ def _dispute_text(bundle: _Bundle, exhibits: list[Exhibit]) -> narrative.Narrati
                                "status": bundle.status}
     rendered = render.render("dispute.txt.j2", context, kind="text",
                              override=bundle.options.templates)
-    return narrative.fit(narrative.parse(rendered), bundle.char_limit)
+    fitted = narrative.fit(narrative.parse(rendered), bundle.char_limit)
+    if bundle.char_limit is None and fitted.characters > TEXT_CAP:
+        fitted = narrative.cap(fitted, TEXT_CAP, QUOTED_REPLY)
+    return fitted
 
 
 def _weights(exhibits: Sequence[Exhibit]) -> list[Weight]:
@@ -612,6 +654,28 @@ def _limit_warnings(bundle: _Bundle, files: Sequence[PdfFile],
     return warnings
 
 
+def _length_warnings(bundle: _Bundle, text: narrative.Narrative) -> list[str]:
+    """What the buyer should know of a dispute text that no known limit has shortened."""
+    if bundle.char_limit is not None:
+        return []
+    name = bundle.case.profile.name
+    warnings = []
+    replies = len(bundle.facts.seller_replies)
+    if text.dropped:
+        kept = replies - len(text.dropped)
+        warnings.append(
+            f"no character limit is known for {name}'s form, and the seller's {replies} "
+            f"replies would make the dispute text longer than forms take: it quotes {kept} "
+            f"of them, to stay under {TEXT_CAP:,} characters (the evidence PDF has them all); "
+            "give the form's limit with --max-chars")
+    if text.characters > TEXT_CAP:
+        warnings.append(
+            f"the dispute text has {text.characters:,} characters; no limit is known for "
+            f"{name}'s form, but forms rarely take more than {TEXT_CAP:,}: shorten "
+            "`dispute.details`, or give the form's limit with --max-chars")
+    return warnings
+
+
 def _fit_record(limits: Budget | None, steps: Sequence[str],
                 files: Sequence[PdfFile]) -> dict[str, Any]:
     """The manifest's record of the budget and what was done to meet it."""
@@ -654,50 +718,159 @@ class _ExhibitView:
                    src=relative)
 
 
+#: Files a file manager adds to any folder it shows; a build may replace them.
+_SYSTEM_FILES = (".DS_Store", "Thumbs.db", "desktop.ini")
+
+
 def _check_output_folder(out: Path, case: Case) -> None:
-    """Refuse an ``out`` whose replacement would lose something: a file; a folder orderpack
-    did not make (someone else's ``manifest.json`` does not count); files put into a packet
-    after it was built (but those a file manager adds by itself)."""
-    if out.exists() and not out.is_dir():
-        raise BuildError(f"{out} exists and is not a folder; choose another --out")
-    manifest_path = out / MANIFEST
+    """Refuse an ``out`` whose replacement would lose something the buyer made or chose:
+    a file or a link in its place; a folder orderpack did not make (someone else's
+    ``manifest.json`` does not count); the packet of another order file; anything put into
+    a packet after it was built — files, folders, links — and any file of it changed since
+    (its SHA-256 no longer the manifest's). Files a file manager adds are no loss."""
     try:
+        if out.is_symlink():
+            raise BuildError(_link_message(out))
+        if out.exists() and not out.is_dir():
+            raise BuildError(f"{out} exists and is not a folder; choose another --out")
         if out.is_dir() and any(out.iterdir()):
-            manifest: Any = None
-            if manifest_path.is_file() and manifest_path.stat().st_size < 1 << 24:
-                with contextlib.suppress(ValueError):
-                    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-            if not (isinstance(manifest, dict) and "orderpack_version" in manifest):
+            manifest = _read_manifest(out)
+            if manifest is None:
                 raise BuildError(
                     f"{out} exists and was not made by orderpack (it has no {MANIFEST} of "
-                    "orderpack's); orderpack will not overwrite it — choose another --out, or "
-                    "empty that folder")
-            outputs = manifest.get("outputs")
-            written = {MANIFEST} | {
-                entry["path"] for entry in (outputs if isinstance(outputs, list) else [])
-                if isinstance(entry, dict) and isinstance(entry.get("path"), str)}
-            added = sorted(
-                relative for root, _folders, files in os.walk(out) for name in files
-                if (relative := (Path(root) / name).relative_to(out).as_posix()) not in written
-                and name not in (".DS_Store", "Thumbs.db", "desktop.ini")
-                and not name.startswith("._"))
+                    "orderpack's); orderpack will not overwrite it — choose another --out, "
+                    "or empty that folder")
+            _check_same_case(out, case, manifest)
+            added, edited = _changes(out, manifest)
             if added:
-                shown = ", ".join(added[:3]) + (
-                    f" and {len(added) - 3} more" if len(added) > 3 else "")
                 raise BuildError(
-                    f"{out} holds files orderpack did not write ({shown}); a build replaces "
-                    "the whole folder — move them elsewhere first, or choose another --out")
+                    f"{out} holds files orderpack did not write ({_listed(added)}); a build "
+                    "replaces the whole folder — move them elsewhere first, or choose another "
+                    "--out")
+            if edited:
+                were = "was" if len(edited) == 1 else "were"
+                raise BuildError(
+                    f"{_listed([str(out / name) for name in edited])} {were} changed "
+                    f"after orderpack wrote {'it' if len(edited) == 1 else 'them'} (the "
+                    f"SHA-256 in {MANIFEST} no longer matches); a build would overwrite the "
+                    "changes — move or rename what you want to keep, then build again")
+        folder = case.folder.resolve()
+        if out.resolve() == folder or folder.is_relative_to(out.resolve()):
+            raise BuildError(f"--out {out} would replace the case folder itself; choose a "
+                             "folder inside or beside it, e.g. the default out/")
+    except RuntimeError:  # Path.resolve() on Python 3.11 and 3.12: "Symlink loop from …"
+        raise BuildError(_loop_message(out)) from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise BuildError(_loop_message(out)) from None
         raise BuildError(f"could not read {out}: {exc.strerror or exc}") from None
-    folder = case.folder.resolve()
-    if out.resolve() == folder or folder.is_relative_to(out.resolve()):
-        raise BuildError(f"--out {out} would replace the case folder itself; choose a "
-                         "folder inside or beside it, e.g. the default out/")
+
+
+def _link_message(out: Path) -> str:
+    try:
+        target = out.resolve(strict=True)
+    except RuntimeError:  # a loop, on Python 3.11 and 3.12
+        return _loop_message(out)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return _loop_message(out)
+        return (f"{out} is a link to {out.readlink()}, which does not exist; delete the "
+                "link, then build again")
+    return (f"{out} is a link to {target}; orderpack does not write through links — delete "
+            f"the link, or give the folder itself: --out {target}")
+
+
+def _loop_message(out: Path) -> str:
+    return (f"{out} is a symbolic link that leads back to itself (a loop); delete the link, "
+            "then build again")
+
+
+def _read_manifest(out: Path) -> dict[str, Any] | None:
+    """``out``'s manifest if orderpack wrote it (it names orderpack's version), else None."""
+    path = out / MANIFEST
+    manifest: Any = None
+    if path.is_file() and not path.is_symlink() and path.stat().st_size < 1 << 24:
+        with contextlib.suppress(ValueError):
+            manifest = json.loads(path.read_text(encoding="utf-8"))
+    return manifest if isinstance(manifest, dict) and "orderpack_version" in manifest else None
+
+
+def _order_file(case: Case, out: Path) -> str:
+    """The case's order file as the manifest records it: its path from ``out``'s parent
+    ("order.yaml" for the default out/), never an absolute path (it would show the buyer's
+    account name)."""
+    try:
+        return Path(os.path.relpath(case.path.absolute(), out.parent)).as_posix()
+    except ValueError:  # Windows: on another drive
+        return case.path.name
+
+
+def _check_same_case(out: Path, case: Case, manifest: dict[str, Any]) -> None:
+    """Refuse to replace the packet of another order file (two in one folder share out/)."""
+    recorded = manifest.get("order_file")
+    inputs = manifest.get("inputs")
+    if recorded is None and out.parent == case.folder.absolute() and isinstance(inputs, list) \
+            and inputs and isinstance(inputs[0], dict):
+        recorded = inputs[0].get("path")  # manifests before 0.2 name it as the first input
+    this = _order_file(case, out)
+    if not isinstance(recorded, str) or recorded == this:
+        return
+    own = out.with_name(f"{out.name}-{slug(case.path.stem)}")
+    raise BuildError(
+        f"{out} holds the packet built from {visible(recorded)}, not from {case.path.name}; "
+        f"orderpack will not replace one case's packet with another's — give this case its "
+        f"own folder with --out {own}, or move {case.path.name} and its evidence into a case "
+        "folder of its own")
+
+
+def _changes(out: Path, manifest: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """What is in ``out`` that orderpack did not write (files, folders, links), and the
+    files it wrote that were changed since: paths relative to ``out``."""
+    outputs = manifest.get("outputs")
+    written = {entry["path"]: entry.get("sha256") for entry in
+               (outputs if isinstance(outputs, list) else [])
+               if isinstance(entry, dict) and isinstance(entry.get("path"), str)}
+    folders = {EXHIBITS_DIR} | {parent.as_posix() for path in written
+                                for parent in Path(path).parents if parent != Path()}
+    added: list[str] = []
+    edited: list[str] = []
+
+    def walk(folder: Path, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in sorted(entries, key=lambda entry: entry.name):
+                relative = prefix + entry.name
+                if entry.is_symlink():
+                    added.append(f"{relative} (a link)")
+                elif entry.is_dir(follow_symlinks=False):
+                    if relative in folders:
+                        walk(Path(entry.path), relative + "/")
+                    else:
+                        added.append(relative + "/")
+                elif relative == MANIFEST:
+                    continue
+                elif relative in written and entry.is_file(follow_symlinks=False):
+                    if cache.file_sha256(Path(entry.path)) != written[relative]:
+                        edited.append(relative)
+                elif entry.name not in _SYSTEM_FILES and not entry.name.startswith("._"):
+                    added.append(relative)
+
+    walk(out, "")
+    return added, edited
+
+
+def _listed(names: list[str]) -> str:
+    shown = [visible(name) for name in names[:3]]
+    more = f" and {len(names) - 3} more" if len(names) > 3 else ""
+    return ", ".join(shown) + more
 
 
 @contextlib.contextmanager
 def _locked(folder: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``folder`` so two builds never swap at the same time."""
+    """Hold an exclusive lock on ``folder`` so two builds never swap at the same time.
+
+    The lock is ``flock`` on the folder itself: nothing is written for it, so nothing
+    stays behind in the buyer's folder (a lock file would).
+    """
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -719,41 +892,40 @@ def _locked(folder: Path) -> Iterator[None]:
         os.close(fd)
 
 
+NEW_PREFIX = STAGING_PREFIX + "new-"
+"""A packet being written."""
+OLD_PREFIX = STAGING_PREFIX + "old-"
+"""The previous packet, moved aside while the new one takes its place; named
+``.orderpack-old-XXXXXXXX~OUT`` after the folder it was."""
+
+
 @contextlib.contextmanager
-def _staging(out: Path) -> Iterator[Path]:
+def _staging(out: Path, check: Callable[[], None]) -> Iterator[Path]:
     """A temporary folder beside ``out``, swapped in for ``out`` only if the block succeeds.
 
     Use it holding :func:`_locked` on ``out.parent``: a staging folder found there then
     belongs to a build that was killed (nothing cleans up after SIGKILL), and is removed
     first. If a kill came between the two renames of a swap, the previous packet, moved
-    aside, is put back as ``out`` before that.
+    aside, is put back as ``out`` before that. Then ``check`` runs (may ``out`` be
+    replaced?) — under the lock, so no other build changes ``out`` before the swap.
     """
-    aside_prefix = STAGING_PREFIX + "old-"
     stage: Path | None = None
     old: Path | None = None
     try:
         if os.name == "posix":  # elsewhere _locked locks nothing: another build may be running
-            leftovers = sorted(
-                (path for path in out.parent.glob(STAGING_PREFIX + "*")
-                 if path.name != out.name and path.is_dir() and not path.is_symlink()),
-                key=lambda path: path.stat().st_mtime)
-            aside = [path for path in leftovers if path.name.startswith(aside_prefix)
-                     and path.name.partition("~")[2] == out.name]
-            if aside and not out.exists():
-                aside[-1].rename(out)
-                leftovers.remove(aside[-1])
-            for path in leftovers:
-                shutil.rmtree(path, ignore_errors=True)
-        stage = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX + "new-", dir=out.parent))
+            _clean_up(out)
+        check()
+        stage = Path(tempfile.mkdtemp(prefix=NEW_PREFIX, dir=out.parent))
         yield stage
         if out.exists():
             # Named for ``out`` (after the "~"), to be put back if a kill comes next.
-            old = Path(tempfile.mkdtemp(prefix=aside_prefix, suffix="~" + out.name,
+            old = Path(tempfile.mkdtemp(prefix=OLD_PREFIX, suffix="~" + out.name,
                                         dir=out.parent))
             old.rmdir()
             out.rename(old)
         try:
             stage.rename(out)
+            stage = None
         except BaseException:
             if old is not None:
                 old.rename(out)
@@ -762,24 +934,63 @@ def _staging(out: Path) -> Iterator[Path]:
     except OSError as exc:
         raise BuildError(f"could not write {out}: {exc.strerror or exc}") from None
     finally:
-        if stage is not None:
-            shutil.rmtree(stage, ignore_errors=True)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        for path in (stage, old):
+            if path is not None:
+                _remove(path)
+
+
+def _clean_up(out: Path) -> None:
+    """Remove what killed builds left beside ``out`` (only orderpack's own names, see
+    :data:`NEW_PREFIX` and :data:`OLD_PREFIX`), after putting back as ``out`` a previous
+    packet a kill left moved aside. The packet of another folder moved aside is left for
+    that folder's build to put back."""
+    left = [path for path in out.parent.iterdir()
+            if path.name.startswith((NEW_PREFIX, OLD_PREFIX)) and path != out]
+    aside = sorted((path for path in left if path.name.startswith(OLD_PREFIX)
+                    and path.name.partition("~")[2] == out.name),
+                   key=lambda path: path.lstat().st_mtime)
+    if aside and not os.path.lexists(out):
+        aside[-1].rename(out)
+        left.remove(aside[-1])
+    for path in left:
+        name = path.name.partition("~")[2]
+        if path.name.startswith(OLD_PREFIX) and name != out.name and name and not (
+                os.path.lexists(out.parent / name)):
+            continue
+        _remove(path)
+
+
+def _remove(path: Path) -> None:
+    """Delete a folder orderpack made (or a link an earlier version moved aside), trying
+    twice: whatever goes wrong (Python 3.13's ``rmtree`` fails on other calls than 3.11's),
+    it must not stay behind, and it must not fail a build that has done its work. What
+    still cannot be removed is removed by the next build."""
+    for _attempt in range(2):
+        try:
+            if path.is_symlink() or not path.is_dir():
+                path.unlink(missing_ok=True)
+            else:
+                shutil.rmtree(path)
+            return
+        except FileNotFoundError:
+            return
+        except Exception:  # anything, even a bug: tried again, else left for the next build
+            continue
 
 
 def _inputs(case: Case, exhibits: list[Exhibit]) -> list[dict[str, Any]]:
     entries = [{"path": case.path.name, "sha256": cache.file_sha256(case.path),
                 "bytes": case.path.stat().st_size}]
     for item, exhibit in zip(case.order.evidence, exhibits, strict=True):
-        path = case.folder / item.file
+        path = evidence.resolve_inside(case.folder, item.file)  # the file validate found
         entries.append({"path": item.file, "sha256": exhibit.original_sha256,
                         "bytes": path.stat().st_size, "exhibit": exhibit.label})
     chat_import = case.order.messages
     names = [] if isinstance(chat_import, list) or chat_import is None else [
         name for name in (chat_import.file, chat_import.translation) if name]
-    for path in (case.folder / name for name in names):
-        entries.append({"path": path.relative_to(case.folder).as_posix(),
+    for name in names:
+        path = evidence.resolve_inside(case.folder, name)
+        entries.append({"path": Path(name).as_posix(),
                         "sha256": cache.file_sha256(path), "bytes": path.stat().st_size})
     return entries
 
@@ -798,7 +1009,7 @@ def _identifier(inputs: list[dict[str, Any]], today: date, options: Options,
 
 
 def _manifest(case: Case, today: date, inputs: list[dict[str, Any]], stage: Path,
-              limit: int | None, characters: int) -> dict[str, Any]:
+              limit: int | None, characters: int, order_file: str) -> dict[str, Any]:
     outputs = [
         {"path": path.relative_to(stage).as_posix(), "sha256": cache.file_sha256(path),
          "bytes": path.stat().st_size}
@@ -809,6 +1020,7 @@ def _manifest(case: Case, today: date, inputs: list[dict[str, Any]], stage: Path
         "today": today.isoformat(),
         "platform": case.order.platform,
         "order_number": case.order.order.number,
+        "order_file": order_file,
         "dispute_text": {"characters": characters, "limit": limit},
         "inputs": inputs,
         "outputs": outputs,

@@ -259,6 +259,11 @@ def _order_file_is_a_folder(folder: Path) -> None:
     (folder / "order.yaml").mkdir()
 
 
+def _evidence_link_loop(folder: Path) -> None:
+    (folder / "order.yaml").write_text(ORDER + _evidence("tracking.png"), encoding="utf-8")
+    (folder / "tracking.png").symlink_to("tracking.png")
+
+
 TOO_LONG = "shorten it; long explanations belong in `dispute.details`"
 GENERATED: dict[str, tuple[Callable[[Path], None], str]] = {
     "evidence-link-leading-out": (_link_leading_out, (
@@ -299,6 +304,9 @@ GENERATED: dict[str, tuple[Callable[[Path], None], str]] = {
     "order-file-missing": (_order_file_missing, (
         "Error: order-file-missing/order.yaml: the file does not exist — check the path and "
         "spelling\n")),
+    "evidence-link-loop": (_evidence_link_loop, (
+        "Error: evidence-link-loop/order.yaml:16:5: evidence[0].file: the path is a link that "
+        "leads back to itself (a loop) — replace the link with the file itself\n")),
     "order-file-is-a-folder": (_order_file_is_a_folder, (
         "Error: order-file-is-a-folder/order.yaml: this is a folder — give the file inside "
         "it, e.g. order-file-is-a-folder/order.yaml/order.yaml\n")),
@@ -311,6 +319,66 @@ def test_generated_case_through_validate_and_build(workdir: Path, name: str) -> 
     (workdir / name).mkdir()
     make(workdir / name)
     validate_and_build(workdir, name, expected, expected)
+
+
+def _packet(folder: Path) -> Path:
+    """A valid order and an out/ of orderpack's (a manifest listing one dispute.txt)."""
+    (folder / "order.yaml").write_text(ORDER, encoding="utf-8")
+    out = folder / "out"
+    out.mkdir()
+    text = b"Dispute.\n"
+    (out / "dispute.txt").write_bytes(text)
+    (out / "manifest.json").write_text(
+        '{"orderpack_version": "0.1.0", "order_file": "order.yaml", "outputs": [{"path": '
+        f'"dispute.txt", "sha256": "{hashlib.sha256(text).hexdigest()}"}}]}}\n',
+        encoding="utf-8")
+    return out
+
+
+def _out_is_a_link(folder: Path) -> None:
+    (folder / "order.yaml").write_text(ORDER, encoding="utf-8")
+    (folder.parent / "shared").mkdir()
+    (folder / "out").symlink_to(folder.parent / "shared", target_is_directory=True)
+
+
+def _out_is_a_link_loop(folder: Path) -> None:
+    (folder / "order.yaml").write_text(ORDER, encoding="utf-8")
+    (folder / "out").symlink_to("out")
+
+
+def _out_holds_an_empty_folder(folder: Path) -> None:
+    (_packet(folder) / "drafts").mkdir()
+
+
+def _out_holds_a_link(folder: Path) -> None:
+    (folder.parent / "receipts").mkdir()
+    (_packet(folder) / "receipts").symlink_to(folder.parent / "receipts")
+
+
+GENERATED_BUILD: dict[str, tuple[Callable[[Path], None], str]] = {
+    "out-is-a-link": (_out_is_a_link, (
+        "Error: {cwd}/out-is-a-link/out is a link to {cwd}/shared; orderpack does not write "
+        "through links — delete the link, or give the folder itself: --out {cwd}/shared\n")),
+    "out-is-a-link-loop": (_out_is_a_link_loop, (
+        "Error: {cwd}/out-is-a-link-loop/out is a symbolic link that leads back to itself (a "
+        "loop); delete the link, then build again\n")),
+    "out-holds-an-empty-folder": (_out_holds_an_empty_folder, (
+        "Error: {cwd}/out-holds-an-empty-folder/out holds files orderpack did not write "
+        "(drafts/); a build replaces the whole folder — move them elsewhere first, or choose "
+        "another --out\n")),
+    "out-holds-a-link": (_out_holds_a_link, (
+        "Error: {cwd}/out-holds-a-link/out holds files orderpack did not write (receipts (a "
+        "link)); a build replaces the whole folder — move them elsewhere first, or choose "
+        "another --out\n")),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GENERATED_BUILD))
+def test_generated_case_only_a_build_finds(workdir: Path, name: str) -> None:
+    make, expected = GENERATED_BUILD[name]
+    (workdir / name).mkdir()
+    make(workdir / name)
+    validate_and_build(workdir, name, None, expected)
 
 
 # --- usage errors: exit 2, nothing written --------------------------------------------------
@@ -408,6 +476,7 @@ COVERAGE = {
                     "top-level-is-plain-text", "empty-file", "only-comments", "alias-bomb",
                     "not-utf8", "saved-as-utf16", "control-character", "two-documents",
                     "indentation-mismatch", "colon-in-unquoted-text", "yaml-tag",
+                    "yaml-merge-key",
                     "nested-too-deeply", "key-is-a-list", "escaped-control-characters"],
     "types and values": ["impossible-date", "date-day-first", "date-in-words", "date-as-number",
                          "time-out-of-range", "negative-total", "total-with-comma",
@@ -424,7 +493,11 @@ COVERAGE = {
                  "evidence-60-megapixels", "evidence-encrypted-pdf", "evidence-damaged-pdf",
                  "evidence-text-named-pdf", "redaction-box-outside-image",
                  "redaction-box-malformed", "evidence-pdf-with-redaction-boxes",
-                 "evidence-file-is-a-number", "evidence-file-empty"],
+                 "evidence-file-is-a-number", "evidence-file-empty",
+                 "evidence-name-with-a-line-break", "evidence-name-with-a-bidi-override",
+                 "evidence-name-starts-with-a-space", "evidence-name-ends-with-a-space",
+                 "evidence-name-differs-in-letter-case", "evidence-name-with-a-colon",
+                 "evidence-name-misspelt"],
     "chat exports": ["chat-first-line-without-timestamp", "chat-unknown-speaker",
                      "chat-export-missing", "chat-export-not-utf8",
                      "message-from-unknown-sender"],
@@ -432,7 +505,8 @@ COVERAGE = {
 COVERAGE_BUILD = ["evidence-truncated-beyond-repair", "template-syntax-error",
                   "template-unknown-variable", "template-includes-a-system-file",
                   "template-html-unknown-filter", "out-is-a-file", "out-not-made-by-orderpack",
-                  "out-holds-files-added-later"]
+                  "out-holds-files-added-later", "out-dispute-text-edited",
+                  "out-built-from-another-order-file"]
 
 
 def test_every_kind_of_input_has_cases() -> None:

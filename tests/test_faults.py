@@ -25,6 +25,7 @@ import stat
 import struct
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import zlib
@@ -442,7 +443,7 @@ def test_builds_of_one_case_at_once_leave_a_whole_packet(case: Path, tmp_path: P
         assert process.returncode == 0, stderr.decode()
     assert_consistent(folder / "out")
     assert leftovers(folder) == []
-    reference = tmp_path / "reference"
+    reference = folder / "reference"  # beside out/: the manifest names the same order file
     orderpack.build(case, TODAY, out=reference, cache_dir=tmp_path / "own-cache")
     assert tree(folder / "out") == tree(reference)
 
@@ -511,3 +512,44 @@ def test_large_images_wait_for_each_other(tmp_path: Path, monkeypatch: pytest.Mo
     exhibits = evidence.process(case, workers=6)
     assert len(exhibits) == 6
     assert side * side <= peak[0] <= evidence.MAX_PIXELS_AT_ONCE
+
+
+# --- a cache folder that cannot be written ----------------------------------------------------
+
+
+def test_a_file_in_place_of_the_cache_folder_only_costs_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    order = _write_case(tmp_path, monkeypatch)
+    (tmp_path / "cache").write_text("not a folder", encoding="utf-8")
+    result = build_cli(order)
+    assert result.exit_code == 0, result.output
+    assert (f"Warning: the cache folder {tmp_path / 'cache'} cannot be written (a file is in "
+            "the place of a folder)") in result.stderr
+    assert "ORDERPACK_CACHE_DIR" in result.stderr
+    assert "disk space" not in result.stderr
+    assert (tmp_path / "cache").read_text(encoding="utf-8") == "not a folder"
+    assert_consistent(order.parent / "out")
+
+
+def test_a_read_only_cache_folder_only_costs_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    order = _write_case(tmp_path, monkeypatch)
+    cache_root = tmp_path / "cache"
+    cache_root.mkdir()
+    real_mkstemp = tempfile.mkstemp
+
+    def read_only(*args: Any, **kwargs: Any) -> tuple[int, str]:
+        # chmod does not stop root: fail as a read-only folder fails for everyone else
+        if str(kwargs.get("dir", "")).startswith(str(cache_root)):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+        return real_mkstemp(*args, **kwargs)
+
+    monkeypatch.setattr(tempfile, "mkstemp", read_only)
+    result = build_cli(order)
+    assert result.exit_code == 0, result.output
+    assert f"the cache folder {cache_root} cannot be written (Permission denied)" in (
+        result.stderr)
+    assert list(cache_root.rglob("*.png")) == []
+    assert_consistent(order.parent / "out")

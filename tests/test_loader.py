@@ -121,6 +121,13 @@ def test_alias_is_refused(write_order: Write) -> None:
         "in full instead of referring to an &anchor")
 
 
+@pytest.mark.parametrize("text", ["buyer:\n  <<: {name: Jane}\n", "buyer: {<<: {name: Jane}}\n"])
+def test_a_merge_key_is_named(write_order: Write, text: str) -> None:
+    assert refusal(write_order(text)).split(": ", 1)[1] == (
+        "buyer: `<<:` (a YAML merge key) is not allowed in an order file — write the fields "
+        "out in full here instead of merging them in")
+
+
 def test_billion_laughs_is_refused_before_expanding(write_order: Write) -> None:
     lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
     lines += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]" for n in range(1, 10)]

@@ -340,3 +340,27 @@ def test_json_schema_describes_the_order_file() -> None:
     assert defs["Order"]["properties"]["placed"]["format"] == "date"
     assert defs["Order"]["properties"]["currency"]["pattern"] == "^[A-Z]{3}$"
     assert defs["Order"]["properties"]["total"]["minimum"] == 0
+
+
+# --- identifiers: what a copied order or tracking number brings along --------------------------
+
+
+@pytest.mark.parametrize("hidden", [
+    "\u200b",  # zero-width space
+    "\u200c\u200d",  # zero-width non-joiner and joiner
+    "\u2060",  # word joiner
+    "\ufeff",  # BOM, or zero-width no-break space
+    "\u200e\u200f",  # left-to-right and right-to-left marks
+    "\u00ad",  # soft hyphen
+])
+def test_invisible_characters_are_taken_out_of_identifiers(hidden: str) -> None:
+    assert valid(model.Identifier, f"{hidden}8190{hidden}123456789012{hidden}") == (
+        "8190123456789012")
+    shipping = model.Shipping(tracking_number=f"LP00{hidden}123456789012",
+                              delivery_deadline="2026-10-20")
+    assert shipping.tracking_number == "LP00123456789012"
+
+
+def test_a_joiner_stays_in_free_text() -> None:
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # one emoji, three joined
+    assert valid(model.LongText, f"Thanks {family}") == f"Thanks {family}"

@@ -57,3 +57,21 @@ def test_characters_excludes_final_newline() -> None:
     result = narrative.parse("One.\n")
     assert result.text == "One.\n"
     assert result.characters == 4
+
+
+def test_cap_leaves_out_only_the_marked_sentences_last_first() -> None:
+    text = narrative.parse("Kept.\n[drop:7] One " + "a" * 50 + ".\n[drop:7] Two " + "b" * 50
+                 + ".\n[drop:2] Optional but kept.\n")
+    capped = narrative.cap(text, 80, 7)
+    assert capped.text == "Kept. One " + "a" * 50 + ". Optional but kept.\n"
+    assert capped.dropped == ("Two " + "b" * 50 + ".",)
+    assert narrative.cap(text, 10, 7).text == "Kept. Optional but kept.\n"  # as far as it can
+    assert narrative.cap(text, 1000, 7) == text
+
+
+def test_cap_of_a_thousand_long_sentences_is_quick() -> None:
+    text = narrative.parse("Kept.\n" + "".join(f"[drop:7] Reply {n}: {'x' * 1500}.\n"
+                                     for n in range(1000)))
+    capped = narrative.cap(text, 5000, 7)
+    assert 4000 < capped.characters <= 5000
+    assert len(capped.dropped) == 997

@@ -400,3 +400,29 @@ def test_the_collector_spares_long_lived_objects_only_while_rendering(
     _build(ebay_case, cache)
     assert frozen_while_laying_out and frozen_while_laying_out[0] > 10_000  # modules and all
     assert gc.get_freeze_count() == 0  # unfrozen: a long-running process can free them
+
+
+# --- a long conversation, with no known limit ----------------------------------------------
+
+
+@pytest.mark.slow
+def test_a_long_conversation_is_capped_in_the_text_and_kept_in_the_pdf(
+    write_order: object, cache: Path
+) -> None:
+    from orders import MINIMAL_ORDER
+
+    replies = "".join(f"  - at: 2026-10-{10 + n // 10:02d} 09:{n % 10:02d}\n    from: seller\n"
+                      f"    text: Reply {n} - {'please wait ' * 120}\n" for n in range(40))
+    asked = "  - at: 2026-10-01 09:00\n    from: buyer\n    text: Where is my parcel?\n"
+    order = write_order(MINIMAL_ORDER + "messages:\n" + asked + replies)  # type: ignore[operator]
+    result = _build(order, cache)
+    text = result.dispute_text.read_text(encoding="utf-8")
+    assert result.char_limit is None
+    assert result.characters <= build_module.TEXT_CAP
+    assert "Reply 0 -" in text and "Reply 39 -" not in text
+    kept = text.count("the seller replied")
+    assert any(warning.startswith(
+        f"no character limit is known for AliExpress's form, and the seller's 40 replies "
+        f"would make the dispute text longer than forms take: it quotes {kept} of them")
+        for warning in result.warnings), result.warnings
+    assert "Reply 39 -" in _pdf_text(result.evidence_pdf)

@@ -1,0 +1,79 @@
+"""Ctrl-C while orderpack starts: a line and exit status 130, never a traceback.
+
+A Ctrl-C is made to come exactly while a module loads (an import hook sends SIGINT to
+the process as it is asked for the module), then at random moments of a real start.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGINT is POSIX")
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "samples" / "ebay-not-received" / "order.yaml"
+
+#: Run orderpack as `python -m orderpack` does, after installing a hook that sends the
+#: process SIGINT when MODULE is first imported.
+HOOK = """\
+import os, runpy, signal, sys
+signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a terminal
+module = sys.argv[1]
+class Interrupt:
+    def find_spec(self, name, path=None, target=None):
+        if name == module:
+            sys.meta_path.remove(self)
+            os.kill(os.getpid(), signal.SIGINT)
+        return None
+sys.meta_path.insert(0, Interrupt())
+sys.argv = ["orderpack", *sys.argv[2:]]
+runpy.run_module("orderpack", run_name="__main__", alter_sys=True)
+"""
+
+
+#: What Ctrl-C prints: orderpack's line, or click's while it reads the options (--today
+#: loads the date parser).
+INTERRUPTED = ((130, "Interrupted; nothing was changed.\n"), (1, "\nAborted!\n"))
+
+
+@pytest.mark.parametrize("module", ["orderpack.validation", "pydantic", "click", "yaml",
+                                    "orderpack.packet"])
+def test_ctrl_c_while_a_module_loads(module: str, tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", HOOK, module, "build", str(SAMPLE), "--today", "2026-11-26",
+         "--out", str(tmp_path / "out")],
+        capture_output=True, text=True, timeout=120,
+        env={**os.environ, "ORDERPACK_CACHE_DIR": str(tmp_path / "cache")})
+    assert "Traceback" not in done.stderr
+    assert (done.returncode, done.stderr) in INTERRUPTED
+    assert not (tmp_path / "out").exists()
+
+
+def _as_in_a_terminal() -> None:
+    """Ctrl-C's default action, which Python then handles: a test runner started in the
+    background inherits SIGINT ignored, and so would its children."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("delay", [0.05, 0.1, 0.15, 0.2, 0.3, 0.5])
+def test_ctrl_c_at_any_moment_of_a_start(delay: float, tmp_path: Path) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "orderpack", "build", str(SAMPLE), "--today", "2026-11-26",
+         "--out", str(tmp_path / "out")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=_as_in_a_terminal,
+        env={**os.environ, "ORDERPACK_CACHE_DIR": str(tmp_path / "cache")})
+    time.sleep(delay)
+    process.send_signal(signal.SIGINT)
+    _stdout, stderr = process.communicate(timeout=120)
+    assert "Traceback" not in stderr
+    # Interrupted, killed before Python set up its handler, or done before the signal came.
+    assert stderr in ("", *(text for _code, text in INTERRUPTED)), stderr
+    assert process.returncode in (-signal.SIGINT, 0, *(code for code, _text in INTERRUPTED))
