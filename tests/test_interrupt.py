@@ -62,18 +62,32 @@ def _as_in_a_terminal() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+#: The `orderpack` command as its console script starts it, saying on stdout once the entry
+#: point is loaded. A Ctrl-C before that falls in Python's own start-up (site, runpy),
+#: which no program can catch; the delays below count from that line.
+ENTRY = """\
+import sys
+from orderpack.__main__ import run
+sys.argv = ["orderpack", *sys.argv[1:]]
+print("started", flush=True)
+run()
+"""
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("delay", [0.05, 0.1, 0.15, 0.2, 0.3, 0.5])
+@pytest.mark.parametrize("delay", [0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5])
 def test_ctrl_c_at_any_moment_of_a_start(delay: float, tmp_path: Path) -> None:
     process = subprocess.Popen(
-        [sys.executable, "-m", "orderpack", "build", str(SAMPLE), "--today", "2026-11-26",
+        [sys.executable, "-c", ENTRY, "build", str(SAMPLE), "--today", "2026-11-26",
          "--out", str(tmp_path / "out")],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=_as_in_a_terminal,
         env={**os.environ, "ORDERPACK_CACHE_DIR": str(tmp_path / "cache")})
+    assert process.stdout is not None
+    assert process.stdout.readline() == "started\n"
     time.sleep(delay)
     process.send_signal(signal.SIGINT)
     _stdout, stderr = process.communicate(timeout=120)
     assert "Traceback" not in stderr
-    # Interrupted, killed before Python set up its handler, or done before the signal came.
+    # Interrupted, or done before the signal came.
     assert stderr in ("", *(text for _code, text in INTERRUPTED)), stderr
-    assert process.returncode in (-signal.SIGINT, 0, *(code for code, _text in INTERRUPTED))
+    assert process.returncode in (0, *(code for code, _text in INTERRUPTED))
