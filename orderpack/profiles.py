@@ -386,3 +386,71 @@ def _check(profile: Profile, document: Document, known: list[str]) -> list[Probl
                 fail(("fallback", key), f"{value!r} is already a date here",
                      "choose a new id, e.g. chargeback_by")
     return problems
+
+
+@dataclass(frozen=True)
+class Explained:
+    """One rule of a profile as `orderpack rules` shows it."""
+
+    kind: str
+    """``date`` (a time rule), ``route``, ``network``, ``upload``, ``reasons`` or ``advice``."""
+    id: str
+    says: str
+    counts: str | None
+    """From which date it counts, in words: "5 days before Buyer Protection ends"."""
+    source: str
+    url: str | None
+    checked: date
+    unconfirmed: bool
+
+    def as_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "id": self.id, "says": self.says, "counts": self.counts,
+                "source": self.source, "url": self.url, "checked": self.checked.isoformat(),
+                "unconfirmed": self.unconfirmed}
+
+
+def counting(rule: Rule, profile: Profile) -> str:
+    """From which date ``rule`` counts: "10 days before Buyer Protection ends"."""
+    anchor = CASE_DATES.get(rule.anchor) or profile.date_label(rule.anchor)
+    anchor = anchor[:1].lower() + anchor[1:] if not anchor[1:2].isupper() else anchor
+    count = rule.business_days if rule.business_days is not None else rule.days or 0
+    unit = "business day" if rule.business_days is not None else "day"
+    if count == 0:
+        words = f"the same day as “{anchor}”"
+    else:
+        side = "after" if count > 0 else "before"
+        words = f"{abs(count)} {unit}{'s' if abs(count) != 1 else ''} {side} “{anchor}”"
+    if rule.not_before:
+        words += f", and never before “{profile.date_label(rule.not_before)}”"
+    return words
+
+
+def explain(profile: Profile) -> list[Explained]:
+    """Every rule ``profile`` gives the planner, each with its source and checked date."""
+    def item(kind: str, id_: str, says: str, counts: str | None, sourced: Sourced) -> Explained:
+        return Explained(kind, id_, says, counts, sourced.source, sourced.url, sourced.checked,
+                         sourced.unconfirmed)
+
+    out = [item("date", rule.id, f"{rule.label}" + (f": {rule.note}" if rule.note else ""),
+                counting(rule, profile), rule) for rule in profile.rules]
+    labels = "; ".join(f"{reason.id} “{reason.label}”" for reason in profile.reasons)
+    out.append(item("reasons", "reasons", f"Reasons on the form: {labels}", None,
+                    profile.reasons_source))
+    if profile.paypal_cover is not None:
+        cover = profile.paypal_cover
+        says = (f"Paid with PayPal: PayPal's Buyer Protection "
+                f"{'is' if cover.applies else 'is not'} the route after {profile.name}'s own"
+                + (f" ({cover.note})" if cover.note else ""))
+        out.append(item("route", "paypal_cover", says, None, cover))
+    for key, network in profile.networks.items():
+        out.append(item("network", key, f"{network.name} reason code {network.reason_code}: "
+                                        f"{network.reason_label}", None, network))
+    takes = {"images": "images", "images_and_pdf": "images and PDF files",
+             "unknown": "not known", "bank": "whatever the card issuer asks for"}
+    out.append(item("upload", "upload", f"What the form takes: {takes[profile.upload.takes]}"
+                    + (f" ({profile.upload.note})" if profile.upload.note else ""), None,
+                    profile.upload))
+    for index, advice in enumerate(profile.advice):
+        out.append(item("advice", f"advice_{index + 1}", advice.text,
+                        "added to the step: " + ", ".join(advice.when), advice))
+    return out
