@@ -577,8 +577,7 @@ def _list_steps(order_file: Path, today: Any) -> None:
     width = max(len(step.id) for step in steps)
     for step in steps:
         if step.id == action.id:
-            due_now = action.due is None or action.due <= result.today
-            marker = ("  ← due now" if due_now else
+            marker = ("  ← due now" if result.headline else
                       f"  ← the next step, by {action.due.isoformat()}")
         elif messages.not_applicable(step.id, result, case.profile) is not None:
             marker = "  (does not apply now)"

@@ -62,6 +62,8 @@ class Action:
     text: str
     summary: str = ""
     """A few words to follow "Today:": "open a dispute on AliExpress"."""
+    now: bool = False
+    """To be done today even though ``due`` is later (a recommended day has passed)."""
 
 
 @dataclass(frozen=True)
@@ -343,7 +345,8 @@ def compute(order: OrderFile, profile: Profile, today: date,
     if ignored:
         warnings.insert(0, ignored)
     action = _with_advice(action, stage, profile, profiles.fallback_of(profile))
-    due_now = (action.due is not None and action.due <= today) or stage == "last_days"
+    due_now = action.now or (action.due is not None and action.due <= today) \
+        or stage == "last_days"
     return Status(
         platform=profile.id, today=today, stage=stage, stage_text=stage_text,
         dates={name: d.date for name, d in timeline}, key_dates=key_dates,
@@ -563,8 +566,8 @@ class _Planner:
             return self._dispute_open()
         return self._before_dispute()
 
-    def _action(self, action_id: str, due: date | None, text: str) -> Action:
-        return Action(action_id, due, text, self._summary(action_id))
+    def _action(self, action_id: str, due: date | None, text: str, now: bool = False) -> Action:
+        return Action(action_id, due, text, self._summary(action_id), now)
 
     def _summary(self, action_id: str) -> str:
         escalate = next((r.label for r in self.profile.rules if r.id == "escalate_by"), None)
@@ -740,12 +743,13 @@ class _Planner:
         due = route.due(self.today) if route is not None else None
         if route is not None and (due is not None or route.last_day is None):
             text = f"{sentence_start(route.text)}."
-            if due is not None and route.recommended_by is not None \
-                    and self.today > route.recommended_by:
+            late = due is not None and route.recommended_by is not None \
+                and self.today > route.recommended_by
+            if late and route.recommended_by is not None:
                 text = (f"Do it today: the recommended day ({long_date(route.recommended_by)}) "
                         f"has passed. " + text)
             text += f" You can also ask {self.help} whether they can still help."
-            return ("window_closed", why, self._action(route.action, due, text))
+            return ("window_closed", why, self._action(route.action, due, text, now=late))
         return ("closed", why, self._action(
             "last_resort", None,
             f"Ask {self.help} whether anything can still be done, and keep your evidence."))
@@ -889,4 +893,5 @@ def _with_advice(action: Action, stage: str, profile: Profile,
              if any(name in advice.when for name in wanted)]
     if not extra:
         return action
-    return Action(action.id, action.due, " ".join([action.text, *extra]), action.summary)
+    return Action(action.id, action.due, " ".join([action.text, *extra]), action.summary,
+                  action.now)
