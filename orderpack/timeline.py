@@ -750,9 +750,11 @@ class _Planner:
                         f"has passed. " + text)
             text += f" You can also ask {self.help} whether they can still help."
             return ("window_closed", why, self._action(route.action, due, text, now=late))
+        helpers = self.help + (" and your card issuer"
+                               if route is not None and route.id == "card_chargeback" else "")
         return ("closed", why, self._action(
             "last_resort", None,
-            f"Ask {self.help} whether anything can still be done, and keep your evidence."))
+            f"Ask {helpers} whether anything can still be done, and keep your evidence."))
 
     def _missing_date(self) -> tuple[str, str, Action]:
         needed = self.missing.get("open_dispute_by") or self.missing.get(

@@ -35,7 +35,7 @@ def test_every_statement_has_a_source_and_a_check_date(platform: str) -> None:
                *profile.limits.sources.values()]
     for item in sourced:
         assert item.source.strip()
-        assert date(2026, 1, 1) <= item.checked <= date(2026, 11, 26)
+        assert date(2026, 1, 1) <= item.checked <= date(2026, 11, 29)
     assert set(profile.limits.sources) == {
         "description_chars", "attachment_types", "attachment_max_bytes",
         "attachments_max_count", "total_max_bytes", "max_pages"}
