@@ -345,8 +345,9 @@ def compute(order: OrderFile, profile: Profile, today: date,
     if ignored:
         warnings.insert(0, ignored)
     action = _with_advice(action, stage, profile, profiles.fallback_of(profile))
-    due_now = action.now or (action.due is not None and action.due <= today) \
-        or stage == "last_days"
+    due_now = action.id not in ("wait", "wait_for_reply", "wait_for_decision", "last_resort") \
+        and (action.now or (action.due is not None and action.due <= today)
+             or stage == "last_days")
     return Status(
         platform=profile.id, today=today, stage=stage, stage_text=stage_text,
         dates={name: d.date for name, d in timeline}, key_dates=key_dates,
@@ -398,8 +399,8 @@ def _route(order: OrderFile, profile: Profile, dated: dict[str, _Dated]) -> Rout
     by = (f"by {long_date(recommended.date)} (recommended, {margin} before the network's limit "
           f"of {long_date(limit.date)})")
     if via_paypal:
-        card_words = f"the card behind your PayPal payment ({paid.described})" \
-            if network is not None and paid.described else "the card behind your PayPal payment"
+        card_words = (f"the {network.name} card behind your PayPal payment" if network
+                      else "the card behind your PayPal payment")
         why = ("" if profile.id == "paypal" else
                f"PayPal's Buyer Protection does not cover {profile.name} orders, so ")
         text = (f"{why}ask the issuer of {card_words} for a chargeback ({code}) {by}; if PayPal "
@@ -676,13 +677,14 @@ class _Planner:
                 f"Ask {ask} today to extend {self.window}: it ends on {long_date(closes)}, "
                 f"before the earliest day to open {self.a_dispute} ({long_date(earliest)})."))
         by = long_date(last if last >= earliest else closes)
+        stage = "overdue" if late else "waiting"
         if self.view.wrote_to_seller:
-            return ("overdue", stage_text, self._action(
+            return (stage, stage_text, self._action(
                 "wait", earliest, f"Wait until {long_date(earliest)}: from then you can "
                                   f"{self.open_it}. Do it by {by}."))
         due = self.d("contact_seller_from")
         due = self.today if due is None or due < self.today else due
-        return ("overdue", stage_text, self._action(
+        return (stage, stage_text, self._action(
             "seller", due,
             f"Ask the seller what happened to the parcel: it was due by "
             f"{long_date(deadline)}. You can {self.open_it} from {long_date(earliest)}; do it "
