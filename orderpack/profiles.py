@@ -412,7 +412,6 @@ class Explained:
 def counting(rule: Rule, profile: Profile) -> str:
     """From which date ``rule`` counts: "10 days before Buyer Protection ends"."""
     anchor = CASE_DATES.get(rule.anchor) or profile.date_label(rule.anchor)
-    anchor = anchor[:1].lower() + anchor[1:] if not anchor[1:2].isupper() else anchor
     count = rule.business_days if rule.business_days is not None else rule.days or 0
     unit = "business day" if rule.business_days is not None else "day"
     if count == 0:

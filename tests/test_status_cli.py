@@ -331,3 +331,110 @@ def test_every_step_renders_on_every_platform_at_any_time(
 def test_paragraphs_joins_lines_and_keeps_paragraphs() -> None:
     assert messages.paragraphs("\n  One.\nTwo.  \n\n\n\nThree.\n") == "One. Two.\n\nThree."
     assert messages.tidy("\nA  \n\n\n\nB\n\n") == "A\n\nB\n"
+
+
+# --- issue 12: today's step, folded dates, reasons, uploads, what-if dates, stale steps ------
+
+
+def test_status_headline_is_what_to_do_today(aliexpress_case: Path) -> None:
+    out = invoke("status", str(aliexpress_case), "--today", "2026-11-28").stdout
+    assert out.splitlines()[2] == "Today: open a dispute on AliExpress."
+    calm = invoke("status", str(aliexpress_case), "--today", TODAY).stdout
+    assert "Today:" not in calm
+
+
+def test_status_folds_past_dates_unless_all(aliexpress_case: Path) -> None:
+    out = invoke("status", str(aliexpress_case), "--today", TODAY).stdout
+    assert f"  (8 earlier dates; orderpack status --all {aliexpress_case} shows them)" in out
+    assert "Order placed" not in out
+    everything = invoke("status", str(aliexpress_case), "--today", TODAY, "--all").stdout
+    assert "earlier dates" not in everything
+    assert "  2 September 2026   85 days ago  Order placed" in everything
+
+
+def test_status_lists_the_reasons_with_the_fitting_one_marked(aliexpress_case: Path) -> None:
+    out = invoke("status", str(aliexpress_case), "--today", TODAY).stdout
+    assert ("  → no_tracking_update       “No tracking update”  (your order file's "
+            "dispute.reason)") in out
+    assert "    not_received             “Package not received”" in out
+    data = json.loads(invoke("status", str(aliexpress_case), "--today", TODAY, "--json").stdout)
+    assert [r["id"] for r in data["reasons"] if r["fits"]] == ["no_tracking_update"]
+
+
+def test_status_and_build_say_what_to_upload_where(aliexpress_case: Path,
+                                                   tmp_path: Path) -> None:
+    out = invoke("status", str(aliexpress_case), "--today", TODAY).stdout
+    assert ("  What to upload: AliExpress's form takes images: upload exhibits/A–D; keep\n"
+            "    evidence.pdf for an escalation or your bank.") in out
+    built = invoke("build", str(aliexpress_case), "--today", TODAY)
+    assert built.exit_code == 0, built.output
+    assert ("What to upload: AliExpress's form takes images: upload exhibits/A–D; keep\n"
+            "  evidence.pdf for an escalation or your bank.\n") in built.stdout
+
+
+def test_status_says_what_a_what_if_today_left_out(aliexpress_case: Path) -> None:
+    open_dispute(aliexpress_case, "2026-11-24")
+    data = json.loads(invoke("status", str(aliexpress_case), "--today", "2026-10-22",
+                             "--json").stdout)
+    assert data["stage"] == "dispute_window"  # the dispute opened later does not count
+    assert "opened" not in data["dates"]
+    assert data["warnings"][0] == (
+        "Dated after 22 October 2026, so left out of the plan: 6 messages, the dispute "
+        "opened on 24 November 2026.")
+    assert {item["kind"] for item in data["ignored"]} == {"message", "dispute_opened"}
+
+
+def test_a_stale_extension_is_refused_naming_the_step_that_applies(
+        aliexpress_case: Path) -> None:
+    result = invoke("message", "extension", str(aliexpress_case), "--today", "2026-12-10")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        "Error: the step 'extension' does not apply now: Buyer Protection ended on 3 December "
+        "2026, so it is too late to open a dispute on AliExpress. The step that applies now "
+        f"is 'chargeback' (ask your card issuer for a chargeback): orderpack message "
+        f"chargeback {aliexpress_case}\n")
+
+
+def test_an_escalation_needs_an_open_dispute(aliexpress_case: Path) -> None:
+    result = invoke("message", "escalate", str(aliexpress_case), "--today", TODAY)
+    assert result.exit_code == 1
+    assert "does not apply now: no dispute is open yet: open it first." in result.stderr
+    assert "What to do now: open a dispute on AliExpress" in result.stderr
+
+
+def test_no_seller_message_promising_ebay_after_its_window(ebay_case: Path) -> None:
+    result = invoke("message", "seller", str(ebay_case), "--today", "2026-12-11")
+    assert result.exit_code == 1
+    assert "eBay's Money Back Guarantee window ended on 10 December 2026" in result.stderr
+
+
+def test_the_chargeback_letter_names_the_card_behind_paypal(ebay_case: Path) -> None:
+    text = invoke("message", "chargeback", str(ebay_case), "--today", "2026-12-11").stdout
+    assert "I paid through PayPal, and PayPal charged this card." in text
+    assert "4853" not in text and "13.1" not in text  # the network is not known
+
+
+@pytest.mark.parametrize("platform", [None, "etsy"])
+def test_rules_prints_every_rule_with_source_and_date(platform: str | None) -> None:
+    args = ["rules"] + ([platform] if platform else [])
+    text = invoke(*args)
+    assert text.exit_code == 0, text.output
+    data = json.loads(invoke(*args, "--json").stdout)
+    assert set(data) == ({platform} if platform else set(profiles.available()))
+    for name, items in data.items():
+        assert {i["id"] for i in items if i["kind"] == "date"} == set(
+            profiles.load(name).rule_ids)
+        for item in items:
+            assert item["source"] and item["checked"]
+            assert f"checked {item['checked']}" in text.stdout
+    assert text.stdout.count("source: ") == sum(len(items) for items in data.values())
+
+
+def test_rules_marks_the_unconfirmed() -> None:
+    out = " ".join(invoke("rules", "amazon").stdout.split())
+    assert "- Amazon's decision expected by: not found on an Amazon page; reported as up to " \
+           "1–2 weeks [unconfirmed]" in out
+    assert "address: https://www.amazon.com/gp/help/customer/display.html?nodeId=200783670; " \
+           "checked 2026-11-29" in out
+    assert invoke("rules", "nowhere").exit_code == 1
