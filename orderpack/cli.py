@@ -273,8 +273,7 @@ def build(order_files: tuple[Path, ...], out: Path | None, today: Any, templates
         return
     if len(order_files) == 1:
         result = run(order_files[0], day, options)
-        _print_result(result)
-        _print_upload(order_files[0], len(result.exhibits))
+        _print_result(result, _upload(order_files[0], len(result.exhibits)))
         return
     _build_many(order_files, day, options, jobs, quiet)
 
@@ -310,7 +309,7 @@ def _build_many(order_files: tuple[Path, ...], day: date, options: Any, jobs: in
         sys.exit(1)
 
 
-def _print_result(result: Any) -> None:
+def _print_result(result: Any, upload: str | None = None) -> None:
     limit = f" of {result.char_limit:,} allowed" if result.char_limit else ""
     click.echo(f"Packet written to {result.out}/")
     click.echo(f"  {result.dispute_text.name:<14} {result.characters:,} characters{limit}"
@@ -334,6 +333,8 @@ def _print_result(result: Any) -> None:
         click.echo(f"  {'exhibits/':<14} {len(result.exhibits)} image"
                    f"{'s' if len(result.exhibits) != 1 else ''} for forms that take only images")
     click.echo(f"  {result.manifest.name:<14} what went in and came out, with SHA-256")
+    if upload:
+        click.echo(_wrap(f"What to upload: {upload}", indent="", hang="  "))
     if result.budget is not None:
         if result.fit_steps:
             click.echo(f"Fitted into {result.budget.describe()}:")
@@ -345,14 +346,14 @@ def _print_result(result: Any) -> None:
         click.echo(f"Warning: {warning}", err=True)
 
 
-def _print_upload(order_file: Path, exhibits: int) -> None:
+def _upload(order_file: Path, exhibits: int) -> str | None:
     """What to upload where, for the case's platform."""
     from orderpack import loader, profiles, timeline
 
     platform = loader.load(order_file).data.get("platform")
     if isinstance(platform, str) and platform in profiles.available():
-        advice = timeline.upload_advice(profiles.load(platform), exhibits)
-        click.echo(_wrap(f"What to upload: {advice}", indent="", hang="  "))
+        return timeline.upload_advice(profiles.load(platform), exhibits)
+    return None
 
 
 def _pages(count: int) -> str:
@@ -577,8 +578,8 @@ def _list_steps(order_file: Path, today: Any) -> None:
     width = max(len(step.id) for step in steps)
     for step in steps:
         if step.id == action.id:
-            marker = ("  ← due now" if result.headline else
-                      f"  ← the next step, by {action.due.isoformat()}")
+            by = f", by {action.due.isoformat()}" if action.due else ""
+            marker = "  ← due now" if result.headline else f"  ← the next step{by}"
         elif messages.not_applicable(step.id, result, case.profile) is not None:
             marker = "  (does not apply now)"
         else:

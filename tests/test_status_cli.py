@@ -1,9 +1,9 @@
 """`orderpack status` and `orderpack message` through click's CliRunner.
 
 Golden files: tests/golden/status/ (text and --json, on --today 2026-11-26) and
-tests/golden/messages/ (every step of both samples, each on a day it applies). After an intended change to the
-wording, regenerate them with ``ORDERPACK_REGENERATE=1 pytest tests/test_status_cli.py``
-and review the diff.
+tests/golden/messages/ (every step of both samples, each on a day it applies). After an
+intended change to the wording, regenerate them with
+``ORDERPACK_REGENERATE=1 pytest tests/test_status_cli.py`` and review the diff.
 """
 
 from __future__ import annotations
