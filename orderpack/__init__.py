@@ -68,7 +68,7 @@ def build(order_path: str | Path, today: date, options: Options | None = None,
 
 def status(order_path: str | Path, today: date) -> Status:
     """The key dates, stage, next action and warnings of the case at ``order_path``."""
-    from orderpack import timeline
+    from orderpack import chat, timeline
 
     case = validate(order_path)
-    return timeline.compute(case.order, case.profile, today)
+    return timeline.compute(case.order, case.profile, today, chat.load_messages(case))

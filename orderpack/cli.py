@@ -272,7 +272,8 @@ def build(order_files: tuple[Path, ...], out: Path | None, today: Any, templates
         _dry_run(order_files, day, options)
         return
     if len(order_files) == 1:
-        _print_result(run(order_files[0], day, options))
+        result = run(order_files[0], day, options)
+        _print_result(result, _upload(order_files[0], len(result.exhibits)))
         return
     _build_many(order_files, day, options, jobs, quiet)
 
@@ -308,7 +309,7 @@ def _build_many(order_files: tuple[Path, ...], day: date, options: Any, jobs: in
         sys.exit(1)
 
 
-def _print_result(result: Any) -> None:
+def _print_result(result: Any, upload: str | None = None) -> None:
     limit = f" of {result.char_limit:,} allowed" if result.char_limit else ""
     click.echo(f"Packet written to {result.out}/")
     click.echo(f"  {result.dispute_text.name:<14} {result.characters:,} characters{limit}"
@@ -332,6 +333,8 @@ def _print_result(result: Any) -> None:
         click.echo(f"  {'exhibits/':<14} {len(result.exhibits)} image"
                    f"{'s' if len(result.exhibits) != 1 else ''} for forms that take only images")
     click.echo(f"  {result.manifest.name:<14} what went in and came out, with SHA-256")
+    if upload:
+        click.echo(_wrap(f"What to upload: {upload}", indent="", hang="  "))
     if result.budget is not None:
         if result.fit_steps:
             click.echo(f"Fitted into {result.budget.describe()}:")
@@ -341,6 +344,16 @@ def _print_result(result: Any) -> None:
             click.echo(f"Within {result.budget.describe()}: nothing had to change.")
     for warning in result.warnings:
         click.echo(f"Warning: {warning}", err=True)
+
+
+def _upload(order_file: Path, exhibits: int) -> str | None:
+    """What to upload where, for the case's platform."""
+    from orderpack import loader, profiles, timeline
+
+    platform = loader.load(order_file).data.get("platform")
+    if isinstance(platform, str) and platform in profiles.available():
+        return timeline.upload_advice(profiles.load(platform), exhibits)
+    return None
 
 
 def _pages(count: int) -> str:
@@ -426,14 +439,21 @@ def _print_limits(destination: Any, how: str = "") -> None:
 @ORDER_ARG
 @_today_option
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON (stable keys).")
+@click.option("--all", "show_all", is_flag=True,
+              help="Show every key date; by default the past ones are folded into a count.")
 @reports_errors
-def status(order_file: Path, today: Any, as_json: bool) -> None:
-    """Show the case's key dates, where it stands, the next step and warnings."""
-    from orderpack import timeline
+def status(order_file: Path, today: Any, as_json: bool, show_all: bool) -> None:
+    """Show what to do now, the case's key dates, the next step and warnings.
+
+    --today is a what-if date: messages, tracking events and a dispute opened after it
+    are left out of the plan, and status says so.
+    """
+    from orderpack import chat, timeline
     from orderpack.validation import validate as run
 
     case = run(order_file)
-    result = timeline.compute(case.order, case.profile, today_or_local(today))
+    result = timeline.compute(case.order, case.profile, today_or_local(today),
+                              chat.load_messages(case))
     if as_json:
         data = result.as_json()
         limits = case.profile.limits
@@ -443,10 +463,10 @@ def status(order_file: Path, today: Any, as_json: bool) -> None:
                           for value in [getattr(limits, name)]}
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
-    _print_status(case, result, order_file)
+    _print_status(case, result, order_file, show_all)
 
 
-def _print_status(case: Any, result: Any, order_file: Path) -> None:
+def _print_status(case: Any, result: Any, order_file: Path, show_all: bool = False) -> None:
     from orderpack.render import long_date
     from orderpack.timeline import when
 
@@ -455,18 +475,25 @@ def _print_status(case: Any, result: Any, order_file: Path) -> None:
     click.echo(f"{case.profile.name} order {order.number} from {order.store}, "
                f"on {long_date(today)}")
     click.echo("")
+    if result.headline:
+        click.echo(result.headline)
     click.echo(_wrap(result.stage_text, indent=""))
     click.echo("")
     click.echo("Key dates")
-    dates = [long_date(key.date) for key in result.key_dates]
-    whens = [when(key.date, today) for key in result.key_dates]
-    date_width, when_width = max(map(len, dates)), max(map(len, whens))
-    marked = any(key.days_from_today == 0 for key in result.key_dates)
-    for key, shown, relative in zip(result.key_dates, dates, whens, strict=True):
+    shown_keys = [key for key in result.key_dates if show_all or key.days_from_today >= 0]
+    folded = len(result.key_dates) - len(shown_keys)
+    if folded:
+        click.echo(f"  ({folded} earlier date{'s' if folded != 1 else ''}; "
+                   f"orderpack status --all {order_file} shows them)")
+    dates = [long_date(key.date) for key in shown_keys]
+    whens = [when(key.date, today) for key in shown_keys]
+    date_width, when_width = max(map(len, dates), default=0), max(map(len, whens), default=0)
+    marked = any(key.days_from_today == 0 for key in shown_keys)
+    for key, shown, relative in zip(shown_keys, dates, whens, strict=True):
         if not marked and key.days_from_today > 0:
             click.echo("  — today —")
             marked = True
-        flag = " (unconfirmed)" if key.unconfirmed else ""
+        flag = " (estimate)" if key.estimated else (" (unconfirmed)" if key.unconfirmed else "")
         click.echo(f"  {shown:<{date_width}}  {relative:<{when_width}}  {key.label}{flag}")
     if not marked:
         click.echo("  — today —")
@@ -477,6 +504,14 @@ def _print_status(case: Any, result: Any, order_file: Path) -> None:
     click.echo(_wrap(action.text))
     if action.id in case.profile.steps:
         click.echo(f"  A message for this step: orderpack message {action.id} {order_file}")
+    if action.id in ("open_dispute", "escalate", "chargeback", "paypal_dispute"):
+        click.echo(_wrap(f"What to upload: {result.upload}", hang="    "))
+        if action.id == "open_dispute" and len(result.reasons) > 0:
+            click.echo(f"  Reasons on {case.profile.name}'s form (→ fits your case):")
+            for reason in result.reasons:
+                mark = "→" if reason.fits else " "
+                chosen = "  (your order file's dispute.reason)" if reason.chosen else ""
+                click.echo(f"  {mark} {reason.id:<24} “{reason.label}”{chosen}")
     from orderpack import destinations
 
     destination = destinations.load(case.profile.id)
@@ -531,16 +566,24 @@ def message(args: tuple[str, ...], list_steps: bool, today: Any, templates: Path
 
 @reports_errors
 def _list_steps(order_file: Path, today: Any) -> None:
-    from orderpack import messages, timeline
+    from orderpack import chat, messages, timeline
     from orderpack.validation import validate as run
 
     case = run(order_file)
-    next_id = timeline.compute(case.order, case.profile, today_or_local(today)).next_action.id
+    result = timeline.compute(case.order, case.profile, today_or_local(today),
+                              chat.load_messages(case))
+    action = result.next_action
     click.echo(f"Steps for {case.profile.name} (orderpack message STEP {order_file}):")
     steps = messages.steps(case.profile)
     width = max(len(step.id) for step in steps)
     for step in steps:
-        marker = "  ← the next step" if step.id == next_id else ""
+        if step.id == action.id:
+            by = f", by {action.due.isoformat()}" if action.due else ""
+            marker = "  ← due now" if result.headline else f"  ← the next step{by}"
+        elif messages.not_applicable(step.id, result, case.profile) is not None:
+            marker = "  (does not apply now)"
+        else:
+            marker = ""
         click.echo(f"  {step.id:<{width}}  {step.summary}{marker}")
 
 
@@ -553,3 +596,35 @@ def _write_message(step: str, order_file: Path, today: Any, templates: Path | No
     if step not in case.profile.steps:
         raise click.BadParameter(messages.unknown_step(case.profile, step), param_hint="STEP")
     click.echo(messages.write(case, step, today_or_local(today), override=templates), nl=False)
+
+
+@main.command()
+@click.argument("platform", required=False, metavar="[PLATFORM]")
+@click.option("--json", "as_json", is_flag=True, help="Print the rules as JSON.")
+@reports_errors
+def rules(platform: str | None, as_json: bool) -> None:
+    """Print every rule the planner uses, with its source and the day it was checked.
+
+    PLATFORM is one of the profiles (aliexpress, ebay, paypal, amazon, etsy, card);
+    without it, every platform. Unconfirmed rules are marked.
+    """
+    from orderpack import profiles
+
+    names = [platform] if platform else profiles.available()
+    found = [profiles.load(name) for name in names]
+    if as_json:
+        click.echo(json.dumps({profile.id: [rule.as_json() for rule in profiles.explain(profile)]
+                               for profile in found}, indent=2, ensure_ascii=False))
+        return
+    for number, profile in enumerate(found):
+        if number:
+            click.echo("")
+        click.echo(f"{profile.name} ({profile.id})")
+        for rule in profiles.explain(profile):
+            flag = " [unconfirmed]" if rule.unconfirmed else ""
+            click.echo(_wrap(f"- {rule.says}{flag}", hang="    "))
+            if rule.counts:
+                click.echo(_wrap(f"counts: {rule.counts}", indent="    ", hang="      "))
+            click.echo(_wrap(f"source: {rule.source}", indent="    ", hang="      "))
+            click.echo(_wrap(f"address: {rule.url or 'none recorded'}; checked "
+                             f"{rule.checked.isoformat()}", indent="    ", hang="      "))

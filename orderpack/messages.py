@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from orderpack import chat, profiles, timeline
+from orderpack import chat, payment, profiles, timeline
 from orderpack.errors import OrderpackError
 from orderpack.facts import gather
 from orderpack.profiles import Profile
-from orderpack.render import render
+from orderpack.render import long_date, render
 from orderpack.validation import Case
 
 
@@ -48,23 +48,89 @@ def unknown_step(profile: Profile, step: str) -> str:
             + ", ".join(profile.steps))
 
 
+#: The stages in which each step's message is true to the case.
+_APPLIES = {
+    "seller": ("waiting", "overdue", "dispute_window", "last_days", "dispute_open",
+               "escalation"),
+    "extension": ("waiting", "overdue", "dispute_window", "last_days"),
+    "escalate": ("dispute_open", "escalation"),
+}
+_CARD_STAGES = ("overdue", "dispute_window", "last_days", "dispute_open", "escalation")
+
+
+def not_applicable(step: str, status: timeline.Status, profile: Profile) -> str | None:
+    """Why ``step``'s message would be stale on ``status.today``, or None if it applies."""
+    stage, today = status.stage, status.today
+    if step == "chargeback":
+        route = status.route
+        if route is None:  # the card profile itself: the chargeback is the dispute
+            if stage in _CARD_STAGES:
+                return None
+            return status.stage_text
+        if route.id != "card_chargeback":
+            return (f"orderpack does not know that you paid by card ({route.text})"
+                    if route.id == "check_payment" else
+                    "you paid with PayPal, and PayPal's own Buyer Protection is the route")
+        if route.due(today) is None:
+            return f"the time for a card chargeback ended on {long_date(route.last_day)}"
+        if stage in ("escalation", "window_closed"):
+            return None
+        return (f"{profile.name}'s own route is still open ({status.stage_text}); a chargeback "
+                f"comes after it")
+    if stage in _APPLIES.get(step, ()):
+        return None
+    opened = status.dates.get("opened")
+    if step == "escalate" and opened is None and stage not in ("window_closed", "closed"):
+        return f"no {profile.terms.dispute} is open yet: open it first"
+    if step == "extension" and opened is not None:
+        return f"the {profile.terms.dispute} has been open since {long_date(opened)}"
+    return status.stage_text
+
+
+def refusal(step: str, status: timeline.Status, profile: Profile, order_path: Path) -> str:
+    """The message for a stale step: why, and the step that applies now."""
+    why = not_applicable(step, status, profile) or ""
+    now = status.next_action
+    text = f"the step {step!r} does not apply now: {why.rstrip('.')}."
+    if now.id in profile.steps and not_applicable(now.id, status, profile) is None:
+        text += (f" The step that applies now is {now.id!r} ({now.summary}): "
+                 f"orderpack message {now.id} {order_path}")
+    else:
+        text += f" What to do now: {now.summary} (orderpack status {order_path})."
+    return text
+
+
 def write(case: Case, step: str, today: date, override: Path | None = None) -> str:
     """The message for ``step`` on ``today``: plain paragraphs, ending in one newline.
 
     ``override`` is a folder whose ``messages/STEP.txt.j2`` replaces the built-in template.
+    A step that no longer applies (an extension once Buyer Protection has ended, an
+    escalation with no dispute open...) is refused with an OrderpackError naming the step
+    that applies now.
     """
     profile = case.profile
     if step not in profile.steps:
         raise OrderpackError(unknown_step(profile, step))
-    facts = gather(case, today, chat.load_messages(case))
-    status = timeline.compute(case.order, profile, today)
+    messages = chat.load_messages(case)
+    status = timeline.compute(case.order, profile, today, messages)
+    if not_applicable(step, status, profile) is not None:
+        raise OrderpackError(refusal(step, status, profile, case.path))
+    view = timeline.as_of(case.order, today, messages)
+    facts = gather(replace(case, order=view.order), today, view.messages)
+    route = status.route
     card = profile if profile.fallback is None else profiles.fallback_of(profile)
-    card_reason = next((r.label for r in card.reasons if r.id == "not_received"),
-                       "merchandise not received") if card else "merchandise not received"
-    fallback_date = profile.fallback.date_id if profile.fallback else "open_dispute_by"
+    network = card.networks.get(route.network) if card and route and route.network else None
+    if network is None and card is not None and profile.fallback is None:
+        paid = payment.read(case.order.order)
+        network = card.networks.get(paid.network) if paid.network else None
+    card_reason = "merchandise not received"
+    if network is not None:
+        card_reason += f" ({network.name} reason code {network.reason_code})"
+    fallback_date = profile.fallback.date_id if profile.fallback else profile.window_closes
     context = {
         "facts": facts,
         "status": status,
+        "route": route,
         "terms": profile.terms,
         "a_dispute": timeline.with_article(profile.terms.dispute),
         "window_start": timeline.sentence_start(profile.terms.window),

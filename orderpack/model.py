@@ -293,6 +293,8 @@ class Order(_Strict):
     total: Money = Field(description="The amount you paid, shipping included.")
     currency: Currency
     payment: ShortText | None = Field(default=None, examples=["Visa ending 4242"])
+    payment_method: Literal["card", "paypal", "bank_transfer", "other"] | None = Field(
+        default=None, description="Optional: how you paid; read from `payment` when left out.")
 
 
 class Shipping(_Strict):

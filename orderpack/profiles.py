@@ -18,10 +18,13 @@ A time rule is a date counted from an anchor::
       checked: 2026-11-26
 
 A rule whose id is an order date (e.g. ``protection_ends``) is an estimate, used only
-when the order file leaves that date out. The timeline gives these ids a meaning:
-``tracking_updates_by``, ``contact_seller_from``, ``earliest_dispute``,
-``open_dispute_by`` (required), ``request_extension_by``, ``seller_reply_due``,
-``escalate_by`` and ``decision_by``; any other id is shown as a key date only.
+when the order file leaves that date out. A rule can also count from ``first_contact``
+(the buyer's first message to the seller), and ``not_before: RULE`` keeps it from falling
+before another date. The timeline gives these ids a meaning:
+``tracking_updates_by``, ``contact_seller_from``, ``seller_wait_ends``,
+``earliest_dispute``, ``open_dispute_by`` (required), ``request_extension_by``,
+``seller_reply_due``, ``escalate_by`` and ``decision_by``; any other id is shown as a key
+date only.
 """
 
 from __future__ import annotations
@@ -50,13 +53,19 @@ ORDER_DATES: dict[str, tuple[str, ...]] = {
     "opened": ("dispute", "opened"),
 }
 
+#: Dates read from the case rather than written as a date field, which a rule can count from.
+CASE_DATES: dict[str, str] = {
+    "first_contact": "Your first message to the seller",
+}
+
 #: The messages `orderpack message` can write; a profile lists those that apply.
 Step = Literal["seller", "extension", "escalate", "chargeback"]
 STEPS: tuple[str, ...] = get_args(Step)
 
 #: What the timeline can ask the buyer to do next (advice is attached to these).
 ActionId = Literal["add_date", "wait", "seller", "extension", "open_dispute", "wait_for_reply",
-                   "wait_for_decision", "escalate", "chargeback", "last_resort"]
+                   "wait_for_decision", "escalate", "chargeback", "paypal_dispute",
+                   "check_payment", "last_resort"]
 ACTIONS: tuple[str, ...] = get_args(ActionId)
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
@@ -71,6 +80,9 @@ class Sourced(_Model):
     """Where a statement comes from and how sure it is."""
 
     source: Text
+    """The source's title (and, for the seed guide, its step)."""
+    url: Text | None = None
+    """The source's web address, where it has one."""
     checked: date
     """The day the source was last read."""
     unconfirmed: bool = False
@@ -91,8 +103,11 @@ class Rule(Sourced):
     anchor: Id
     days: int | None = None
     business_days: int | None = None
+    not_before: Id | None = None
+    """Another date this one never falls before (when that date is known)."""
     public: bool = False
-    """Shown to the platform's reviewer too (the packet's cover), not only to the buyer."""
+    """Shown to the platform's reviewer too (the packet's cover), not only to the buyer.
+    Never for an unconfirmed rule."""
 
     @model_validator(mode="after")
     def _one_offset(self) -> Rule:
@@ -132,6 +147,35 @@ class Fallback(_Model):
 
     profile: Id
     date_id: Id
+    """The fallback route's last day (its ``window_closes``), e.g. chargeback_by."""
+    recommended_id: Id = "chargeback_recommended_by"
+    """The fallback route's recommended day (its ``open_dispute_by``)."""
+
+
+class PaypalCover(Sourced):
+    """Whether PayPal's own Buyer Protection covers an order of this platform paid with
+    PayPal (it does not when the platform's own guarantee replaces it, as on eBay)."""
+
+    applies: bool
+
+
+class Network(Sourced):
+    """A card network's reason code for goods not received (the card profile)."""
+
+    name: Text
+    """Visa."""
+    reason_code: Text
+    """13.1."""
+    reason_label: Text
+    """Merchandise/Services Not Received."""
+
+
+class Upload(Sourced):
+    """What the platform's dispute form takes, for "what to upload where"."""
+
+    takes: Literal["images", "images_and_pdf", "unknown", "bank"]
+    """``images``: pictures only; ``images_and_pdf``: pictures and PDF files; ``unknown``;
+    ``bank``: the evidence goes to the card issuer, by its own channel."""
 
 
 class _IntLimit(Sourced):
@@ -200,6 +244,14 @@ class Profile(_Model):
     window_closes: Id = "open_dispute_by"
     """The date after which no dispute can be opened (an order date or a rule id)."""
     fallback: Fallback | None = None
+    contact_seller_first: bool = False
+    """The platform asks the buyer to write to the seller before opening a dispute (its
+    ``seller_wait_ends`` rule says how long to wait after that message)."""
+    paypal_cover: PaypalCover | None = None
+    """Whether PayPal's Buyer Protection is the route for an order paid with PayPal."""
+    networks: dict[Id, Network] = Field(default_factory=dict)
+    """Card networks by id (visa, mastercard): the card profile's reason codes."""
+    upload: Upload
     advice: list[Advice] = Field(default_factory=list)
     limits_file: LimitsFile = Field(alias="limits")
     _path: Path | None = PrivateAttr(default=None)
@@ -301,10 +353,18 @@ def _check(profile: Profile, document: Document, known: list[str]) -> list[Probl
         if rule.id in seen:
             fail(("rules", index, "id"), f"the rule {rule.id!r} is defined twice",
                  "give each rule its own id")
-        if rule.anchor not in ORDER_DATES and rule.anchor not in seen:
+        if rule.anchor not in ORDER_DATES and rule.anchor not in CASE_DATES \
+                and rule.anchor not in seen:
             fail(("rules", index, "anchor"),
                  f"{rule.anchor!r} is neither an order date nor an earlier rule",
-                 "use one of: " + ", ".join([*ORDER_DATES, *seen]))
+                 "use one of: " + ", ".join([*ORDER_DATES, *CASE_DATES, *seen]))
+        if rule.not_before is not None and rule.not_before not in seen:
+            fail(("rules", index, "not_before"), f"{rule.not_before!r} is not an earlier rule",
+                 "name a rule defined above this one")
+        if rule.unconfirmed and rule.public:
+            fail(("rules", index, "public"),
+                 "an unconfirmed figure cannot be shown to the platform's reviewer",
+                 "remove `public: true`, or confirm the rule from the platform's own page")
         seen.append(rule.id)
     if "open_dispute_by" not in seen:
         fail(("rules",), "there is no rule `open_dispute_by`",
@@ -320,7 +380,76 @@ def _check(profile: Profile, document: Document, known: list[str]) -> list[Probl
             fail(("fallback", "profile"),
                  f"{profile.fallback.profile!r} is not another platform profile",
                  "use one of: " + ", ".join(p for p in known if p != profile.id))
-        if profile.fallback.date_id in ORDER_DATES or profile.fallback.date_id in seen:
-            fail(("fallback", "date_id"), f"{profile.fallback.date_id!r} is already a date here",
-                 "choose a new id, e.g. chargeback_by")
+        for key in ("date_id", "recommended_id"):
+            value = getattr(profile.fallback, key)
+            if value in ORDER_DATES or value in seen:
+                fail(("fallback", key), f"{value!r} is already a date here",
+                     "choose a new id, e.g. chargeback_by")
     return problems
+
+
+@dataclass(frozen=True)
+class Explained:
+    """One rule of a profile as `orderpack rules` shows it."""
+
+    kind: str
+    """``date`` (a time rule), ``route``, ``network``, ``upload``, ``reasons`` or ``advice``."""
+    id: str
+    says: str
+    counts: str | None
+    """From which date it counts, in words: "5 days before Buyer Protection ends"."""
+    source: str
+    url: str | None
+    checked: date
+    unconfirmed: bool
+
+    def as_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "id": self.id, "says": self.says, "counts": self.counts,
+                "source": self.source, "url": self.url, "checked": self.checked.isoformat(),
+                "unconfirmed": self.unconfirmed}
+
+
+def counting(rule: Rule, profile: Profile) -> str:
+    """From which date ``rule`` counts: "10 days before Buyer Protection ends"."""
+    anchor = CASE_DATES.get(rule.anchor) or profile.date_label(rule.anchor)
+    count = rule.business_days if rule.business_days is not None else rule.days or 0
+    unit = "business day" if rule.business_days is not None else "day"
+    if count == 0:
+        words = f"the same day as “{anchor}”"
+    else:
+        side = "after" if count > 0 else "before"
+        words = f"{abs(count)} {unit}{'s' if abs(count) != 1 else ''} {side} “{anchor}”"
+    if rule.not_before:
+        words += f", and never before “{profile.date_label(rule.not_before)}”"
+    return words
+
+
+def explain(profile: Profile) -> list[Explained]:
+    """Every rule ``profile`` gives the planner, each with its source and checked date."""
+    def item(kind: str, id_: str, says: str, counts: str | None, sourced: Sourced) -> Explained:
+        return Explained(kind, id_, says, counts, sourced.source, sourced.url, sourced.checked,
+                         sourced.unconfirmed)
+
+    out = [item("date", rule.id, f"{rule.label}" + (f": {rule.note}" if rule.note else ""),
+                counting(rule, profile), rule) for rule in profile.rules]
+    labels = "; ".join(f"{reason.id} “{reason.label}”" for reason in profile.reasons)
+    out.append(item("reasons", "reasons", f"Reasons on the form: {labels}", None,
+                    profile.reasons_source))
+    if profile.paypal_cover is not None:
+        cover = profile.paypal_cover
+        says = (f"Paid with PayPal: PayPal's Buyer Protection "
+                f"{'is' if cover.applies else 'is not'} the route after {profile.name}'s own"
+                + (f" ({cover.note})" if cover.note else ""))
+        out.append(item("route", "paypal_cover", says, None, cover))
+    for key, network in profile.networks.items():
+        out.append(item("network", key, f"{network.name} reason code {network.reason_code}: "
+                                        f"{network.reason_label}", None, network))
+    takes = {"images": "images", "images_and_pdf": "images and PDF files",
+             "unknown": "not known", "bank": "whatever the card issuer asks for"}
+    out.append(item("upload", "upload", f"What the form takes: {takes[profile.upload.takes]}"
+                    + (f" ({profile.upload.note})" if profile.upload.note else ""), None,
+                    profile.upload))
+    for index, advice in enumerate(profile.advice):
+        out.append(item("advice", f"advice_{index + 1}", advice.text,
+                        "added to the step: " + ", ".join(advice.when), advice))
+    return out

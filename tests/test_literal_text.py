@@ -276,8 +276,9 @@ def test_status_and_messages_print_text_literally(tmp_path: Path, name: str) -> 
     status = CliRunner().invoke(main, ["status", str(case / "order.yaml"), "--today", TODAY])
     assert status.exit_code == 0, status.output
     assert f"from STORE {payload}, on 26 November 2026" in status.stdout
+    # before the delivery deadline, when the seller message applies
     message = CliRunner().invoke(main, ["message", "seller", str(case / "order.yaml"),
-                                        "--today", TODAY])
+                                        "--today", "2026-10-01"])
     assert message.exit_code == 0, message.output
     assert f"STORE {payload}" in message.stdout and f"BUYER {payload}" in message.stdout
     assert_nothing_evaluated(status.stdout, message.stdout)

@@ -35,7 +35,7 @@ def test_every_statement_has_a_source_and_a_check_date(platform: str) -> None:
                *profile.limits.sources.values()]
     for item in sourced:
         assert item.source.strip()
-        assert date(2026, 1, 1) <= item.checked <= date(2026, 11, 26)
+        assert date(2026, 1, 1) <= item.checked <= date(2026, 11, 29)
     assert set(profile.limits.sources) == {
         "description_chars", "attachment_types", "attachment_max_bytes",
         "attachments_max_count", "total_max_bytes", "max_pages"}
@@ -238,3 +238,57 @@ def test_broken_yaml_names_the_file_and_line(tmp_path: Path) -> None:
     [problem] = _problems(tmp_path)
     assert problem.startswith(f"{path}:")
     assert "not valid YAML" in problem
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_every_rule_is_explained_with_its_source_and_check_date(platform: str) -> None:
+    profile = profiles.load(platform)
+    explained = profiles.explain(profile)
+    assert {item.id for item in explained if item.kind == "date"} == set(profile.rule_ids)
+    for item in explained:
+        assert item.source.strip() and item.says.strip()
+        assert date(2026, 1, 1) <= item.checked <= date(2026, 11, 29)
+        assert item.url is None or item.url.startswith("https://")
+    assert any(item.kind == "upload" for item in explained)
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_no_unconfirmed_figure_reaches_the_reviewer(platform: str) -> None:
+    assert not [rule.id for rule in profiles.load(platform).rules
+                if rule.unconfirmed and rule.public]
+
+
+def test_counting_says_from_which_date_a_rule_counts() -> None:
+    aliexpress = profiles.load("aliexpress")
+    rules = {rule.id: rule for rule in aliexpress.rules}
+    assert profiles.counting(rules["open_dispute_by"], aliexpress) == (
+        "5 days before “Buyer Protection ends”")
+    ebay = profiles.load("ebay")
+    reply = next(rule for rule in ebay.rules if rule.id == "seller_reply_due")
+    assert profiles.counting(reply, ebay) == "3 business days after “Case opened”"
+    etsy = profiles.load("etsy")
+    earliest = next(rule for rule in etsy.rules if rule.id == "earliest_dispute")
+    assert profiles.counting(earliest, etsy) == (
+        "1 day after “Estimated delivery date”, and never before “48 hours after your first "
+        "message to the seller”")
+
+
+def test_etsy_has_no_seller_side_coverage_figure_and_amazon_marks_its_unsourced_ones() -> None:
+    etsy = profiles.load("etsy")
+    assert not any("250" in advice.text for advice in etsy.advice)
+    amazon = profiles.load("amazon")
+    appeal = next(advice for advice in amazon.advice if "appeal" in advice.text)
+    assert appeal.unconfirmed
+    decision = next(rule for rule in amazon.rules if rule.id == "decision_by")
+    assert decision.unconfirmed and not decision.public
+
+
+def test_an_unconfirmed_public_rule_is_refused(tmp_path: Path) -> None:
+    text = (profiles.PLATFORMS_DIR / "amazon.yaml").read_text(encoding="utf-8")
+    text = text.replace("    days: 14\n    unconfirmed: true\n",
+                        "    days: 14\n    unconfirmed: true\n    public: true\n")
+    (tmp_path / "amazon.yaml").write_text(text, encoding="utf-8")
+    shutil.copy(profiles.PLATFORMS_DIR / "card.yaml", tmp_path / "card.yaml")
+    with pytest.raises(ProfileError) as caught:
+        profiles.load("amazon", tmp_path)
+    assert "an unconfirmed figure cannot be shown to the platform's reviewer" in str(caught.value)

@@ -1,9 +1,9 @@
 """`orderpack status` and `orderpack message` through click's CliRunner.
 
-Golden files: tests/golden/status/ (text and --json) and tests/golden/messages/ (every
-step of both samples), all on --today 2026-11-26. After an intended change to the
-wording, regenerate them with ``ORDERPACK_REGENERATE=1 pytest tests/test_status_cli.py``
-and review the diff.
+Golden files: tests/golden/status/ (text and --json, on --today 2026-11-26) and
+tests/golden/messages/ (every step of both samples, each on a day it applies). After an
+intended change to the wording, regenerate them with
+``ORDERPACK_REGENERATE=1 pytest tests/test_status_cli.py`` and review the diff.
 """
 
 from __future__ import annotations
@@ -25,6 +25,23 @@ GOLDEN = Path(__file__).parent / "golden"
 TODAY = "2026-11-26"
 STEPS = {"aliexpress": ["seller", "extension", "escalate", "chargeback"],
          "ebay": ["seller", "escalate", "chargeback"]}
+#: (sample, step, a day the step applies on, the dispute's opening date or None)
+GOLDEN_STEPS = [
+    ("aliexpress", "seller", TODAY, None),
+    ("aliexpress", "extension", "2026-11-20", None),
+    ("aliexpress", "escalate", "2026-12-01", "2026-11-24"),
+    ("aliexpress", "chargeback", "2026-12-10", None),
+    ("ebay", "seller", TODAY, None),
+    ("ebay", "escalate", "2026-12-03", "2026-11-27"),
+    ("ebay", "chargeback", "2026-12-11", None),
+]
+
+
+def open_dispute(order: Path, opened: str) -> None:
+    """Write `dispute.opened` into a sample's copy."""
+    text = order.read_text(encoding="utf-8")
+    order.write_text(text.replace("\ndispute:\n", f"\ndispute:\n  opened: {opened}\n"),
+                     encoding="utf-8")
 
 
 def invoke(*args: str) -> Result:
@@ -155,11 +172,12 @@ def test_usage_errors_exit_2(args: tuple[str, ...], message: str) -> None:
 # --- message ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("sample", "step"), [
-    (platform, step) for platform, steps in STEPS.items() for step in steps
-], indirect=["sample"])
-def test_message_golden(sample: str, step: str) -> None:
-    result = invoke("message", step, "order.yaml", "--today", TODAY)
+@pytest.mark.parametrize(("sample", "step", "today", "opened"), GOLDEN_STEPS,
+                         indirect=["sample"])
+def test_message_golden(sample: str, step: str, today: str, opened: str | None) -> None:
+    if opened:
+        open_dispute(Path("order.yaml"), opened)
+    result = invoke("message", step, "order.yaml", "--today", today)
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
     golden(f"messages/{sample}-{step}.txt", result.stdout)
@@ -171,8 +189,9 @@ def test_message_golden(sample: str, step: str) -> None:
 
 
 def test_every_step_names_the_order_and_its_dates(aliexpress_case: Path) -> None:
-    for step in STEPS["aliexpress"]:
-        text = invoke("message", step, str(aliexpress_case), "--today", TODAY).stdout
+    open_dispute(aliexpress_case, "2026-11-24")
+    for _, step, today, _ in GOLDEN_STEPS[:4]:
+        text = invoke("message", step, str(aliexpress_case), "--today", today).stdout
         assert "8190123456789012" in text
         assert "2 September 2026" in text  # the order date, written out
         assert "2026-" not in text  # no ISO dates in a message
@@ -181,14 +200,17 @@ def test_every_step_names_the_order_and_its_dates(aliexpress_case: Path) -> None
 def test_the_seller_message_states_the_dispute_date(aliexpress_case: Path) -> None:
     text = invoke("message", "seller", str(aliexpress_case), "--today", TODAY).stdout
     assert "I will open a dispute on AliExpress by 28 November 2026." in text
+    # past the recommended day, the seller is told the real last day (not "step in")
     later = invoke("message", "seller", str(aliexpress_case), "--today", "2026-12-01").stdout
-    assert "If the parcel cannot be found, I will ask AliExpress to step in." in later
+    assert "I will open a dispute on AliExpress by 3 December 2026." in later
 
 
-def test_escalate_after_the_window_says_it_closed(aliexpress_case: Path) -> None:
-    text = invoke("message", "escalate", str(aliexpress_case), "--today", "2026-12-10").stdout
-    assert ("Buyer Protection ended on 3 December 2026, so I can no longer open a dispute "
-            "myself.") in text
+def test_the_chargeback_letter_after_the_window_says_it_closed(aliexpress_case: Path) -> None:
+    text = invoke("message", "chargeback", str(aliexpress_case), "--today", "2026-12-10").stdout
+    assert "Buyer Protection ended on 3 December 2026." in text
+    # the sample paid by Visa: only Visa's reason code is named
+    assert "Subject: chargeback request, merchandise not received (Visa reason code 13.1)" in text
+    assert "Mastercard" not in text and "4853" not in text
 
 
 @pytest.mark.parametrize("sample", ["aliexpress", "ebay"], indirect=True)
@@ -199,15 +221,23 @@ def test_message_list(sample: str) -> None:
     expected = [f"Steps for {name} (orderpack message STEP order.yaml):"]
     steps = messages.steps(profiles.load(sample))
     width = max(len(step.id) for step in steps)
-    expected += [f"  {step.id:<{width}}  {step.summary}" for step in steps]
+    marks = {"aliexpress": {"seller": "", "extension": "", "escalate": "  (does not apply now)",
+                            "chargeback": "  (does not apply now)"},
+             "ebay": {"seller": "", "escalate": "  (does not apply now)",
+                      "chargeback": "  (does not apply now)"}}[sample]
+    expected += [f"  {step.id:<{width}}  {step.summary}{marks[step.id]}" for step in steps]
     assert result.stdout.splitlines() == expected
     assert [line.split()[0] for line in result.stdout.splitlines()[1:]] == STEPS[sample]
 
 
-def test_message_list_marks_the_next_step(aliexpress_case: Path) -> None:
+def test_message_list_marks_the_step_due_now(aliexpress_case: Path) -> None:
     result = invoke("message", "--list", str(aliexpress_case), "--today", "2026-12-10")
-    assert "  escalate    ask AliExpress customer service to step in  ← the next step\n" in (
-        result.stdout)
+    assert ("  chargeback  a cover letter asking your card issuer for a chargeback  ← the next "
+            "step, by 2027-01-18\n") in result.stdout
+    assert "  extension   ask AliExpress customer service to extend Buyer Protection  (does " \
+           "not apply now)\n" in result.stdout
+    late = invoke("message", "--list", str(aliexpress_case), "--today", "2027-02-01")
+    assert "for a chargeback  ← due now\n" in late.stdout
 
 
 def test_an_unknown_step_lists_the_steps(aliexpress_case: Path) -> None:
@@ -287,6 +317,10 @@ def test_every_step_renders_on_every_platform_at_any_time(
     assert status.exit_code == 0, status.output
     for step in profiles.load(platform).steps:
         result = invoke("message", step, str(path), "--today", today)
+        if result.exit_code == 1:  # a step that does not apply: refused, naming what does
+            assert result.stderr.startswith(f"Error: the step '{step}' does not apply now: ")
+            assert "orderpack message" in result.stderr or "orderpack status" in result.stderr
+            continue
         assert result.exit_code == 0, result.output
         assert "A-1" in result.stdout and "2 September 2026" in result.stdout
         assert all(line == line.rstrip() for line in result.stdout.splitlines())
@@ -297,3 +331,110 @@ def test_every_step_renders_on_every_platform_at_any_time(
 def test_paragraphs_joins_lines_and_keeps_paragraphs() -> None:
     assert messages.paragraphs("\n  One.\nTwo.  \n\n\n\nThree.\n") == "One. Two.\n\nThree."
     assert messages.tidy("\nA  \n\n\n\nB\n\n") == "A\n\nB\n"
+
+
+# --- issue 12: today's step, folded dates, reasons, uploads, what-if dates, stale steps ------
+
+
+def test_status_headline_is_what_to_do_today(aliexpress_case: Path) -> None:
+    out = invoke("status", str(aliexpress_case), "--today", "2026-11-28").stdout
+    assert out.splitlines()[2] == "Today: open a dispute on AliExpress."
+    calm = invoke("status", str(aliexpress_case), "--today", TODAY).stdout
+    assert "Today:" not in calm
+
+
+def test_status_folds_past_dates_unless_all(aliexpress_case: Path) -> None:
+    out = invoke("status", str(aliexpress_case), "--today", TODAY).stdout
+    assert f"  (8 earlier dates; orderpack status --all {aliexpress_case} shows them)" in out
+    assert "Order placed" not in out
+    everything = invoke("status", str(aliexpress_case), "--today", TODAY, "--all").stdout
+    assert "earlier dates" not in everything
+    assert "  2 September 2026   85 days ago  Order placed" in everything
+
+
+def test_status_lists_the_reasons_with_the_fitting_one_marked(aliexpress_case: Path) -> None:
+    out = invoke("status", str(aliexpress_case), "--today", TODAY).stdout
+    assert ("  → no_tracking_update       “No tracking update”  (your order file's "
+            "dispute.reason)") in out
+    assert "    not_received             “Package not received”" in out
+    data = json.loads(invoke("status", str(aliexpress_case), "--today", TODAY, "--json").stdout)
+    assert [r["id"] for r in data["reasons"] if r["fits"]] == ["no_tracking_update"]
+
+
+def test_status_and_build_say_what_to_upload_where(aliexpress_case: Path,
+                                                   tmp_path: Path) -> None:
+    out = invoke("status", str(aliexpress_case), "--today", TODAY).stdout
+    assert ("  What to upload: AliExpress's form takes images: upload exhibits/A–D; keep\n"
+            "    evidence.pdf for an escalation or your bank.") in out
+    built = invoke("build", str(aliexpress_case), "--today", TODAY)
+    assert built.exit_code == 0, built.output
+    assert ("What to upload: AliExpress's form takes images: upload exhibits/A–D; keep\n"
+            "  evidence.pdf for an escalation or your bank.\n") in built.stdout
+
+
+def test_status_says_what_a_what_if_today_left_out(aliexpress_case: Path) -> None:
+    open_dispute(aliexpress_case, "2026-11-24")
+    data = json.loads(invoke("status", str(aliexpress_case), "--today", "2026-10-22",
+                             "--json").stdout)
+    assert data["stage"] == "dispute_window"  # the dispute opened later does not count
+    assert "opened" not in data["dates"]
+    assert data["warnings"][0] == (
+        "Dated after 22 October 2026, so left out of the plan: 6 messages, the dispute "
+        "opened on 24 November 2026.")
+    assert {item["kind"] for item in data["ignored"]} == {"message", "dispute_opened"}
+
+
+def test_a_stale_extension_is_refused_naming_the_step_that_applies(
+        aliexpress_case: Path) -> None:
+    result = invoke("message", "extension", str(aliexpress_case), "--today", "2026-12-10")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        "Error: the step 'extension' does not apply now: Buyer Protection ended on 3 December "
+        "2026, so it is too late to open a dispute on AliExpress. The step that applies now "
+        f"is 'chargeback' (ask your card issuer for a chargeback): orderpack message "
+        f"chargeback {aliexpress_case}\n")
+
+
+def test_an_escalation_needs_an_open_dispute(aliexpress_case: Path) -> None:
+    result = invoke("message", "escalate", str(aliexpress_case), "--today", TODAY)
+    assert result.exit_code == 1
+    assert "does not apply now: no dispute is open yet: open it first." in result.stderr
+    assert "What to do now: open a dispute on AliExpress" in result.stderr
+
+
+def test_no_seller_message_promising_ebay_after_its_window(ebay_case: Path) -> None:
+    result = invoke("message", "seller", str(ebay_case), "--today", "2026-12-11")
+    assert result.exit_code == 1
+    assert "eBay's Money Back Guarantee window ended on 10 December 2026" in result.stderr
+
+
+def test_the_chargeback_letter_names_the_card_behind_paypal(ebay_case: Path) -> None:
+    text = invoke("message", "chargeback", str(ebay_case), "--today", "2026-12-11").stdout
+    assert "I paid through PayPal, and PayPal charged this card." in text
+    assert "4853" not in text and "13.1" not in text  # the network is not known
+
+
+@pytest.mark.parametrize("platform", [None, "etsy"])
+def test_rules_prints_every_rule_with_source_and_date(platform: str | None) -> None:
+    args = ["rules"] + ([platform] if platform else [])
+    text = invoke(*args)
+    assert text.exit_code == 0, text.output
+    data = json.loads(invoke(*args, "--json").stdout)
+    assert set(data) == ({platform} if platform else set(profiles.available()))
+    for name, items in data.items():
+        assert {i["id"] for i in items if i["kind"] == "date"} == set(
+            profiles.load(name).rule_ids)
+        for item in items:
+            assert item["source"] and item["checked"]
+            assert f"checked {item['checked']}" in text.stdout
+    assert text.stdout.count("source: ") == sum(len(items) for items in data.values())
+
+
+def test_rules_marks_the_unconfirmed() -> None:
+    out = " ".join(invoke("rules", "amazon").stdout.split())
+    assert "- Amazon's decision expected by: not found on an Amazon page; reported as up to " \
+           "1–2 weeks [unconfirmed]" in out
+    assert "address: https://www.amazon.com/gp/help/customer/display.html?nodeId=200783670; " \
+           "checked 2026-11-29" in out
+    assert invoke("rules", "nowhere").exit_code == 1

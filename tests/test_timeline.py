@@ -21,7 +21,8 @@ D = date.fromisoformat
 def make_order(platform: str = "aliexpress", *, placed: str = "2026-09-02",
                shipped: str | None = "2026-09-05", deadline: str = "2026-10-20",
                protection_ends: str | None = "2026-12-03", opened: str | None = None,
-               events: list[str] | None = None, buyer_wrote: bool = False) -> OrderFile:
+               events: list[str] | None = None, buyer_wrote: bool | str = False,
+               payment: str | None = "Visa ending 4242") -> OrderFile:
     shipping: dict[str, Any] = {"delivery_deadline": deadline}
     if shipped:
         shipping["shipped"] = shipped
@@ -31,13 +32,15 @@ def make_order(platform: str = "aliexpress", *, placed: str = "2026-09-02",
         "platform": platform,
         "buyer": {"name": "Jane Doe"},
         "order": {"number": "1", "placed": placed, "store": "Shop",
-                  "items": [{"title": "Hub"}], "total": "10.00", "currency": "EUR"},
+                  "items": [{"title": "Hub"}], "total": "10.00", "currency": "EUR",
+                  **({"payment": payment} if payment else {})},
         "shipping": shipping,
     }
     if events:
         data["tracking"] = {"events": [{"at": at, "status": "Moved"} for at in events]}
     if buyer_wrote:
-        data["messages"] = [{"at": placed, "from": "buyer", "text": "Where is it?"}]
+        at = buyer_wrote if isinstance(buyer_wrote, str) else placed
+        data["messages"] = [{"at": at, "from": "buyer", "text": "Where is it?"}]
     if opened:
         data["dispute"] = {"opened": opened}
     return OrderFile.model_validate(data)
@@ -98,6 +101,7 @@ def test_the_sample_on_26_november(aliexpress_case: Path) -> None:
         "request_extension_by": "2026-11-23",
         "open_dispute_by": "2026-11-28",
         "protection_ends": "2026-12-03",
+        "chargeback_recommended_by": "2027-01-18",
         "chargeback_by": "2027-02-17",
     }
     assert result.next_action.id == "open_dispute"
@@ -117,7 +121,7 @@ def test_key_dates_are_in_order_with_labels_and_sources() -> None:
     assert [key.id for key in result.key_dates] == list(result.dates)
     assert [key.date for key in result.key_dates] == sorted(result.dates.values())
     by_id = {key.id: key for key in result.key_dates}
-    assert by_id["open_dispute_by"].label == "Open the dispute by"
+    assert by_id["open_dispute_by"].label == "Open the dispute by (recommended)"
     assert by_id["open_dispute_by"].days_from_today == 2
     assert by_id["placed"].days_from_today == -85
     assert by_id["protection_ends"].source == "order file (shipping.protection_ends)"
@@ -152,18 +156,19 @@ def test_protection_ends_today() -> None:
     assert "Buyer Protection ends today: open the dispute today." in result.warnings
 
 
-def test_the_day_after_protection_points_to_customer_service_then_a_chargeback() -> None:
+def test_the_day_after_protection_points_to_the_card_then_customer_service() -> None:
     result = status("2026-12-04")
     assert result.stage == "window_closed"
-    assert result.next_action.id == "escalate"
-    assert result.next_action.due == D("2027-02-17")
+    assert result.next_action.id == "chargeback"
+    assert result.next_action.due == D("2027-01-18")  # recommended, before the limit
     assert result.stage_text == (
         "Buyer Protection ended on 3 December 2026, so it is too late to open a dispute on "
         "AliExpress.")
     assert result.next_action.text == (
-        "Ask AliExpress customer service to help anyway. If they cannot, ask your card issuer "
-        "for a chargeback by 17 February 2027. Ask your bank as early as you can: the 120 days "
-        "are the card network's limit, and a bank may want the request sooner. Keep the "
+        "Ask your card issuer for a chargeback (Visa reason 13.1, merchandise/services not "
+        "received) by 18 January 2027 (recommended, 30 days before the network's limit of "
+        "17 February 2027). You can also ask AliExpress customer service whether they can "
+        "still help. Call or write to your bank now rather than near the limit, and keep the "
         "evidence packet ready to send.")
 
 
@@ -172,8 +177,7 @@ def test_today_after_every_deadline() -> None:
     assert result.stage == "closed"
     assert result.next_action.id == "last_resort"
     assert result.next_action.due is None
-    assert result.stage_text.endswith(
-        "The time for a card chargeback ended on 17 February 2027 too.")
+    assert "The time for a card chargeback ended on 17 February 2027." in result.warnings
     assert result.next_action.text == (
         "Ask AliExpress customer service and your card issuer whether anything can still be "
         "done, and keep your evidence.")
@@ -220,7 +224,7 @@ def test_protection_ending_before_the_parcel_is_due_asks_for_an_extension() -> N
     assert result.next_action.due == D("2026-11-15")
     assert result.next_action.text.startswith(
         "Ask AliExpress customer service to extend Buyer Protection by 15 November 2026: it "
-        "ends on 25 November 2026, and the parcel is due by 20 November 2026.")
+        "ends on 25 November 2026, only 5 days after the parcel is due (20 November 2026).")
     after = status("2026-11-16", deadline="2026-11-20", protection_ends="2026-11-25")
     assert after.stage == "dispute_window"
     assert after.next_action.id == "open_dispute"
@@ -248,8 +252,11 @@ def test_a_dispute_already_opened_waits_for_the_seller_then_escalates() -> None:
     after = status("2026-12-03", opened="2026-11-27")
     assert after.stage == "escalation"
     assert after.next_action.id == "escalate"
-    assert after.next_action.due is None
+    # no platform deadline to escalate by: the card's recommended date is the one to keep
+    assert after.next_action.due == D("2027-01-18")
     assert "AliExpress awards the dispute to you" in after.next_action.text
+    assert "If that has not solved it by 18 January 2027, ask your card issuer" in (
+        after.next_action.text)
 
 
 def test_seller_reply_due_needs_an_opened_dispute() -> None:
@@ -257,16 +264,21 @@ def test_seller_reply_due_needs_an_opened_dispute() -> None:
 
 
 def test_without_protection_ends_the_profile_estimates_it_and_says_so() -> None:
-    result = status("2026-10-25", protection_ends=None)
-    assert result.dates["protection_ends"] == D("2026-11-04")  # 20 October + 15 days
-    assert result.dates["open_dispute_by"] == D("2026-10-30")
+    result = status("2026-10-10", protection_ends=None)
+    # on the early side: the promised delivery date itself, not 15 days later
+    assert result.dates["protection_ends"] == D("2026-10-20")
+    assert result.dates["open_dispute_by"] == D("2026-10-15")
     by_id = {key.id: key for key in result.key_dates}
-    assert by_id["protection_ends"].unconfirmed
+    assert by_id["protection_ends"].unconfirmed and by_id["protection_ends"].estimated
+    assert not by_id["protection_ends"].public
     assert by_id["open_dispute_by"].unconfirmed  # counted from an estimate
-    assert result.warnings[0].startswith(
+    assert not by_id["open_dispute_by"].estimated
+    warning = next(w for w in result.warnings if w.startswith("Your order file has no"))
+    assert warning.startswith(
         "Your order file has no `protection_ends`: orderpack estimates “Buyer Protection "
-        "ends” as 4 November 2026 (estimated as 15 days after the promised delivery date). "
-        "Add the real date under `shipping:` from the order's details page")
+        "ends” as 20 October 2026 (an estimate on the early side")
+    assert ("This is an estimate: read the real date from the order's details page (My "
+            "Orders, then the order), where the Buyer Protection time left is shown") in warning
 
 
 def test_without_a_shipping_date_the_tracking_rules_are_explained() -> None:
@@ -306,8 +318,9 @@ def test_a_today_before_the_order_is_flagged() -> None:
 
 def test_unconfirmed_dates_still_ahead_are_flagged() -> None:
     result = status("2026-09-10", events=["2026-09-06 10:00"])
-    assert ("Not confirmed: “Earliest day to open a dispute” 16 September 2026 — reported as "
-            "the 11th day after shipping (an older rule said 5 days).") in result.warnings
+    assert any(w.startswith("Not confirmed: “Earliest day to open a dispute” 16 September "
+                            "2026 — reported as the 11th day after shipping")
+               for w in result.warnings)
     later = status("2026-11-26")
     assert not any(w.startswith("Not confirmed") for w in later.warnings)
 
@@ -325,7 +338,8 @@ def test_ebay_sample(ebay_case: Path) -> None:
     assert result.dates["chargeback_by"] == D("2027-03-10")
     assert "request_extension_by" not in result.dates
     assert result.next_action == timeline.Action(
-        "open_dispute", D("2026-12-10"), "Open a case on eBay by 10 December 2026.")
+        "open_dispute", D("2026-12-10"), "Open a case on eBay by 10 December 2026.",
+        "open a case on eBay")
     assert result.stage_text == (
         "Time to act: the latest estimated delivery date (10 November 2026) has passed.")
     assert result.warnings == []
@@ -341,8 +355,8 @@ def test_ebay_last_day_and_the_day_after() -> None:
             "case now.") in three.warnings
     after = status("2026-12-11", "ebay", protection_ends=None, deadline="2026-11-10")
     assert after.stage == "window_closed"
-    assert after.next_action.id == "escalate"
-    assert after.next_action.due == D("2027-03-10")
+    assert after.next_action.id == "chargeback"
+    assert after.next_action.due == D("2027-02-08")  # 30 days before the limit, 10 March
 
 
 def test_ebay_counts_the_sellers_time_in_business_days() -> None:
@@ -362,7 +376,7 @@ def test_ebay_counts_the_sellers_time_in_business_days() -> None:
     assert closed.stage == "window_closed"
     assert closed.stage_text == ("The last day to escalate the case was 28 December 2026; if "
                                  "it was not escalated, it has closed.")
-    assert closed.next_action.due == D("2027-03-10")
+    assert closed.next_action.due == D("2027-02-08")
 
 
 def test_ebay_before_the_deadline_passes() -> None:
@@ -382,22 +396,19 @@ def test_paypal_counts_from_the_payment() -> None:
     opened = status("2026-11-26", "paypal", protection_ends=None, opened="2026-11-02")
     assert opened.dates["escalate_by"] == D("2026-11-22")
     assert opened.stage == "window_closed"  # not escalated within 20 days
-    reply = status("2026-11-10", "paypal", protection_ends=None, opened="2026-11-02")
-    assert reply.dates["seller_reply_due"] == D("2026-11-16")  # 10 business days
-    assert reply.next_action.id == "wait_for_reply"
-    assert "closes and cannot be reopened" in reply.next_action.text
 
 
 def test_amazon_asks_the_seller_before_a_claim() -> None:
     early = status("2026-10-21", "amazon", protection_ends=None)
     assert early.stage == "overdue"
     assert early.next_action.id == "seller"
-    assert early.next_action.due == D("2026-10-23")
-    assert "You can open an A-to-z Guarantee claim on Amazon from 23 October 2026." in (
+    assert early.next_action.due == D("2026-10-21")
+    assert early.headline == "Today: write to the seller."
+    assert "you can open an A-to-z Guarantee claim on Amazon from 23 October 2026" in (
         early.next_action.text)
     asked = status("2026-10-21", "amazon", protection_ends=None, buyer_wrote=True)
     assert asked.next_action.id == "wait"
-    result = status("2026-10-23", "amazon", protection_ends=None)
+    result = status("2026-10-23", "amazon", protection_ends=None, buyer_wrote="2026-10-20")
     assert result.dates["open_dispute_by"] == D("2027-01-18")  # 90 days
     assert result.next_action.id == "open_dispute"
     assert "a chargeback makes the order ineligible" in result.next_action.text
@@ -413,7 +424,7 @@ def test_amazon_decision_overdue() -> None:
 def test_etsy_chains_a_rule_on_another() -> None:
     result = status("2026-10-21", "etsy", protection_ends=None)
     assert result.dates["contact_seller_from"] == D("2026-10-21")
-    assert result.dates["earliest_dispute"] == D("2026-10-23")
+    assert result.dates["earliest_dispute"] == D("2026-10-21")  # no message yet: the deadline
     assert result.dates["open_dispute_by"] == D("2027-01-28")  # 100 days
     assert result.next_action.id == "seller"
     assert "“Help with order”" in result.next_action.text
@@ -421,13 +432,14 @@ def test_etsy_chains_a_rule_on_another() -> None:
 
 def test_card_is_the_last_route() -> None:
     result = status("2026-11-26", "card", protection_ends=None)
-    assert result.dates["open_dispute_by"] == D("2027-02-17")
+    assert result.dates["chargeback_limit"] == D("2027-02-17")
+    assert result.dates["open_dispute_by"] == D("2027-01-18")
     assert "chargeback_by" not in result.dates
-    assert result.next_action == timeline.Action(
-        "open_dispute", D("2027-02-17"),
-        "Ask your card issuer for a chargeback by 17 February 2027. Ask your bank as early as "
-        "you can: the 120 days are the card network's limit, and a bank may want the request "
-        "sooner. Keep the evidence packet ready to send.")
+    assert result.next_action.id == "open_dispute"
+    assert result.next_action.due == D("2027-01-18")
+    assert result.next_action.text.startswith(
+        "Ask your card issuer for a chargeback by 18 January 2027. That leaves a margin: the "
+        "chargeback window ends on 17 February 2027.")
     after = status("2027-02-18", "card", protection_ends=None)
     assert after.stage == "closed"
     assert after.next_action.id == "last_resort"
@@ -436,7 +448,8 @@ def test_card_is_the_last_route() -> None:
 def test_as_json_has_the_stable_keys() -> None:
     data = status("2026-11-26", opened="2026-11-26").as_json()
     assert list(data) == ["platform", "today", "stage", "stage_text", "dates", "next_action",
-                          "warnings", "key_dates"]
+                          "warnings", "key_dates", "headline", "route", "reasons", "upload",
+                          "ignored"]
     assert data["today"] == "2026-11-26"
     assert data["dates"]["seller_reply_due"] == "2026-12-01"
     assert data["next_action"] == {
@@ -444,7 +457,7 @@ def test_as_json_has_the_stable_keys() -> None:
     assert data["key_dates"][0] == {
         "id": "placed", "label": "Order placed", "date": "2026-09-02", "days_from_today": -85,
         "unconfirmed": False, "source": "order file (order.placed)", "note": None,
-        "public": True}
+        "public": True, "estimated": False}
 
 
 # --- properties over many dates --------------------------------------------------------------
