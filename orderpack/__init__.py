@@ -1,6 +1,7 @@
 """orderpack: turn a missing-order case folder into a dispute packet.
 
-The Python API does what the command line does::
+The Python API does what the command line does, one function per command, each returning
+a typed result (see :mod:`orderpack.api` and the README's "Python API")::
 
     from datetime import date
     import orderpack
@@ -11,6 +12,9 @@ The Python API does what the command line does::
     print(result.evidence_pdf, result.pages)
 
 Every error is an :class:`OrderpackError`; its ``problems`` list says what to fix.
+
+Everything is loaded on first use: ``import orderpack`` loads nothing else, so that the
+command line answers Ctrl-C while it starts and ``validate`` never loads the renderer.
 """
 
 from __future__ import annotations
@@ -19,56 +23,44 @@ __version__ = "0.1.0"
 
 TYPE_CHECKING = False  # not typing's: importing typing takes longer than the rest
 if TYPE_CHECKING:
-    from datetime import date
-    from pathlib import Path
-    from typing import Any
-
+    from orderpack.api import (
+        Message,
+        MessageStep,
+        MessageSteps,
+        NewCase,
+        PlatformRules,
+        build,
+        build_many,
+        init,
+        message,
+        message_steps,
+        platforms,
+        preflight,
+        rules,
+        schema,
+        status,
+        validate,
+    )
     from orderpack.errors import OrderFileError, OrderpackError, Problem
-    from orderpack.packet import BuildResult, Options
-    from orderpack.timeline import Status
-    from orderpack.validation import Case
 
 __all__ = [
-    "OrderFileError", "OrderpackError", "Problem", "__version__", "build", "status", "validate"]
+    "Message", "MessageStep", "MessageSteps", "NewCase", "OrderFileError", "OrderpackError",
+    "PlatformRules", "Problem", "__version__", "build", "build_many", "init", "message",
+    "message_steps", "platforms", "preflight", "rules", "schema", "status", "validate"]
+_ERRORS = ("OrderFileError", "OrderpackError", "Problem")
 
 
-def __getattr__(name: str) -> Any:
-    """The error classes, loaded on first use: `import orderpack` loads nothing else, so
-    that Ctrl-C while the command line starts comes when it can be answered."""
-    if name in ("OrderFileError", "OrderpackError", "Problem"):
+def __getattr__(name: str) -> object:
+    """The API and the error classes, loaded on first use."""
+    if name in __all__ and name not in _ERRORS:
+        from orderpack import api
+
+        value: object = getattr(api, name)
+    elif name in _ERRORS:
         from orderpack import errors
 
-        return getattr(errors, name)
-    raise AttributeError(f"module 'orderpack' has no attribute {name!r}")
-
-
-def validate(order_path: str | Path) -> Case:
-    """Load and check the case at ``order_path``; raise :class:`OrderFileError` listing
-    every problem. (Imported on first use: ``import orderpack`` stays light, so the
-    command line can answer Ctrl-C while it starts.)"""
-    from orderpack.validation import validate as run
-
-    return run(order_path)
-
-
-def build(order_path: str | Path, today: date, options: Options | None = None,
-          **kwargs: Any) -> BuildResult:
-    """Build the packet of the case at ``order_path``; keyword arguments fill :class:`Options`.
-
-    The renderer is imported on first use, so ``validate`` stays quick to start.
-    """
-    from dataclasses import replace
-
-    from orderpack import packet as module
-
-    if kwargs:
-        options = module.Options(**kwargs) if options is None else replace(options, **kwargs)
-    return module.build(order_path, today, options)
-
-
-def status(order_path: str | Path, today: date) -> Status:
-    """The key dates, stage, next action and warnings of the case at ``order_path``."""
-    from orderpack import chat, timeline
-
-    case = validate(order_path)
-    return timeline.compute(case.order, case.profile, today, chat.load_messages(case))
+        value = getattr(errors, name)
+    else:
+        raise AttributeError(f"module 'orderpack' has no attribute {name!r}")
+    globals()[name] = value  # found directly from now on
+    return value

@@ -17,7 +17,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, cast
 
-from orderpack.errors import OrderpackError
+from orderpack.errors import BuildError, OrderpackError
 from orderpack.packet import BuildResult, Options, build
 
 
@@ -27,7 +27,9 @@ class CaseResult:
     ok: bool
     seconds: float
     result: BuildResult | None = None
-    error: str = ""
+    error: OrderpackError | None = None
+    """Why the case failed: the build's own error, with its problems, or one saying that its
+    process ended unexpectedly."""
 
 
 def default_jobs() -> int:
@@ -86,10 +88,11 @@ def build_many(
             if ok:
                 finish(index, CaseResult(path, True, seconds, result=payload))
             else:
-                message = payload or (
+                message = (
                     f"the build process ended unexpectedly (exit code {process.exitcode}); "
                     "run this case alone with --debug for details")
-                finish(index, CaseResult(path, False, seconds, error=str(message)))
+                error = payload if isinstance(payload, OrderpackError) else BuildError(message)
+                finish(index, CaseResult(path, False, seconds, error=error))
     return [results[index] for index in range(len(order_paths))]
 
 
@@ -97,9 +100,10 @@ def _child(sender: Connection, path: Path, today: date, options: Options) -> Non
     try:
         result = build(path, today, options)
     except OrderpackError as exc:
-        sender.send((False, str(exc)))
+        sender.send((False, exc))
     except Exception:
-        sender.send((False, "orderpack failed unexpectedly:\n" + traceback.format_exc()))
+        sender.send((False, BuildError("orderpack failed unexpectedly:\n"
+                                       + traceback.format_exc())))
     else:
         sender.send((True, result))
     finally:

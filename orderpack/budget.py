@@ -24,6 +24,8 @@ from pathlib import Path
 
 from orderpack import images
 from orderpack.destinations import Destination
+from orderpack.words import has_cjk as has_cjk  # the packet asks the budget
+from orderpack.words import is_cjk, plural
 
 # --- sizes ------------------------------------------------------------------------------
 
@@ -102,11 +104,11 @@ class Budget:
         if self.file_bytes is not None:
             parts.append(f"{format_size(self.file_bytes)} per file")
         if self.file_pages is not None:
-            parts.append(f"{self.file_pages} pages per file")
+            parts.append(f"{plural(self.file_pages, 'page')} per file")
         if self.total_bytes is not None:
             parts.append(f"{format_size(self.total_bytes)} in total")
         if self.total_pages is not None:
-            parts.append(f"{self.total_pages} pages in total")
+            parts.append(f"{plural(self.total_pages, 'page')} in total")
         text = ", ".join(parts or ["no limit"])
         if self.given:
             text += f" ({', '.join('--' + name.replace('_', '-') for name in self.given)})"
@@ -334,7 +336,7 @@ def _lines(text: str, width_mm: float, scale: float = 1.0) -> int:
     """Lines ``text`` takes in a column ``width_mm`` wide, at ``scale`` times 10 pt."""
     count = 0
     for paragraph in text.split("\n") or [""]:
-        wide = sum(1 for char in paragraph if _is_cjk(char))
+        wide = sum(1 for char in paragraph if is_cjk(char))
         length_mm = ((len(paragraph) - wide) * _CHAR_MM + wide * _CJK_CHAR_MM) * scale
         count += max(1, math.ceil(length_mm / width_mm * 1.08))  # words do not fill lines
     return count
@@ -350,14 +352,6 @@ def _paginate(blocks: Sequence[float], page_mm: float) -> int:
     return pages
 
 
-def _is_cjk(char: str) -> bool:
-    code = ord(char)
-    return (0x2E80 <= code <= 0x9FFF or 0xAC00 <= code <= 0xD7AF or 0xF900 <= code <= 0xFAFF
-            or 0xFF00 <= code <= 0xFFEF or 0x3000 <= code <= 0x303F)
-
-
-def has_cjk(texts: Sequence[str]) -> bool:
-    return any(_is_cjk(char) for text in texts for char in text)
 
 
 def pdf_bytes(shown: Path) -> int:
@@ -460,23 +454,22 @@ class Overrun:
             if limit_bytes is not None and size > limit_bytes:
                 over.append(f"{format_size(size - limit_bytes)} over")
             if limit_pages is not None and pages > limit_pages:
-                over.append(f"{pages - limit_pages} page{'s' if pages - limit_pages > 1 else ''}"
-                            " over")
+                over.append(f"{plural(pages - limit_pages, 'page')} over")
             about = "about " if self.estimated else ""
-            lines.append(f"  {name}: {about}{format_size(size)}, {about}{pages} pages"
+            lines.append(f"  {name}: {about}{format_size(size)}, {about}{plural(pages, 'page')}"
                          + (f" — {', '.join(over)}" if over else ""))
         if len(self.files) > 1:
             over = []
             if budget.total_bytes is not None and total_bytes > budget.total_bytes:
                 over.append(f"{format_size(total_bytes - budget.total_bytes)} over the total")
             if budget.total_pages is not None and total_pages > budget.total_pages:
-                over.append(f"{total_pages - budget.total_pages} pages over the total")
+                over.append(f"{plural(total_pages - budget.total_pages, 'page')} over the total")
             if over:
-                lines.append(f"  together: {format_size(total_bytes)}, {total_pages} pages — "
-                             + ", ".join(over))
+                lines.append(f"  together: {format_size(total_bytes)}, "
+                             f"{plural(total_pages, 'page')} — " + ", ".join(over))
         for label, size, pages in self.alone:
             lines.append(f"  exhibit {label} alone would make a part of about "
-                         f"{format_size(size)}, {pages} pages")
+                         f"{format_size(size)}, {plural(pages, 'page')}")
         if self.heaviest:
             lines.append("The heaviest exhibits:")
             width = max(len(weight.caption) for weight in self.heaviest)

@@ -1,27 +1,27 @@
-"""The command line: parses options, prints, sets exit codes. The work happens elsewhere.
+"""The command line: parses options, calls the API (:mod:`orderpack.api`), prints what
+:mod:`orderpack.report` makes of the result, and sets exit codes. The work happens elsewhere.
 
 Exit codes: 0 success, 1 a problem with the input or the build (a clear message),
-2 a usage error (click's convention).
+2 a usage error (click's convention), 130 Ctrl-C. Every command's errors pass through one
+boundary, :class:`_Commands`.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import traceback
-from collections.abc import Callable
 from datetime import date
-from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 
-from orderpack import __version__
-from orderpack.errors import OrderFileError, OrderpackError
+from orderpack import __version__, api, report
+from orderpack.errors import OrderFileError, OrderpackError, StepError
 
-F = TypeVar("F", bound=Callable[..., Any])
+TYPE_CHECKING = False  # not typing's: the command line starts without importing it
+if TYPE_CHECKING:
+    from orderpack.packet import Options
 
 ORDER_ARG = click.argument(
     "order_file", metavar="ORDER.yaml", type=click.Path(path_type=Path, dir_okay=True)
@@ -33,7 +33,7 @@ class _Date(click.ParamType):  # type: ignore[type-arg]  # generic only in newer
 
     name = "date"
 
-    def convert(self, value: Any, param: click.Parameter | None,
+    def convert(self, value: object, param: click.Parameter | None,
                 ctx: click.Context | None) -> date:
         from pydantic_core import PydanticCustomError
 
@@ -48,11 +48,10 @@ class _Date(click.ParamType):  # type: ignore[type-arg]  # generic only in newer
             self.fail(exc.message() + (f" — {fix}" if fix else ""), param, ctx)
 
 
-def _today_option(func: F) -> F:
-    return click.option(
-        "--today", type=_Date(), default=None, metavar="YYYY-MM-DD",
-        help="The current date of the case (default: today's local date).",
-    )(func)
+TODAY_OPTION = click.option(
+    "--today", type=_Date(), default=None, metavar="YYYY-MM-DD",
+    help="The current date of the case (default: today's local date).",
+)
 
 
 def today_or_local(value: date | None) -> date:
@@ -60,15 +59,16 @@ def today_or_local(value: date | None) -> date:
     return value if value is not None else date.today()  # noqa: DTZ011 (local date wanted)
 
 
-def reports_errors(func: F) -> F:
-    """Turn any OrderpackError into its message on stderr and exit 1 (traceback with --debug)."""
+class _Commands(click.Group):
+    """The one error boundary of every command: an OrderpackError becomes its message on
+    stderr and exit 1 (with its traceback under --debug); anything else is a bug."""
 
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def invoke(self, ctx: click.Context) -> object:
+        debug = bool(ctx.params.get("debug"))
         try:
-            return func(*args, **kwargs)
+            return super().invoke(ctx)
         except OrderpackError as exc:
-            if _debug():
+            if debug:
                 traceback.print_exc()
             click.echo(f"Error: {exc}", err=True)
             sys.exit(1)
@@ -79,25 +79,18 @@ def reports_errors(func: F) -> F:
         except KeyboardInterrupt:
             click.echo("Interrupted; nothing was changed.", err=True)
             sys.exit(130)
-        except click.ClickException:
-            raise  # a usage error found once the case is read: click reports it (exit 2)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise  # usage errors, --help, a declined prompt: click reports them
         except Exception:
-            if _debug():
+            if debug:
                 raise
             click.echo(
                 "Error: orderpack failed unexpectedly. Run again with --debug for details, "
                 "and please report it with that output.", err=True)
             sys.exit(1)
 
-    return wrapper  # type: ignore[return-value]
 
-
-def _debug() -> bool:
-    ctx = click.get_current_context(silent=True)
-    return bool(ctx and ctx.find_root().params.get("debug"))
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="orderpack")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors (for bug reports).")
 def main(debug: bool) -> None:
@@ -111,43 +104,28 @@ def main(debug: bool) -> None:
 @main.command()
 @ORDER_ARG
 @click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
-@reports_errors
 def validate(order_file: Path, as_json: bool) -> None:
     """Check an order file and the files it names; list every problem at once."""
-    from orderpack.validation import validate as run
-
     try:
-        case = run(order_file)
+        case = api.validate(order_file)
     except OrderFileError as exc:
         if not as_json:
             raise
-        click.echo(json.dumps({"valid": False,
-                               "problems": [p.as_dict() for p in exc.problems]}, indent=2,
-                              ensure_ascii=False))
+        click.echo(report.validation_json(exc.problems))
         sys.exit(1)
-    order = case.order
-    if as_json:
-        click.echo(json.dumps({"valid": True, "problems": []}, indent=2))
-        return
-    click.echo(
-        f"{order_file}: valid — {case.profile.name} order {order.order.number}, "
-        f"{len(order.evidence)} evidence file{'s' if len(order.evidence) != 1 else ''}."
-    )
+    click.echo(report.validation_json([]) if as_json else report.validated(case, order_file))
 
 
 @main.command()
 def schema() -> None:
     """Print the order file's JSON Schema."""
-    from orderpack.model import json_schema
-
-    click.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+    click.echo(report.as_json(api.schema()))
 
 
 @main.command()
 @click.argument("folder", metavar="[DIR]", default=".", type=click.Path(path_type=Path))
 @click.option("--no-input", is_flag=True,
               help="Do not ask questions; write the commented template with example values.")
-@reports_errors
 def init(folder: Path, no_input: bool) -> None:
     """Create DIR with a commented order.yaml, its JSON Schema and a screenshots/ folder.
 
@@ -155,9 +133,7 @@ def init(folder: Path, no_input: bool) -> None:
     """
     from orderpack import scaffold
 
-    if (folder / "order.yaml").exists():
-        raise OrderpackError(f"{folder / 'order.yaml'} already exists; orderpack init never "
-                             "overwrites it (choose another folder, or edit that file)")
+    api.check_new_folder(folder)
     answers: dict[str, str] = {}
     if not no_input and sys.stdin.isatty():
         click.echo("A few questions about the order (Enter keeps the example shown):")
@@ -170,10 +146,7 @@ def init(folder: Path, no_input: bool) -> None:
                     answers[question.key] = answer
                     break
                 click.echo(f"  {problem}", err=True)
-    path = scaffold.create(folder, answers)
-    click.echo(f"Wrote {path} and {path.parent / scaffold.SCHEMA_FILE}.")
-    click.echo(f"Put screenshots in {path.parent / 'screenshots'}/, fill in the file, then run: "
-               f"orderpack validate {path}")
+    click.echo(report.created(api.init(folder, answers)))
 
 
 class _Size(click.ParamType):  # type: ignore[type-arg]  # generic only from click 8.4
@@ -181,7 +154,7 @@ class _Size(click.ParamType):  # type: ignore[type-arg]  # generic only from cli
 
     name = "size"
 
-    def convert(self, value: Any, param: click.Parameter | None,
+    def convert(self, value: object, param: click.Parameter | None,
                 ctx: click.Context | None) -> int:
         if isinstance(value, int):
             return value
@@ -198,7 +171,7 @@ class _Destination(click.ParamType):  # type: ignore[type-arg]  # generic only f
 
     name = "destination"
 
-    def convert(self, value: Any, param: click.Parameter | None,
+    def convert(self, value: object, param: click.Parameter | None,
                 ctx: click.Context | None) -> str:
         from orderpack import destinations
 
@@ -215,7 +188,7 @@ class _Destination(click.ParamType):  # type: ignore[type-arg]  # generic only f
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=None,
               metavar="DIR",
               help="Where to write the packet (default: out/ beside the order file).")
-@_today_option
+@TODAY_OPTION
 @click.option("--templates", type=click.Path(path_type=Path, exists=True, file_okay=False),
               default=None, metavar="DIR",
               help="A folder of templates that replace the built-in ones of the same name.")
@@ -243,11 +216,10 @@ class _Destination(click.ParamType):  # type: ignore[type-arg]  # generic only f
               help="With several cases: build N at once, each in its own process "
                    "(default: the number of cores).")
 @click.option("-q", "--quiet", is_flag=True, help="With several cases: no progress bar.")
-@reports_errors
-def build(order_files: tuple[Path, ...], out: Path | None, today: Any, templates: Path | None,
-          attach: bool, paper: str, max_chars: int | None, max_size: int | None,
-          max_pages: int | None, fit: str | None, split: bool, dry_run: bool,
-          jobs: int | None, quiet: bool) -> None:
+def build(order_files: tuple[Path, ...], out: Path | None, today: date | None,
+          templates: Path | None, attach: bool, paper: str, max_chars: int | None,
+          max_size: int | None, max_pages: int | None, fit: str | None, split: bool,
+          dry_run: bool, jobs: int | None, quiet: bool) -> None:
     """Build the dispute packet: dispute.txt, evidence.pdf, exhibits/ and manifest.json.
 
     Several order files build several cases, each into out/ beside its order file; one
@@ -259,7 +231,6 @@ def build(order_files: tuple[Path, ...], out: Path | None, today: Any, templates
     is written and the build says how far over it is and what to do.
     """
     from orderpack.packet import Options
-    from orderpack.packet import build as run
 
     if split and max_size is None and max_pages is None and fit is None:
         raise click.UsageError("--split needs a limit to split by: add --max-size, "
@@ -270,280 +241,76 @@ def build(order_files: tuple[Path, ...], out: Path | None, today: Any, templates
     day = today_or_local(today)
     if dry_run:
         _dry_run(order_files, day, options)
-        return
-    if len(order_files) == 1:
-        result = run(order_files[0], day, options)
-        _print_result(result, _upload(order_files[0], len(result.exhibits)))
-        return
-    _build_many(order_files, day, options, jobs, quiet)
+    elif len(order_files) == 1:
+        result = api.build(order_files[0], day, options)
+        click.echo(report.built(result))
+        if result.warnings:
+            click.echo(report.warnings(result.warnings), err=True)
+    else:
+        _build_many(order_files, day, options, jobs, quiet)
 
 
-def _build_many(order_files: tuple[Path, ...], day: date, options: Any, jobs: int | None,
+def _build_many(order_files: tuple[Path, ...], day: date, options: Options, jobs: int | None,
                 quiet: bool) -> None:
-    from orderpack.batch import build_many
-
     show_bar = not quiet and sys.stderr.isatty()
     with click.progressbar(length=len(order_files), label="Building", file=sys.stderr,
                            hidden=not show_bar) as bar:
-        results = build_many(list(order_files), day, options, jobs,
-                             on_done=lambda _result: bar.update(1))
-    width = max(len(str(r.order_path)) for r in results)
-    click.echo(f"{'case':<{width}}  result  pages  size      time")
+        results = api.build_many(list(order_files), day, options, jobs,
+                                 on_done=lambda _result: bar.update(1))
+    click.echo(report.batch_table(results))
+    if any(not r.ok for r in results):
+        click.echo(report.batch_errors(results), err=True)
     for outcome in results:
-        if outcome.ok and outcome.result is not None:
-            click.echo(f"{outcome.order_path!s:<{width}}  ok      {outcome.result.pages:>5}  "
-                       f"{_size(outcome.result.pdf_bytes):>8}  {outcome.seconds:5.1f} s")
-        else:
-            click.echo(f"{outcome.order_path!s:<{width}}  FAILED      -         -  "
-                       f"{outcome.seconds:5.1f} s")
-    failed = [r for r in results if not r.ok]
-    for outcome in failed:
-        named = str(outcome.order_path) in outcome.error.split("\n", 1)[0]
-        prefix = "" if named else f"{outcome.order_path}: "
-        click.echo(f"Error: {prefix}{outcome.error}", err=True)
-    for outcome in results:
-        for warning in (outcome.result.warnings if outcome.result else []):
-            click.echo(f"Warning: {outcome.order_path}: {warning}", err=True)
-    click.echo(f"{len(results) - len(failed)} of {len(results)} cases built.")
-    if failed:
+        if outcome.result is not None and outcome.result.warnings:
+            click.echo(report.warnings(outcome.result.warnings, outcome.order_path), err=True)
+    click.echo(report.batch_summary(results))
+    if not all(r.ok for r in results):
         sys.exit(1)
 
 
-def _print_result(result: Any, upload: str | None = None) -> None:
-    limit = f" of {result.char_limit:,} allowed" if result.char_limit else ""
-    click.echo(f"Packet written to {result.out}/")
-    click.echo(f"  {result.dispute_text.name:<14} {result.characters:,} characters{limit}"
-               " — paste it into the dispute form")
-    if result.dropped:
-        click.echo(f"  {'':<14} shortened to fit: left out {len(result.dropped)} optional "
-                   f"sentence{'s' if len(result.dropped) != 1 else ''}")
-    files = result.pdf_files or ()
-    if len(files) > 1:
-        for number, file in enumerate(files, start=1):
-            holds = [f"exhibit{'s' if len(file.exhibits) != 1 else ''} "
-                     f"{', '.join(file.exhibits)}"] if file.exhibits else []
-            holds += ["tracking and conversation"] if file.transcript else []
-            click.echo(f"  {file.path.name:<14} {_pages(file.pages)}, {_size(file.bytes)} — "
-                       f"part {number} of {len(files)}: {' and '.join(holds)}")
-        click.echo(f"  {'':<14} attach every part")
-    else:
-        click.echo(f"  {result.evidence_pdf.name:<14} {_pages(result.pages)}, "
-                   f"{_size(result.pdf_bytes)} — attach it")
-    if result.exhibits:
-        click.echo(f"  {'exhibits/':<14} {len(result.exhibits)} image"
-                   f"{'s' if len(result.exhibits) != 1 else ''} for forms that take only images")
-    click.echo(f"  {result.manifest.name:<14} what went in and came out, with SHA-256")
-    if upload:
-        click.echo(_wrap(f"What to upload: {upload}", indent="", hang="  "))
-    if result.budget is not None:
-        if result.fit_steps:
-            click.echo(f"Fitted into {result.budget.describe()}:")
-            for fit_step in result.fit_steps:
-                click.echo(f"  - {fit_step}")
-        else:
-            click.echo(f"Within {result.budget.describe()}: nothing had to change.")
-    for warning in result.warnings:
-        click.echo(f"Warning: {warning}", err=True)
-
-
-def _upload(order_file: Path, exhibits: int) -> str | None:
-    """What to upload where, for the case's platform."""
-    from orderpack import loader, profiles, timeline
-
-    platform = loader.load(order_file).data.get("platform")
-    if isinstance(platform, str) and platform in profiles.available():
-        return timeline.upload_advice(profiles.load(platform), exhibits)
-    return None
-
-
-def _pages(count: int) -> str:
-    return f"{count} page{'s' if count != 1 else ''}"
-
-
-def _size(count: int) -> str:
-    from orderpack.budget import format_size
-
-    return format_size(count)
-
-
-def _dry_run(order_files: tuple[Path, ...], day: date, options: Any) -> None:
+def _dry_run(order_files: tuple[Path, ...], day: date, options: Options) -> None:
     """Print each case's preflight; exit 1 if any cannot meet its budget."""
-    from orderpack.packet import preflight
-
     failed = False
     for number, order_file in enumerate(order_files):
         if number:
             click.echo("")
-        result = preflight(order_file, day, options)
-        estimate = result.estimate
-        click.echo(f"Preflight of {order_file} (an estimate; nothing was built or written):")
-        click.echo(f"  {'evidence.pdf':<14} about {_pages(estimate.pages)}, "
-                   f"about {_size(estimate.bytes)}")
-        if result.exhibits:
-            click.echo(f"  {'exhibits/':<14} {result.exhibits} image"
-                       f"{'s' if result.exhibits != 1 else ''}, the largest "
-                       f"{_size(result.largest_exhibit)}")
-        _print_limits(result.destination, f"--fit {options.fit}" if options.fit else "")
-        budget = result.budget
-        if budget is None:
-            continue
-        if result.overrun is not None:
+        result = api.preflight(order_file, day, options)
+        click.echo(report.preflight(result, order_file, options.fit))
+        error = report.overrun(result)
+        if error is not None:
             failed = True
-            click.echo(f"Budget: {budget.describe()} — it cannot be met.")
-            click.echo(f"Error: {result.overrun.message()}", err=True)
-        elif result.steps:
-            size = sum(part.estimate.bytes for part in result.parts)
-            pages = sum(part.estimate.pages for part in result.parts)
-            click.echo(f"Budget: {budget.describe()} — the build will fit it, to about "
-                       f"{_size(size)} and {_pages(pages)}"
-                       f"{' in all' if len(result.parts) > 1 else ''}, by these steps:")
-            for fit_step in result.steps:
-                click.echo(f"  - {fit_step}")
-        else:
-            click.echo(f"Budget: {budget.describe()} — it fits as it is.")
+            click.echo(error, err=True)
     if failed:
         sys.exit(1)
 
 
-def _maybe(show: Callable[[int], str], value: int | None) -> str | None:
-    return None if value is None else show(value)
-
-
-def _print_limits(destination: Any, how: str = "") -> None:
-    """The upload limits ``destination`` is known to have, each with what is unsure of it."""
-    from orderpack.budget import format_size
-
-    limits = destination.limits
-    types = limits.attachment_types
-    rows: list[tuple[str, str | None, str]] = [
-        ("per file", _maybe(format_size, limits.attachment_max_bytes), "attachment_max_bytes"),
-        ("in total", _maybe(format_size, limits.total_max_bytes), "total_max_bytes"),
-        ("pages", _maybe(str, limits.max_pages), "max_pages"),
-        ("files", _maybe(str, limits.attachments_max_count), "attachments_max_count"),
-        ("file types", ", ".join(types) if types is not None else None, "attachment_types"),
-    ]
-    known = [(label, value, limits.sources[name]) for label, value, name in rows
-             if value is not None]
-    heading = f"Upload limits of {destination.name}{f' ({how})' if how else ''}"
-    if not known:
-        click.echo(f"{heading}: none known.")
-        return
-    click.echo(f"{heading}:")
-    for label, value, source in known:
-        note = f" — {source.note}" if source.note else ""
-        flag = " (unconfirmed)" if source.unconfirmed else ""
-        click.echo(_wrap(f"{label:<12} {value}{flag}{note}", hang=" " * 15))
-
-
 @main.command()
 @ORDER_ARG
-@_today_option
+@TODAY_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON (stable keys).")
 @click.option("--all", "show_all", is_flag=True,
               help="Show every key date; by default the past ones are folded into a count.")
-@reports_errors
-def status(order_file: Path, today: Any, as_json: bool, show_all: bool) -> None:
+def status(order_file: Path, today: date | None, as_json: bool, show_all: bool) -> None:
     """Show what to do now, the case's key dates, the next step and warnings.
 
     --today is a what-if date: messages, tracking events and a dispute opened after it
     are left out of the plan, and status says so.
     """
-    from orderpack import chat, timeline
-    from orderpack.validation import validate as run
-
-    case = run(order_file)
-    result = timeline.compute(case.order, case.profile, today_or_local(today),
-                              chat.load_messages(case))
-    if as_json:
-        data = result.as_json()
-        limits = case.profile.limits
-        data["limits"] = {name: {"value": list(value) if isinstance(value, tuple) else value,
-                                 **limits.sources[name].model_dump(mode="json")}
-                          for name in limits.sources
-                          for value in [getattr(limits, name)]}
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
-        return
-    _print_status(case, result, order_file, show_all)
-
-
-def _print_status(case: Any, result: Any, order_file: Path, show_all: bool = False) -> None:
-    from orderpack.render import long_date
-    from orderpack.timeline import when
-
-    today = result.today
-    order = case.order.order
-    click.echo(f"{case.profile.name} order {order.number} from {order.store}, "
-               f"on {long_date(today)}")
-    click.echo("")
-    if result.headline:
-        click.echo(result.headline)
-    click.echo(_wrap(result.stage_text, indent=""))
-    click.echo("")
-    click.echo("Key dates")
-    shown_keys = [key for key in result.key_dates if show_all or key.days_from_today >= 0]
-    folded = len(result.key_dates) - len(shown_keys)
-    if folded:
-        click.echo(f"  ({folded} earlier date{'s' if folded != 1 else ''}; "
-                   f"orderpack status --all {order_file} shows them)")
-    dates = [long_date(key.date) for key in shown_keys]
-    whens = [when(key.date, today) for key in shown_keys]
-    date_width, when_width = max(map(len, dates), default=0), max(map(len, whens), default=0)
-    marked = any(key.days_from_today == 0 for key in shown_keys)
-    for key, shown, relative in zip(shown_keys, dates, whens, strict=True):
-        if not marked and key.days_from_today > 0:
-            click.echo("  — today —")
-            marked = True
-        flag = " (estimate)" if key.estimated else (" (unconfirmed)" if key.unconfirmed else "")
-        click.echo(f"  {shown:<{date_width}}  {relative:<{when_width}}  {key.label}{flag}")
-    if not marked:
-        click.echo("  — today —")
-    action = result.next_action
-    click.echo("")
-    due = f", by {long_date(action.due)} ({when(action.due, today)})" if action.due else ""
-    click.echo(f"Next step{due}:")
-    click.echo(_wrap(action.text))
-    if action.id in case.profile.steps:
-        click.echo(f"  A message for this step: orderpack message {action.id} {order_file}")
-    if action.id in ("open_dispute", "escalate", "chargeback", "paypal_dispute"):
-        click.echo(_wrap(f"What to upload: {result.upload}", hang="    "))
-        if action.id == "open_dispute" and len(result.reasons) > 0:
-            click.echo(f"  Reasons on {case.profile.name}'s form (→ fits your case):")
-            for reason in result.reasons:
-                mark = "→" if reason.fits else " "
-                chosen = "  (your order file's dispute.reason)" if reason.chosen else ""
-                click.echo(f"  {mark} {reason.id:<24} “{reason.label}”{chosen}")
-    from orderpack import destinations
-
-    destination = destinations.load(case.profile.id)
-    if destination.known:
-        click.echo("")
-        _print_limits(destination)
-        click.echo(f"  Check the packet against them: orderpack build --fit "
-                   f"{destination.id} --dry-run {order_file}")
-    if result.warnings:
-        click.echo("")
-        click.echo("Warnings:")
-        for warning in result.warnings:
-            click.echo(_wrap(warning, indent="  ! ", hang="    "))
-
-
-def _wrap(text: str, indent: str = "  ", hang: str | None = None) -> str:
-    import textwrap
-
-    return textwrap.fill(text, width=78, initial_indent=indent,
-                         subsequent_indent=indent if hang is None else hang,
-                         break_long_words=False, break_on_hyphens=False)
+    result = api.status(order_file, today_or_local(today))
+    click.echo(report.status_json(result) if as_json
+               else report.status(result, order_file, show_all))
 
 
 @main.command()
 @click.argument("args", nargs=-1, metavar="STEP ORDER.yaml")
 @click.option("--list", "list_steps", is_flag=True,
               help="List the steps for the case's platform instead (give only ORDER.yaml).")
-@_today_option
+@TODAY_OPTION
 @click.option("--templates", type=click.Path(path_type=Path, file_okay=False, exists=True),
               default=None, metavar="DIR",
               help="A folder whose messages/STEP.txt.j2 replaces the built-in message.")
-def message(args: tuple[str, ...], list_steps: bool, today: Any, templates: Path | None) -> None:
+def message(args: tuple[str, ...], list_steps: bool, today: date | None,
+            templates: Path | None) -> None:
     """Print a ready-to-send message for a step of the case.
 
     STEP is one of: seller (ask the seller for an update), extension (ask for a
@@ -551,80 +318,33 @@ def message(args: tuple[str, ...], list_steps: bool, today: Any, templates: Path
     in), chargeback (a cover letter to your card issuer). `--list` shows the steps that
     apply to the case's platform.
     """
+    day = today_or_local(today)
     if list_steps:
         if len(args) != 1:
             raise click.UsageError("with --list, give only the order file: "
                                    "orderpack message --list ORDER.yaml")
-        _list_steps(Path(args[0]), today)
+        order_file = Path(args[0])
+        click.echo(report.message_steps(api.message_steps(order_file, day), order_file))
         return
     if len(args) != 2:
         raise click.UsageError("give a step and the order file, e.g. "
                                "orderpack message seller order.yaml (steps: orderpack message "
                                "--list order.yaml)")
-    _write_message(args[0], Path(args[1]), today, templates)
-
-
-@reports_errors
-def _list_steps(order_file: Path, today: Any) -> None:
-    from orderpack import chat, messages, timeline
-    from orderpack.validation import validate as run
-
-    case = run(order_file)
-    result = timeline.compute(case.order, case.profile, today_or_local(today),
-                              chat.load_messages(case))
-    action = result.next_action
-    click.echo(f"Steps for {case.profile.name} (orderpack message STEP {order_file}):")
-    steps = messages.steps(case.profile)
-    width = max(len(step.id) for step in steps)
-    for step in steps:
-        if step.id == action.id:
-            by = f", by {action.due.isoformat()}" if action.due else ""
-            marker = "  ← due now" if result.headline else f"  ← the next step{by}"
-        elif messages.not_applicable(step.id, result, case.profile) is not None:
-            marker = "  (does not apply now)"
-        else:
-            marker = ""
-        click.echo(f"  {step.id:<{width}}  {step.summary}{marker}")
-
-
-@reports_errors
-def _write_message(step: str, order_file: Path, today: Any, templates: Path | None) -> None:
-    from orderpack import messages
-    from orderpack.validation import validate as run
-
-    case = run(order_file)
-    if step not in case.profile.steps:
-        raise click.BadParameter(messages.unknown_step(case.profile, step), param_hint="STEP")
-    click.echo(messages.write(case, step, today_or_local(today), override=templates), nl=False)
+    try:
+        result = api.message(Path(args[1]), args[0], day, templates)
+    except StepError as exc:
+        raise click.BadParameter(str(exc), param_hint="STEP") from None
+    click.echo(result.text, nl=False)
 
 
 @main.command()
 @click.argument("platform", required=False, metavar="[PLATFORM]")
 @click.option("--json", "as_json", is_flag=True, help="Print the rules as JSON.")
-@reports_errors
 def rules(platform: str | None, as_json: bool) -> None:
     """Print every rule the planner uses, with its source and the day it was checked.
 
     PLATFORM is one of the profiles (aliexpress, ebay, paypal, amazon, etsy, card);
     without it, every platform. Unconfirmed rules are marked.
     """
-    from orderpack import profiles
-
-    names = [platform] if platform else profiles.available()
-    found = [profiles.load(name) for name in names]
-    if as_json:
-        click.echo(json.dumps({profile.id: [rule.as_json() for rule in profiles.explain(profile)]
-                               for profile in found}, indent=2, ensure_ascii=False))
-        return
-    for number, profile in enumerate(found):
-        if number:
-            click.echo("")
-        click.echo(f"{profile.name} ({profile.id})")
-        for rule in profiles.explain(profile):
-            flag = " [unconfirmed]" if rule.unconfirmed else ""
-            click.echo(_wrap(f"- {rule.says}{flag}", hang="    "))
-            if rule.counts:
-                click.echo(_wrap(f"counts: {rule.counts}", indent="    ", hang="      "))
-            click.echo(_wrap(f"source: {rule.source}", indent="    ", hang="      "))
-            click.echo(_wrap(f"address: {rule.url or 'none recorded'}; checked "
-                             f"{rule.checked.isoformat()}", indent="    ", hang="      "))
+    found = api.rules(platform)
+    click.echo(report.rules_json(found) if as_json else report.rules(found))

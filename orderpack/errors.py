@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from orderpack.words import plural
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -55,6 +57,10 @@ class OrderpackError(Exception):
         super().__init__(message)
         self.problems: list[Problem] = problems or []
 
+    def __reduce__(self) -> tuple[type[OrderpackError], tuple[str, list[Problem]]]:
+        """Pickled with its problems (a batch build sends it from the case's process)."""
+        return (type(self), (super().__str__(), self.problems))
+
     def __str__(self) -> str:
         head = super().__str__()
         if not self.problems:
@@ -70,10 +76,8 @@ class OrderFileError(OrderpackError):
     @classmethod
     def from_problems(cls, problems: list[Problem]) -> OrderFileError:
         problems = sorted(problems, key=lambda p: (p.file, p.line or 0, p.column or 0))
-        count = len(problems)
-        noun = "problem" if count == 1 else "problems"
         files = sorted({problem.file for problem in problems})
-        return cls(f"{count} {noun} in {', '.join(files)}:", problems)
+        return cls(f"{plural(len(problems), 'problem')} in {', '.join(files)}:", problems)
 
 
 class EvidenceError(OrderpackError):
@@ -90,6 +94,10 @@ class TemplateError(OrderpackError):
 
 class BuildError(OrderpackError):
     """The packet could not be written (output folder, rendering, disk)."""
+
+
+class StepError(OrderpackError):
+    """The case's platform has no message step of that name."""
 
 
 class BudgetError(OrderpackError):

@@ -31,6 +31,7 @@ from PIL import Image, UnidentifiedImageError
 from orderpack import cache, images
 from orderpack.errors import EvidenceError, OrderFileError, OrderpackError, Problem
 from orderpack.loader import visible
+from orderpack.words import plural
 
 if TYPE_CHECKING:
     from orderpack.model import Evidence
@@ -421,7 +422,7 @@ def _process(case: Case, store: cache.Cache, settings: images.Settings,
     if problems:
         found = [problem for index in sorted(problems) for problem in problems[index]]
         count = len(problems)
-        raise EvidenceError(f"{count} evidence file{'s' if count > 1 else ''} cannot be used:",
+        raise EvidenceError(f"{plural(count, 'evidence file')} cannot be used:",
                             found)
     return [_exhibit(item, plan, entries[plan.key], renditions.get(plan.key))
             for item, plan in zip(case.order.evidence, plans, strict=True)]

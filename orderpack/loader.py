@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from orderpack.errors import OrderFileError, Problem
+from orderpack.words import clip
 
 #: A field's position: the keys and list indexes leading to it, e.g. ("order", "items", 0).
 Loc = tuple[str | int, ...]
@@ -441,7 +442,7 @@ def _scalar(
             yaml.ScalarNode, node.value, (True, False))
         implicit = resolved == node.tag
         if implicit and tag in ("!!int", "!!float"):
-            message = f"{_clip(str(node.value))} is too long to be read as a number"
+            message = f"{clip(str(node.value))} is too long to be read as a number"
             fix = "check the number; put text such as an order number in quotes"
         else:
             message = f"the YAML tag {tag} cannot be used here"
@@ -450,7 +451,3 @@ def _scalar(
                                 column=node.start_mark.column + 1, field=format_loc(loc),
                                 fix=fix))
         return _UNREADABLE
-
-
-def _clip(text: str) -> str:
-    return text if len(text) <= 40 else text[:37] + "..."

@@ -14,11 +14,12 @@ from datetime import date
 from pathlib import Path
 
 from orderpack import chat, payment, profiles, timeline
-from orderpack.errors import OrderpackError
+from orderpack.errors import OrderpackError, StepError
 from orderpack.facts import gather
 from orderpack.profiles import Profile
-from orderpack.render import long_date, render
+from orderpack.render import render
 from orderpack.validation import Case
+from orderpack.words import long_date, sentence_start, with_article
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ def not_applicable(step: str, status: timeline.Status, profile: Profile) -> str 
             return (f"orderpack does not know that you paid by card ({route.text})"
                     if route.id == "check_payment" else
                     "you paid with PayPal, and PayPal's own Buyer Protection is the route")
-        if route.due(today) is None:
+        if route.due(today) is None and route.last_day is not None:
             return f"the time for a card chargeback ended on {long_date(route.last_day)}"
         if stage in ("escalation", "window_closed"):
             return None
@@ -110,7 +111,7 @@ def write(case: Case, step: str, today: date, override: Path | None = None) -> s
     """
     profile = case.profile
     if step not in profile.steps:
-        raise OrderpackError(unknown_step(profile, step))
+        raise StepError(unknown_step(profile, step))
     messages = chat.load_messages(case)
     status = timeline.compute(case.order, profile, today, messages)
     if not_applicable(step, status, profile) is not None:
@@ -132,8 +133,8 @@ def write(case: Case, step: str, today: date, override: Path | None = None) -> s
         "status": status,
         "route": route,
         "terms": profile.terms,
-        "a_dispute": timeline.with_article(profile.terms.dispute),
-        "window_start": timeline.sentence_start(profile.terms.window),
+        "a_dispute": with_article(profile.terms.dispute),
+        "window_start": sentence_start(profile.terms.window),
         "paragraphs": paragraphs,
         "platform_id": profile.id,
         "deadline_words": timeline.deadline_words(profile),

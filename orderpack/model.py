@@ -28,6 +28,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from orderpack.loader import visible
+from orderpack.words import clip
 
 #: Characters a one-line field may hold; longer texts belong in `details` or a message.
 SHORT_TEXT = 300
@@ -179,7 +180,7 @@ def _show(value: Any) -> str:
     if value is None or isinstance(value, bool):
         return {None: "nothing", True: "true", False: "false"}[value]  # as written in YAML
     text = repr(value) if not isinstance(value, str) else f'"{visible(value)}"'
-    return text if len(text) <= 40 else text[:37] + "..."
+    return clip(text)
 
 
 def instant(at: datetime) -> datetime:

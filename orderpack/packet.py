@@ -129,6 +129,8 @@ class BuildResult:
     budget: Budget | None = None
     fit_steps: tuple[str, ...] = ()
     """What was changed to fit the budget, in words; empty if nothing had to be."""
+    upload: str = ""
+    """What to upload where, on the platform's form."""
 
 
 def build(
@@ -193,6 +195,7 @@ def _build(case: Case, out: Path, today: date, options: Options,
         characters=text.characters,
         char_limit=bundle.char_limit,
         dropped=text.dropped,
+        upload=timeline.upload_advice(case.profile, len(staged)),
         pages=sum(file.pages for file in files),
         pdf_bytes=sum(file.bytes for file in files),
         warnings=warnings,

@@ -41,6 +41,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 from orderpack.errors import OrderFileError, Problem, ProfileError
 from orderpack.loader import Document, Loc
 from orderpack.loader import load as load_yaml
+from orderpack.words import plural
 
 PLATFORMS_DIR = Path(__file__).parent / "platforms"
 
@@ -60,7 +61,6 @@ CASE_DATES: dict[str, str] = {
 
 #: The messages `orderpack message` can write; a profile lists those that apply.
 Step = Literal["seller", "extension", "escalate", "chargeback"]
-STEPS: tuple[str, ...] = get_args(Step)
 
 #: What the timeline can ask the buyer to do next (advice is attached to these).
 ActionId = Literal["add_date", "wait", "seller", "extension", "open_dispute", "wait_for_reply",
@@ -418,7 +418,7 @@ def counting(rule: Rule, profile: Profile) -> str:
         words = f"the same day as “{anchor}”"
     else:
         side = "after" if count > 0 else "before"
-        words = f"{abs(count)} {unit}{'s' if abs(count) != 1 else ''} {side} “{anchor}”"
+        words = f"{plural(abs(count), unit)} {side} “{anchor}”"
     if rule.not_before:
         words += f", and never before “{profile.date_label(rule.not_before)}”"
     return words

@@ -16,7 +16,9 @@ from typing import Any, Literal
 import jinja2
 from markupsafe import Markup
 
+from orderpack import words
 from orderpack.errors import TemplateError
+from orderpack.words import long_date, plural, relative_days
 
 _PACKAGE = Path(__file__).parent
 
@@ -98,19 +100,9 @@ def _shown(filename: str | None, override: Path | None) -> str | None:
     return filename
 
 
-def long_date(value: Any) -> str:
-    """14 September 2026: day, month in words, year — unambiguous in every country."""
-    return f"{value.day} {value:%B %Y}"
-
-
 def money(amount: Any, currency: str) -> str:
     """68.17 EUR (amounts keep their cents; no locale guessing)."""
     return f"{amount:.2f} {currency}"
-
-
-def plural(count: int, singular: str, many: str | None = None) -> str:
-    """1 day, 3 days."""
-    return f"{count} {singular if count == 1 else (many or singular + 's')}"
 
 
 def yaml_scalar(value: Any) -> str:
@@ -145,13 +137,6 @@ def one_line(value: Any) -> str:
     return " ".join(part.strip() for part in str(value).splitlines() if part.strip())
 
 
-def relative_days(days: int) -> str:
-    """in 2 days, today, 5 days ago."""
-    if days == 0:
-        return "today"
-    return f"in {plural(days, 'day')}" if days > 0 else f"{plural(-days, 'day')} ago"
-
-
 def moment(value: Any) -> str:
     """A message or tracking time: 6 Sep 2026 10:12 (+08:00 where the file gave an offset)."""
     text = f"{value.day} {value:%b %Y}"
@@ -164,15 +149,8 @@ def moment(value: Any) -> str:
 
 
 def script_lang(value: Any) -> str:
-    """A BCP 47 language tag guessed from the script, so CJK text gets the right glyphs."""
-    text = str(value)
-    if any("\u3040" <= c <= "\u30ff" for c in text):
-        return "ja"
-    if any("\uac00" <= c <= "\ud7af" or "\u1100" <= c <= "\u11ff" for c in text):
-        return "ko"
-    if any("\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf" for c in text):
-        return "zh"
-    return "und"
+    """A BCP 47 language tag guessed from the script of ``value`` (see words.script_lang)."""
+    return words.script_lang(str(value))
 
 
 FILTERS: dict[str, Any] = {

@@ -81,11 +81,7 @@ def create(folder: Path, answers: Mapping[str, str] | None = None) -> Path:
     values = {question.key: question.default for question in QUESTIONS}
     values.update(answers or {})
     order_path = folder / "order.yaml"
-    if order_path.exists():
-        raise BuildError(f"{order_path} already exists; orderpack init never overwrites it "
-                         "(choose another folder, or edit that file)")
-    if folder.exists() and not folder.is_dir():
-        raise BuildError(f"{folder} exists and is not a folder")
+    refuse_existing(folder)
     text = render.render("order.yaml.j2", {"schema_file": SCHEMA_FILE, **values})
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -97,3 +93,13 @@ def create(folder: Path, answers: Mapping[str, str] | None = None) -> Path:
     except OSError as exc:
         raise BuildError(f"could not create {folder}: {exc.strerror or exc}") from None
     return order_path
+
+
+def refuse_existing(folder: Path) -> None:
+    """Raise BuildError if ``folder`` holds an order file already, or is not a folder."""
+    order_path = folder / "order.yaml"
+    if order_path.exists():
+        raise BuildError(f"{order_path} already exists; orderpack init never overwrites it "
+                         "(choose another folder, or edit that file)")
+    if folder.exists() and not folder.is_dir():
+        raise BuildError(f"{folder} exists and is not a folder")

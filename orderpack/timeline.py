@@ -19,10 +19,11 @@ from datetime import date, timedelta
 from typing import Any
 
 from orderpack import payment, profiles
+from orderpack.destinations import Destination
 from orderpack.model import Message, OrderFile, instant
-from orderpack.profiles import CASE_DATES, ORDER_DATES, Profile, Rule
-from orderpack.render import long_date, plural
+from orderpack.profiles import CASE_DATES, ORDER_DATES, Limits, Profile, Rule
 from orderpack.tracking import summarize
+from orderpack.words import long_date, lower_start, plural, sentence_start, when, with_article
 
 #: Stages, in the order a case usually goes through them.
 STAGES = ("missing_date", "waiting", "overdue", "dispute_window", "last_days", "dispute_open",
@@ -140,6 +141,14 @@ class Status:
     upload: str = ""
     """What to upload where, for this platform's form."""
     ignored: list[Ignored] = field(default_factory=list)
+    platform_name: str = ""
+    """For people: "AliExpress"."""
+    order_number: str = ""
+    store: str = ""
+    steps: tuple[str, ...] = ()
+    """The message steps of the platform (`orderpack message STEP`), in its order."""
+    destination: Destination | None = None
+    """The platform as a destination: its upload limits, each with its source."""
 
     def as_json(self) -> dict[str, Any]:
         """Plain JSON types, dates as ISO strings; the keys are stable."""
@@ -173,7 +182,16 @@ class Status:
                         for r in self.reasons],
             "upload": self.upload,
             "ignored": [{"kind": i.kind, "date": i.date.isoformat()} for i in self.ignored],
+            "limits": {} if self.destination is None else _limits_json(self.destination.limits),
         }
+
+
+def _limits_json(limits: Limits) -> dict[str, Any]:
+    """Each limit's value (None where not known) with its source."""
+    return {name: {"value": list(value) if isinstance(value, tuple) else value,
+                   **limits.sources[name].model_dump(mode="json")}
+            for name in limits.sources
+            for value in [getattr(limits, name)]}
 
 
 def add_business_days(start: date, count: int) -> date:
@@ -354,7 +372,10 @@ def compute(order: OrderFile, profile: Profile, today: date,
         next_action=action, warnings=warnings,
         headline=f"Today: {action.summary}." if due_now and action.summary else None,
         route=route, reasons=_reasons(order, profile, today),
-        upload=upload_advice(profile, len(order.evidence)), ignored=view.ignored)
+        upload=upload_advice(profile, len(order.evidence)), ignored=view.ignored,
+        platform_name=profile.name, order_number=order.order.number, store=order.order.store,
+        steps=tuple(profile.steps), destination=Destination(profile.id, profile.name,
+                                                            profile.limits))
 
 
 # --- the route after the platform's own --------------------------------------------------------
@@ -496,43 +517,11 @@ def upload_advice(profile: Profile, exhibits: int) -> str:
 # --- deciding the next step ------------------------------------------------------------------
 
 
-def when(day: date, today: date) -> str:
-    """today, tomorrow, in 3 days, yesterday, 3 days ago."""
-    days = (day - today).days
-    if days == 0:
-        return "today"
-    if days == 1:
-        return "tomorrow"
-    if days == -1:
-        return "yesterday"
-    return f"in {plural(days, 'day')}" if days > 0 else f"{plural(-days, 'day')} ago"
-
-
-def with_article(phrase: str) -> str:
-    """a dispute, an A-to-z Guarantee claim."""
-    return f"{'an' if phrase[:1].lower() in 'aeiou' else 'a'} {phrase}"
-
-
 def deadline_words(profile: Profile) -> str:
     """The delivery deadline as the platform calls it, mid-sentence: latest estimated
     delivery date."""
     label = profile.date_label("delivery_deadline")
     return label[:1].lower() + label[1:]
-
-
-def sentence_start(text: str) -> str:
-    """The text capitalised to start a sentence; names like eBay keep their spelling."""
-    first = text.split(" ", 1)[0]
-    if any(char.isupper() for char in first[1:]):
-        return text
-    return text[:1].upper() + text[1:]
-
-
-def _lower_start(text: str) -> str:
-    first = text.split(" ", 1)[0]
-    if any(char.isupper() for char in first[1:]) or first in ("I",):
-        return text
-    return text[:1].lower() + text[1:]
 
 
 def compared(closes: date, deadline: date) -> str:
@@ -580,7 +569,7 @@ class _Planner:
             "open_dispute": self.open_it,
             "wait_for_reply": "wait for the seller's answer",
             "wait_for_decision": "wait for the decision",
-            "escalate": (_lower_start(escalate.removesuffix(" by")) if escalate
+            "escalate": (lower_start(escalate.removesuffix(" by")) if escalate
                          else f"escalate the {self.dispute} to {self.help}"),
             "chargeback": "ask your card issuer for a chargeback",
             "paypal_dispute": "open a PayPal dispute",

@@ -20,6 +20,7 @@ from orderpack.errors import OrderFileError, Problem
 from orderpack.loader import Document, Loc, format_loc, load, visible
 from orderpack.model import SHORT_TEXT, OrderFile
 from orderpack.profiles import Profile
+from orderpack.words import clip
 
 
 @dataclass(frozen=True)
@@ -267,7 +268,7 @@ def _shown(value: Any) -> str:
     if value is None or isinstance(value, bool):
         return {None: "nothing", True: "true", False: "false"}[value]
     text = f'"{visible(value)}"' if isinstance(value, str) else str(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+    return clip(text)
 
 
 def _model_at(loc: Loc) -> type[BaseModel] | None:

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from orderpack import batch
 from orderpack.cli import main
+from orderpack.errors import OrderFileError
 from orderpack.packet import Options
 
 TODAY = date(2026, 11, 26)
@@ -35,7 +36,11 @@ def test_one_failing_case_does_not_stop_the_others(cases: list[Path], tmp_path: 
     assert [r.order_path for r in results] == cases  # in the order given
     assert [r.ok for r in results] == [True, False, True]
     assert sorted(done) == sorted(cases)
-    assert "shipping: this field is required" in results[1].error
+    # The error comes back as raised in the case's process, with its problem records.
+    error = results[1].error
+    assert isinstance(error, OrderFileError)
+    assert ("shipping", "this field is required") in [(p.field, p.message)
+                                                      for p in error.problems]
     for good in (results[0], results[2]):
         assert good.result is not None
         assert good.result.evidence_pdf == good.order_path.parent / "out" / "evidence.pdf"
@@ -57,7 +62,7 @@ def test_a_crashing_case_is_reported_and_the_others_build(
     good = [cases[0], cases[2]]
     results = batch.build_many(good, TODAY, Options(cache_dir=tmp_path / "cache"), jobs=2)
     assert [r.ok for r in results] == [True, False]
-    assert "ended unexpectedly (exit code 3)" in results[1].error
+    assert "ended unexpectedly (exit code 3)" in str(results[1].error)
 
 
 def test_out_cannot_name_one_folder_for_several_cases(cases: list[Path], tmp_path: Path) -> None:

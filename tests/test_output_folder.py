@@ -106,7 +106,7 @@ def test_a_batch_of_two_order_files_in_one_folder_builds_one(case: Path,
     results = batch.build_many([case, second], TODAY, Options(), jobs=2)
     assert sorted(result.ok for result in results) == [False, True]
     failed = next(result for result in results if not result.ok)
-    assert "holds the packet built from" in failed.error
+    assert "holds the packet built from" in str(failed.error)
     assert leftovers(case.parent) == []
 
 

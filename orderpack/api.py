@@ -1,0 +1,221 @@
+"""The Python API: one function per command, each returning a typed result.
+
+The command line (:mod:`orderpack.cli`) and the web page call these and nothing else of
+the core. Nothing here prints, reads the clock or changes process-wide state; ``today`` is
+always passed in. Every error is an :class:`~orderpack.errors.OrderpackError` whose
+``problems`` say what to fix, in which file, line and field.
+
+The modules behind each function are imported when it is first called, so that
+``import orderpack`` and ``orderpack.validate`` stay quick (``validate`` never loads the
+PDF renderer).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from orderpack.batch import CaseResult
+    from orderpack.packet import BuildResult, Options, Preflight
+    from orderpack.profiles import Explained
+    from orderpack.timeline import Status
+    from orderpack.validation import Case
+
+
+def validate(order_path: str | Path) -> Case:
+    """Load and check the case at ``order_path``: the order, its platform's profile, its
+    folder. Raise :class:`~orderpack.errors.OrderFileError` listing every problem."""
+    from orderpack.validation import validate as run
+
+    return run(order_path)
+
+
+def status(order_path: str | Path, today: date) -> Status:
+    """Where the case stands on ``today``: its key dates, stage, next action, warnings, the
+    route after the platform's own, the reasons on the form and the upload limits."""
+    from orderpack import chat, timeline
+
+    case = validate(order_path)
+    return timeline.compute(case.order, case.profile, today, chat.load_messages(case))
+
+
+def _options(options: Options | None, settings: Mapping[str, object]) -> Options:
+    from dataclasses import replace
+
+    from orderpack.packet import Options
+
+    if not settings:
+        return options or Options()
+    # The keywords are Options' fields, checked when the dataclass is made (a TypeError for
+    # a wrong name, as in any call); mypy cannot match a mapping to them.
+    if options is None:
+        return Options(**settings)  # type: ignore[arg-type]
+    return replace(options, **settings)  # type: ignore[arg-type]
+
+
+def build(order_path: str | Path, today: date, options: Options | None = None,
+          progress: Callable[[str], None] | None = None, **settings: object) -> BuildResult:
+    """Build the packet of the case at ``order_path``: dispute.txt, evidence.pdf, exhibits/
+    and manifest.json, in ``options.out`` (default: out/ beside the order file).
+
+    Keyword arguments fill :class:`~orderpack.packet.Options` (``out=``, ``max_bytes=``...);
+    ``progress`` is called with a few words for each step.
+    """
+    from orderpack import packet
+
+    return packet.build(order_path, today, _options(options, settings), progress)
+
+
+def build_many(order_paths: Sequence[Path], today: date, options: Options | None = None,
+               jobs: int | None = None, on_done: Callable[[CaseResult], None] | None = None,
+               ) -> list[CaseResult]:
+    """Build each case in its own process, ``jobs`` at a time; one failing case stops no
+    other. Each :class:`~orderpack.batch.CaseResult` holds its packet or its error."""
+    from orderpack import batch
+
+    return batch.build_many(order_paths, today, _options(options, {}), jobs, on_done)
+
+
+def preflight(order_path: str | Path, today: date, options: Options | None = None,
+              **settings: object) -> Preflight:
+    """The dry run of :func:`build`: the estimated pages and size, whether and how the packet
+    fits its budget, and the destination's upload limits. Writes nothing but the exhibit
+    cache."""
+    from orderpack import packet
+
+    return packet.preflight(order_path, today, _options(options, settings))
+
+
+@dataclass(frozen=True)
+class Message:
+    """A ready-to-send message (`orderpack message STEP`)."""
+
+    step: str
+    text: str
+    """Plain paragraphs, ending in one newline."""
+
+
+def message(order_path: str | Path, step: str, today: date,
+            templates: Path | None = None) -> Message:
+    """The message for ``step`` of the case on ``today``. ``templates`` is a folder whose
+    ``messages/STEP.txt.j2`` replaces the built-in one. Raise
+    :class:`~orderpack.errors.StepError` for a step the platform does not have, and
+    :class:`~orderpack.errors.OrderpackError` for one that does not apply on ``today``."""
+    from orderpack import messages
+
+    return Message(step, messages.write(validate(order_path), step, today, override=templates))
+
+
+StepState = Literal["due_now", "next", "applies", "does_not_apply"]
+
+
+@dataclass(frozen=True)
+class MessageStep:
+    """A message step of the case's platform, as `orderpack message --list` shows it."""
+
+    id: str
+    summary: str
+    """What the message is for, in a few words."""
+    state: StepState
+    """``due_now`` (the plan's action for today), ``next`` (the plan's next action, due
+    later), ``applies`` or ``does_not_apply`` (its message would be stale today)."""
+    due: date | None = None
+    """For ``due_now`` and ``next``: the day to act by, where there is one."""
+
+
+@dataclass(frozen=True)
+class MessageSteps:
+    """The message steps of a case's platform (`orderpack message --list`)."""
+
+    platform_name: str
+    steps: list[MessageStep]
+
+
+def message_steps(order_path: str | Path, today: date) -> MessageSteps:
+    """The message steps of the case's platform, each with whether it applies on ``today``."""
+    from orderpack import chat, messages, timeline
+
+    case = validate(order_path)
+    plan = timeline.compute(case.order, case.profile, today, chat.load_messages(case))
+    action = plan.next_action
+    out = []
+    for step in messages.steps(case.profile):
+        state: StepState
+        if step.id == action.id:
+            state = "due_now" if plan.headline else "next"
+        elif messages.not_applicable(step.id, plan, case.profile) is not None:
+            state = "does_not_apply"
+        else:
+            state = "applies"
+        due = action.due if state in ("due_now", "next") else None
+        out.append(MessageStep(step.id, step.summary, state, due))
+    return MessageSteps(case.profile.name, out)
+
+
+@dataclass(frozen=True)
+class PlatformRules:
+    """Every rule a platform's profile gives the planner (`orderpack rules`)."""
+
+    id: str
+    name: str
+    rules: list[Explained]
+    """Each with its source, address, checked date and whether it is confirmed."""
+
+
+def rules(platform: str | None = None) -> list[PlatformRules]:
+    """The rules of ``platform`` (a profile id), or of every platform; raise
+    :class:`~orderpack.errors.ProfileError` for an id orderpack does not know."""
+    from orderpack import profiles
+
+    names = [platform] if platform else profiles.available()
+    found = [profiles.load(name) for name in names]
+    return [PlatformRules(p.id, p.name, profiles.explain(p)) for p in found]
+
+
+def platforms() -> list[str]:
+    """The ids of the platforms orderpack knows, sorted."""
+    from orderpack import profiles
+
+    return profiles.available()
+
+
+@dataclass(frozen=True)
+class NewCase:
+    """What `orderpack init` wrote."""
+
+    order_path: Path
+    schema_path: Path
+    screenshots: Path
+    """The empty folder for the evidence."""
+
+
+def init(folder: str | Path, answers: Mapping[str, str] | None = None) -> NewCase:
+    """Create ``folder`` with a commented order.yaml, its JSON Schema and screenshots/.
+
+    ``answers`` maps the keys of :data:`orderpack.scaffold.QUESTIONS` to the buyer's
+    answers. Raise :class:`~orderpack.errors.BuildError` if ``folder`` already holds an
+    order.yaml (it is never overwritten) or cannot be created.
+    """
+    from orderpack import scaffold
+
+    path = scaffold.create(Path(folder), answers)
+    return NewCase(path, path.parent / scaffold.SCHEMA_FILE, path.parent / "screenshots")
+
+
+def check_new_folder(folder: str | Path) -> None:
+    """Raise :class:`~orderpack.errors.BuildError` if :func:`init` would refuse ``folder``,
+    before any question is asked."""
+    from orderpack import scaffold
+
+    scaffold.refuse_existing(Path(folder))
+
+
+def schema() -> dict[str, object]:
+    """The order file's JSON Schema (`orderpack schema`)."""
+    from orderpack.model import json_schema
+
+    return json_schema()

@@ -1,0 +1,303 @@
+"""The command line's words: each result of the API as the text the CLI prints.
+
+Pure functions: a result in, a string out (no trailing newline; the CLI adds it). Nothing
+here reads files, the clock or the case: everything shown is in the result. The web page
+shows the same results in its own way.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from orderpack.budget import format_size
+from orderpack.words import long_date, plural, when
+
+if TYPE_CHECKING:
+    from orderpack.api import MessageSteps, NewCase, PlatformRules
+    from orderpack.batch import CaseResult
+    from orderpack.destinations import Destination
+    from orderpack.errors import Problem
+    from orderpack.packet import BuildResult, Preflight
+    from orderpack.timeline import Status
+    from orderpack.validation import Case
+
+#: The action ids after which status says what to upload where.
+_UPLOADING = ("open_dispute", "escalate", "chargeback", "paypal_dispute")
+
+
+def wrap(text: str, indent: str = "  ", hang: str | None = None) -> str:
+    """``text`` filled to 78 columns, words kept whole."""
+    return textwrap.fill(text, width=78, initial_indent=indent,
+                         subsequent_indent=indent if hang is None else hang,
+                         break_long_words=False, break_on_hyphens=False)
+
+
+def as_json(data: object) -> str:
+    """JSON as orderpack prints it: indented, non-ASCII kept."""
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def pages(count: int) -> str:
+    return plural(count, "page")
+
+
+# --- validate ------------------------------------------------------------------------------
+
+
+def validated(case: Case, order_path: Path) -> str:
+    """"order.yaml: valid — AliExpress order 8190…, 3 evidence files."""
+    order = case.order
+    return (f"{order_path}: valid — {case.profile.name} order {order.order.number}, "
+            f"{plural(len(order.evidence), 'evidence file')}.")
+
+
+def validation_json(problems: Sequence[Problem]) -> str:
+    return as_json({"valid": not problems, "problems": [p.as_dict() for p in problems]})
+
+
+# --- init ----------------------------------------------------------------------------------
+
+
+def created(new: NewCase) -> str:
+    return (f"Wrote {new.order_path} and {new.schema_path}.\n"
+            f"Put screenshots in {new.screenshots}/, fill in the file, then run: "
+            f"orderpack validate {new.order_path}")
+
+
+# --- status --------------------------------------------------------------------------------
+
+
+def status(result: Status, order_path: Path, show_all: bool = False) -> str:
+    """The status as `orderpack status` prints it: today's step, key dates, next step,
+    the upload limits and warnings."""
+    today = result.today
+    lines = [f"{result.platform_name} order {result.order_number} from {result.store}, "
+             f"on {long_date(today)}", ""]
+    if result.headline:
+        lines.append(result.headline)
+    lines += [wrap(result.stage_text, indent=""), "", "Key dates"]
+    shown_keys = [key for key in result.key_dates if show_all or key.days_from_today >= 0]
+    folded = len(result.key_dates) - len(shown_keys)
+    if folded:
+        lines.append(f"  ({plural(folded, 'earlier date')}; "
+                     f"orderpack status --all {order_path} shows them)")
+    dates = [long_date(key.date) for key in shown_keys]
+    whens = [when(key.date, today) for key in shown_keys]
+    date_width, when_width = max(map(len, dates), default=0), max(map(len, whens), default=0)
+    marked = any(key.days_from_today == 0 for key in shown_keys)
+    for key, shown, relative in zip(shown_keys, dates, whens, strict=True):
+        if not marked and key.days_from_today > 0:
+            lines.append("  — today —")
+            marked = True
+        flag = " (estimate)" if key.estimated else (" (unconfirmed)" if key.unconfirmed else "")
+        lines.append(f"  {shown:<{date_width}}  {relative:<{when_width}}  {key.label}{flag}")
+    if not marked:
+        lines.append("  — today —")
+    action = result.next_action
+    due = f", by {long_date(action.due)} ({when(action.due, today)})" if action.due else ""
+    lines += ["", f"Next step{due}:", wrap(action.text)]
+    if action.id in result.steps:
+        lines.append(f"  A message for this step: orderpack message {action.id} {order_path}")
+    if action.id in _UPLOADING:
+        lines.append(wrap(f"What to upload: {result.upload}", hang="    "))
+        if action.id == "open_dispute" and result.reasons:
+            lines.append(f"  Reasons on {result.platform_name}'s form (→ fits your case):")
+            for reason in result.reasons:
+                mark = "→" if reason.fits else " "
+                chosen = "  (your order file's dispute.reason)" if reason.chosen else ""
+                lines.append(f"  {mark} {reason.id:<24} “{reason.label}”{chosen}")
+    destination = result.destination
+    if destination is not None and destination.known:
+        lines += ["", limits(destination),
+                  f"  Check the packet against them: orderpack build --fit "
+                  f"{destination.id} --dry-run {order_path}"]
+    if result.warnings:
+        lines += ["", "Warnings:"]
+        lines += [wrap(warning, indent="  ! ", hang="    ") for warning in result.warnings]
+    return "\n".join(lines)
+
+
+def status_json(result: Status) -> str:
+    return as_json(result.as_json())
+
+
+def _maybe(show: Callable[[int], str], value: int | None) -> str | None:
+    return None if value is None else show(value)
+
+
+def limits(destination: Destination, how: str = "") -> str:
+    """The upload limits ``destination`` is known to have, each with what is unsure of it."""
+    known_limits = destination.limits
+    types = known_limits.attachment_types
+    rows: list[tuple[str, str | None, str]] = [
+        ("per file", _maybe(format_size, known_limits.attachment_max_bytes),
+         "attachment_max_bytes"),
+        ("in total", _maybe(format_size, known_limits.total_max_bytes), "total_max_bytes"),
+        ("pages", _maybe(str, known_limits.max_pages), "max_pages"),
+        ("files", _maybe(str, known_limits.attachments_max_count), "attachments_max_count"),
+        ("file types", ", ".join(types) if types is not None else None, "attachment_types"),
+    ]
+    known = [(label, value, known_limits.sources[name]) for label, value, name in rows
+             if value is not None]
+    heading = f"Upload limits of {destination.name}{f' ({how})' if how else ''}"
+    if not known:
+        return f"{heading}: none known."
+    lines = [f"{heading}:"]
+    for label, value, source in known:
+        note = f" — {source.note}" if source.note else ""
+        flag = " (unconfirmed)" if source.unconfirmed else ""
+        lines.append(wrap(f"{label:<12} {value}{flag}{note}", hang=" " * 15))
+    return "\n".join(lines)
+
+
+# --- message -------------------------------------------------------------------------------
+
+
+def message_steps(found: MessageSteps, order_path: Path) -> str:
+    """`orderpack message --list`: each step, the one due marked."""
+    lines = [f"Steps for {found.platform_name} (orderpack message STEP {order_path}):"]
+    width = max((len(step.id) for step in found.steps), default=0)
+    for step in found.steps:
+        by = f", by {step.due.isoformat()}" if step.due else ""
+        marker = {"due_now": "  ← due now", "next": f"  ← the next step{by}",
+                  "does_not_apply": "  (does not apply now)", "applies": ""}[step.state]
+        lines.append(f"  {step.id:<{width}}  {step.summary}{marker}")
+    return "\n".join(lines)
+
+
+# --- rules ---------------------------------------------------------------------------------
+
+
+def rules(found: Sequence[PlatformRules]) -> str:
+    """`orderpack rules`: every rule with its source and the day it was checked."""
+    blocks = []
+    for platform in found:
+        lines = [f"{platform.name} ({platform.id})"]
+        for rule in platform.rules:
+            flag = " [unconfirmed]" if rule.unconfirmed else ""
+            lines.append(wrap(f"- {rule.says}{flag}", hang="    "))
+            if rule.counts:
+                lines.append(wrap(f"counts: {rule.counts}", indent="    ", hang="      "))
+            lines.append(wrap(f"source: {rule.source}", indent="    ", hang="      "))
+            lines.append(wrap(f"address: {rule.url or 'none recorded'}; checked "
+                              f"{rule.checked.isoformat()}", indent="    ", hang="      "))
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def rules_json(found: Sequence[PlatformRules]) -> str:
+    return as_json({platform.id: [rule.as_json() for rule in platform.rules]
+                    for platform in found})
+
+
+# --- build ---------------------------------------------------------------------------------
+
+
+def built(result: BuildResult) -> str:
+    """What was written, where it goes, and what was changed to fit the budget."""
+    limit = f" of {result.char_limit:,} allowed" if result.char_limit else ""
+    lines = [f"Packet written to {result.out}/",
+             f"  {result.dispute_text.name:<14} {result.characters:,} characters{limit}"
+             " — paste it into the dispute form"]
+    if result.dropped:
+        lines.append(f"  {'':<14} shortened to fit: left out "
+                     f"{plural(len(result.dropped), 'optional sentence')}")
+    files = result.pdf_files or ()
+    if len(files) > 1:
+        for number, file in enumerate(files, start=1):
+            holds = ([f"exhibit{'' if len(file.exhibits) == 1 else 's'} "
+                      f"{', '.join(file.exhibits)}"] if file.exhibits else [])
+            holds += ["tracking and conversation"] if file.transcript else []
+            lines.append(f"  {file.path.name:<14} {pages(file.pages)}, "
+                         f"{format_size(file.bytes)} — part {number} of {len(files)}: "
+                         f"{' and '.join(holds)}")
+        lines.append(f"  {'':<14} attach every part")
+    else:
+        lines.append(f"  {result.evidence_pdf.name:<14} {pages(result.pages)}, "
+                     f"{format_size(result.pdf_bytes)} — attach it")
+    if result.exhibits:
+        lines.append(f"  {'exhibits/':<14} {plural(len(result.exhibits), 'image')} for forms "
+                     "that take only images")
+    lines.append(f"  {result.manifest.name:<14} what went in and came out, with SHA-256")
+    if result.upload:
+        lines.append(wrap(f"What to upload: {result.upload}", indent="", hang="  "))
+    if result.budget is not None:
+        if result.fit_steps:
+            lines.append(f"Fitted into {result.budget.describe()}:")
+            lines += [f"  - {fit_step}" for fit_step in result.fit_steps]
+        else:
+            lines.append(f"Within {result.budget.describe()}: nothing had to change.")
+    return "\n".join(lines)
+
+
+def warnings(found: Sequence[str], about: Path | None = None) -> str:
+    """One "Warning: ..." line each (for stderr), naming the case if given."""
+    prefix = f"{about}: " if about is not None else ""
+    return "\n".join(f"Warning: {prefix}{warning}" for warning in found)
+
+
+def batch_table(results: Sequence[CaseResult]) -> str:
+    """One row per case: ok or FAILED, pages, size and time; then how many were built."""
+    width = max(len(str(r.order_path)) for r in results)
+    lines = [f"{'case':<{width}}  result  pages  size      time"]
+    for outcome in results:
+        if outcome.result is not None:
+            lines.append(f"{outcome.order_path!s:<{width}}  ok      {outcome.result.pages:>5}  "
+                         f"{format_size(outcome.result.pdf_bytes):>8}  "
+                         f"{outcome.seconds:5.1f} s")
+        else:
+            lines.append(f"{outcome.order_path!s:<{width}}  FAILED      -         -  "
+                         f"{outcome.seconds:5.1f} s")
+    return "\n".join(lines)
+
+
+def batch_summary(results: Sequence[CaseResult]) -> str:
+    return f"{sum(1 for r in results if r.ok)} of {len(results)} cases built."
+
+
+def batch_errors(results: Sequence[CaseResult]) -> str:
+    """Each failed case's error; one without problems (which name their files) is prefixed
+    with its order file."""
+    lines = []
+    for outcome in results:
+        if outcome.error is None:
+            continue
+        prefix = "" if outcome.error.problems else f"{outcome.order_path}: "
+        lines.append(f"Error: {prefix}{outcome.error}")
+    return "\n".join(lines)
+
+
+def preflight(result: Preflight, order_path: Path, fit: str | None) -> str:
+    """`build --dry-run`: the estimate, the limits and whether the budget can be met."""
+    estimate = result.estimate
+    lines = [f"Preflight of {order_path} (an estimate; nothing was built or written):",
+             f"  {'evidence.pdf':<14} about {pages(estimate.pages)}, "
+             f"about {format_size(estimate.bytes)}"]
+    if result.exhibits:
+        lines.append(f"  {'exhibits/':<14} {plural(result.exhibits, 'image')}, the largest "
+                     f"{format_size(result.largest_exhibit)}")
+    lines.append(limits(result.destination, f"--fit {fit}" if fit else ""))
+    budget = result.budget
+    if budget is None:
+        return "\n".join(lines)
+    if result.overrun is not None:
+        lines.append(f"Budget: {budget.describe()} — it cannot be met.")
+    elif result.steps:
+        size = sum(part.estimate.bytes for part in result.parts)
+        count = sum(part.estimate.pages for part in result.parts)
+        lines.append(f"Budget: {budget.describe()} — the build will fit it, to about "
+                     f"{format_size(size)} and {pages(count)}"
+                     f"{' in all' if len(result.parts) > 1 else ''}, by these steps:")
+        lines += [f"  - {fit_step}" for fit_step in result.steps]
+    else:
+        lines.append(f"Budget: {budget.describe()} — it fits as it is.")
+    return "\n".join(lines)
+
+
+def overrun(result: Preflight) -> str | None:
+    """The error line of a dry run whose budget cannot be met (for stderr), else None."""
+    return None if result.overrun is None else f"Error: {result.overrun.message()}"

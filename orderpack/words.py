@@ -1,0 +1,90 @@
+"""The small word helpers every part of orderpack writes with: counts, relative days, dates,
+articles, clipping and scripts. One home for each, so the command line, the planner, the
+templates and the error messages say a thing the same way.
+
+English only: the translations (Babel's CLDR rules) will replace these in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+#: How long a value quoted in an error message may be before it is clipped.
+CLIP = 40
+
+
+def plural(count: int, singular: str, many: str | None = None) -> str:
+    """1 day, 3 days, 2 replies (with ``many``)."""
+    return f"{count} {singular if count == 1 else (many or singular + 's')}"
+
+
+def relative_days(days: int) -> str:
+    """today, tomorrow, in 3 days, yesterday, 3 days ago."""
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    if days == -1:
+        return "yesterday"
+    return f"in {plural(days, 'day')}" if days > 0 else f"{plural(-days, 'day')} ago"
+
+
+def when(day: date, today: date) -> str:
+    """``day`` said from ``today``: today, tomorrow, in 3 days, 3 days ago."""
+    return relative_days((day - today).days)
+
+
+def long_date(value: date) -> str:
+    """14 September 2026: day, month in words, year — unambiguous in every country."""
+    return f"{value.day} {value:%B %Y}"
+
+
+def with_article(phrase: str) -> str:
+    """a dispute, an A-to-z Guarantee claim."""
+    return f"{'an' if phrase[:1].lower() in 'aeiou' else 'a'} {phrase}"
+
+
+def sentence_start(text: str) -> str:
+    """The text capitalised to start a sentence; names like eBay keep their spelling."""
+    first = text.split(" ", 1)[0]
+    if any(char.isupper() for char in first[1:]):
+        return text
+    return text[:1].upper() + text[1:]
+
+
+def lower_start(text: str) -> str:
+    """The text made to follow other words: "Escalate" → "escalate"; eBay and I stay."""
+    first = text.split(" ", 1)[0]
+    if any(char.isupper() for char in first[1:]) or first == "I":
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def clip(text: str, width: int = CLIP) -> str:
+    """``text`` cut to ``width`` characters, ending in "..." where it was cut."""
+    return text if len(text) <= width else text[:width - 3] + "..."
+
+
+def is_cjk(char: str) -> bool:
+    """A Chinese, Japanese or Korean character (or full-width form): one em wide."""
+    code = ord(char)
+    return (0x2E80 <= code <= 0x9FFF or 0xAC00 <= code <= 0xD7AF or 0xF900 <= code <= 0xFAFF
+            or 0xFF00 <= code <= 0xFFEF or 0x3000 <= code <= 0x303F)
+
+
+def has_cjk(texts: Iterable[str]) -> bool:
+    """Whether any of ``texts`` has a CJK character."""
+    return any(is_cjk(char) for text in texts for char in text)
+
+
+def script_lang(text: str) -> str:
+    """A BCP 47 language tag guessed from the script, so CJK text gets the right glyphs:
+    ja for kana, ko for hangul, zh for other CJK ideographs, und for the rest."""
+    if any("\u3040" <= c <= "\u30ff" for c in text):
+        return "ja"
+    if any("\uac00" <= c <= "\ud7af" or "\u1100" <= c <= "\u11ff" for c in text):
+        return "ko"
+    if any("\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf" for c in text):
+        return "zh"
+    return "und"
