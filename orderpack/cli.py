@@ -113,7 +113,11 @@ def main(debug: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
 @reports_errors
 def validate(order_file: Path, as_json: bool) -> None:
-    """Check an order file and the files it names; list every problem at once."""
+    """Check an order file and the files it names; list every problem at once.
+
+    A valid file may still get warnings (on stderr; exit 0): tracking events or messages
+    dated before the order, values left as orderpack's examples.
+    """
     from orderpack.validation import validate as run
 
     try:
@@ -122,17 +126,21 @@ def validate(order_file: Path, as_json: bool) -> None:
         if not as_json:
             raise
         click.echo(json.dumps({"valid": False,
-                               "problems": [p.as_dict() for p in exc.problems]}, indent=2,
-                              ensure_ascii=False))
+                               "problems": [p.as_dict() for p in exc.problems],
+                               "warnings": []}, indent=2, ensure_ascii=False))
         sys.exit(1)
     order = case.order
     if as_json:
-        click.echo(json.dumps({"valid": True, "problems": []}, indent=2))
+        click.echo(json.dumps({"valid": True, "problems": [],
+                               "warnings": [w.as_dict() for w in case.warnings]},
+                              indent=2, ensure_ascii=False))
         return
     click.echo(
         f"{order_file}: valid — {case.profile.name} order {order.order.number}, "
         f"{len(order.evidence)} evidence file{'s' if len(order.evidence) != 1 else ''}."
     )
+    for warning in case.warnings:
+        click.echo(f"Warning: {warning}", err=True)
 
 
 @main.command()
