@@ -324,6 +324,10 @@ def _print_result(result: Any) -> None:
     if result.dropped:
         click.echo(f"  {'':<14} shortened to fit: left out {len(result.dropped)} optional "
                    f"sentence{'s' if len(result.dropped) != 1 else ''}")
+    if not result.char_limit:
+        click.echo(f"  {'':<14} the form's character limit is not known: if the form "
+                   "counts or cuts the text,")
+        click.echo(f"  {'':<14} build again with --max-chars N (its limit)")
     files = result.pdf_files or ()
     if len(files) > 1:
         for number, file in enumerate(files, start=1):

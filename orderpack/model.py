@@ -426,6 +426,11 @@ class Message(_Strict):
     sender: Literal["buyer", "seller", "platform"] = Field(alias="from")
     text: LongText
     translation: LongText | None = None
+    asks_to_wait_days: int | None = Field(
+        default=None, ge=1, le=365, examples=[15],
+        description="Optional, on a seller's message: the days it asks you to wait "
+                    "(\"please wait 15 more days\"). Without it, orderpack reads an English "
+                    "\"wait N days\" in the translation or the text.")
 
     model_config = ConfigDict(populate_by_name=True)
 

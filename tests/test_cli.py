@@ -383,3 +383,43 @@ def test_init_no_input_in_a_terminal_asks_nothing(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert "questions" not in result.stdout
     assert result.stderr == ""
+
+
+# --- build: the dispute text's character limit ----------------------------------------------
+
+def test_build_says_when_the_forms_limit_is_unknown(ebay_case: Path, tmp_path: Path) -> None:
+    result = invoke("build", str(ebay_case), "--today", "2026-11-26",
+                    env={"ORDERPACK_CACHE_DIR": str(tmp_path / "cache")})
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert re.fullmatch(r"  dispute\.txt    [\d,]+ characters — paste it into the dispute form",
+                        lines[1])
+    assert lines[2:4] == [
+        " " * 17 + "the form's character limit is not known: if the form counts or cuts the "
+        "text,",
+        " " * 17 + "build again with --max-chars N (its limit)"]
+
+
+def test_build_refuses_a_text_that_cannot_fit(ebay_case: Path, tmp_path: Path) -> None:
+    result = invoke("build", str(ebay_case), "--today", "2026-11-26", "--max-chars", "300",
+                    env={"ORDERPACK_CACHE_DIR": str(tmp_path / "cache")})
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith(
+        "Error: the dispute text cannot be fitted into 300 characters: with every optional "
+        "sentence left out it still has ")
+    assert "  - I request a full refund of 68.45 GBP to the original payment method. (" in (
+        result.stderr)
+    assert "characters of 300 allowed" not in result.output
+    assert not (ebay_case.parent / "out").exists()
+
+
+def test_build_with_a_limit_it_can_meet(ebay_case: Path, tmp_path: Path) -> None:
+    result = invoke("build", str(ebay_case), "--today", "2026-11-26", "--max-chars", "600",
+                    env={"ORDERPACK_CACHE_DIR": str(tmp_path / "cache")})
+    assert result.exit_code == 0, result.output
+    assert re.search(r"dispute\.txt    \d{3} characters of 600 allowed — paste it", result.stdout)
+    assert "not known" not in result.stdout
+    text = (ebay_case.parent / "out" / "dispute.txt").read_text(encoding="utf-8")
+    assert "I paid with PayPal." not in text  # the first sentence to go
+    assert "JT123456789GB" in text  # the tracking number stays longest
