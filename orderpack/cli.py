@@ -154,12 +154,17 @@ def schema() -> None:
 @main.command()
 @click.argument("folder", metavar="[DIR]", default=".", type=click.Path(path_type=Path))
 @click.option("--no-input", is_flag=True,
-              help="Do not ask questions; write the commented template with example values.")
+              help="Do not ask questions; write the commented template with the answers "
+                   "left empty.")
+@_today_option
 @reports_errors
-def init(folder: Path, no_input: bool) -> None:
+def init(folder: Path, no_input: bool, today: Any) -> None:
     """Create DIR with a commented order.yaml, its JSON Schema and a screenshots/ folder.
 
-    In a terminal it asks the key questions first; it never overwrites an order.yaml.
+    In a terminal it asks what the plan needs first (the order, its dates, the tracking
+    number, how you paid) and writes the answers in; it never overwrites an order.yaml.
+    Buyer Protection's end can be given as the order page shows it ("ends in 9 days"),
+    counted from --today.
     """
     from orderpack import scaffold
 
@@ -168,16 +173,20 @@ def init(folder: Path, no_input: bool) -> None:
                              "overwrites it (choose another folder, or edit that file)")
     answers: dict[str, str] = {}
     if not no_input and sys.stdin.isatty():
-        click.echo("A few questions about the order (Enter keeps the example shown):")
+        click.echo("A few questions about the order, from your order page "
+                   "(Enter skips the optional ones):")
+        day = today_or_local(today)
         for question in scaffold.QUESTIONS:
+            if not scaffold.applies(question, answers):
+                continue
             while True:
-                answer = click.prompt(question.prompt, default=question.default,
-                                      show_default=bool(question.default)).strip()
-                problem = scaffold.check_answer(question, answer)
-                if problem is None:
-                    answers[question.key] = answer
+                answer = click.prompt(question.prompt, default="", show_default=False)
+                try:
+                    answers[question.key] = scaffold.read_answer(question, answer, today=day,
+                                                                 answers=answers)
                     break
-                click.echo(f"  {problem}", err=True)
+                except scaffold.AnswerError as exc:
+                    click.echo(f"  {exc}", err=True)
     path = scaffold.create(folder, answers)
     click.echo(f"Wrote {path} and {path.parent / scaffold.SCHEMA_FILE}.")
     click.echo(f"Put screenshots in {path.parent / 'screenshots'}/, fill in the file, then run: "

@@ -117,24 +117,36 @@ def _check_order_number(document: Document, profile: Profile,
                         failed: set[str]) -> list[Problem]:
     order = document.data.get("order")
     number = order.get("number") if isinstance(order, dict) else None
+    if not isinstance(number, str) or "order.number" in failed:
+        return []
+    found = _order_number_fault(profile, number.strip())
+    return [] if found is None else [document.problem(("order", "number"), *found)]
+
+
+def order_number_problem(platform: str, number: str) -> str | None:
+    """What is wrong with ``number`` as an order number of ``platform`` (and how to fix
+    it), or None; for `orderpack init`'s question."""
+    if platform not in _ORDER_NUMBERS:
+        return None
+    found = _order_number_fault(profiles.load(platform), number.strip())
+    return None if found is None else " — ".join(found)
+
+
+def _order_number_fault(profile: Profile, text: str) -> tuple[str, str] | None:
     form = _ORDER_NUMBERS.get(profile.id)
-    if form is None or not isinstance(number, str) or "order.number" in failed:
-        return []
+    if form is None:
+        return None
     pattern, words = form
-    text = number.strip()
     if pattern.fullmatch(text):
-        return []
+        return None
     digits = re.sub(r"\D", "", text)
     if pattern.fullmatch(digits):
-        return [document.problem(("order", "number"),
-                                 f"{profile.name} order numbers are {words}, with nothing "
-                                 f"between them", f'write only the digits: "{digits}"')]
-    return [document.problem(
-        ("order", "number"),
-        f"{profile.name} order numbers have {words}; \"{visible(text)}\" has "
-        f"{len(digits)} digit{'s' if len(digits) != 1 else ''}"
-        + (" and other characters" if len(digits) != len(text) else ""),
-        "copy it again from the order's details page (My Orders, then the order)")]
+        return (f"{profile.name} order numbers are {words}, with nothing between them",
+                f'write only the digits: "{digits}"')
+    return (f"{profile.name} order numbers have {words}; \"{visible(text)}\" has "
+            f"{len(digits)} digit{'s' if len(digits) != 1 else ''}"
+            + (" and other characters" if len(digits) != len(text) else ""),
+            "copy it again from the order's details page (My Orders, then the order)")
 
 
 def _check_dates(document: Document, order: OrderFile) -> list[Problem]:
