@@ -136,10 +136,12 @@ def _unanswered(messages: Sequence[Message]) -> list[Message]:
 
 
 _NUMBER_WORDS = {word: number for number, word in enumerate(
-    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen twenty".split(), start=1)} | {
-    "thirty": 30, "a few": 0, "few": 0, "some": 0, "several": 0}
-_COUNT = r"(\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + ")"
+    ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+     "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+     "nineteen", "twenty"], start=1)} | {"thirty": 30}
+#: Counts without an end: "wait a few more days" is no promise one can hold the seller to.
+_VAGUE = {"a few": 0, "few": 0, "some": 0, "several": 0}
+_COUNT = r"(\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS | _VAGUE, key=len, reverse=True)) + ")"
 #: "wait (for) (another|a further) 15 (more) days", "wait 7-15 days", "wait 2 more weeks".
 #: Working or business days are not read: counting them needs the seller's calendar.
 _WAIT = re.compile(
@@ -168,7 +170,7 @@ def promise(message: Message) -> Promise | None:
 
 
 def _count(word: str) -> int:
-    return int(word) if word.isdigit() else _NUMBER_WORDS[word.lower()]
+    return int(word) if word.isdigit() else (_NUMBER_WORDS | _VAGUE)[word.lower()]
 
 
 def _items(items: Sequence[Item]) -> str:

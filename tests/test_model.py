@@ -130,8 +130,8 @@ def test_moments_in_other_forms(value: Any, fix: str | None) -> None:
     message, given = refusal(model.Moment, value)
     assert message.startswith("expected a date (YYYY-MM-DD) or a date and time "
                               "(YYYY-MM-DD HH:MM), got ")
-    assert given == fix or fix is None and given == (
-        "write year-month-day, then optionally hours:minutes (24-hour clock): YYYY-MM-DD HH:MM")
+    assert given == fix or (fix is None and given == (
+        "write year-month-day, then optionally hours:minutes (24-hour clock): YYYY-MM-DD HH:MM"))
 
 
 # --- money ----------------------------------------------------------------------------------

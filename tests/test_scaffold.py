@@ -243,7 +243,7 @@ def test_buyer_protection_is_asked_only_where_the_platform_has_it() -> None:
 
 
 def test_init_into_a_path_below_a_file_says_why(tmp_path: Path) -> None:
-    from orderpack.errors import BuildError, OrderFileError
+    from orderpack.errors import BuildError
 
     (tmp_path / "afile").write_text("x", encoding="utf-8")
     with pytest.raises(BuildError, match=r"could not create .*afile/sub"):
