@@ -113,7 +113,11 @@ def main(debug: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
 @reports_errors
 def validate(order_file: Path, as_json: bool) -> None:
-    """Check an order file and the files it names; list every problem at once."""
+    """Check an order file and the files it names; list every problem at once.
+
+    A valid file may still get warnings (on stderr; exit 0): tracking events or messages
+    dated before the order, values left as orderpack's examples.
+    """
     from orderpack.validation import validate as run
 
     try:
@@ -122,17 +126,21 @@ def validate(order_file: Path, as_json: bool) -> None:
         if not as_json:
             raise
         click.echo(json.dumps({"valid": False,
-                               "problems": [p.as_dict() for p in exc.problems]}, indent=2,
-                              ensure_ascii=False))
+                               "problems": [p.as_dict() for p in exc.problems],
+                               "warnings": []}, indent=2, ensure_ascii=False))
         sys.exit(1)
     order = case.order
     if as_json:
-        click.echo(json.dumps({"valid": True, "problems": []}, indent=2))
+        click.echo(json.dumps({"valid": True, "problems": [],
+                               "warnings": [w.as_dict() for w in case.warnings]},
+                              indent=2, ensure_ascii=False))
         return
     click.echo(
         f"{order_file}: valid — {case.profile.name} order {order.order.number}, "
         f"{len(order.evidence)} evidence file{'s' if len(order.evidence) != 1 else ''}."
     )
+    for warning in case.warnings:
+        click.echo(f"Warning: {warning}", err=True)
 
 
 @main.command()
@@ -146,12 +154,17 @@ def schema() -> None:
 @main.command()
 @click.argument("folder", metavar="[DIR]", default=".", type=click.Path(path_type=Path))
 @click.option("--no-input", is_flag=True,
-              help="Do not ask questions; write the commented template with example values.")
+              help="Do not ask questions; write the commented template with the answers "
+                   "left empty.")
+@_today_option
 @reports_errors
-def init(folder: Path, no_input: bool) -> None:
+def init(folder: Path, no_input: bool, today: Any) -> None:
     """Create DIR with a commented order.yaml, its JSON Schema and a screenshots/ folder.
 
-    In a terminal it asks the key questions first; it never overwrites an order.yaml.
+    In a terminal it asks what the plan needs first (the order, its dates, the tracking
+    number, how you paid) and writes the answers in; it never overwrites an order.yaml.
+    Buyer Protection's end can be given as the order page shows it ("ends in 9 days"),
+    counted from --today.
     """
     from orderpack import scaffold
 
@@ -160,16 +173,20 @@ def init(folder: Path, no_input: bool) -> None:
                              "overwrites it (choose another folder, or edit that file)")
     answers: dict[str, str] = {}
     if not no_input and sys.stdin.isatty():
-        click.echo("A few questions about the order (Enter keeps the example shown):")
+        click.echo("A few questions about the order, from your order page "
+                   "(Enter skips the optional ones):")
+        day = today_or_local(today)
         for question in scaffold.QUESTIONS:
+            if not scaffold.applies(question, answers):
+                continue
             while True:
-                answer = click.prompt(question.prompt, default=question.default,
-                                      show_default=bool(question.default)).strip()
-                problem = scaffold.check_answer(question, answer)
-                if problem is None:
-                    answers[question.key] = answer
+                answer = click.prompt(question.prompt, default="", show_default=False)
+                try:
+                    answers[question.key] = scaffold.read_answer(question, answer, today=day,
+                                                                 answers=answers)
                     break
-                click.echo(f"  {problem}", err=True)
+                except scaffold.AnswerError as exc:
+                    click.echo(f"  {exc}", err=True)
     path = scaffold.create(folder, answers)
     click.echo(f"Wrote {path} and {path.parent / scaffold.SCHEMA_FILE}.")
     click.echo(f"Put screenshots in {path.parent / 'screenshots'}/, fill in the file, then run: "
@@ -317,6 +334,10 @@ def _print_result(result: Any, upload: str | None = None) -> None:
     if result.dropped:
         click.echo(f"  {'':<14} shortened to fit: left out {len(result.dropped)} optional "
                    f"sentence{'s' if len(result.dropped) != 1 else ''}")
+    if not result.char_limit:
+        click.echo(f"  {'':<14} the form's character limit is not known: if the form "
+                   "counts or cuts the text,")
+        click.echo(f"  {'':<14} build again with --max-chars N (its limit)")
     files = result.pdf_files or ()
     if len(files) > 1:
         for number, file in enumerate(files, start=1):
