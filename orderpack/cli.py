@@ -553,3 +553,55 @@ def _write_message(step: str, order_file: Path, today: Any, templates: Path | No
     if step not in case.profile.steps:
         raise click.BadParameter(messages.unknown_step(case.profile, step), param_hint="STEP")
     click.echo(messages.write(case, step, today_or_local(today), override=templates), nl=False)
+
+
+@main.command()
+@click.argument("cases_dir", metavar="[CASES_DIR]", default=".",
+                type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=False,
+              help="The port to serve on (default: a free one).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to serve on. Anything but this machine exposes your cases.")
+@click.option("--no-browser", is_flag=True, help="Do not open the page in a browser.")
+@_today_option
+@reports_errors
+def serve(cases_dir: Path, port: int, host: str, no_browser: bool, today: Any) -> None:
+    """Work on the cases in CASES_DIR (default: this folder) in a local web page.
+
+    Every folder with an order.yaml under CASES_DIR is a case; new cases are created
+    there. The page reads and writes the same files as the other commands. It prints
+    the page's address with a secret token; keep it to yourself. Stop with Ctrl-C.
+    """
+    import socket
+    import threading
+    import webbrowser
+
+    import uvicorn
+
+    from orderpack.web.app import Settings, create_app
+    from orderpack.web.security import Secrets
+
+    if host not in {"127.0.0.1", "localhost", "::1"}:
+        click.echo(f"Warning: serving on {host}: anyone who can reach this machine there and "
+                   "learns the address can see your cases.", err=True)
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        raise OrderpackError(f"cannot serve on {host}:{port}: {exc.strerror or exc} "
+                             "(choose another --port)") from None
+    port = sock.getsockname()[1]
+    keys = Secrets()
+    app = create_app(Settings(cases_dir=cases_dir, today=lambda: today_or_local(today),
+                              host=host, port=port), keys)
+    shown_host = f"[{host}]" if ":" in host else host
+    url = f"http://{shown_host}:{port}/?token={keys.token}"
+    click.echo(f"orderpack serves {cases_dir.resolve()} at {url}  (Ctrl-C stops it)")
+    if not no_browser:
+        threading.Timer(0.5, webbrowser.open, [url]).start()
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False,
+                                           lifespan="on", timeout_graceful_shutdown=5))
+    server.run(sockets=[sock])
+    click.echo("Stopped.")
