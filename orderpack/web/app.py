@@ -32,7 +32,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 import orderpack
-from orderpack.render import long_date, money, templates_dir
+from orderpack.render import capitalize_first, long_date, money, templates_dir
 from orderpack.web import fields, orderfile, timeline_svg
 from orderpack.web.cases import (
     MEDIA_TYPES,
@@ -102,7 +102,7 @@ def _environment() -> jinja2.Environment:
         loader=jinja2.FileSystemLoader(templates_dir() / "web"),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
         lstrip_blocks=True)
-    env.filters.update(long_date=long_date, money=money,
+    env.filters.update(long_date=long_date, money=money, capitalize_first=capitalize_first,
                        zip=lambda first, second: list(zip(first, second, strict=False)),
                        remedy_label=lambda remedy: fields.REMEDIES.get(remedy, remedy))
     env.tests["iso_date"] = lambda value: bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value)))
@@ -409,11 +409,14 @@ class _Site:
         uploads = [item for item in form.getlist("files") if isinstance(item, UploadFile)]
         refused: list[str] = []
         added: list[str] = []
-        for upload in uploads:
-            try:
-                added.append(self._keep_upload(order_path, upload))
-            except _Refused as exc:
-                refused.append(f"{upload.filename}: {exc}")
+        try:
+            for upload in uploads:
+                try:
+                    added.append(self._keep_upload(order_path, upload))
+                except _Refused as exc:
+                    refused.append(f"{upload.filename}: {exc}")
+        finally:
+            await form.close()
         if added:
             data, version = orderfile.read(order_path)
             rows = data.get("evidence")

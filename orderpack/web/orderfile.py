@@ -23,6 +23,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 
@@ -44,8 +45,24 @@ def _represent_decimal(representer: RoundTripRepresenter, value: Decimal) -> Any
     return representer.represent_scalar("tag:yaml.org,2002:float", str(value))
 
 
+class _Constructor(RoundTripConstructor):
+    """ruamel's round-trip constructor, but an impossible date (2026-13-02) stays the
+    text it is, for the validator to point out, instead of stopping the page."""
+
+    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node, values)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp",
+                             _Constructor.construct_yaml_timestamp)
+
+
 def _yaml() -> YAML:
     yaml = YAML()  # round trip
+    yaml.Constructor = _Constructor
     yaml.preserve_quotes = True
     yaml.width = 4096  # never fold a long message onto a second line
     yaml.indent(mapping=2, sequence=4, offset=2)
