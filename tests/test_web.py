@@ -144,7 +144,7 @@ def test_pages_carry_a_strict_policy_with_a_fresh_nonce(cases: Path) -> None:
     assert f'nonce="{nonce}"' in first.text
     assert nonce not in second.headers["content-security-policy"]
     assert first.headers["x-content-type-options"] == "nosniff"
-    assert first.headers["referrer-policy"] == "no-referrer"
+    assert first.headers["referrer-policy"] == "same-origin"  # Origin: null otherwise
     assert "<script" not in first.text.replace(f'<script type="module" nonce="{nonce}"', "")
 
 

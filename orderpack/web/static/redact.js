@@ -67,7 +67,7 @@ function changed() {
 
 let start = null;
 stage.addEventListener("pointerdown", (event) => {
-  if (event.button !== 0) return;
+  if (event.button !== 0 || start) return;
   const hit = event.target.closest(".box");
   if (hit) return;
   event.preventDefault();
@@ -78,7 +78,7 @@ stage.addEventListener("pointerdown", (event) => {
   draw();
 });
 stage.addEventListener("pointermove", (event) => {
-  if (!start) return;
+  if (!start || !event.buttons) return;
   const [x, y] = toPixels(event);
   boxes[selected] = [Math.min(x, start[0]), Math.min(y, start[1]),
     Math.max(1, Math.abs(x - start[0])), Math.max(1, Math.abs(y - start[1]))];
