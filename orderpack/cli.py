@@ -590,6 +590,7 @@ def serve(cases_dir: Path, port: int, host: str, no_browser: bool, today: Any) -
     try:
         sock.bind((host, port))
     except OSError as exc:
+        sock.close()
         raise OrderpackError(f"cannot serve on {host}:{port}: {exc.strerror or exc} "
                              "(choose another --port)") from None
     port = sock.getsockname()[1]

@@ -193,6 +193,7 @@ def journey(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Journey]:
             expect(page.locator("#dispute-count")).to_contain_text("characters")
             page.screenshot(path=shots / "status-1280.png", full_page=True)
             phone = browser.new_page(viewport={"width": 360, "height": 780})
+            phone.goto(address)  # its own session, from the printed address
             for name, path in (("case", f"/case/{case.name}"), ("status", f"/status/{case.name}"),
                                ("editor", f"/editor/{case.name}?n=0")):
                 phone.goto(base + path)
