@@ -593,6 +593,7 @@ def serve(cases_dir: Path, port: int, host: str, no_browser: bool, today: Any) -
         sock.close()
         raise OrderpackError(f"cannot serve on {host}:{port}: {exc.strerror or exc} "
                              "(choose another --port)") from None
+    sock.listen(128)  # connections wait from now on, even before the server takes them
     port = sock.getsockname()[1]
     keys = Secrets()
     app = create_app(Settings(cases_dir=cases_dir, today=lambda: today_or_local(today),

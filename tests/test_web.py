@@ -435,7 +435,8 @@ def test_the_status_page_has_the_timeline_and_the_messages(cases: Path) -> None:
     page = client(cases).get(f"/status/{ALI}").text
     assert '<svg class="timeline"' in page and ">today</text>" in page
     assert "Open the dispute by" in page
-    assert page.count('class="copy"') == 1 + len(orderpack.message_steps(cases / ALI / "order.yaml"))
+    steps = orderpack.message_steps(cases / ALI / "order.yaml")
+    assert page.count('class="copy"') == 1 + len(steps)
     assert "I am writing about my order" in page
 
 

@@ -201,7 +201,8 @@ def journey(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Journey]:
                 width = phone.evaluate("document.documentElement.scrollWidth")
                 assert width <= 360, f"{name} page is {width} px wide at 360 px"
                 phone.screenshot(path=shots / f"{name}-360.png")
-            assert [e for e in errors if "status of 422" not in e] == []  # 422: the form with the mistake
+            # The one 422 is the new case form's answer to the mistake.
+            assert [e for e in errors if "status of 422" not in e] == []
             browser.close()
         from orderpack.web import orderfile
 

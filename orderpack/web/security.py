@@ -7,8 +7,9 @@ token-protected server):
   which defeats DNS rebinding;
 - every state-changing request needs a same-origin Origin header and the CSRF token;
 - every answer carries a strict Content-Security-Policy (scripts only with the page's
-  nonce or from the page's own origin, nothing remote), nosniff, no framing, no referrer to other sites (same-origin: with
-  no-referrer at all, Chromium sends "Origin: null" on the page's own forms).
+  nonce or from the page's own origin, nothing remote), nosniff, no framing, and no
+  referrer to other sites (same-origin: with no-referrer at all, Chromium sends
+  "Origin: null" on the page's own forms).
 """
 
 from __future__ import annotations
