@@ -37,7 +37,7 @@ def test_serve_prints_its_address_and_stops_cleanly_on_ctrl_c(tmp_path: Path) ->
             assert "8190123456789012" in answer.read().decode()
     finally:
         process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=30)
+        _out, err = process.communicate(timeout=30)
     assert "Traceback" not in err
     assert process.returncode == 130  # the CLI's exit status for an interrupt
     assert "Interrupted; nothing was changed." in err
