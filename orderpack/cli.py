@@ -605,5 +605,8 @@ def serve(cases_dir: Path, port: int, host: str, no_browser: bool, today: Any) -
         threading.Timer(0.5, webbrowser.open, [url]).start()
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False,
                                            lifespan="on", timeout_graceful_shutdown=5))
-    server.run(sockets=[sock])
+    try:
+        server.run(sockets=[sock])
+    finally:
+        sock.close()
     click.echo("Stopped.")

@@ -66,7 +66,7 @@ def _rotated_photo(path: Path) -> None:
     image.save(path, "JPEG", quality=92, exif=exif.tobytes())
 
 
-def _serve(root: Path) -> tuple[str, Any, threading.Thread]:
+def _serve(root: Path) -> tuple[str, Any, threading.Thread, socket.socket]:
     import uvicorn
 
     from orderpack.web.app import Settings, create_app
@@ -84,7 +84,7 @@ def _serve(root: Path) -> tuple[str, Any, threading.Thread]:
         if server.started:
             break
         time.sleep(0.05)
-    return f"http://127.0.0.1:{port}/?token={keys.token}", server, thread
+    return f"http://127.0.0.1:{port}/?token={keys.token}", server, thread, sock
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +100,7 @@ def journey(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Journey]:
     _rotated_photo(pictures / "IMG_0042.jpg")
     shots = Path(os.environ.get("ORDERPACK_SCREENSHOTS") or work / "shots")
     shots.mkdir(parents=True, exist_ok=True)
-    address, server, thread = _serve(root)
+    address, server, thread, sock = _serve(root)
     boxes: dict[str, list[int]] = {}
     shown: dict[str, tuple[int, int]] = {}
     try:
@@ -213,6 +213,7 @@ def journey(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Journey]:
     finally:
         server.should_exit = True
         thread.join(10)
+        sock.close()
 
 
 def test_the_pdf_has_the_order_number(journey: Journey, tmp_path: Path) -> None:

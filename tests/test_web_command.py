@@ -32,6 +32,7 @@ def test_serve_prints_its_address_and_stops_cleanly_on_ctrl_c(tmp_path: Path) ->
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(f"http://127.0.0.1:{match[2]}/", timeout=10)
         assert refused.value.code == 403
+        refused.value.close()
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
         with opener.open(match[1], timeout=10) as answer:
             assert "8190123456789012" in answer.read().decode()
