@@ -31,13 +31,19 @@ if TYPE_CHECKING:
         PlatformRules,
         build,
         build_many,
+        check_file,
+        dispute_text,
         init,
+        init_problems,
         message,
         message_steps,
+        platform,
         platforms,
         preflight,
+        preview,
         rules,
         schema,
+        shown_size,
         status,
         validate,
     )
@@ -45,8 +51,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Message", "MessageStep", "MessageSteps", "NewCase", "OrderFileError", "OrderpackError",
-    "PlatformRules", "Problem", "__version__", "build", "build_many", "init", "message",
-    "message_steps", "platforms", "preflight", "rules", "schema", "status", "validate"]
+    "PlatformRules", "Problem", "__version__", "build", "build_many", "check_file",
+    "dispute_text", "init", "init_problems", "message", "message_steps", "platform",
+    "platforms", "preflight", "preview", "rules", "schema", "shown_size", "status", "validate"]
 _ERRORS = ("OrderFileError", "OrderpackError", "Problem")
 
 

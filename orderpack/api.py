@@ -20,8 +20,10 @@ from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from orderpack.batch import CaseResult
+    from orderpack.evidence import FileInfo
     from orderpack.packet import BuildResult, Options, Preflight
-    from orderpack.profiles import Explained
+    from orderpack.pictures import Picture
+    from orderpack.profiles import Explained, Profile
     from orderpack.timeline import Status
     from orderpack.validation import Case
 
@@ -183,6 +185,14 @@ def platforms() -> list[str]:
     return profiles.available()
 
 
+def platform(platform_id: str) -> Profile:
+    """The profile of a platform: its name, dispute reasons with their labels, remedies,
+    steps and limits. Raise :class:`~orderpack.errors.ProfileError` for an unknown id."""
+    from orderpack import profiles
+
+    return profiles.load(platform_id)
+
+
 @dataclass(frozen=True)
 class NewCase:
     """What `orderpack init` wrote."""
@@ -206,6 +216,19 @@ def init(folder: str | Path, answers: Mapping[str, str] | None = None) -> NewCas
     return NewCase(path, path.parent / scaffold.SCHEMA_FILE, path.parent / "screenshots")
 
 
+def init_problems(answers: Mapping[str, str]) -> dict[str, str]:
+    """For each answer of ``answers`` that :func:`init` would refuse: what is wrong."""
+    from orderpack import scaffold
+
+    problems = {}
+    for question in scaffold.QUESTIONS:
+        if question.key in answers:
+            problem = scaffold.check_answer(question, answers[question.key])
+            if problem is not None:
+                problems[question.key] = problem
+    return problems
+
+
 def check_new_folder(folder: str | Path) -> None:
     """Raise :class:`~orderpack.errors.BuildError` if :func:`init` would refuse ``folder``,
     before any question is asked."""
@@ -219,3 +242,43 @@ def schema() -> dict[str, object]:
     from orderpack.model import json_schema
 
     return json_schema()
+
+
+def dispute_text(order_path: str | Path, today: date) -> tuple[str, int, int | None]:
+    """The dispute text a build would write now, its characters and the platform's limit.
+
+    Processes the evidence as a build does (cached), but writes nothing else.
+    """
+    from orderpack import budget, packet
+
+    case = validate(order_path)
+    options = packet.Options()
+    bundle = packet._prepare(case, today, options)  # the packet's split makes these public
+    exhibits = packet._process(case, options, budget.ladder(False)[0])
+    text = packet._dispute_text(bundle, exhibits)
+    return text.text, text.characters, bundle.char_limit
+
+
+def check_file(path: str | Path, name: str) -> FileInfo:
+    """What an evidence file is (image or PDF, format, size), read from its content as
+    :func:`validate` reads it; :class:`~orderpack.errors.OrderFileError` if orderpack cannot
+    use it."""
+    from orderpack import evidence
+
+    return evidence.inspect_file(Path(path), name)
+
+
+def shown_size(path: str | Path, name: str) -> tuple[int, int]:
+    """The size of an image as shown (upright): the pixels redaction boxes are given in."""
+    from orderpack import pictures
+
+    return pictures.shown_size(Path(path), name)
+
+
+def preview(path: str | Path, name: str, redact: Sequence[tuple[int, int, int, int]] = (),
+            max_side: int = 1200) -> Picture:
+    """The exhibit of an image as the build makes it, boxes blacked out, at most
+    ``max_side`` pixels wide and high."""
+    from orderpack import pictures
+
+    return pictures.render(Path(path), name, redact, max_side)

@@ -48,7 +48,7 @@ _SPEAKER = re.compile(r"^(?P<who>[^:]{1,80}?)\s*:\s?(?P<text>.*)$")
 _TRANSLATION = re.compile(r"^translation\s*:\s?(?P<text>.*)$", re.IGNORECASE)
 #: Invisible direction marks and isolates chat apps put before a line, and a BOM.
 _MARKS = "\u200e\u200f\u061c\ufeff\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-_EXAMPLE = "`2026-10-25 09:00 Seller: text`"
+_EXAMPLE = "`YYYY-MM-DD HH:MM Seller: text`"
 _ROLES = {"buyer": "buyer", "me": "buyer", "you": "buyer",
           "seller": "seller", "store": "seller", "shop": "seller",
           "platform": "platform"}

@@ -105,7 +105,11 @@ def main(debug: bool) -> None:
 @ORDER_ARG
 @click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
 def validate(order_file: Path, as_json: bool) -> None:
-    """Check an order file and the files it names; list every problem at once."""
+    """Check an order file and the files it names; list every problem at once.
+
+    A valid file may still get warnings (on stderr; exit 0): tracking events or messages
+    dated before the order, values left as orderpack's examples.
+    """
     try:
         case = api.validate(order_file)
     except OrderFileError as exc:
@@ -113,7 +117,12 @@ def validate(order_file: Path, as_json: bool) -> None:
             raise
         click.echo(report.validation_json(exc.problems))
         sys.exit(1)
-    click.echo(report.validation_json([]) if as_json else report.validated(case, order_file))
+    if as_json:
+        click.echo(report.validation_json([], case.warnings))
+        return
+    click.echo(report.validated(case, order_file))
+    if case.warnings:
+        click.echo(report.warnings([str(warning) for warning in case.warnings]), err=True)
 
 
 @main.command()
@@ -125,27 +134,36 @@ def schema() -> None:
 @main.command()
 @click.argument("folder", metavar="[DIR]", default=".", type=click.Path(path_type=Path))
 @click.option("--no-input", is_flag=True,
-              help="Do not ask questions; write the commented template with example values.")
-def init(folder: Path, no_input: bool) -> None:
+              help="Do not ask questions; write the commented template with the answers "
+                   "left empty.")
+@TODAY_OPTION
+def init(folder: Path, no_input: bool, today: date | None) -> None:
     """Create DIR with a commented order.yaml, its JSON Schema and a screenshots/ folder.
 
-    In a terminal it asks the key questions first; it never overwrites an order.yaml.
+    In a terminal it asks what the plan needs first (the order, its dates, the tracking
+    number, how you paid) and writes the answers in; it never overwrites an order.yaml.
+    Buyer Protection's end can be given as the order page shows it ("ends in 9 days"),
+    counted from --today.
     """
     from orderpack import scaffold
 
     api.check_new_folder(folder)
     answers: dict[str, str] = {}
     if not no_input and sys.stdin.isatty():
-        click.echo("A few questions about the order (Enter keeps the example shown):")
+        click.echo("A few questions about the order, from your order page "
+                   "(Enter skips the optional ones):")
+        day = today_or_local(today)
         for question in scaffold.QUESTIONS:
+            if not scaffold.applies(question, answers):
+                continue
             while True:
-                answer = click.prompt(question.prompt, default=question.default,
-                                      show_default=bool(question.default)).strip()
-                problem = scaffold.check_answer(question, answer)
-                if problem is None:
-                    answers[question.key] = answer
+                answer = click.prompt(question.prompt, default="", show_default=False)
+                try:
+                    answers[question.key] = scaffold.read_answer(question, answer, today=day,
+                                                                 answers=answers)
                     break
-                click.echo(f"  {problem}", err=True)
+                except scaffold.AnswerError as exc:
+                    click.echo(f"  {exc}", err=True)
     click.echo(report.created(api.init(folder, answers)))
 
 
@@ -348,3 +366,60 @@ def rules(platform: str | None, as_json: bool) -> None:
     """
     found = api.rules(platform)
     click.echo(report.rules_json(found) if as_json else report.rules(found))
+
+
+@main.command()
+@click.argument("cases_dir", metavar="[CASES_DIR]", default=".",
+                type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=False,
+              help="The port to serve on (default: a free one).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to serve on. Anything but this machine exposes your cases.")
+@click.option("--no-browser", is_flag=True, help="Do not open the page in a browser.")
+@TODAY_OPTION
+def serve(cases_dir: Path, port: int, host: str, no_browser: bool,
+          today: date | None) -> None:
+    """Work on the cases in CASES_DIR (default: this folder) in a local web page.
+
+    Every folder with an order.yaml under CASES_DIR is a case; new cases are created
+    there. The page reads and writes the same files as the other commands. It prints
+    the page's address with a secret token; keep it to yourself. Stop with Ctrl-C.
+    """
+    import socket
+    import threading
+    import webbrowser
+
+    import uvicorn
+
+    from orderpack.web.app import Settings, create_app
+    from orderpack.web.security import Secrets
+
+    if host not in {"127.0.0.1", "localhost", "::1"}:
+        click.echo(f"Warning: serving on {host}: anyone who can reach this machine there and "
+                   "learns the address can see your cases.", err=True)
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise OrderpackError(f"cannot serve on {host}:{port}: {exc.strerror or exc} "
+                             "(choose another --port)") from None
+    sock.listen(128)  # connections wait from now on, even before the server takes them
+    port = sock.getsockname()[1]
+    keys = Secrets()
+    app = create_app(Settings(cases_dir=cases_dir, today=lambda: today_or_local(today),
+                              host=host, port=port), keys)
+    shown_host = f"[{host}]" if ":" in host else host
+    url = f"http://{shown_host}:{port}/?token={keys.token}"
+    click.echo(f"orderpack serves {cases_dir.resolve()} at {url}  (Ctrl-C stops it)")
+    if not no_browser:
+        threading.Timer(0.5, webbrowser.open, [url]).start()
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False,
+                                           lifespan="on", timeout_graceful_shutdown=5))
+    try:
+        server.run(sockets=[sock])
+    finally:
+        sock.close()
+    click.echo("Stopped.")

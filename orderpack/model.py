@@ -47,6 +47,7 @@ _MOMENT = re.compile(
     r"^(\d{4}-\d{2}-\d{2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?"
     r"\s*(Z|[+-]\d{2}:?\d{2})?$"
 )
+MOMENT_PATTERN = _MOMENT.pattern
 
 
 def parse_date(value: Any) -> date:
@@ -55,10 +56,8 @@ def parse_date(value: Any) -> date:
         return value
     text = value.strip() if isinstance(value, str) else None
     if text is None or not _DATE.match(text):
-        raise _fail(
-            f"expected a date like 2026-09-14, got {_show(value)}",
-            "write the date as year-month-day, e.g. 2026-09-14",
-        )
+        raise _fail(f"expected a date written year-month-day (YYYY-MM-DD), got {_show(value)}",
+                    _date_fix(value))
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -66,6 +65,74 @@ def parse_date(value: Any) -> date:
             f"{text} is not a real calendar date",
             "check the day and month (e.g. February has 28 days, 29 in leap years)",
         ) from None
+
+
+_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
+                "september", "october", "november", "december")
+_MONTHS = {name[:length]: number for number, name in enumerate(_MONTH_NAMES, start=1)
+           for length in (3, len(name))} | {"sept": 9}
+_NUMERIC_DATE = re.compile(r"^(\d{1,4})[./-](\d{1,2})[./-](\d{1,4})$")
+_WORDS_DATE = re.compile(r"^(?:(\d{1,2})\.?\s+([a-z]+)\.?,?\s+(\d{4})"
+                         r"|([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4}))$",
+                         re.IGNORECASE)
+
+
+def date_readings(value: Any) -> list[date]:
+    """The dates a value written another way can mean, in the buyer's own figures: one for
+    2026/9/14, 14.09.2026 or "14 September 2026", two for 06/11/2026 (day or month first),
+    none when it cannot be read as a date."""
+    text = str(value).strip() if isinstance(value, str | int) else ""
+    candidates: list[tuple[int, int, int]] = []
+    if re.fullmatch(r"\d{8}", text):
+        candidates.append((int(text[:4]), int(text[4:6]), int(text[6:])))
+    elif match := _NUMERIC_DATE.match(text):
+        first, second, third = match.groups()
+        if len(first) == 4:
+            candidates.append((int(first), int(second), int(third)))
+        elif len(third) == 4:
+            candidates += [(int(third), int(second), int(first)),
+                           (int(third), int(first), int(second))]
+    elif match := _WORDS_DATE.match(text):
+        day, month, year = (match[1], match[2], match[3]) if match[1] else (
+            match[5], match[4], match[6])
+        number = _MONTHS.get(month.lower())
+        if number is not None:
+            candidates.append((int(year), number, int(day)))
+    readings: list[date] = []
+    for year, month, day in candidates:
+        try:
+            found = date(year, month, day)
+        except ValueError:
+            continue
+        if found not in readings:
+            readings.append(found)
+    return readings
+
+
+def _date_fix(value: Any) -> str:
+    """How to write ``value`` as a date: with the buyer's own figures where they can be
+    read, else the form, never an example date one could copy by mistake."""
+    readings = [day.isoformat() for day in date_readings(value)]
+    if len(readings) == 1:
+        return f"write {readings[0]}"
+    if len(readings) == 2:
+        return f"{str(value).strip()}: did you mean {readings[0]} or {readings[1]}?"
+    return "write the date as year-month-day: YYYY-MM-DD"
+
+
+def _moment_fix(text: str | None) -> str:
+    """:func:`_date_fix` for a date with an optional time after it."""
+    match = re.match(r"^(\S+(?:\s+[a-z]+\.?,?\s+\d{4}|\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})?)"
+                     r"(?:\s+(\d{1,2}:\d{2}(?::\d{2})?))?$", text or "", re.IGNORECASE)
+    if match is not None:
+        time = f" {match[2]}" if match[2] else ""
+        readings = [day.isoformat() + time for day in date_readings(match[1])]
+        if len(readings) == 1:
+            return f"write {readings[0]}"
+        if len(readings) == 2:
+            return f"{text}: did you mean {readings[0]} or {readings[1]}?"
+    return "write year-month-day, then optionally hours:minutes (24-hour clock): " \
+           "YYYY-MM-DD HH:MM"
 
 
 def _parse_moment(value: Any) -> datetime:
@@ -78,10 +145,8 @@ def _parse_moment(value: Any) -> datetime:
     match = _MOMENT.match(text) if text is not None else None
     if match is None:
         raise _fail(
-            f"expected a date like 2026-09-14 or a date and time like 2026-09-14 10:12, "
-            f"got {_show(value)}",
-            "write year-month-day, then optionally hours:minutes (24-hour clock)",
-        )
+            f"expected a date (YYYY-MM-DD) or a date and time (YYYY-MM-DD HH:MM), "
+            f"got {_show(value)}", _moment_fix(text))
     day = parse_date(match[1])
     hour, minute, second = (int(match[i] or 0) for i in (2, 3, 4))
     if hour > 23 or minute > 59 or second > 59:
@@ -102,8 +167,8 @@ def _parse_moment(value: Any) -> datetime:
 
 def _parse_money(value: Any) -> Decimal:
     if isinstance(value, bool) or value is None:
-        raise _fail(f"expected an amount like 25.48, got {_show(value)}",
-                    "write the amount as a number with a dot, e.g. 25.48")
+        raise _fail(f"expected an amount, got {_show(value)}",
+                    "write the amount you paid as a number, with a dot before the cents")
     if isinstance(value, int | Decimal):
         amount = Decimal(value)
     elif isinstance(value, float):
@@ -111,28 +176,83 @@ def _parse_money(value: Any) -> Decimal:
     elif isinstance(value, str) and re.fullmatch(r"\s*-?\d+(\.\d+)?\s*", value):
         amount = Decimal(value.strip())
     else:
-        hint = "write 25.48, not 25,48" if isinstance(value, str) and "," in value else (
-            "write only the number; the currency goes in `currency:`")
-        raise _fail(f"expected an amount like 25.48, got {_show(value)}", hint)
+        raise _fail(f"expected an amount, got {_show(value)}", _money_fix(value))
     if not amount.is_finite():
-        raise _fail(f"{value} is not an amount", "write the amount, e.g. 25.48")
+        raise _fail(f"{value} is not an amount", "write the amount you paid as a number")
     if amount < 0:
-        raise _fail(f"an amount cannot be negative ({amount})", "write the amount paid, e.g. 25.48")
+        raise _fail(f"an amount cannot be negative ({amount})",
+                    f"write the amount you paid: {amount.copy_abs()}")
     if amount.is_zero():
         amount = amount.copy_abs()  # -0 would print as "-0.00 EUR"
     if amount.as_tuple().exponent < -4:  # type: ignore[operator]
-        raise _fail(f"{amount} has too many decimals", "round to the cent, e.g. 25.48")
+        raise _fail(f"{amount} has too many decimals",
+                    f"round to the cent: {amount.quantize(Decimal('0.01'))}")
     if amount >= Decimal("1e9"):
         raise _fail(f"{amount} is not a plausible order amount", "check the number")
     return amount
 
 
+_CURRENCY_SIGNS = "€$£¥₹₩₽₺₪₫฿"
+
+
+def _money_fix(value: Any) -> str:
+    """How to write ``value`` as an amount, in the buyer's own figures where they can be
+    read: "write 24.99, not 24,99"."""
+    text = value.strip() if isinstance(value, str) else ""
+    bare = re.sub(rf"^[{_CURRENCY_SIGNS}]\s*|\s*[{_CURRENCY_SIGNS}]$|^[A-Za-z]{{3}}\s+"
+                  r"|\s+[A-Za-z]{3}$", "", text)
+    number = _read_amount(bare)
+    if number is None:
+        return "write the amount you paid as a number, with a dot before the cents"
+    if bare != text:
+        return f"write only the number, {number}; the currency goes in `currency:`"
+    if "," in bare and "." not in bare and re.fullmatch(r"\d+,\d{1,2}", bare):
+        return f"write {number}, not {bare}"
+    return f"write {number}, without a thousands separator"
+
+
+def _read_amount(text: str) -> str | None:
+    """``text`` as the plain number it shows (24,99 → 24.99; 1.299,00 and 1,299.00 →
+    1299.00), or None if it is not an amount written some other way."""
+    if re.fullmatch(r"\d+(\.\d+)?", text):
+        return text
+    if re.fullmatch(r"\d+,\d{1,2}", text):
+        return text.replace(",", ".")
+    if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d{1,2})?", text):
+        return text.replace(",", "")
+    if re.fullmatch(r"\d{1,3}(\.\d{3})+(,\d{1,2})?", text):
+        return text.replace(".", "").replace(",", ".")
+    if re.fullmatch(r"\d{1,3}( \d{3})+([.,]\d{1,2})?", text):
+        return text.replace(" ", "").replace(",", ".")
+    return None
+
+
+#: Currency signs and names that stand for one currency only, as a buyer may write them.
+CURRENCY_NAMES = {"€": "EUR", "euro": "EUR", "euros": "EUR", "£": "GBP", "pound": "GBP",
+                  "pounds": "GBP", "us$": "USD", "dollar": "USD", "dollars": "USD",
+                  "₹": "INR", "₩": "KRW", "₽": "RUB", "₺": "TRY", "zł": "PLN", "yuan": "CNY",
+                  "rmb": "CNY", "kr": "", "$": "", "¥": ""}
+"""The empty ones are several currencies' (kr, $, ¥): the buyer is asked which."""
+_SHARED_SIGNS = {"kr": "SEK, NOK, DKK or ISK", "$": "USD, CAD, AUD, NZD, SGD, MXN ...",
+                 "¥": "CNY or JPY"}
+
+
 def _parse_currency(value: Any) -> str:
     text = value.strip().upper() if isinstance(value, str) else ""
     if not re.fullmatch(r"[A-Z]{3}", text) or pycountry.currencies.get(alpha_3=text) is None:
-        raise _fail(f"{_show(value)} is not an ISO 4217 currency code",
-                    "use the three-letter code, e.g. EUR, USD, GBP, CNY")
+        raise _fail(f"{_show(value)} is not an ISO 4217 currency code", currency_fix(value))
     return text
+
+
+def currency_fix(value: Any) -> str:
+    """How to write a currency the buyer wrote as a sign or a name: "write EUR"."""
+    name = value.strip().lower() if isinstance(value, str) else ""
+    code = CURRENCY_NAMES.get(name)
+    if code:
+        return f"write {code}"
+    if name in _SHARED_SIGNS:
+        return f"write the three-letter code; {value.strip()} is used by {_SHARED_SIGNS[name]}"
+    return "use the three-letter code, e.g. EUR, USD, GBP, CNY"
 
 
 def _parse_country(value: Any) -> str:
@@ -265,13 +385,35 @@ FileName = Annotated[  # the constraints first: after a validator, the model's s
     BeforeValidator(_file_name),
 ]
 
+#: A label copied with the order number: "Order ID: 3052…", "Order no. 3052…", "#3052…".
+_NUMBER_LABEL = re.compile(
+    r"^(?:(?:order|purchase|transaction)\s*(?:id|no\.?|nr\.?|number|num\.?|#)?"
+    r"|id|no\.?|nr\.?|number|#)\s*[:#]?\s*(?=\d)", re.IGNORECASE)
+
+
+def _order_number(value: Any) -> Any:
+    """An order number as text, refused with its label ("Order ID: 3052…")."""
+    value = _require_text(value)
+    if isinstance(value, str) and (label := _NUMBER_LABEL.match(value.strip())):
+        number = value.strip()[label.end():]
+        raise _fail(f"the order number is written with its label ({_show(value)})",
+                    f'write only the number: "{number}"')
+    return value
+
+
+OrderNumber = Annotated[
+    str, BeforeValidator(_order_number),
+    Field(min_length=1, max_length=80, pattern=r"^\S(.*\S)?$"),
+]
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
 class Buyer(_Strict):
-    name: ShortText = Field(description="Your name as on the order.", examples=["Jane Doe"])
+    name: ShortText = Field(description="Your name as on the order.",
+                            examples=["Jane Doe", "Oliver Bennett"])
     email: ShortText | None = Field(
         default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", examples=["jane@example.org"],
         description="Optional: the e-mail address of your account.")
@@ -285,11 +427,11 @@ class Item(_Strict):
 
 
 class Order(_Strict):
-    number: Identifier = Field(description="The order number, in quotes.",
-                               examples=["8190123456789012"])
+    number: OrderNumber = Field(description="The order number, in quotes.",
+                               examples=["8190123456789012", "12-34567-89012"])
     placed: CalendarDate = Field(description="The order date.")
     store: ShortText = Field(description="The seller or store name.",
-                             examples=["Shenzhen Gadget Store"])
+                             examples=["Shenzhen Gadget Store", "retrobits_uk"])
     items: list[Item] = Field(min_length=1, max_length=500)
     total: Money = Field(description="The amount you paid, shipping included.")
     currency: Currency
@@ -325,6 +467,11 @@ class Message(_Strict):
     sender: Literal["buyer", "seller", "platform"] = Field(alias="from")
     text: LongText
     translation: LongText | None = None
+    asks_to_wait_days: int | None = Field(
+        default=None, ge=1, le=365, examples=[15],
+        description="Optional, on a seller's message: the days it asks you to wait "
+                    "(\"please wait 15 more days\"). Without it, orderpack reads an English "
+                    "\"wait N days\" in the translation or the text.")
 
     model_config = ConfigDict(populate_by_name=True)
 

@@ -107,6 +107,22 @@ def cap(narrative: Narrative, limit: int, rank: int) -> Narrative:
     return Narrative(_freeze(paragraphs), dropped=(*narrative.dropped, *dropped),
                      limit=narrative.limit)
 
+def overrun(narrative: Narrative) -> str:
+    """Why ``narrative`` (fitted, still too long) cannot be fitted: which sentences could not
+    be left out, and what the buyer can do. For a :class:`~orderpack.errors.BudgetError`."""
+    kept = [sentence.text for paragraph in narrative.paragraphs for sentence in paragraph
+            if sentence.drop is None]
+    lines = [f"the dispute text cannot be fitted into {narrative.limit:,} characters: with "
+             f"every optional sentence left out it still has {narrative.characters:,}. These "
+             "sentences cannot be left out (the order, the dates and the request):"]
+    lines += [f"  - {text} ({len(text):,} characters)" for text in kept]
+    lines += ["What you can do:",
+              "  - if the form takes more, give its real limit: --max-chars N",
+              "  - shorten the store name or the item titles in the order file, which the "
+              "first sentence quotes",
+              "Nothing was written; the previous packet, if any, is unchanged."]
+    return "\n".join(lines)
+
 
 def _freeze(paragraphs: list[list[Sentence]]) -> tuple[tuple[Sentence, ...], ...]:
     return tuple(tuple(paragraph) for paragraph in paragraphs if paragraph)

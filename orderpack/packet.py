@@ -158,6 +158,8 @@ def _build(case: Case, out: Path, today: date, options: Options,
     levels = budget.ladder(options.attach)
     exhibits = _process(case, options, levels[0])
     text = _dispute_text(bundle, exhibits)
+    if not text.fits:
+        raise BudgetError(narrative.overrun(text))
     bundle = replace(bundle, inputs=_inputs(case, exhibits),
                      narrative=tuple(" ".join(s.text for s in p) for p in text.paragraphs))
 
@@ -172,11 +174,6 @@ def _build(case: Case, out: Path, today: date, options: Options,
         warnings = [f"Exhibit {e.label}: {w}" for e in exhibits for w in e.warnings]
         warnings += [f"PDF: {message}" for message in dict.fromkeys(fitted.warnings)]
         warnings += fonts.missing_font_warnings(_all_text(bundle.facts))
-        if not text.fits:
-            warnings.append(
-                f"the dispute text has {text.characters} characters, over the limit of "
-                f"{bundle.char_limit}, even with every optional sentence left out; shorten "
-                "`dispute.details` or the captions")
         warnings += _limit_warnings(bundle, files, exhibits)
         warnings += _length_warnings(bundle, text)
         manifest = _manifest(case, today, bundle.inputs, stage, bundle.char_limit,
@@ -243,6 +240,8 @@ def _preflight(case: Case, today: date, options: Options) -> Preflight:
     levels = budget.ladder(options.attach)
     exhibits = _process(case, options, levels[0])
     text = _dispute_text(bundle, exhibits)
+    if not text.fits:
+        raise BudgetError(narrative.overrun(text))
     bundle = replace(bundle, narrative=tuple(" ".join(s.text for s in p)
                                              for p in text.paragraphs))
     content = bundle.content(exhibits)

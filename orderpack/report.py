@@ -55,8 +55,9 @@ def validated(case: Case, order_path: Path) -> str:
             f"{plural(len(order.evidence), 'evidence file')}.")
 
 
-def validation_json(problems: Sequence[Problem]) -> str:
-    return as_json({"valid": not problems, "problems": [p.as_dict() for p in problems]})
+def validation_json(problems: Sequence[Problem], warnings: Sequence[Problem] = ()) -> str:
+    return as_json({"valid": not problems, "problems": [p.as_dict() for p in problems],
+                    "warnings": [w.as_dict() for w in warnings]})
 
 
 # --- init ----------------------------------------------------------------------------------
@@ -206,6 +207,10 @@ def built(result: BuildResult) -> str:
     if result.dropped:
         lines.append(f"  {'':<14} shortened to fit: left out "
                      f"{plural(len(result.dropped), 'optional sentence')}")
+    if not result.char_limit:
+        lines.append(f"  {'':<14} the form's character limit is not known: if the form "
+                     "counts or cuts the text,")
+        lines.append(f"  {'':<14} build again with --max-chars N (its limit)")
     files = result.pdf_files or ()
     if len(files) > 1:
         for number, file in enumerate(files, start=1):

@@ -1,4 +1,11 @@
-"""`orderpack init`: a new case folder with a commented order file and its JSON Schema."""
+"""`orderpack init`: a new case folder with a commented order file and its JSON Schema.
+
+The questions ask for what the plan needs (the order, the dates, the tracking number, how
+it was paid); the answers are read the way a buyer writes them ("AliExpress", "€",
+"ends in 9 days") and written into the file as orderpack reads them. Nothing is filled
+in with an example: what was not answered is left empty, for `orderpack validate` to
+point out.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +13,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,64 +29,126 @@ SCHEMA_FILE = "order.schema.json"
 class Question:
     key: str
     prompt: str
-    default: str
     adapter: TypeAdapter[Any] | None = None
+    optional: bool = False
+    """Enter leaves it out of the file (commented out)."""
+    only_if_date: str | None = None
+    """Asked only on platforms that name this order date (e.g. protection_ends)."""
 
+
+_DATE: TypeAdapter[Any] = TypeAdapter(model.CalendarDate)
+_TEXT: TypeAdapter[Any] = TypeAdapter(model.ShortText)
 
 QUESTIONS = [
-    Question("platform", "Platform (" + ", ".join(profiles.available()) + ")", "aliexpress"),
-    Question("buyer_name", "Your name", "Jane Doe", TypeAdapter(model.ShortText)),
-    Question("number", "Order number", "8190123456789012", TypeAdapter(model.Identifier)),
-    Question("placed", "Order date (YYYY-MM-DD)", "2026-09-02", TypeAdapter(model.CalendarDate)),
-    Question("delivery_deadline", "Promised delivery date (YYYY-MM-DD)", "2026-10-20",
-             TypeAdapter(model.CalendarDate)),
-    Question("protection_ends", "Buyer Protection ends (YYYY-MM-DD, empty if none shown)", ""),
-    Question("store", "Store / seller name", "Shenzhen Gadget Store", TypeAdapter(model.ShortText)),
-    Question("item_title", "What you ordered", "USB-C hub 7-in-1", TypeAdapter(model.ShortText)),
-    Question("total", "Amount paid", "25.48", TypeAdapter(model.Money)),
-    Question("currency", "Currency (EUR, USD, GBP ...)", "EUR", TypeAdapter(model.Currency)),
+    Question("platform", "Platform (" + ", ".join(profiles.available()) + ")"),
+    Question("buyer_name", "Your name, as on the order", _TEXT),
+    Question("number", "Order number", TypeAdapter(model.OrderNumber)),
+    Question("placed", "Order date (YYYY-MM-DD)", _DATE),
+    Question("store", "Store / seller name", _TEXT),
+    Question("item_title", "What you ordered", _TEXT),
+    Question("total", "Amount paid, shipping included", TypeAdapter(model.Money)),
+    Question("currency", "Currency (EUR, USD, GBP ... or €, £)", TypeAdapter(model.Currency)),
+    Question("payment", "How you paid (e.g. the card and its last 4 digits, PayPal; "
+             "Enter to skip)", _TEXT, optional=True),
+    Question("tracking_number", "Tracking number (Enter if there is none)",
+             TypeAdapter(model.Identifier), optional=True),
+    Question("shipped", "Day the seller shipped (YYYY-MM-DD; Enter if not shown)", _DATE,
+             optional=True),
+    Question("delivery_deadline", "Promised delivery date (YYYY-MM-DD)", _DATE),
+    Question("protection_ends", "Buyer Protection ends (YYYY-MM-DD, or as the order page "
+             "says it: \"ends in 9 days\"; Enter if not shown)", _DATE, optional=True,
+             only_if_date="protection_ends"),
 ]
+
+
+class AnswerError(ValueError):
+    """An answer that cannot be used: ``str()`` says what is wrong and how to fix it."""
 
 
 #: Characters a YAML file cannot hold, or reads as a line break (pasted from web pages).
 _INVISIBLE = re.compile("[^\x09\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd"
                         "\U00010000-\U0010ffff]")
+#: "ends in 9 days", "9 days left", "in 9 days", "9 days 04:12:33": counted from today.
+_DAYS_LEFT = re.compile(r"^(?:(?:buyer\s+protection\s*:?\s*)?(?:ends\s+)?in\s+)?(\d{1,3})\s*"
+                        r"(?:days?|d)\b(?:\s+(?:left|remaining))?[\s\d:hms]*$", re.IGNORECASE)
 
 
-def check_answer(question: Question, answer: str) -> str | None:
-    """None if ``answer`` is acceptable for ``question``, else what is wrong and how to fix it."""
+def applies(question: Question, answers: Mapping[str, str]) -> bool:
+    """Whether ``question`` is asked, given the answers so far (the platform's)."""
+    if question.only_if_date is None:
+        return True
+    platform = answers.get("platform", "")
+    if platform not in profiles.available():
+        return True
+    return question.only_if_date in profiles.load(platform).dates
+
+
+def read_answer(question: Question, answer: str, *, today: date,
+                answers: Mapping[str, str] | None = None) -> str:
+    """The value to write for ``answer`` ("" for an optional question left empty); raises
+    :class:`AnswerError` saying what is wrong and how to fix it."""
+    answers = answers or {}
+    answer = answer.strip()
     if found := _INVISIBLE.search(answer):
-        return (f"it contains an invisible character (U+{ord(found[0]):04X}) — type the answer "
-                "instead of pasting it")
+        raise AnswerError(f"it contains an invisible character (U+{ord(found[0]):04X}) — type "
+                          "the answer instead of pasting it")
+    if not answer:
+        if question.optional:
+            return ""
+        raise AnswerError("an answer is needed — it is on your order page")
     if question.key == "platform":
         known = profiles.available()
-        return None if answer in known else f"choose one of: {', '.join(known)}"
-    if question.key == "protection_ends":
-        if not answer:
-            return None
-        adapter: TypeAdapter[Any] = TypeAdapter(model.CalendarDate)
-    else:
-        assert question.adapter is not None
-        adapter = question.adapter
+        if answer.lower() not in known:
+            raise AnswerError(f"choose one of: {', '.join(known)}")
+        return answer.lower()
+    if question.key == "currency":
+        answer = model.CURRENCY_NAMES.get(answer.lower()) or answer
+    if question.key == "protection_ends" and (match := _DAYS_LEFT.match(answer)):
+        return (today + timedelta(days=int(match[1]))).isoformat()
+    assert question.adapter is not None
     try:
-        adapter.validate_python(answer)
+        value = question.adapter.validate_python(answer)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        ctx = error.get("ctx") or {}
-        if error["type"] == "too_short":
-            return "an answer is needed — type it, or press Enter to keep the example"
-        if error["type"] == "too_long":
-            return f"too long: at most {ctx.get('max_length')} characters"
-        if error["type"] == "string_pattern_mismatch":
-            return "it must not start or end with a space"
-        fix = ctx.get("fix")
-        return f"{error['msg']}" + (f" — {fix}" if fix else "")
+        raise AnswerError(_words(exc)) from None
+    if question.key == "number":
+        from orderpack.validation import order_number_problem
+
+        problem = order_number_problem(answers.get("platform", ""), answer)
+        if problem is not None:
+            raise AnswerError(problem)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def check_answer(question: Question, answer: str, *, today: date | None = None,
+                 answers: Mapping[str, str] | None = None) -> str | None:
+    """None if ``answer`` is acceptable for ``question``, else what is wrong and how to fix it."""
+    try:
+        read_answer(question, answer, today=today or date.min, answers=answers)
+    except AnswerError as exc:
+        return str(exc)
     return None
 
 
+def _words(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    ctx = error.get("ctx") or {}
+    if error["type"] in ("string_too_long", "too_long"):
+        return f"too long: at most {ctx.get('max_length')} characters"
+    if error["type"] == "string_pattern_mismatch":
+        return "it must not start or end with a space"
+    fix = ctx.get("fix")
+    return f"{error['msg']}" + (f" — {fix}" if fix else "")
+
+
 def create(folder: Path, answers: Mapping[str, str] | None = None) -> Path:
-    """Write ``folder``/order.yaml, its schema and ``screenshots/``; never overwrite an order."""
-    values = {question.key: question.default for question in QUESTIONS}
+    """Write ``folder``/order.yaml, its schema and ``screenshots/``; never overwrite an order.
+
+    ``answers`` are written as given (see :func:`read_answer`); what is not answered is left
+    empty (required fields) or commented out (optional ones).
+    """
+    values = {question.key: "" for question in QUESTIONS}
     values.update(answers or {})
     order_path = folder / "order.yaml"
     refuse_existing(folder)

@@ -7,6 +7,7 @@ and how to fix it.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from types import UnionType
@@ -18,7 +19,7 @@ from pydantic_core import ErrorDetails
 from orderpack import chat, evidence, profiles
 from orderpack.errors import OrderFileError, Problem
 from orderpack.loader import Document, Loc, format_loc, load, visible
-from orderpack.model import SHORT_TEXT, OrderFile
+from orderpack.model import MOMENT_PATTERN, SHORT_TEXT, Buyer, Order, OrderFile
 from orderpack.profiles import Profile
 from orderpack.words import clip
 
@@ -31,6 +32,9 @@ class Case:
     order: OrderFile
     profile: Profile
     document: Document
+    warnings: tuple[Problem, ...] = ()
+    """What looks wrong but does not stop a build: dates before the order, example values
+    left in the file (see :func:`warnings_for`)."""
 
     @property
     def folder(self) -> Path:
@@ -58,7 +62,8 @@ def validate(order_path: str | Path) -> Case:
         problems += _check_dates(document, order)
     if problems or order is None or profile is None:
         raise OrderFileError.from_problems(problems)
-    return Case(path=path, order=order, profile=profile, document=document)
+    return Case(path=path, order=order, profile=profile, document=document,
+                warnings=tuple(warnings_for(document, order)))
 
 
 def _check_platform(document: Document, failed: set[str]) -> tuple[Profile | None, list[Problem]]:
@@ -89,7 +94,60 @@ def _check_platform(document: Document, failed: set[str]) -> tuple[Profile | Non
         problems.append(document.problem(
             ("dispute", "remedy"), f"{profile.name} does not offer {remedy!r}",
             "use one of: " + ", ".join(profile.remedies)))
+    elif remedy == "refund_and_return" and isinstance(reason, str) and (
+        reason in profile.reason_ids
+    ):
+        # Every reason orderpack knows is a parcel that never arrived (seed guide, step 11:
+        # "As you have not received your order, you should select 'full refund' only").
+        label = next(r.label for r in profile.reasons if r.id == reason)
+        problems.append(document.problem(
+            ("dispute", "remedy"),
+            f"'refund_and_return' asks to send back goods, and the reason {reason!r} "
+            f"(\"{label}\") says they never arrived", "use `remedy: full_refund`"))
+    problems += _check_order_number(document, profile, failed)
     return profile, problems
+
+
+#: How a platform's order numbers are written, where it is certain: (pattern, in words).
+_ORDER_NUMBERS = {
+    "aliexpress": (re.compile(r"\d{16}"), "16 digits"),
+}
+
+
+def _check_order_number(document: Document, profile: Profile,
+                        failed: set[str]) -> list[Problem]:
+    order = document.data.get("order")
+    number = order.get("number") if isinstance(order, dict) else None
+    if not isinstance(number, str) or "order.number" in failed:
+        return []
+    found = _order_number_fault(profile, number.strip())
+    return [] if found is None else [document.problem(("order", "number"), *found)]
+
+
+def order_number_problem(platform: str, number: str) -> str | None:
+    """What is wrong with ``number`` as an order number of ``platform`` (and how to fix
+    it), or None; for `orderpack init`'s question."""
+    if platform not in _ORDER_NUMBERS:
+        return None
+    found = _order_number_fault(profiles.load(platform), number.strip())
+    return None if found is None else " — ".join(found)
+
+
+def _order_number_fault(profile: Profile, text: str) -> tuple[str, str] | None:
+    form = _ORDER_NUMBERS.get(profile.id)
+    if form is None:
+        return None
+    pattern, words = form
+    if pattern.fullmatch(text):
+        return None
+    digits = re.sub(r"\D", "", text)
+    if pattern.fullmatch(digits):
+        return (f"{profile.name} order numbers are {words}, with nothing between them",
+                f'write only the digits: "{digits}"')
+    return (f"{profile.name} order numbers have {words}; \"{visible(text)}\" has "
+            f"{len(digits)} digit{'s' if len(digits) != 1 else ''}"
+            + (" and other characters" if len(digits) != len(text) else ""),
+            "copy it again from the order's details page (My Orders, then the order)")
 
 
 def _check_dates(document: Document, order: OrderFile) -> list[Problem]:
@@ -120,6 +178,43 @@ def _check_dates(document: Document, order: OrderFile) -> list[Problem]:
             f"the shipping date ({shipped.isoformat()})",
             "check both dates against your order page"))
     return problems
+
+
+def warnings_for(document: Document, order: OrderFile) -> list[Problem]:
+    """What a valid order file may still have wrong: tracking events and messages dated
+    before the order was placed, and values still those of the examples orderpack shows
+    (the template's, the samples')."""
+    placed = order.order.placed
+    warnings: list[Problem] = []
+    events = order.tracking.events if order.tracking else []
+    for index, event in enumerate(events):
+        if event.at.date() < placed:
+            warnings.append(document.problem(
+                ("tracking", "events", index, "at"),
+                f"this tracking event ({event.at.date().isoformat()}) is dated before the "
+                f"order was placed ({placed.isoformat()})",
+                "check the date on the tracking page, and that the tracking number is this "
+                "order's"))
+    messages = order.messages if isinstance(order.messages, list) else []
+    for index, message in enumerate(messages):
+        if message.at.date() < placed:
+            warnings.append(document.problem(
+                ("messages", index, "at"),
+                f"this message ({message.at.date().isoformat()}) is dated before the order "
+                f"was placed ({placed.isoformat()})",
+                "check its date; if it is about another order, leave it out"))
+    for loc, value, field, what in (
+        (("buyer", "name"), order.buyer.name, Buyer.model_fields["name"], "your name"),
+        (("order", "number"), order.order.number, Order.model_fields["number"],
+         "your order number"),
+        (("order", "store"), order.order.store, Order.model_fields["store"],
+         "the seller's store name"),
+    ):
+        if value in (field.examples or []):
+            warnings.append(document.problem(
+                loc, f"\"{visible(value)}\" is an example from orderpack's template or "
+                     "samples", f"write {what} as on the order page"))
+    return warnings
 
 
 def _check_files(document: Document, failed: set[str]) -> list[Problem]:
@@ -200,14 +295,22 @@ def _problem(document: Document, error: ErrorDetails) -> Problem:
         known = sorted(_known_fields(loc[:-1]))
         return document.problem(loc, f"unknown field `{visible(str(field))}`",
                                 _suggest(str(field), known, "known fields here: "))
+    own = _own_value(loc)
     if kind == "missing":
         parent = format_loc(loc[:-1])
         where = f" under `{parent}:`" if parent else ""
+        if own:
+            return document.problem(loc, "this field is required",
+                                    f"add `{field}:`{where} with {own}")
         if example:
             return document.problem(loc, "this field is required",
                                     f"add `{field}: {example}`{where}")
         return document.problem(loc, "this field is required",
                                 f"add `{field}:`{where}; {template}")
+    if kind == "string_type" and error["input"] is None:
+        return document.problem(loc, "this field is empty",
+                                f"fill in {own}" if own else
+                                f"write it like {example}" if example else template)
     if kind in ("string_type", "model_type", "list_type", "dict_type", "model_attributes_type"):
         wanted = {"string_type": "text", "list_type": "a list (lines starting with `- `)"}.get(
             kind, "a group of `key: value` fields, indented below")
@@ -231,6 +334,7 @@ def _problem(document: Document, error: ErrorDetails) -> Problem:
             return document.problem(loc, "needs at least one entry",
                                     f"add one (lines starting with `- `); {template}")
         return document.problem(loc, "must not be empty",
+                                f"fill in {own}" if own else
                                 f"fill it in, e.g. {example}" if example else "fill it in")
     if kind == "string_pattern_mismatch":
         return document.problem(loc, f"{_shown(error['input'])} is not in the expected form",
@@ -321,9 +425,28 @@ def _example(loc: Loc) -> str:
     return ""
 
 
+#: Fields whose value is the buyer's own: a fix names what to write, never an example
+#: value (which would be copied; `warnings_for` warns about those left in).
+_OWN_VALUES: dict[Loc, str] = {("buyer", "name"): "your name as on the order",
+                               ("order", "number"): "the order number from the order page, "
+                                                    "in quotes",
+                               ("order", "store"): "the seller's store name as on the order "
+                                                   "page"}
+
+
+def _own_value(loc: Loc) -> str:
+    return _OWN_VALUES.get(loc, "")
+
+
 def _schema_example(annotation: Any) -> str:
+    """An annotated type's example as a fix shows it: dates and times as their form
+    (YYYY-MM-DD), never as a real-looking date a buyer might copy."""
     for meta in getattr(annotation, "__metadata__", ()):
         schema = getattr(meta, "json_schema", None)
+        if isinstance(schema, dict) and schema.get("format") == "date":
+            return "YYYY-MM-DD"
+        if isinstance(schema, dict) and schema.get("pattern") == MOMENT_PATTERN:
+            return "YYYY-MM-DD HH:MM"
         if isinstance(schema, dict) and schema.get("examples"):
             return str(schema["examples"][0])
     for arg in get_args(annotation):

@@ -2,10 +2,11 @@
 # Install the system libraries and fonts orderpack needs, where this OS allows it;
 # otherwise say exactly what to install. Safe to run again: it installs only what is missing.
 #   Pango (WeasyPrint's text layout), fonts for Latin/Greek/Cyrillic and for Chinese,
-#   Japanese and Korean (Noto CJK), and poppler-utils (pdftoppm, for page previews).
+#   Japanese and Korean (Noto CJK), poppler-utils (pdftoppm, for page previews), and
+#   Chromium (for the tests of `orderpack serve`'s page in a real browser).
 set -eu
 
-DEBIAN_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji poppler-utils"
+DEBIAN_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji poppler-utils chromium"
 
 missing_debian() {
     for pkg in $DEBIAN_PACKAGES; do

@@ -56,7 +56,7 @@ def test_the_case_is_a_valid_order(heavy_case: ModuleType, tmp_path: Path) -> No
     case = heavy_case.generate(tmp_path / "case", 6, pixel_scale=0.1)
     result = CliRunner().invoke(main, ["validate", str(case.order)])
     assert result.exit_code == 0, result.output
-    assert result.output == (f"{case.order}: valid — AliExpress order 8190123456789012, "
+    assert result.stdout == (f"{case.order}: valid — AliExpress order 8190123456789012, "
                              "6 evidence files.\n")
     data = yaml.safe_load(case.order.read_text(encoding="utf-8"))
     senders = {message["from"] for message in data["messages"]}

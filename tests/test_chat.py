@@ -88,12 +88,12 @@ def test_no_messages(write_order: Write) -> None:
 
 @pytest.mark.parametrize(("fixture", "expected"), [
     ("no-timestamp.txt", ["{f}:2: the first message has no date and time — start each "
-                          "message with a line like `2026-10-25 09:00 Seller: text`"]),
+                          "message with a line like `YYYY-MM-DD HH:MM Seller: text`"]),
     ("unknown-speaker.txt", [
         "{f}:2: unknown speaker `Bob` — use Buyer (or Me, You), Seller or Platform",
         "{f}:4: unknown speaker `Carrier` — use Buyer (or Me, You), Seller or Platform"]),
     ("no-speaker.txt", ["{f}:2: this message does not say who wrote it — write it like "
-                        "`2026-10-25 09:00 Seller: text`"]),
+                        "`YYYY-MM-DD HH:MM Seller: text`"]),
     ("bad-date.txt", [
         "{f}:2: 2026-02-30 is not a real calendar date — check the day and month (e.g. "
         "February has 28 days, 29 in leap years)",
@@ -101,7 +101,7 @@ def test_no_messages(write_order: Write) -> None:
     ("empty-message.txt", ["{f}:2: the message is empty — write the text after the colon, "
                            "or remove the line"]),
     ("empty.txt", ["{f}:1: the file has no messages — export the chat as text, one message "
-                   "per line like `2026-10-25 09:00 Seller: text`"]),
+                   "per line like `YYYY-MM-DD HH:MM Seller: text`"]),
 ])
 def test_problems_name_the_file_and_line(write_order: Write, fixture: str,
                                          expected: list[str]) -> None:

@@ -120,7 +120,7 @@ def test_validate_prints_one_line_when_valid(aliexpress_case: Path,
     result = invoke("validate", "order.yaml")
     assert result.stdout == ("order.yaml: valid — AliExpress order 8190123456789012, "
                              "4 evidence files.\n")
-    assert result.stderr == ""
+    assert result.stderr.count("Warning: order.yaml:") == 3  # the sample's example values
     assert result.exit_code == 0
 
 
@@ -136,7 +136,10 @@ def test_validate_counts_one_evidence_file(aliexpress_case: Path) -> None:
 
 def test_validate_json_when_valid(ebay_case: Path) -> None:
     result = invoke("validate", "--json", str(ebay_case))
-    assert json.loads(result.stdout) == {"valid": True, "problems": []}
+    assert json.loads(result.stdout)["valid"] is True
+    assert json.loads(result.stdout)["problems"] == []
+    assert [w["field"] for w in json.loads(result.stdout)["warnings"]] == [
+        "buyer.name", "order.number", "order.store"]
     assert result.exit_code == 0
 
 
@@ -290,9 +293,11 @@ def test_init_no_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert result.exit_code == 0
     assert (tmp_path / "case" / "order.yaml").read_bytes() == scaffold.create(
         tmp_path / "reference").read_bytes()
-    validated = invoke("validate", "case/order.yaml")
-    assert validated.stdout == ("case/order.yaml: valid — AliExpress order 8190123456789012, "
-                                "0 evidence files.\n")
+    validated = invoke("validate", "case/order.yaml")  # names every line still to fill in
+    assert validated.exit_code == 1
+    assert validated.stderr.startswith("Error: 9 problems in case/order.yaml:\n")
+    assert "case/order.yaml:12:3: buyer.name: this field is empty — fill in your name as on " \
+           "the order\n" in validated.stderr
 
 
 def test_init_in_the_current_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -307,7 +312,8 @@ def test_init_without_a_terminal_writes_the_template(tmp_path: Path) -> None:
     result = invoke("init", str(tmp_path / "case"), input="ebay\n")
     assert result.exit_code == 0
     assert "questions" not in result.stdout
-    assert validation.validate(tmp_path / "case" / "order.yaml").order.platform == "aliexpress"
+    assert (tmp_path / "case" / "order.yaml").read_bytes() == scaffold.create(
+        tmp_path / "reference").read_bytes()
 
 
 def test_init_never_overwrites(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -335,44 +341,67 @@ def test_init_asks_in_a_terminal_and_asks_again(tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     answers = [
-        "AliExpress", "ebay",          # platform: wrong case, then right
-        "Oliver Bennett",              # name
-        "12-34567-89012",              # order number
-        "30/10/2026", "2026-10-30",    # order date: day first, then right
-        "2026-11-10",                  # delivery deadline
-        "",                            # protection ends: Enter, none shown
-        "retrobits_uk",                # store
-        "",                            # item: Enter keeps the example
-        "68,45", "68.45",              # amount: comma, then dot
-        "gbp",                         # currency
+        "wish", "AliExpress",          # platform: unknown, then in any case
+        "",  "Mia Schneider",          # name: Enter (no example to keep), then the name
+        "Order ID: 3052123456789012", "3052123456789012",  # order number: with its label
+        "06/09/2026", "2026-09-06",    # order date: day or month first, then right
+        "Tech World",                  # store
+        "Desk lamp",                   # item
+        "24,99", "24.99",              # amount: comma, then dot
+        "€",                           # currency: the sign
+        "Mastercard ending 5521",      # payment
+        "LP00999999999999",            # tracking number
+        "",                            # shipped: Enter, not shown
+        "2026-10-20",                  # delivery deadline
+        "ends in 9 days",              # Buyer Protection, as the order page says it
     ]
-    result = TerminalRunner().invoke(main, ["init", "case"], input="\n".join(answers) + "\n",
-                                     prog_name="orderpack")
+    result = TerminalRunner().invoke(main, ["init", "case", "--today", "2026-11-24"],
+                                     input="\n".join(answers) + "\n", prog_name="orderpack")
     assert result.exit_code == 0, result.output
     platforms = ", ".join(profiles.available())
     assert result.stderr == (
         f"  choose one of: {platforms}\n"
-        '  expected a date like 2026-09-14, got "30/10/2026" — write the date as '
-        "year-month-day, e.g. 2026-09-14\n"
-        '  expected an amount like 25.48, got "68,45" — write 25.48, not 25,48\n')
+        "  an answer is needed — it is on your order page\n"
+        '  the order number is written with its label ("Order ID: 3052123456789012") — write '
+        'only the number: "3052123456789012"\n'
+        '  expected a date written year-month-day (YYYY-MM-DD), got "06/09/2026" — 06/09/2026: '
+        "did you mean 2026-09-06 or 2026-06-09?\n"
+        '  expected an amount, got "24,99" — write 24.99, not 24,99\n')
     assert result.stdout.startswith(
-        "A few questions about the order (Enter keeps the example shown):\n"
-        f"Platform ({platforms}) [aliexpress]: ")
-    assert result.stdout.count("Order date (YYYY-MM-DD) [2026-09-02]: ") == 2
+        "A few questions about the order, from your order page (Enter skips the optional "
+        f"ones):\nPlatform ({platforms}): ")
+    assert "[" not in result.stdout  # no example offered as a default
     assert result.stdout.endswith(
         "Wrote case/order.yaml and case/order.schema.json.\n"
         "Put screenshots in case/screenshots/, fill in the file, then run: "
         "orderpack validate case/order.yaml\n")
     case = validation.validate(tmp_path / "case" / "order.yaml")
     order = case.order
-    assert case.profile.id == "ebay"
-    assert order.buyer.name == "Oliver Bennett"
-    assert order.order.number == "12-34567-89012"
-    assert order.order.placed.isoformat() == "2026-10-30"
-    assert order.shipping.protection_ends is None
-    assert order.order.items[0].title == "USB-C hub 7-in-1"
-    assert str(order.order.total) == "68.45"
-    assert order.order.currency == "GBP"
+    assert case.profile.id == "aliexpress"
+    assert case.warnings == ()
+    assert order.buyer.name == "Mia Schneider"
+    assert order.order.number == "3052123456789012"
+    assert order.order.placed.isoformat() == "2026-09-06"
+    assert order.order.items[0].title == "Desk lamp"
+    assert (str(order.order.total), order.order.currency) == ("24.99", "EUR")
+    assert order.order.payment == "Mastercard ending 5521"
+    assert order.shipping.tracking_number == "LP00999999999999"
+    assert order.shipping.shipped is None
+    assert order.shipping.protection_ends is not None
+    assert order.shipping.protection_ends.isoformat() == "2026-12-03"
+
+
+def test_init_skips_buyer_protection_where_there_is_none(tmp_path: Path) -> None:
+    answers = ["ebay", "Oliver Bennett", "12-34567-89012", "2026-10-30", "retrobits_uk",
+               "Game Boy", "68.45", "£", "PayPal", "JT123456789GB", "2026-10-31",
+               "2026-11-10"]
+    result = TerminalRunner().invoke(main, ["init", str(tmp_path / "case")],
+                                     input="\n".join(answers) + "\n")
+    assert result.exit_code == 0, result.output
+    assert "Buyer Protection" not in result.stdout
+    order = validation.validate(tmp_path / "case" / "order.yaml").order
+    assert (order.order.currency, order.order.payment) == ("GBP", "PayPal")
+    assert order.shipping.shipped is not None
 
 
 def test_init_no_input_in_a_terminal_asks_nothing(tmp_path: Path) -> None:
@@ -380,3 +409,43 @@ def test_init_no_input_in_a_terminal_asks_nothing(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert "questions" not in result.stdout
     assert result.stderr == ""
+
+
+# --- build: the dispute text's character limit ----------------------------------------------
+
+def test_build_says_when_the_forms_limit_is_unknown(ebay_case: Path, tmp_path: Path) -> None:
+    result = invoke("build", str(ebay_case), "--today", "2026-11-26",
+                    env={"ORDERPACK_CACHE_DIR": str(tmp_path / "cache")})
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert re.fullmatch(r"  dispute\.txt    [\d,]+ characters — paste it into the dispute form",
+                        lines[1])
+    assert lines[2:4] == [
+        " " * 17 + "the form's character limit is not known: if the form counts or cuts the "
+        "text,",
+        " " * 17 + "build again with --max-chars N (its limit)"]
+
+
+def test_build_refuses_a_text_that_cannot_fit(ebay_case: Path, tmp_path: Path) -> None:
+    result = invoke("build", str(ebay_case), "--today", "2026-11-26", "--max-chars", "300",
+                    env={"ORDERPACK_CACHE_DIR": str(tmp_path / "cache")})
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith(
+        "Error: the dispute text cannot be fitted into 300 characters: with every optional "
+        "sentence left out it still has ")
+    assert "  - I request a full refund of 68.45 GBP to the original payment method. (" in (
+        result.stderr)
+    assert "characters of 300 allowed" not in result.output
+    assert not (ebay_case.parent / "out").exists()
+
+
+def test_build_with_a_limit_it_can_meet(ebay_case: Path, tmp_path: Path) -> None:
+    result = invoke("build", str(ebay_case), "--today", "2026-11-26", "--max-chars", "600",
+                    env={"ORDERPACK_CACHE_DIR": str(tmp_path / "cache")})
+    assert result.exit_code == 0, result.output
+    assert re.search(r"dispute\.txt    \d{3} characters of 600 allowed — paste it", result.stdout)
+    assert "character limit is not known" not in result.stdout
+    text = (ebay_case.parent / "out" / "dispute.txt").read_text(encoding="utf-8")
+    assert "I paid with PayPal." not in text  # the first sentence to go
+    assert "JT123456789GB" in text  # the tracking number stays longest

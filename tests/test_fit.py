@@ -406,7 +406,7 @@ def test_cli_fitted_build_says_what_it_changed(aliexpress_case: Path, cache: Pat
                      "400KB", cache=cache)
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert re.fullmatch(r"  evidence\.pdf   7 pages, 3\d\d KB — attach it", lines[2])
+    assert re.fullmatch(r"  evidence\.pdf   7 pages, 3\d\d KB — attach it", lines[4])
     assert lines[-4:] == [
         "Fitted into 400 KB per file (--max-size):",
         "  - lowered the pictures' resolution to the least that stays legible (phone "
@@ -424,10 +424,10 @@ def test_cli_split_lists_the_parts(aliexpress_case: Path, cache: Path) -> None:
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert re.fullmatch(r"  evidence-1\.pdf 6 pages, \d\d\d KB — part 1 of 2: exhibits A, B, C "
-                        r"and tracking and conversation", lines[2])
+                        r"and tracking and conversation", lines[4])
     assert re.fullmatch(r"  evidence-2\.pdf \d pages, \d\d\d KB — part 2 of 2: exhibit D",
-                        lines[3])
-    assert lines[4] == "                 attach every part"
+                        lines[5])
+    assert lines[6] == "                 attach every part"
     assert lines[-2:] == ["Fitted into 600 KB per file (--max-size):",
                           "  - split the evidence into 2 PDF files"]
 

@@ -56,20 +56,26 @@ def test_impossible_dates(value: str) -> None:
         "check the day and month (e.g. February has 28 days, 29 in leap years)")
 
 
-@pytest.mark.parametrize(("value", "shown"), [
-    ("14/09/2026", '"14/09/2026"'),
-    ("2026-9-14", '"2026-9-14"'),
-    ("14 September 2026", '"14 September 2026"'),
-    ("2026-09-14 10:12", '"2026-09-14 10:12"'),
-    (20260914, "20260914"),
-    (None, "nothing"),
-    (True, "true"),
-    ("x" * 60, '"' + "x" * 36 + "..."),
+@pytest.mark.parametrize(("value", "shown", "fix"), [
+    ("14/09/2026", '"14/09/2026"', "write 2026-09-14"),
+    ("14.09.2026", '"14.09.2026"', "write 2026-09-14"),
+    ("2026/9/14", '"2026/9/14"', "write 2026-09-14"),
+    ("2026-9-14", '"2026-9-14"', "write 2026-09-14"),
+    ("14 September 2026", '"14 September 2026"', "write 2026-09-14"),
+    ("Sep 14th, 2026", '"Sep 14th, 2026"', "write 2026-09-14"),
+    (20260914, "20260914", "write 2026-09-14"),
+    ("06/06/2026", '"06/06/2026"', "write 2026-06-06"),
+    ("06/11/2026", '"06/11/2026"', "06/11/2026: did you mean 2026-11-06 or 2026-06-11?"),
+    ("2026-09-14 10:12", '"2026-09-14 10:12"', "write the date as year-month-day: YYYY-MM-DD"),
+    ("31/02/2026", '"31/02/2026"', "write the date as year-month-day: YYYY-MM-DD"),
+    ("Smarch 3, 2026", '"Smarch 3, 2026"', "write the date as year-month-day: YYYY-MM-DD"),
+    (None, "nothing", "write the date as year-month-day: YYYY-MM-DD"),
+    (True, "true", "write the date as year-month-day: YYYY-MM-DD"),
+    ("x" * 60, '"' + "x" * 36 + "...", "write the date as year-month-day: YYYY-MM-DD"),
 ])
-def test_dates_in_other_forms(value: Any, shown: str) -> None:
+def test_dates_in_other_forms_get_the_buyers_own_date(value: Any, shown: str, fix: str) -> None:
     assert refusal(model.CalendarDate, value) == (
-        f"expected a date like 2026-09-14, got {shown}",
-        "write the date as year-month-day, e.g. 2026-09-14")
+        f"expected a date written year-month-day (YYYY-MM-DD), got {shown}", fix)
 
 
 @settings(max_examples=200, database=None)
@@ -112,13 +118,20 @@ def test_offset_that_does_not_exist() -> None:
         "+15:00 is not a real UTC offset", "use e.g. +08:00 or -05:00")
 
 
-@pytest.mark.parametrize("value", ["yesterday", "10:12", "14/09/2026 10:12",
-                                   "2026-09-14 10h12", "2026-09-14 10:12 CET", 612])
-def test_moments_in_other_forms(value: Any) -> None:
-    message, fix = refusal(model.Moment, value)
-    assert message.startswith("expected a date like 2026-09-14 or a date and time like "
-                              "2026-09-14 10:12, got ")
-    assert fix == "write year-month-day, then optionally hours:minutes (24-hour clock)"
+@pytest.mark.parametrize(("value", "fix"), [
+    ("14/09/2026 10:12", "write 2026-09-14 10:12"),
+    ("06/11/2026 10:12", "06/11/2026 10:12: did you mean 2026-11-06 10:12 or 2026-06-11 10:12?"),
+    ("2 Sep 2026 9:05", "write 2026-09-02 9:05"),
+    ("14/09/2026", "write 2026-09-14"),
+    ("yesterday", None), ("10:12", None), ("2026-09-14 10h12", None),
+    ("2026-09-14 10:12 CET", None), (612, None),
+])
+def test_moments_in_other_forms(value: Any, fix: str | None) -> None:
+    message, given = refusal(model.Moment, value)
+    assert message.startswith("expected a date (YYYY-MM-DD) or a date and time "
+                              "(YYYY-MM-DD HH:MM), got ")
+    assert given == fix or (fix is None and given == (
+        "write year-month-day, then optionally hours:minutes (24-hour clock): YYYY-MM-DD HH:MM"))
 
 
 # --- money ----------------------------------------------------------------------------------
@@ -138,23 +151,29 @@ def test_money(value: Any, expected: str) -> None:
     assert str(valid(model.Money, value)) == expected
 
 
+NUMBER_WITH_A_DOT = "write the amount you paid as a number, with a dot before the cents"
+
+
 @pytest.mark.parametrize(("value", "message", "fix"), [
     (Decimal("-25.48"), "an amount cannot be negative (-25.48)",
-     "write the amount paid, e.g. 25.48"),
-    ("-1", "an amount cannot be negative (-1)", "write the amount paid, e.g. 25.48"),
-    ("25,48", 'expected an amount like 25.48, got "25,48"', "write 25.48, not 25,48"),
-    ("1,299.00", 'expected an amount like 25.48, got "1,299.00"', "write 25.48, not 25,48"),
-    ("€25.48", 'expected an amount like 25.48, got "€25.48"',
-     "write only the number; the currency goes in `currency:`"),
-    ("25.48 EUR", 'expected an amount like 25.48, got "25.48 EUR"',
-     "write only the number; the currency goes in `currency:`"),
-    (None, "expected an amount like 25.48, got nothing",
-     "write the amount as a number with a dot, e.g. 25.48"),
-    (True, "expected an amount like 25.48, got true",
-     "write the amount as a number with a dot, e.g. 25.48"),
-    (float("inf"), "inf is not an amount", "write the amount, e.g. 25.48"),
-    (Decimal("NaN"), "NaN is not an amount", "write the amount, e.g. 25.48"),
-    (Decimal("25.48123"), "25.48123 has too many decimals", "round to the cent, e.g. 25.48"),
+     "write the amount you paid: 25.48"),
+    ("-1", "an amount cannot be negative (-1)", "write the amount you paid: 1"),
+    ("24,99", 'expected an amount, got "24,99"', "write 24.99, not 24,99"),
+    ("25,5", 'expected an amount, got "25,5"', "write 25.5, not 25,5"),
+    ("1,299.00", 'expected an amount, got "1,299.00"',
+     "write 1299.00, without a thousands separator"),
+    ("1.299,00", 'expected an amount, got "1.299,00"',
+     "write 1299.00, without a thousands separator"),
+    ("€25.48", 'expected an amount, got "€25.48"',
+     "write only the number, 25.48; the currency goes in `currency:`"),
+    ("25,48 EUR", 'expected an amount, got "25,48 EUR"',
+     "write only the number, 25.48; the currency goes in `currency:`"),
+    ("lots", 'expected an amount, got "lots"', NUMBER_WITH_A_DOT),
+    (None, "expected an amount, got nothing", NUMBER_WITH_A_DOT),
+    (True, "expected an amount, got true", NUMBER_WITH_A_DOT),
+    (float("inf"), "inf is not an amount", "write the amount you paid as a number"),
+    (Decimal("NaN"), "NaN is not an amount", "write the amount you paid as a number"),
+    (Decimal("25.48123"), "25.48123 has too many decimals", "round to the cent: 25.48"),
     (Decimal("1000000000"), "1000000000 is not a plausible order amount", "check the number"),
 ])
 def test_money_refused(value: Any, message: str, fix: str) -> None:
@@ -176,13 +195,18 @@ def test_currency(value: str, expected: str) -> None:
     assert valid(model.Currency, value) == expected
 
 
-@pytest.mark.parametrize(("value", "shown"), [("EUX", '"EUX"'), ("euros", '"euros"'),
-                                              ("€", '"€"'), ("", '""'), (None, "nothing"),
-                                              (978, "978")])
-def test_currency_refused(value: Any, shown: str) -> None:
-    assert refusal(model.Currency, value) == (
-        f"{shown} is not an ISO 4217 currency code",
-        "use the three-letter code, e.g. EUR, USD, GBP, CNY")
+@pytest.mark.parametrize(("value", "shown", "fix"), [
+    ("EUX", '"EUX"', "use the three-letter code, e.g. EUR, USD, GBP, CNY"),
+    ("euros", '"euros"', "write EUR"),
+    ("€", '"€"', "write EUR"),
+    ("£", '"£"', "write GBP"),
+    ("$", '"$"', "write the three-letter code; $ is used by USD, CAD, AUD, NZD, SGD, MXN ..."),
+    ("", '""', "use the three-letter code, e.g. EUR, USD, GBP, CNY"),
+    (None, "nothing", "use the three-letter code, e.g. EUR, USD, GBP, CNY"),
+    (978, "978", "use the three-letter code, e.g. EUR, USD, GBP, CNY"),
+])
+def test_currency_refused(value: Any, shown: str, fix: str) -> None:
+    assert refusal(model.Currency, value) == (f"{shown} is not an ISO 4217 currency code", fix)
 
 
 @pytest.mark.parametrize(("value", "expected"), [("DE", "DE"), ("gb", "GB"), ("NO", "NO")])
@@ -213,6 +237,25 @@ def test_numbers_where_text_belongs(value: Any, shown: str) -> None:
 def test_yes_no_where_text_belongs() -> None:
     assert refusal(model.ShortText, False) == ("expected text in quotes, got the yes/no value "
                                                "false", 'put it in quotes: "false"')
+
+
+@pytest.mark.parametrize(("value", "number"), [
+    ("Order ID: 3052123456789012", "3052123456789012"),
+    ("order no. 12-34567-89012", "12-34567-89012"),
+    ("Order #8190123456789012", "8190123456789012"),
+    ("#8190123456789012", "8190123456789012"),
+    ("Order number 114-3941689-8772232", "114-3941689-8772232"),
+])
+def test_an_order_number_with_its_label(value: str, number: str) -> None:
+    assert refusal(model.OrderNumber, value) == (
+        f"the order number is written with its label ({model._show(value)})",
+        f'write only the number: "{number}"')
+
+
+@pytest.mark.parametrize("value", ["8190123456789012", "12-34567-89012", "114-3941689-8772232",
+                                   "PO-2026-0042", "N0123"])
+def test_order_numbers_without_a_label(value: str) -> None:
+    assert valid(model.OrderNumber, value) == value
 
 
 def test_identifier_keeps_leading_zeros_and_inner_spaces() -> None:

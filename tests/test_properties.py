@@ -34,9 +34,10 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import TypeAdapter, ValidationError
 
 import orderpack
-from orderpack import facts, narrative, profiles, render, timeline
+from orderpack import facts, model, narrative, profiles, render, timeline, words
 from orderpack.chat import load_messages
 from orderpack.errors import OrderpackError
 from orderpack.validation import validate
@@ -95,6 +96,19 @@ identifiers = st.text(_CHARACTERS, min_size=1, max_size=40).filter(
 days = st.integers(min_value=0, max_value=60)
 
 
+def _is_order_number(text: str) -> bool:
+    """Whether ``text`` passes as an order number (not "#12" or "No 5": a label, refused)."""
+    try:
+        TypeAdapter(model.OrderNumber).validate_python(text)
+    except ValidationError:
+        return False
+    return True
+
+
+order_numbers = identifiers.filter(_is_order_number)
+aliexpress_numbers = st.from_regex(r"[0-9]{16}", fullmatch=True)  # its 16 digits are checked
+
+
 @st.composite
 def orders(draw: st.DrawFn) -> tuple[dict[str, Any], date, int]:
     """A valid order as the data of an order file, the day to build it, and how many
@@ -117,12 +131,13 @@ def orders(draw: st.DrawFn) -> tuple[dict[str, Any], date, int]:
     data: dict[str, Any] = {
         "platform": platform,
         "buyer": {"name": draw(texts(40))},
-        "order": {"number": draw(identifiers), "placed": placed.isoformat(),
+        "order": {"number": draw(aliexpress_numbers if platform == "aliexpress"
+                                 else order_numbers), "placed": placed.isoformat(),
                   "store": draw(texts(60)), "items": items,
                   "total": float(total), "currency": draw(st.sampled_from(CURRENCIES))},
         "shipping": {"delivery_deadline": deadline.isoformat()},
         "dispute": {"reason": draw(st.sampled_from(profile.reason_ids)),
-                    "remedy": draw(st.sampled_from(profile.remedies))},
+                    "remedy": "full_refund"},  # refund_and_return: refused, never received
     }
     if draw(st.booleans()):
         data["order"]["payment"] = draw(texts(40))
@@ -168,7 +183,7 @@ def assert_carries_the_essentials(text: str, data: dict[str, Any], case: Any,
     placed = date.fromisoformat(data["order"]["placed"])
     deadline = date.fromisoformat(data["shipping"]["delivery_deadline"])
     for day in (placed, deadline, today):
-        assert render.long_date(day) in text
+        assert words.long_date(day) in text
     assert facts.gather(case, today).remedy_text in text
 
 

@@ -153,8 +153,8 @@ def test_status_of_an_invalid_order_exits_1(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("args", "message"), [
     (("status",), "Error: Missing argument 'ORDER.yaml'."),
     (("status", "order.yaml", "--today", "26.11.2026"),
-     "Error: Invalid value for '--today': expected a date like 2026-09-14, got \"26.11.2026\" "
-     "— write the date as year-month-day, e.g. 2026-09-14"),
+     "Error: Invalid value for '--today': expected a date written year-month-day "
+     "(YYYY-MM-DD), got \"26.11.2026\" — write 2026-11-26"),
     (("status", "order.yaml", "--today", "2026-13-01"),
      "Error: Invalid value for '--today': 2026-13-01 is not a real calendar date — check the "
      "day and month (e.g. February has 28 days, 29 in leap years)"),
@@ -295,7 +295,7 @@ MINIMAL = """\
 platform: {platform}
 buyer: {{name: Ann Lee}}
 order:
-  number: "A-1"
+  number: "3052123456789012"
   placed: 2026-09-02
   store: Shop
   items: [{{title: Lamp}}]
@@ -322,7 +322,7 @@ def test_every_step_renders_on_every_platform_at_any_time(
             assert "orderpack message" in result.stderr or "orderpack status" in result.stderr
             continue
         assert result.exit_code == 0, result.output
-        assert "A-1" in result.stdout and "2 September 2026" in result.stdout
+        assert "3052123456789012" in result.stdout and "2 September 2026" in result.stdout
         assert all(line == line.rstrip() for line in result.stdout.splitlines())
         assert "\n\n\n" not in result.stdout
         assert " ." not in result.stdout and ".." not in result.stdout

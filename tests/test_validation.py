@@ -7,6 +7,7 @@ as a user would; the other tests call :func:`orderpack.validation.validate`.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import struct
 import zlib
@@ -190,7 +191,15 @@ def test_aliexpress_sample_is_valid(aliexpress_case: Path) -> None:
     result = CliRunner().invoke(main, ["validate", str(aliexpress_case)])
     assert result.stdout == (f"{aliexpress_case}: valid — AliExpress order 8190123456789012, "
                              "4 evidence files.\n")
-    assert result.stderr == ""
+    # The sample's name, number and store are the template's examples: a copy left
+    # unchanged is pointed out.
+    assert result.stderr == "".join(
+        f"Warning: {aliexpress_case}:{line}:3: {field}: \"{value}\" is an example from "
+        f"orderpack's template or samples — write {what} as on the order page\n"
+        for line, field, value, what in [
+            (21, "buyer.name", "Jane Doe", "your name"),
+            (26, "order.number", "8190123456789012", "your order number"),
+            (28, "order.store", "Shenzhen Gadget Store", "the seller's store name")])
     assert result.exit_code == 0
 
 
@@ -294,12 +303,12 @@ def test_every_problem_is_reported_at_once(write_order: Callable[..., Path]) -> 
         .replace("  name: Jane Doe\n", "  nam: Jane Doe\n")
         + _evidence("missing.png") + "dispute:\n  reason: lost\n  remedy: refund\n")
     assert problems(path) == [
-        "2:1: buyer.name: this field is required — add `name: Jane Doe` under `buyer:`",
+        "2:1: buyer.name: this field is required — add `name:` under `buyer:` with your name as "
+        "on the order",
         "3:3: buyer.nam: unknown field `nam` — did you mean `name`?",
         "6:3: order.placed: 2026-02-30 is not a real calendar date — check the day and month "
         "(e.g. February has 28 days, 29 in leap years)",
-        '11:3: order.currency: "euro" is not an ISO 4217 currency code — use the three-letter '
-        "code, e.g. EUR, USD, GBP, CNY",
+        '11:3: order.currency: "euro" is not an ISO 4217 currency code — write EUR',
         "16:5: evidence[0].file: the file does not exist — check the spelling; paths are "
         "relative to case/",
         "19:3: dispute.reason: AliExpress has no dispute reason 'lost' — use one of: "
@@ -308,6 +317,80 @@ def test_every_problem_is_reported_at_once(write_order: Callable[..., Path]) -> 
         "20:3: dispute.remedy: \"refund\" is not allowed here — use 'full_refund' or "
         "'refund_and_return'",
     ]
+
+
+def test_refund_and_return_is_refused_for_every_reason(write_order: Callable[..., Path]) -> None:
+    aliexpress = profiles.load("aliexpress")
+    assert "refund_and_return" in aliexpress.remedies
+    for reason in aliexpress.reasons:
+        path = write_order(ORDER + f"dispute:\n  reason: {reason.id}\n"
+                                   "  remedy: refund_and_return\n")
+        assert problems(path) == [
+            f"17:3: dispute.remedy: 'refund_and_return' asks to send back goods, and the "
+            f"reason '{reason.id}' (\"{reason.label}\") says they never arrived — use "
+            "`remedy: full_refund`"]
+
+
+def test_an_aliexpress_order_number_has_16_digits(write_order: Callable[..., Path]) -> None:
+    for number, expected in [
+        ("81901234567890123", '"81901234567890123" has 17 digits'),
+        ("8190-1234-5678", '"8190-1234-5678" has 12 digits and other characters'),
+    ]:
+        path = write_order(ORDER.replace('"8190123456789012"', f'"{number}"'))
+        assert problems(path) == [
+            f"5:3: order.number: AliExpress order numbers have 16 digits; {expected} — copy it "
+            "again from the order's details page (My Orders, then the order)"]
+    ebay = ORDER.replace("platform: aliexpress", "platform: ebay").replace(
+        '"8190123456789012"', '"12-34567-89012"')
+    assert validate(write_order(ebay)).order.order.number == "12-34567-89012"
+
+
+def warnings(path: Path) -> list[str]:
+    return [str(w).split(":", 1)[1] for w in validate(path).warnings]
+
+
+def test_no_warnings_for_a_buyers_own_values(write_order: Callable[..., Path]) -> None:
+    own = ORDER.replace("Jane Doe", "Mia Schneider").replace(
+        "8190123456789012", "3052123456789012").replace("Shenzhen Gadget Store", "Tech World")
+    assert warnings(write_order(own + "tracking:\n  events:\n    - at: 2026-09-02 08:00\n"
+                                      "      status: Label created\n")) == []
+
+
+def test_warnings_for_the_examples_left_in(write_order: Callable[..., Path]) -> None:
+    text = ORDER.replace("platform: aliexpress", "platform: ebay").replace(
+        "Jane Doe", "Oliver Bennett").replace('"8190123456789012"', '"12-34567-89012"')
+    assert warnings(write_order(text)) == [
+        '3:3: buyer.name: "Oliver Bennett" is an example from orderpack\'s template or samples '
+        "— write your name as on the order page",
+        '5:3: order.number: "12-34567-89012" is an example from orderpack\'s template or '
+        "samples — write your order number as on the order page",
+        '7:3: order.store: "Shenzhen Gadget Store" is an example from orderpack\'s template or '
+        "samples — write the seller's store name as on the order page",
+    ]
+
+
+def test_warnings_for_events_and_messages_before_the_order(
+    write_order: Callable[..., Path]
+) -> None:
+    own = ORDER.replace("Jane Doe", "Mia Schneider").replace(
+        "8190123456789012", "3052123456789012").replace("Shenzhen Gadget Store", "Tech World")
+    path = write_order(own + "tracking:\n  events:\n"
+                       "    - {at: 2026-09-01 23:59, status: Accepted}\n"
+                       "    - {at: 2026-09-02 00:00, status: Sorted}\n"
+                       "messages:\n"
+                       "  - {at: 2026-08-20 10:00, from: buyer, text: Is it in stock?}\n"
+                       "  - {at: 2026-09-03 10:00, from: buyer, text: Where is it?}\n")
+    assert warnings(path) == [
+        "17:8: tracking.events[0].at: this tracking event (2026-09-01) is dated before the "
+        "order was placed (2026-09-02) — check the date on the tracking page, and that the "
+        "tracking number is this order's",
+        "20:6: messages[0].at: this message (2026-08-20) is dated before the order was placed "
+        "(2026-09-02) — check its date; if it is about another order, leave it out",
+    ]
+    result = CliRunner().invoke(main, ["validate", "--json", str(path)])
+    assert result.exit_code == 0
+    assert [w["field"] for w in json.loads(result.stdout)["warnings"]] == [
+        "tracking.events[0].at", "messages[0].at"]
 
 
 def test_shipping_dates_before_the_order(write_order: Callable[..., Path]) -> None:
@@ -368,8 +451,8 @@ def test_platform_problems_come_with_schema_problems(write_order: Callable[..., 
                        .replace("total: 25.48", "total: lots"))
     assert problems(path) == [
         "1:1: platform: unknown platform 'alixpress' — did you mean `aliexpress`?",
-        '10:3: order.total: expected an amount like 25.48, got "lots" — write only the number; '
-        "the currency goes in `currency:`",
+        '10:3: order.total: expected an amount, got "lots" — write the amount you paid as a '
+        "number, with a dot before the cents",
     ]
 
 
@@ -431,7 +514,8 @@ def test_malformed_email(write_order: Callable[..., Path]) -> None:
 
 def test_empty_name(write_order: Callable[..., Path]) -> None:
     path = write_order(ORDER.replace("  name: Jane Doe", '  name: "  "'))
-    assert problems(path) == ["3:3: buyer.name: must not be empty — fill it in, e.g. Jane Doe"]
+    assert problems(path) == [
+        "3:3: buyer.name: must not be empty — fill in your name as on the order"]
 
 
 def test_dispute_details_too_long(write_order: Callable[..., Path]) -> None:

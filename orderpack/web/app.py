@@ -1,0 +1,734 @@
+"""The routes of `orderpack serve`: pages rendered on the server from Jinja templates,
+over the exported API (:mod:`orderpack`) and the order file itself (:mod:`.orderfile`).
+
+Every route names its case by its folder below CASES_DIR (``~`` for CASES_DIR itself) and
+every file by its path inside the case folder; :mod:`.cases` refuses anything else.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import re
+import tempfile
+import zipfile
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
+from starlette.applications import Starlette
+from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+import orderpack
+from orderpack.render import capitalize_first, money, templates_dir
+from orderpack.web import fields, orderfile, timeline_svg
+from orderpack.web.cases import (
+    MEDIA_TYPES,
+    ORDER_FILE,
+    SUFFIXES,
+    UPLOAD_FOLDERS,
+    NotFound,
+    Root,
+    safe_name,
+    unused,
+)
+from orderpack.web.jobs import Builds
+from orderpack.web.security import CSRF_FIELD, Guard, Secrets, allowed_hosts
+from orderpack.words import long_date
+
+ROOT_NAME = "~"
+#: The largest file an upload may be: what `validate` accepts.
+MAX_UPLOAD = 50 * 1024 * 1024
+MAX_FILES = 20
+OUT_FILES = {"evidence.pdf": "application/pdf", "dispute.txt": "text/plain; charset=utf-8",
+             "manifest.json": "application/json", "exhibits.zip": "application/zip"}
+STATIC = Path(__file__).parent / "static"
+
+
+@dataclass(frozen=True)
+class Settings:
+    cases_dir: Path
+    today: Callable[[], date]
+    host: str = "127.0.0.1"
+    port: int = 8000
+    max_upload: int = MAX_UPLOAD
+
+
+def create_app(settings: Settings, keys: Secrets) -> Guard:
+    """The ASGI application: the routes behind the security guard."""
+    site = _Site(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        yield
+        site.builds.wait(timeout=120)
+
+    app = Starlette(routes=[
+        Route("/", site.cases_page),
+        Route("/new", site.new_case_page, methods=["GET"]),
+        Route("/new", site.new_case, methods=["POST"]),
+        Route("/case/{case:path}", site.case_page, methods=["GET"]),
+        Route("/case/{case:path}", site.save, methods=["POST"]),
+        Route("/check/{case:path}", site.check, methods=["POST"]),
+        Route("/status/{case:path}", site.status_page),
+        Route("/text/{case:path}", site.dispute_text),
+        Route("/upload/{case:path}", site.upload, methods=["POST"]),
+        Route("/editor/{case:path}", site.editor_page),
+        Route("/redact/{case:path}", site.redact, methods=["POST"]),
+        Route("/preview/{case:path}", site.preview),
+        Route("/file/{case:path}", site.file),
+        Route("/build/{case:path}", site.build, methods=["POST"]),
+        Route("/build/{case:path}", site.build_page, methods=["GET"]),
+        Route("/progress/{case:path}", site.progress),
+        Route("/out/{case:path}", site.out_file),
+        Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
+    ], lifespan=lifespan, exception_handlers={HTTPException: site.error_page})
+    return Guard(app, keys, allowed_hosts(settings.host, settings.port))
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir() / "web"),
+        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
+        lstrip_blocks=True)
+    env.filters.update(long_date=long_date, money=money, capitalize_first=capitalize_first,
+                       zip=lambda first, second: list(zip(first, second, strict=False)),
+                       remedy_label=lambda remedy: fields.REMEDIES.get(remedy, remedy))
+    env.tests["iso_date"] = lambda value: bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value)))
+    return env
+
+
+def _url_name(name: str) -> str:
+    return ROOT_NAME if name == "." else name
+
+
+class _Site:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.root = Root(settings.cases_dir)
+        self.env = _environment()
+        self.builds = Builds()
+
+    # --- helpers ------------------------------------------------------------------------
+
+    def page(self, request: Request, template: str, status_code: int = 200,
+             **context: Any) -> HTMLResponse:
+        state = request.scope.get("state", {})
+        html = self.env.get_template(template).render(
+            nonce=state.get("nonce", ""), csrf=state.get("csrf", ""),
+            today=self.settings.today(), url_name=_url_name, **context)
+        return HTMLResponse(html, status_code=status_code)
+
+    def case(self, request: Request) -> tuple[str, Path]:
+        """The case the request names, and its order file; 404 if it is none."""
+        name = request.path_params["case"]
+        raw = request.scope.get("raw_path", b"").lower()
+        if b"%2f" in raw or b"%5c" in raw or b"%2e" in raw or b"%00" in raw:
+            raise HTTPException(404, "No such case.")
+        name = "." if name == ROOT_NAME else name
+        try:
+            folder = self.root.case_folder(name)
+        except NotFound:
+            raise HTTPException(404, "No such case.") from None
+        return name, folder / ORDER_FILE
+
+    def inside(self, order_path: Path, name: str) -> Path:
+        try:
+            path = Root.inside(order_path.parent, name)
+        except NotFound:
+            raise HTTPException(404, "No such file in this case.") from None
+        if not path.is_file():
+            raise HTTPException(404, "No such file in this case.")
+        return path
+
+    async def form(self, request: Request, *, max_files: int = 0) -> FormData:
+        """The request's form; 403 unless it carries the CSRF token (see security.Guard)."""
+        try:
+            form = await request.form(max_files=max_files, max_fields=5000,
+                                      max_part_size=256 * 1024)
+        except HTTPException:
+            raise
+        except Exception:
+            raise HTTPException(400, "The form could not be read.") from None
+        checked = request.scope.get("state", {}).get("csrf_checked", False)
+        token = form.get(CSRF_FIELD)
+        keys_ok = isinstance(token, str) and token == request.scope["state"]["csrf"]
+        if not checked and not keys_ok:
+            raise HTTPException(403, "Refused: the form's security token is missing or wrong; "
+                                     "reload the page.")
+        return form
+
+    async def error_page(self, request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        if "state" not in request.scope or "nonce" not in request.scope["state"]:
+            return Response(exc.detail, exc.status_code, media_type="text/plain")
+        return self.page(request, "error.html", exc.status_code, message=exc.detail)
+
+    # --- the cases ----------------------------------------------------------------------
+
+    async def cases_page(self, request: Request) -> Response:
+        today = self.settings.today()
+        rows = [self._summary(name, today) for name in self.root.cases()]
+        return self.page(request, "cases.html", rows=rows, cases_dir=self.root.folder)
+
+    def _summary(self, name: str, today: date) -> dict[str, Any]:
+        order_path = self.root.case_folder(name) / ORDER_FILE
+        row: dict[str, Any] = {"name": name, "url": _url_name(name)}
+        try:
+            case = orderpack.validate(order_path)
+            status = orderpack.status(order_path, today)
+        except orderpack.OrderpackError as exc:
+            row.update(valid=False, problems=len(exc.problems) or 1, urgency="problem")
+            return row
+        action = status.next_action
+        days = (action.due - today).days if action.due else None
+        if status.stage in {"closed", "window_closed"}:
+            urgency = "closed"
+        elif days is not None and days <= 0:
+            urgency = "today"
+        elif days is not None and days <= 7:
+            urgency = "week"
+        else:
+            urgency = "later"
+        row.update(valid=True, platform=case.profile.name, number=case.order.order.number,
+                   stage=status.stage.replace("_", " "), action=action.text, due=action.due,
+                   days=days, urgency=urgency)
+        return row
+
+    # --- a new case ---------------------------------------------------------------------
+
+    NEW_FIELDS = ("platform", "buyer_name", "number", "placed", "delivery_deadline",
+                  "protection_ends", "store", "item_title", "total", "currency", "payment",
+                  "tracking_number", "shipped", "folder")
+
+    async def new_case_page(self, request: Request) -> Response:
+        values = dict.fromkeys(self.NEW_FIELDS, "")
+        values["platform"] = "aliexpress"
+        return self._new_form(request, values, {})
+
+    def _new_form(self, request: Request, values: dict[str, str],
+                  problems: dict[str, str], status_code: int = 200) -> Response:
+        return self.page(request, "new.html", status_code, values=values, problems=problems,
+                         platforms=_platform_choices())
+
+    async def new_case(self, request: Request) -> Response:
+        form = await self.form(request)
+        values = {key: str(form.get(key, "")).strip() for key in self.NEW_FIELDS}
+        today = self.settings.today()
+        protection = _protection_date(values["protection_ends"], today)
+        answers = {key: values[key] for key in (
+            "platform", "buyer_name", "number", "placed", "delivery_deadline", "store",
+            "item_title", "total", "currency")}
+        answers["protection_ends"] = protection if protection is not None else (
+            values["protection_ends"])
+        answers["currency"] = answers["currency"].upper()
+        problems = {key: _init_words(problem)
+                    for key, problem in orderpack.init_problems(answers).items()}
+        if protection is None and values["protection_ends"]:
+            problems["protection_ends"] = ("expected a date like 2026-12-03, or the days "
+                                           "left as the order page shows them: ends in 9 days")
+        if values["shipped"] and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", values["shipped"]):
+            problems["shipped"] = "expected a date like 2026-09-05"
+        for key in ("payment", "tracking_number"):
+            if len(values[key]) > 80:
+                problems[key] = "too long: at most 80 characters"
+        if problems:
+            return self._new_form(request, values, problems, 422)
+        folder_name = values["folder"] or f"{values['platform']}-{values['number']}"
+        folder = self.root.new_case_folder(folder_name)
+        try:
+            order_path = orderpack.init(folder, answers).order_path
+            extras = {"order.payment": values["payment"],
+                      "shipping.tracking_number": values["tracking_number"],
+                      "shipping.shipped": values["shipped"]}
+            if any(extras.values()):
+                data, version = orderfile.read(order_path)
+                orderfile.apply_form(data, extras, [])
+                orderfile.write(order_path, orderfile.dump(data), version)
+        except orderpack.OrderpackError as exc:
+            problems["folder"] = str(exc)
+            return self._new_form(request, values, problems, 422)
+        name = order_path.parent.relative_to(self.root.folder).as_posix()
+        return RedirectResponse(f"/case/{name}?created=1", 303)
+
+    # --- the case page ------------------------------------------------------------------
+
+    async def case_page(self, request: Request) -> Response:
+        name, order_path = self.case(request)
+        try:
+            data, version = orderfile.read(order_path)
+        except (YAMLError, UnicodeDecodeError):
+            return self._unreadable(request, name, order_path)
+        problems = _problems(order_path)
+        return self._case(request, name, order_path, data, version, problems,
+                          saved=request.query_params.get("saved", ""),
+                          created=bool(request.query_params.get("created")))
+
+    def _unreadable(self, request: Request, name: str, order_path: Path) -> Response:
+        problems = _problems(order_path)
+        return self.page(request, "unreadable.html", 200, name=name, order_path=order_path,
+                         problems=[_words(p) for p in problems])
+
+    def _case(self, request: Request, name: str, order_path: Path, data: Any, version: str,
+              problems: list[orderpack.Problem], *, saved: str = "", created: bool = False,
+              conflict: bool = False, status_code: int = 200) -> Response:
+        by_field: dict[str, list[str]] = {}
+        for problem in problems:
+            by_field.setdefault(problem.field, []).append(_words(problem))
+        platform_id = data.get("platform") if isinstance(data, dict) else None
+        known = orderpack.platforms()
+        profile = orderpack.platform(platform_id) if platform_id in known else None
+        evidence = _evidence_rows(data, order_path)
+        return self.page(
+            request, "case.html", status_code, name=name, order_path=order_path, data=data,
+            version=version, problems=by_field, sections=fields.SECTIONS,
+            evidence_rows=fields.EVIDENCE, evidence=evidence, profile=profile,
+            platforms=_platform_choices(), senders=fields.SENDERS, remedies=fields.REMEDIES,
+            shown=orderfile.shown, parse_loc=orderfile.parse_loc, rows=_rows,
+            saved=saved, created=created, conflict=conflict, shown_fields=_shown_fields(),
+            messages_file=isinstance(data.get("messages"), dict),
+            job=self.builds.get(order_path))
+
+    def _candidate(self, order_path: Path, form: FormData) -> tuple[Any, str]:
+        """The order file as it would be with the form's values, and its version on disk.
+
+        The buttons of a row list act here: ``_drop`` removes a row, ``_up`` moves it up,
+        ``_add`` appends an empty one (not saved: the page shows it to fill in).
+        """
+        data, version = orderfile.read(order_path)
+        lists = [str(value) for value in form.getlist("_list")]
+        values = {key: str(value) for key, value in form.multi_items()
+                  if isinstance(value, str) and key not in {"_list"}}
+        orders = {name: [str(v) for v in form.getlist(name)] for name in lists}
+        for action in ("_drop", "_up"):
+            target = str(form.get(action, ""))
+            match = re.fullmatch(r"(.+)\[(\d+)\]", target)
+            if match and match[1] in orders:
+                order = orders[match[1]]
+                if match[2] in order:
+                    at = order.index(match[2])
+                    if action == "_drop":
+                        del order[at]
+                    elif at > 0:
+                        order[at - 1], order[at] = order[at], order[at - 1]
+        data = orderfile.apply_form(data, _MultiForm(values, orders), lists)
+        added = str(form.get("_add", ""))
+        if added in lists:
+            orderfile.add_row(data, orderfile.parse_loc(added))
+        return data, version
+
+    async def save(self, request: Request) -> Response:
+        name, order_path = self.case(request)
+        form = await self.form(request)
+        section = str(form.get("section", ""))
+        try:
+            data, version = self._candidate(order_path, form)
+        except (YAMLError, UnicodeDecodeError):
+            return self._unreadable(request, name, order_path)
+        if str(form.get("version", "")) != version:
+            return self._case(request, name, order_path, data, version, [], conflict=True,
+                              status_code=409)
+        if form.get("_add"):
+            return self._case(request, name, order_path, data, version, [],
+                              saved="", status_code=200)
+        text = orderfile.dump(data)
+        problems = _check_text(order_path, text)
+        if problems:
+            return self._case(request, name, order_path, data, version, problems,
+                              status_code=422)
+        try:
+            orderfile.write(order_path, text, version)
+        except orderfile.Conflict:
+            return self._case(request, name, order_path, data, version, [], conflict=True,
+                              status_code=409)
+        return RedirectResponse(f"/case/{_url_name(name)}?saved={section}#{section}", 303)
+
+    async def check(self, request: Request) -> Response:
+        """The problems the form would have if saved, by field (the page asks as the buyer
+        types)."""
+        _name, order_path = self.case(request)
+        form = await self.form(request)
+        try:
+            data, _version = self._candidate(order_path, form)
+        except (YAMLError, UnicodeDecodeError):
+            return JSONResponse({"problems": {}, "general": ["order.yaml cannot be read"]})
+        by_field: dict[str, list[str]] = {}
+        for problem in _check_text(order_path, orderfile.dump(data)):
+            by_field.setdefault(problem.field, []).append(_words(problem))
+        return JSONResponse({"problems": by_field})
+
+    # --- status and dispute text --------------------------------------------------------
+
+    async def status_page(self, request: Request) -> Response:
+        name, order_path = self.case(request)
+        today = self.settings.today()
+        try:
+            case = orderpack.validate(order_path)
+            status = orderpack.status(order_path, today)
+        except orderpack.OrderpackError as exc:
+            return self.page(request, "invalid.html", 200, name=name,
+                             problems=[(p.field, _words(p)) for p in exc.problems])
+        steps = [(step, orderpack.message(order_path, step.id, today).text)
+                 for step in orderpack.message_steps(order_path, today).steps]
+        limits = case.profile.limits
+        types = limits.attachment_types
+        return self.page(request, "status.html", name=name, case=case, status=status,
+                         svg=timeline_svg.layout(status), steps=steps,
+                         images_only=types is not None and "pdf" not in types,
+                         order_path=order_path)
+
+    async def dispute_text(self, request: Request) -> Response:
+        """The dispute text a build would write now (JSON, for the status page)."""
+        _name, order_path = self.case(request)
+        try:
+            text, characters, limit = orderpack.dispute_text(order_path,
+                                                             self.settings.today())
+        except orderpack.OrderpackError as exc:
+            return JSONResponse({"error": str(exc)}, 422)
+        return JSONResponse({"text": text, "characters": characters, "limit": limit})
+
+    # --- evidence -----------------------------------------------------------------------
+
+    async def upload(self, request: Request) -> Response:
+        name, order_path = self.case(request)
+        length = int(request.headers.get("content-length") or 0)
+        if length > self.settings.max_upload * MAX_FILES:
+            raise HTTPException(413, "Too much at once: upload fewer files.")
+        form = await self.form(request, max_files=MAX_FILES)
+        uploads = [item for item in form.getlist("files") if isinstance(item, UploadFile)]
+        refused: list[str] = []
+        added: list[str] = []
+        try:
+            for upload in uploads:
+                try:
+                    added.append(self._keep_upload(order_path, upload))
+                except _Refused as exc:
+                    refused.append(f"{upload.filename}: {exc}")
+        finally:
+            await form.close()
+        if added:
+            data, version = orderfile.read(order_path)
+            rows = data.get("evidence")
+            if not isinstance(rows, list):
+                rows = CommentedSeq()
+                data["evidence"] = rows
+            for relative in added:
+                row = CommentedMap()
+                row["file"] = relative
+                row["caption"] = _caption(relative)
+                rows.append(row)
+            orderfile.write(order_path, orderfile.dump(data), version)
+        wants_json = "application/json" in request.headers.get("accept", "")
+        if wants_json:
+            return JSONResponse({"added": added, "refused": refused},
+                                200 if added or not refused else 422)
+        if refused:
+            return self.page(request, "error.html", 422,
+                             message="Some files were not added: " + "; ".join(refused),
+                             back=f"/case/{_url_name(name)}#evidence")
+        return RedirectResponse(f"/case/{_url_name(name)}?saved=evidence#evidence", 303)
+
+    def _keep_upload(self, order_path: Path, upload: UploadFile) -> str:
+        """Check an upload as `validate` checks files and copy it into the case folder
+        under a new, safe name; return that name relative to the case folder."""
+        if upload.size is not None and upload.size > self.settings.max_upload:
+            raise _Refused(f"the file is over the limit of "
+                           f"{self.settings.max_upload // 1024 // 1024} MB")
+        original = Path(upload.filename or "evidence")
+        suffix = original.suffix.lower()
+        suffix = suffix if suffix in {*SUFFIXES.values(), ".jpeg", ".tiff", ".heif"} else ""
+        folder = order_path.parent
+        handle, temp_name = tempfile.mkstemp(dir=folder, prefix=".upload-", suffix=suffix)
+        temp = Path(temp_name)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                total = 0
+                upload.file.seek(0)
+                while chunk := upload.file.read(1024 * 1024):
+                    total += len(chunk)
+                    if total > self.settings.max_upload:
+                        raise _Refused(f"the file is over the limit of "
+                                       f"{self.settings.max_upload // 1024 // 1024} MB")
+                    out.write(chunk)
+            try:
+                info = orderpack.check_file(temp, original.name)
+            except orderpack.OrderpackError as exc:
+                raise _Refused("; ".join(_words(p) for p in exc.problems) or str(exc)) from None
+            kind_folder = folder / UPLOAD_FOLDERS[info.kind]
+            kind_folder.mkdir(exist_ok=True)
+            target = unused(kind_folder, original.stem, SUFFIXES.get(info.format, ".bin"))
+            os.link(temp, target)  # fails rather than replace a file of the same name
+        finally:
+            temp.unlink(missing_ok=True)
+        return target.relative_to(folder).as_posix()
+
+    def _evidence_path(self, order_path: Path, index_text: str) -> tuple[int, Any, Path]:
+        data, _version = orderfile.read(order_path)
+        rows = data.get("evidence")
+        if not index_text.isdigit() or not isinstance(rows, list) or (
+                int(index_text) >= len(rows)):
+            raise HTTPException(404, "No such evidence.")
+        index = int(index_text)
+        row = rows[index]
+        file_name = row.get("file") if isinstance(row, dict) else None
+        if not isinstance(file_name, str):
+            raise HTTPException(404, "No such evidence.")
+        return index, row, self.inside(order_path, file_name)
+
+    async def editor_page(self, request: Request) -> Response:
+        name, order_path = self.case(request)
+        index, row, path = self._evidence_path(order_path, request.query_params.get("n", ""))
+        _data, version = orderfile.read(order_path)
+        try:
+            width, height = orderpack.shown_size(path, row["file"])
+        except orderpack.OrderpackError as exc:
+            raise HTTPException(422, str(exc)) from None
+        boxes = [list(box) for box in row.get("redact") or [] if isinstance(box, list)]
+        return self.page(request, "editor.html", name=name, index=index, row=row,
+                         width=width, height=height, boxes=json.dumps(boxes),
+                         version=version, saved=bool(request.query_params.get("saved")))
+
+    async def redact(self, request: Request) -> Response:
+        name, order_path = self.case(request)
+        form = await self.form(request)
+        index, _row, path = self._evidence_path(order_path, str(form.get("n", "")))
+        boxes = _boxes(str(form.get("boxes", "[]")))
+        if boxes is None:
+            raise HTTPException(400, "The boxes could not be read.")
+        data, version = orderfile.read(order_path)
+        if str(form.get("version", "")) != version:
+            return self.page(request, "error.html", 409, back=f"/editor/{_url_name(name)}"
+                             f"?n={index}", message="order.yaml was changed on disk since "
+                             "this page was opened. Reload the page to see the changes.")
+        row = data["evidence"][index]
+        if boxes:
+            value = CommentedSeq()
+            for box in boxes:
+                item = CommentedSeq(box)
+                item.fa.set_flow_style()
+                value.append(item)
+            row["redact"] = value
+        elif "redact" in row:
+            del row["redact"]
+        text = orderfile.dump(data)
+        problems = _check_text(order_path, text)
+        mine = [p for p in problems if p.field.startswith(f"evidence[{index}]")]
+        if mine:
+            raise HTTPException(422, "; ".join(_words(p) for p in mine))
+        orderfile.write(order_path, text, version)
+        del path
+        return RedirectResponse(f"/editor/{_url_name(name)}?n={index}&saved=1", 303)
+
+    async def preview(self, request: Request) -> Response:
+        """An evidence picture as the build makes it (boxes from the query, or none)."""
+        _name, order_path = self.case(request)
+        file_name = request.query_params.get("file", "")
+        path = self.inside(order_path, file_name)
+        boxes = _boxes(request.query_params.get("boxes", "[]"))
+        side_text = request.query_params.get("side", "1200")
+        side = min(max(int(side_text), 64), 1600) if side_text.isdigit() else 1200
+        if boxes is None:
+            raise HTTPException(400, "The boxes could not be read.")
+        try:
+            picture = orderpack.preview(path, file_name, [(x, y, w, h) for x, y, w, h in boxes],
+                                        side)
+        except orderpack.OrderpackError as exc:
+            raise HTTPException(422, str(exc)) from None
+        return Response(picture.data, media_type=picture.media_type)
+
+    async def file(self, request: Request) -> Response:
+        """An evidence file as it is, with its real type (by content)."""
+        _name, order_path = self.case(request)
+        file_name = request.query_params.get("name", "")
+        path = self.inside(order_path, file_name)
+        try:
+            info = orderpack.check_file(path, file_name)
+        except orderpack.OrderpackError:
+            raise HTTPException(404, "Not a file this page shows.") from None
+        media_type = MEDIA_TYPES.get(SUFFIXES.get(info.format, ""), "application/octet-stream")
+        return Response(path.read_bytes(), media_type=media_type, headers={
+            "content-disposition": "inline" if media_type != "application/octet-stream"
+            else "attachment"})
+
+    # --- build and download -------------------------------------------------------------
+
+    async def build(self, request: Request) -> Response:
+        name, order_path = self.case(request)
+        await self.form(request)
+        job = self.builds.start(order_path, self.settings.today())
+        if "application/json" in request.headers.get("accept", ""):
+            return JSONResponse(job.as_json(), 202)
+        return RedirectResponse(f"/build/{_url_name(name)}", 303)
+
+    async def build_page(self, request: Request) -> Response:
+        name, order_path = self.case(request)
+        job = self.builds.get(order_path)
+        out = order_path.parent / "out"
+        return self.page(request, "build.html", name=name, job=job,
+                         built=(out / "evidence.pdf").is_file(),
+                         exhibits=(out / "exhibits").is_dir())
+
+    async def progress(self, request: Request) -> Response:
+        _name, order_path = self.case(request)
+        job = self.builds.get(order_path)
+        return JSONResponse(job.as_json() if job else {"state": "none"})
+
+    async def out_file(self, request: Request) -> Response:
+        _name, order_path = self.case(request)
+        file_name = request.query_params.get("name", "")
+        if file_name not in OUT_FILES:
+            raise HTTPException(404, "No such file in the packet.")
+        out = order_path.parent / "out"
+        if out.is_symlink() or not out.is_dir():
+            raise HTTPException(404, "Build the packet first.")
+        if file_name == "exhibits.zip":
+            data = _zip(out / "exhibits")
+            disposition = 'attachment; filename="exhibits.zip"'
+        else:
+            path = out / file_name
+            if path.is_symlink() or not path.is_file():
+                raise HTTPException(404, "Build the packet first.")
+            data = path.read_bytes()
+            inline = file_name.endswith((".pdf", ".txt"))
+            disposition = f'{"inline" if inline else "attachment"}; filename="{file_name}"'
+        return Response(data, media_type=OUT_FILES[file_name],
+                        headers={"content-disposition": disposition})
+
+
+class _Refused(Exception):
+    pass
+
+
+class _MultiForm(dict[str, str]):
+    """A form's single values, with the row order of each list."""
+
+    def __init__(self, values: dict[str, str], orders: dict[str, list[str]]) -> None:
+        super().__init__(values)
+        self._orders = orders
+
+    def getlist(self, name: str) -> list[str]:
+        return self._orders.get(name, [])
+
+
+def _zip(folder: Path) -> bytes:
+    if not folder.is_dir():
+        raise HTTPException(404, "Build the packet first.")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for path in sorted(folder.iterdir()):
+            if path.is_file() and not path.is_symlink():
+                archive.write(path, path.name)
+    return buffer.getvalue()
+
+
+def _problems(order_path: Path) -> list[orderpack.Problem]:
+    try:
+        orderpack.validate(order_path)
+    except orderpack.OrderpackError as exc:
+        return exc.problems or [orderpack.Problem(order_path.name, str(exc))]
+    return []
+
+
+def _check_text(order_path: Path, text: str) -> list[orderpack.Problem]:
+    """The problems of ``text`` as the case's order file."""
+    with orderfile.candidate(order_path.parent, text) as temp:
+        return _problems(temp)
+
+
+def _words(problem: orderpack.Problem) -> str:
+    """A problem in the CLI's words, without the file and line (the page shows the field)."""
+    return problem.message + (f" — {problem.fix}" if problem.fix else "")
+
+
+def _init_words(problem: str) -> str:
+    return problem.replace("or press Enter to keep the example", "it is needed")
+
+
+def _platform_choices() -> list[tuple[str, str]]:
+    return [(pid, orderpack.platform(pid).name) for pid in orderpack.platforms()]
+
+
+def _rows(data: Any, name: str) -> list[int]:
+    value = orderfile.get(data, orderfile.parse_loc(name))
+    return list(range(len(value))) if isinstance(value, list) else []
+
+
+def _shown_fields() -> set[str]:
+    names = set()
+    for section in fields.SECTIONS:
+        for prefix, field in section.fields:
+            names.add(prefix + field.key)
+    return names
+
+
+def _evidence_rows(data: Any, order_path: Path) -> list[dict[str, Any]]:
+    rows = data.get("evidence") if isinstance(data, dict) else None
+    result = []
+    for index, row in enumerate(rows if isinstance(rows, list) else []):
+        file_name = row.get("file") if isinstance(row, dict) else None
+        picture = False
+        if isinstance(file_name, str):
+            with contextlib.suppress(NotFound):
+                picture = Root.inside(order_path.parent, file_name).suffix.lower() != ".pdf"
+        boxes = row.get("redact") if isinstance(row, dict) else None
+        result.append({"index": index, "file": file_name, "picture": picture,
+                       "boxes": json.dumps([list(b) for b in boxes or []
+                                            if isinstance(b, list)])})
+    return result
+
+
+def _boxes(text: str) -> list[list[int]] | None:
+    """Redaction boxes sent by the page: up to 100 lists of four whole numbers."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(value, list) or len(value) > 100:
+        return None
+    boxes = []
+    for box in value:
+        if (not isinstance(box, list) or len(box) != 4
+                or not all(isinstance(n, int) and not isinstance(n, bool) and 0 <= n < 10**6
+                           for n in box)):
+            return None
+        if box[2] >= 1 and box[3] >= 1:
+            boxes.append(box)
+    return boxes
+
+
+def _caption(relative: str) -> str:
+    stem = Path(relative).stem
+    words = re.sub(r"[-_]+", " ", stem).strip()
+    return (words[:1].upper() + words[1:]) if words else "Evidence"
+
+
+_DAYS_LEFT = re.compile(r"^(?:ends?\s+in\s+)?(\d{1,3})\s*days?\b.*$", re.IGNORECASE)
+
+
+def _protection_date(text: str, today: date) -> str | None:
+    """Buyer Protection's end typed as a date, or as the days left ("ends in 9 days") the
+    way the order page shows it; None if it is neither."""
+    text = text.strip()
+    if not text:
+        return ""
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return text
+    match = _DAYS_LEFT.match(text)
+    if match:
+        return (today + timedelta(days=int(match[1]))).isoformat()
+    return None
+
+
+__all__ = ["Settings", "create_app", "safe_name"]

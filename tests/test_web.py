@@ -1,0 +1,527 @@
+"""`orderpack serve`'s pages through Starlette's test client: every route, every security
+rule (each refused request changes nothing and shows no case data), and the round trip
+of order files through the page's save path."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import time
+import zipfile
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+import orderpack
+from tests.conftest import FIXTURES, SAMPLES
+from tests.web_helpers import BASE, TODAY, client, forms
+
+ALI = "aliexpress-missing"
+NUMBER = "8190123456789012"
+
+
+@pytest.fixture
+def cases(tmp_path: Path) -> Path:
+    """A CASES_DIR holding copies of both samples."""
+    root = tmp_path / "cases"
+    root.mkdir()
+    for name in (ALI, "ebay-not-received"):
+        shutil.copytree(SAMPLES / name, root / name, ignore=shutil.ignore_patterns("out"))
+    return root
+
+
+Fields = dict[str, list[str]]
+
+
+def _form(html: str, action_part: str, section: str | None = None) -> Fields:
+    """The fields of the page's form for ``action_part`` (and ``section``), as the
+    browser would send them."""
+    for form in forms(html):
+        values = dict(form.fields)
+        if action_part in form.action and (section is None or values.get("section") == section):
+            fields: Fields = {}
+            for key, value in form.fields:
+                fields.setdefault(key, []).append(value)
+            return fields
+    raise AssertionError(f"no form for {action_part} {section}")
+
+
+def _set(fields: Fields, name: str, value: str) -> Fields:
+    assert name in fields, name
+    return {**fields, name: [value]}
+
+
+# --- security -------------------------------------------------------------------------
+
+GET_ROUTES = ["/", "/new", f"/case/{ALI}", f"/status/{ALI}", f"/text/{ALI}",
+              f"/editor/{ALI}?n=0", f"/preview/{ALI}?file=screenshots/tracking.png",
+              f"/file/{ALI}?name=screenshots/tracking.png", f"/build/{ALI}",
+              f"/progress/{ALI}", f"/out/{ALI}?name=dispute.txt", "/static/app.js"]
+POST_ROUTES = ["/new", f"/case/{ALI}", f"/check/{ALI}", f"/upload/{ALI}", f"/redact/{ALI}",
+               f"/build/{ALI}"]
+
+
+@pytest.mark.parametrize("route", GET_ROUTES)
+def test_every_page_needs_the_session(cases: Path, route: str) -> None:
+    answer = client(cases, signed_in=False).get(route)
+    assert answer.status_code == 403
+    assert NUMBER not in answer.text and "Jane" not in answer.text
+
+
+def test_a_wrong_session_cookie_is_refused(cases: Path) -> None:
+    test_client = client(cases, signed_in=False)
+    test_client.cookies.set("orderpack_session", "0" * 64)
+    assert test_client.get("/").status_code == 403
+
+
+def test_the_token_starts_a_strict_http_only_session(cases: Path) -> None:
+    test_client = client(cases, signed_in=False)
+    keys = test_client.keys  # type: ignore[attr-defined]
+    answer = test_client.get(f"/case/{ALI}?token={keys.token}")
+    assert answer.status_code == 303
+    assert answer.headers["location"] == f"/case/{ALI}"  # the token leaves the address
+    cookie = answer.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    assert keys.token not in cookie
+    assert test_client.get(f"/case/{ALI}").status_code == 200
+
+
+def test_a_wrong_token_is_refused(cases: Path) -> None:
+    answer = client(cases, signed_in=False).get("/?token=guessed")
+    assert answer.status_code == 403
+    assert "set-cookie" not in answer.headers
+
+
+@pytest.mark.parametrize("host", ["evil.example:8765", "127.0.0.1:9999", "localhost",
+                                  "127.0.0.1.evil.example:8765", ""])
+def test_a_foreign_host_is_refused(cases: Path, host: str) -> None:
+    answer = client(cases).get(f"/case/{ALI}", headers={"host": host})
+    assert answer.status_code == 400
+    assert NUMBER not in answer.text
+
+
+def test_localhost_with_the_port_is_served(cases: Path) -> None:
+    answer = client(cases).get("/", headers={"host": "localhost:8765"})
+    assert answer.status_code == 200
+
+
+@pytest.mark.parametrize("route", POST_ROUTES)
+@pytest.mark.parametrize("origin", ["http://evil.example", "null", None,
+                                    "http://127.0.0.1:9999"])
+def test_a_cross_origin_post_is_refused(cases: Path, route: str, origin: str | None) -> None:
+    test_client = client(cases)
+    before = (cases / ALI / "order.yaml").read_bytes()
+    headers = {"x-csrf-token": test_client.keys.csrf}  # type: ignore[attr-defined]
+    test_client.headers.pop("origin")
+    if origin is not None:
+        headers["origin"] = origin
+    answer = test_client.post(route, data={"order.store": "Changed"}, headers=headers)
+    assert answer.status_code == 403
+    assert (cases / ALI / "order.yaml").read_bytes() == before
+    assert not (cases / "changed").exists()
+
+
+@pytest.mark.parametrize("route", POST_ROUTES)
+def test_a_post_without_the_csrf_token_is_refused(cases: Path, route: str) -> None:
+    test_client = client(cases)
+    before = (cases / ALI / "order.yaml").read_bytes()
+    assert test_client.post(route, data={"section": "order"}).status_code == 403
+    wrong = test_client.post(route, data={"csrf": "x"}, headers={"x-csrf-token": "x"})
+    assert wrong.status_code == 403
+    assert (cases / ALI / "order.yaml").read_bytes() == before
+
+
+def test_pages_carry_a_strict_policy_with_a_fresh_nonce(cases: Path) -> None:
+    test_client = client(cases)
+    first, second = test_client.get(f"/case/{ALI}"), test_client.get(f"/case/{ALI}")
+    policy = first.headers["content-security-policy"]
+    assert "default-src 'none'" in policy and "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy and "http" not in policy
+    nonce = policy.split("'nonce-")[1].split("'")[0]
+    assert f'nonce="{nonce}"' in first.text
+    assert nonce not in second.headers["content-security-policy"]
+    assert first.headers["x-content-type-options"] == "nosniff"
+    assert first.headers["referrer-policy"] == "same-origin"  # Origin: null otherwise
+    assert "<script" not in first.text.replace(f'<script type="module" nonce="{nonce}"', "")
+
+
+TRAVERSALS = ["..", "../..", "..%2f..%2fetc", "%2e%2e", "%2e%2e%2fcases", ".%2e/x",
+              "aliexpress-missing%2f..%2f..", "aliexpress-missing/../..", "/etc", "//etc",
+              "aliexpress-missing%5c..", "C:", ".hidden", "aliexpress-missing%00"]
+
+
+@pytest.mark.parametrize("prefix", ["case", "status", "text", "editor", "preview", "file",
+                                    "build", "progress", "out"])
+@pytest.mark.parametrize("name", TRAVERSALS)
+def test_no_case_name_leads_outside(cases: Path, prefix: str, name: str) -> None:
+    (cases.parent / "order.yaml").write_text("platform: secret\n", encoding="utf-8")
+    answer = client(cases).get(f"/{prefix}/{name}")
+    assert "secret" not in answer.text
+    if answer.url.path.startswith(f"/{prefix}/"):  # else the client removed the dot segments
+        assert answer.status_code == 404
+
+
+@pytest.mark.parametrize("route", ["file", "preview"])
+@pytest.mark.parametrize("name", ["../../secret.png", "/etc/passwd", "..%2f..%2fsecret.png",
+                                  "screenshots/../../secret.png", "order.yaml%00.png",
+                                  "screenshots\\..\\..\\secret.png", "link.png"])
+def test_no_file_name_leads_outside(cases: Path, route: str, name: str) -> None:
+    secret = cases.parent / "secret.png"
+    Image.new("RGB", (10, 10), "red").save(secret)
+    (cases / ALI / "link.png").symlink_to(secret)
+    answer = client(cases).get(f"/{route}/{ALI}?file={name}&name={name}")
+    assert answer.status_code == 404
+    assert b"PNG" not in answer.content
+
+
+def test_a_case_linked_from_outside_is_not_served(cases: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    shutil.copytree(cases / ALI, outside)
+    (cases / "linked").symlink_to(outside)
+    test_client = client(cases)
+    assert 'href="/case/linked"' not in test_client.get("/").text
+    assert test_client.get("/case/linked").status_code == 404
+
+
+@pytest.mark.parametrize("name", ["../order.yaml", "exhibits", "manifest.json/..", "x.pdf"])
+def test_only_the_packet_s_files_are_downloadable(cases: Path, name: str) -> None:
+    (cases / ALI / "out").mkdir()
+    assert client(cases).get(f"/out/{ALI}?name={name}").status_code == 404
+
+
+def _upload(test_client: object, files: list[tuple[str, bytes]]) -> object:
+    return test_client.post(  # type: ignore[attr-defined]
+        f"/upload/{ALI}", data={"csrf": test_client.keys.csrf},  # type: ignore[attr-defined]
+        files=[("files", (name, data)) for name, data in files])
+
+
+def test_an_html_file_uploaded_as_an_image_is_refused(cases: Path) -> None:
+    before = (cases / ALI / "order.yaml").read_bytes()
+    listing = sorted(p.name for p in (cases / ALI).rglob("*"))
+    answer = _upload(client(cases), [("photo.png", b"<html><script>alert(1)</script></html>")])
+    assert answer.status_code == 422  # type: ignore[attr-defined]
+    assert "not an image orderpack can read" in answer.text  # type: ignore[attr-defined]
+    assert (cases / ALI / "order.yaml").read_bytes() == before
+    assert sorted(p.name for p in (cases / ALI).rglob("*")) == listing
+
+
+def test_an_oversized_upload_is_refused(cases: Path) -> None:
+    before = (cases / ALI / "order.yaml").read_bytes()
+    big = io.BytesIO()
+    Image.effect_noise((300, 300), 64).convert("RGB").save(big, "PNG")
+    answer = _upload(client(cases, max_upload=50_000), [("big.png", big.getvalue())])
+    assert answer.status_code == 422  # type: ignore[attr-defined]
+    assert "over the limit" in answer.text  # type: ignore[attr-defined]
+    assert (cases / ALI / "order.yaml").read_bytes() == before
+    assert not (cases / ALI / "screenshots" / "big.png").exists()
+
+
+def test_uploads_get_safe_new_names_and_never_replace_an_original(cases: Path) -> None:
+    original = (cases / ALI / "screenshots" / "tracking.png").read_bytes()
+    picture = io.BytesIO()
+    Image.new("RGB", (40, 30), "blue").save(picture, "JPEG")
+    answer = _upload(client(cases), [("tracking.png", picture.getvalue()),
+                                     ("../../Évidence 1.jpg", picture.getvalue())])
+    assert answer.status_code == 303  # type: ignore[attr-defined]
+    assert (cases / ALI / "screenshots" / "tracking.png").read_bytes() == original
+    assert (cases / ALI / "screenshots" / "tracking.jpg").read_bytes() == picture.getvalue()
+    assert (cases / ALI / "screenshots" / "evidence-1.jpg").is_file()
+    text = (cases / ALI / "order.yaml").read_text(encoding="utf-8")
+    assert "file: screenshots/tracking.jpg" in text and "file: screenshots/evidence-1.jpg" in text
+    assert text.startswith("# Sample case")  # the buyer's comments stay
+    orderpack.validate(cases / ALI / "order.yaml")
+
+
+def test_files_are_served_with_their_real_type_and_nosniff(cases: Path) -> None:
+    shutil.copy(cases / ALI / "screenshots" / "tracking.png",
+                cases / ALI / "screenshots" / "looks-like.jpg")
+    answer = client(cases).get(f"/file/{ALI}?name=screenshots/looks-like.jpg")
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "image/png"
+    assert answer.headers["x-content-type-options"] == "nosniff"
+
+
+def test_a_text_file_is_not_served(cases: Path) -> None:
+    (cases / ALI / "note.png").write_text("<script>alert(1)</script>", encoding="utf-8")
+    answer = client(cases).get(f"/file/{ALI}?name=note.png")
+    assert answer.status_code == 404
+    assert "<script>alert" not in answer.text
+
+
+# --- the pages ------------------------------------------------------------------------
+
+
+def test_the_cases_page_lists_every_case_with_its_urgency(cases: Path) -> None:
+    (cases / "notes").mkdir()
+    page = client(cases).get("/").text
+    assert f"AliExpress order {NUMBER}" in page
+    assert "eBay order" in page
+    assert "urgency-week" in page or "urgency-today" in page
+    assert 'href="/new"' in page
+
+
+def test_a_broken_case_is_listed_as_needing_a_fix(cases: Path) -> None:
+    (cases / "broken").mkdir()
+    (cases / "broken" / "order.yaml").write_text("platform: aliexpress\n", encoding="utf-8")
+    page = client(cases).get("/").text
+    assert "Needs fixing" in page
+
+
+def _new_case(test_client: object, **values: str) -> object:
+    answers = {"platform": "aliexpress", "buyer_name": "Ana Buyer", "number": "8190000000000001",
+               "placed": "2026-09-02", "delivery_deadline": "2026-10-20",
+               "protection_ends": "", "store": "Shop", "item_title": "Lamp", "total": "12.50",
+               "currency": "eur", "payment": "", "tracking_number": "", "shipped": "",
+               "folder": "", "csrf": test_client.keys.csrf}  # type: ignore[attr-defined]
+    answers.update(values)
+    return test_client.post("/new", data=answers)  # type: ignore[attr-defined]
+
+
+def test_the_new_case_form_starts_empty(cases: Path) -> None:
+    fields = _form(client(cases).get("/new").text, "/new")
+    assert fields["buyer_name"] == fields["number"] == fields["store"] == [""]
+
+
+def test_a_new_case_is_made_as_orderpack_init_makes_it(cases: Path, tmp_path: Path) -> None:
+    answer = _new_case(client(cases), protection_ends="ends in 9 days")
+    assert answer.status_code == 303  # type: ignore[attr-defined]
+    assert answer.headers["location"] == "/case/aliexpress-8190000000000001?created=1"  # type: ignore[attr-defined]
+    made = cases / "aliexpress-8190000000000001"
+    expected = orderpack.init(tmp_path / "by-init", {
+        "platform": "aliexpress", "buyer_name": "Ana Buyer", "number": "8190000000000001",
+        "placed": "2026-09-02", "delivery_deadline": "2026-10-20",
+        "protection_ends": (TODAY + timedelta(days=9)).isoformat(), "store": "Shop",
+        "item_title": "Lamp", "total": "12.50", "currency": "EUR"})
+    assert (made / "order.yaml").read_text() == expected.order_path.read_text()
+    assert sorted(p.name for p in made.iterdir()) == sorted(
+        p.name for p in expected.order_path.parent.iterdir())
+    orderpack.validate(made / "order.yaml")
+
+
+def test_a_new_case_keeps_the_tracking_number_and_payment(cases: Path) -> None:
+    _new_case(client(cases), payment="Visa ending 4242", tracking_number="LP1",
+              shipped="2026-09-05", folder="my lamp")
+    case = orderpack.validate(cases / "my-lamp" / "order.yaml")
+    assert case.order.order.payment == "Visa ending 4242"
+    assert case.order.shipping.tracking_number == "LP1"
+    assert case.order.shipping.shipped.isoformat() == "2026-09-05"
+
+
+def test_a_new_case_with_a_bad_answer_says_what_to_write(cases: Path) -> None:
+    answer = _new_case(client(cases), placed="02/09/2026", total="12,50")
+    assert answer.status_code == 422  # type: ignore[attr-defined]
+    assert "expected a date like 2026-09-14" in answer.text  # type: ignore[attr-defined]
+    assert "write 25.48, not 25,48" in answer.text  # type: ignore[attr-defined]
+    assert not (cases / "aliexpress-8190000000000001").exists()
+
+
+def test_the_case_page_shows_problems_beside_their_fields(cases: Path) -> None:
+    path = cases / ALI / "order.yaml"
+    path.write_text(path.read_text().replace("placed: 2026-09-02", "placed: 2026-13-02"))
+    page = client(cases).get(f"/case/{ALI}").text
+    box = page.split('id="problem-order.placed"')[1].split("</div>")[0]
+    assert "2026-13-02 is not a real calendar date" in box
+
+
+def test_saving_a_field_changes_only_its_line(cases: Path) -> None:
+    test_client = client(cases)
+    path = cases / ALI / "order.yaml"
+    before = path.read_text()
+    fields = _form(test_client.get(f"/case/{ALI}").text, f"/case/{ALI}", "order")
+    answer = test_client.post(f"/case/{ALI}", data=_set(fields, "order.store", "Other: Store"))
+    assert answer.status_code == 303
+    after = path.read_text()
+    changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True)
+               if a != b]
+    assert changed == [("  store: Shenzhen Gadget Store", "  store: 'Other: Store'")]
+    assert orderpack.validate(path).order.order.store == "Other: Store"
+
+
+def test_an_invalid_value_is_not_saved_and_the_page_says_what_to_write(cases: Path) -> None:
+    test_client = client(cases)
+    path = cases / ALI / "order.yaml"
+    before = path.read_bytes()
+    fields = _form(test_client.get(f"/case/{ALI}").text, f"/case/{ALI}", "order")
+    answer = test_client.post(f"/case/{ALI}", data=_set(fields, "order.total", "35,46"))
+    assert answer.status_code == 422
+    box = answer.text.split('id="problem-order.total"')[1].split("</div>")[0]
+    assert "write 25.48, not 25,48" in box
+    assert 'value="35,46"' in answer.text  # what the buyer typed stays in the field
+    assert path.read_bytes() == before
+
+
+def test_the_live_check_returns_the_problems_by_field(cases: Path) -> None:
+    test_client = client(cases)
+    fields = _form(test_client.get(f"/case/{ALI}").text, f"/case/{ALI}", "shipping")
+    answer = test_client.post(f"/check/{ALI}", data=_set(
+        fields, "shipping.delivery_deadline", "2026-09-01"), headers={
+        "x-csrf-token": test_client.keys.csrf})  # type: ignore[attr-defined]
+    problems = answer.json()["problems"]
+    assert any("before the order date" in text for text in problems["shipping.delivery_deadline"])
+
+
+def test_a_file_changed_on_disk_is_not_overwritten(cases: Path) -> None:
+    test_client = client(cases)
+    path = cases / ALI / "order.yaml"
+    fields = _form(test_client.get(f"/case/{ALI}").text, f"/case/{ALI}", "order")
+    edited = path.read_text().replace("Jane Doe", "Jane Q. Doe")
+    path.write_text(edited)
+    answer = test_client.post(f"/case/{ALI}", data=_set(fields, "order.store", "Other"))
+    assert answer.status_code == 409
+    assert "changed on disk" in answer.text and "Reload the page" in answer.text
+    assert path.read_text() == edited
+
+
+def test_rows_are_added_removed_and_moved(cases: Path) -> None:
+    test_client = client(cases)
+    path = cases / ALI / "order.yaml"
+    page = test_client.get(f"/case/{ALI}").text
+    fields = _form(page, f"/case/{ALI}", "shipping")
+    added = test_client.post(f"/case/{ALI}", data={**fields, "_add": ["tracking.events"]})
+    assert added.status_code == 200 and 'name="tracking.events[7].status"' in added.text
+    new_row = _form(added.text, f"/case/{ALI}", "shipping")
+    new_row = _set(_set(new_row, "tracking.events[7].at", "2026-11-01 10:00"),
+                   "tracking.events[7].status", "Lost")
+    assert test_client.post(f"/case/{ALI}", data=new_row).status_code == 303
+    events = orderpack.validate(path).order.tracking.events  # type: ignore[union-attr]
+    assert len(events) == 8 and events[-1].status == "Lost"
+    fields = _form(test_client.get(f"/case/{ALI}").text, f"/case/{ALI}", "shipping")
+    assert test_client.post(f"/case/{ALI}", data={**fields, "_drop": ["tracking.events[0]"]}
+                            ).status_code == 303
+    events = orderpack.validate(path).order.tracking.events  # type: ignore[union-attr]
+    assert len(events) == 7 and events[0].status == "Arrived at sorting centre"
+    evidence = _form(test_client.get(f"/case/{ALI}").text, f"/case/{ALI}", "evidence")
+    assert test_client.post(f"/case/{ALI}", data={**evidence, "_up": ["evidence[1]"]}
+                            ).status_code == 303
+    files = [item.file for item in orderpack.validate(path).order.evidence]
+    assert files[:2] == ["screenshots/chat.png", "screenshots/tracking.png"]
+    assert (cases / ALI / "screenshots" / "tracking.png").is_file()
+
+
+def _valid_cases() -> list[Path]:
+    found = [SAMPLES / ALI, SAMPLES / "ebay-not-received"]
+    for folder in sorted((FIXTURES / "bad-build").iterdir()):
+        if (folder / "order.yaml").is_file():
+            try:
+                orderpack.validate(folder / "order.yaml")
+            except orderpack.OrderpackError:
+                continue
+            found.append(folder)
+    return found
+
+
+@pytest.mark.parametrize("source", _valid_cases(), ids=lambda p: p.name)
+def test_every_valid_case_round_trips_through_the_page(tmp_path: Path, source: Path) -> None:
+    root = tmp_path / "cases"
+    shutil.copytree(source, root / "case", ignore=shutil.ignore_patterns("out"))
+    path = root / "case" / "order.yaml"
+    before = path.read_bytes()
+    test_client = client(root)
+    page = test_client.get("/case/case").text
+    sections = [form for form in forms(page) if form.action.startswith("/case/case")]
+    assert len(sections) >= 4
+    for form in sections:
+        fresh = _form(test_client.get("/case/case").text, "/case/case",
+                      dict(form.fields)["section"])
+        answer = test_client.post("/case/case", data=fresh)
+        assert answer.status_code == 303, answer.text[:2000]
+    assert path.read_bytes() == before
+
+
+def test_the_status_page_has_the_timeline_and_the_messages(cases: Path) -> None:
+    page = client(cases).get(f"/status/{ALI}").text
+    assert '<svg class="timeline"' in page and ">today</text>" in page
+    assert "Open the dispute by" in page
+    steps = orderpack.message_steps(cases / ALI / "order.yaml")
+    assert page.count('class="copy"') == 1 + len(steps)
+    assert "I am writing about my order" in page
+
+
+def test_the_dispute_text_comes_with_its_count_and_limit(cases: Path) -> None:
+    data = client(cases).get(f"/text/{ALI}").json()
+    text, characters, limit = orderpack.dispute_text(cases / ALI / "order.yaml", TODAY)
+    assert data == {"text": text, "characters": characters, "limit": limit}
+    assert NUMBER in data["text"]
+
+
+def test_the_editor_saves_boxes_in_the_pictures_pixels(cases: Path) -> None:
+    test_client = client(cases)
+    page = test_client.get(f"/editor/{ALI}?n=0").text
+    assert "1170 × " in page
+    fields = _set(_form(page, f"/redact/{ALI}"), "boxes", "[[10, 20, 300, 100]]")
+    assert test_client.post(f"/redact/{ALI}", data=fields).status_code == 303
+    text = (cases / ALI / "order.yaml").read_text()
+    assert "    redact:\n      - [10, 20, 300, 100]\n" in text
+    assert orderpack.validate(cases / ALI / "order.yaml").order.evidence[0].redact == [
+        (10, 20, 300, 100)]
+
+
+@pytest.mark.parametrize("boxes", ["[[1,2,3]]", "nope", '[["a",1,1,1]]', "[[-1,0,5,5]]"])
+def test_the_editor_refuses_malformed_boxes(cases: Path, boxes: str) -> None:
+    test_client = client(cases)
+    before = (cases / ALI / "order.yaml").read_bytes()
+    fields = _set(_form(test_client.get(f"/editor/{ALI}?n=0").text, f"/redact/{ALI}"),
+                  "boxes", boxes)
+    assert test_client.post(f"/redact/{ALI}", data=fields).status_code == 400
+    assert (cases / ALI / "order.yaml").read_bytes() == before
+
+
+def test_the_preview_is_rendered_by_orderpack_with_the_boxes_black(cases: Path) -> None:
+    answer = client(cases).get(f"/preview/{ALI}", params={
+        "file": "screenshots/tracking.png", "boxes": json.dumps([[0, 0, 585, 400]]),
+        "side": "600"})
+    assert answer.status_code == 200 and answer.headers["content-type"] == "image/png"
+    image = Image.open(io.BytesIO(answer.content)).convert("RGB")
+    scale = image.width / 1170
+    assert image.getpixel((int(580 * scale), int(395 * scale))) == (0, 0, 0)
+    assert image.getpixel((int(600 * scale), int(420 * scale))) != (0, 0, 0)
+
+
+@pytest.mark.slow
+def test_the_build_runs_in_the_background_and_its_files_download(cases: Path) -> None:
+    test_client = client(cases)
+    answer = test_client.post(f"/build/{ALI}", data={
+        "csrf": test_client.keys.csrf})  # type: ignore[attr-defined]
+    assert answer.status_code == 303
+    assert test_client.get("/").status_code == 200  # the server keeps answering
+    for _ in range(600):
+        state = test_client.get(f"/progress/{ALI}").json()
+        if state["state"] != "running":
+            break
+        time.sleep(0.1)
+    assert state["state"] == "done", state
+    assert "rendering the PDF" in state["steps"]
+    pdf = test_client.get(f"/out/{ALI}?name=evidence.pdf")
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.headers["content-disposition"].startswith("inline")
+    assert pdf.content.startswith(b"%PDF")
+    text = test_client.get(f"/out/{ALI}?name=dispute.txt")
+    assert NUMBER in text.text
+    archive = zipfile.ZipFile(io.BytesIO(test_client.get(f"/out/{ALI}?name=exhibits.zip").content))
+    assert len(archive.namelist()) == 4
+    assert "evidence.pdf" in test_client.get(f"/build/{ALI}").text
+
+
+def test_a_failed_build_shows_the_problems_linked_to_their_fields(cases: Path) -> None:
+    path = cases / ALI / "order.yaml"
+    test_client = client(cases)
+    path.write_text(path.read_text().replace("total: 35.46", "total: 35,46"))
+    test_client.post(f"/build/{ALI}", data={"csrf": test_client.keys.csrf})  # type: ignore[attr-defined]
+    for _ in range(100):
+        if test_client.get(f"/progress/{ALI}").json()["state"] != "running":
+            break
+        time.sleep(0.05)
+    page = test_client.get(f"/build/{ALI}").text
+    assert f'href="/case/{ALI}#f-order.total"' in page
+    assert "write 25.48, not 25,48" in page
+
+
+def test_unknown_pages_are_404(cases: Path) -> None:
+    test_client = client(cases)
+    assert test_client.get("/case/nothing-here").status_code == 404
+    assert test_client.get(f"/editor/{ALI}?n=99").status_code == 404
+    assert test_client.get("/static/../app.py").status_code == 404
+    assert BASE.startswith("http://127.0.0.1")

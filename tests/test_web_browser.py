@@ -1,0 +1,273 @@
+"""`orderpack serve` in a real browser: Playwright drives the system's Chromium (never a
+browser Playwright downloads) through a buyer's whole journey, from an empty folder to a
+built packet, and the packet is checked: the order number in the PDF's text, and black
+pixels under every box drawn with the mouse, in exhibits/ and in the PDF's pictures.
+
+Set ORDERPACK_SCREENSHOTS=DIR to keep the page screenshots (docs/ holds some).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image, ImageDraw
+
+from tests.web_helpers import TODAY
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed "
+                                                "(scripts/system-deps.sh installs it)"),
+]
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+NUMBER = "8190555512345678"
+
+
+@dataclass
+class Journey:
+    case: Path
+    boxes: dict[str, list[int]]
+    """The box drawn on each picture, by evidence file, in the picture's shown pixels."""
+    shown: dict[str, tuple[int, int]]
+    pdf: bytes
+    shots: Path
+
+
+def _screenshot_png(path: Path) -> None:
+    """A phone screenshot: a red "address" band to hide."""
+    image = Image.new("RGB", (1170, 2000), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, 1169, 150), fill=(230, 60, 60))
+    draw.rectangle((100, 800, 900, 950), fill=(40, 120, 220))
+    image.save(path)
+
+
+def _rotated_photo(path: Path) -> None:
+    """A phone photo stored sideways (3000 × 2000) with EXIF orientation 6: shown upright
+    it is 2000 × 3000, with a green label in its upper half."""
+    image = Image.new("RGB", (1500, 1000), (200, 190, 170))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((900, 300, 1300, 700), fill=(20, 160, 60))
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    image.save(path, "JPEG", quality=92, exif=exif.tobytes())
+
+
+def _serve(root: Path) -> tuple[str, Any, threading.Thread, socket.socket]:
+    import uvicorn
+
+    from orderpack.web.app import Settings, create_app
+    from orderpack.web.security import Secrets
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    keys = Secrets()
+    app = create_app(Settings(cases_dir=root, today=lambda: TODAY, port=port), keys)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if server.started:
+            break
+        time.sleep(0.05)
+    return f"http://127.0.0.1:{port}/?token={keys.token}", server, thread, sock
+
+
+@pytest.fixture(scope="module")
+def journey(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Journey]:
+    from playwright.sync_api import expect, sync_playwright
+
+    work = tmp_path_factory.mktemp("browser")
+    root = work / "cases"
+    root.mkdir()
+    pictures = work / "pictures"
+    pictures.mkdir()
+    _screenshot_png(pictures / "order page.png")
+    _rotated_photo(pictures / "IMG_0042.jpg")
+    shots = Path(os.environ.get("ORDERPACK_SCREENSHOTS") or work / "shots")
+    shots.mkdir(parents=True, exist_ok=True)
+    address, server, thread, sock = _serve(root)
+    boxes: dict[str, list[int]] = {}
+    shown: dict[str, tuple[int, int]] = {}
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            errors: list[str] = []
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(address)
+            base = address.split("/?")[0]
+            expect(page.get_by_role("heading", name="Your cases")).to_be_visible()
+
+            # A new case, with one mistake the form points out, then fixed.
+            page.get_by_role("link", name="New case").first.click()
+            page.get_by_label("Your name as on the order").fill("Ana Buyer")
+            page.get_by_label("Order number").fill(NUMBER)
+            page.get_by_label("Order date").fill("2026-09-02")
+            page.get_by_label("Store or seller").fill("Lamp Store")
+            page.get_by_label("What you ordered").fill("Desk lamp")
+            page.get_by_label("Amount paid, shipping included").fill("19,99")
+            page.get_by_label("Currency").fill("EUR")
+            page.get_by_label("Promised delivery date").fill("2026-10-20")
+            page.get_by_label("Buyer Protection ends").fill("ends in 9 days")
+            page.get_by_role("button", name="Create the case").click()
+            expect(page.locator("#np-total")).to_contain_text("write 25.48, not 25,48")
+            page.get_by_label("Amount paid, shipping included").fill("19.99")
+            page.get_by_role("button", name="Create the case").click()
+            expect(page.get_by_text("Case created.")).to_be_visible()
+            page.wait_for_load_state("load")  # the page's script listens from then on
+            case = root / f"aliexpress-{NUMBER}"
+            assert (case / "order.yaml").is_file()
+
+            # A mistake typed on the case page is pointed out as the buyer types.
+            shipped = page.locator('[id="f-shipping.shipped"]')
+            shipped.fill("2026-08-01")
+            expect(page.locator('[id="problem-shipping.shipped"]')).to_contain_text(
+                "before the order date")
+            shipped.fill("2026-09-05")
+            expect(page.locator('[id="problem-shipping.shipped"]')).to_be_empty()
+            page.get_by_role("button", name="Save shipping and tracking").click()
+            expect(page.get_by_text("Saved.")).to_be_visible()
+
+            # Two pictures at once, as from a phone's gallery.
+            with page.expect_navigation():
+                page.locator("#upload-files").set_input_files(
+                    [pictures / "order page.png", pictures / "IMG_0042.jpg"])
+            expect(page.locator("img.thumb")).to_have_count(2)
+            page.screenshot(path=shots / "case-page-1280.png", full_page=False)
+
+            # A box drawn with the mouse on each picture.
+            targets = {"screenshots/order-page.png": (0.10, 0.42, 0.75, 0.46),
+                       "screenshots/img-0042.jpg": (0.30, 0.15, 0.70, 0.30)}
+            page.set_viewport_size({"width": 1280, "height": 2600})  # the whole picture in view
+            for index, (file_name, (x0, y0, x1, y1)) in enumerate(targets.items()):
+                page.goto(base + f"/editor/{case.name}?n={index}")
+                picture = page.locator("#picture")
+                expect(picture).to_be_visible()
+                page.wait_for_function("document.getElementById('picture').naturalWidth > 0")
+                rect = picture.bounding_box()
+                assert rect is not None
+                page.mouse.move(rect["x"] + rect["width"] * x0, rect["y"] + rect["height"] * y0)
+                page.mouse.down()
+                page.mouse.move(rect["x"] + rect["width"] * x1, rect["y"] + rect["height"] * y1,
+                                steps=8)
+                page.mouse.up()
+                expect(page.locator(".box")).to_have_count(1)
+                if index == 0:
+                    page.screenshot(path=shots / "redaction-editor-1280.png")
+                page.get_by_role("button", name="Save the boxes").click()
+                expect(page.get_by_text("Saved. The preview")).to_be_visible()
+                shown[file_name] = (int(page.locator("#editor").get_attribute("data-width")),
+                                    int(page.locator("#editor").get_attribute("data-height")))
+
+            page.set_viewport_size({"width": 1280, "height": 900})
+            # Build, with progress, then the packet's files.
+            page.goto(base + f"/case/{case.name}")
+            page.get_by_role("button", name="Build the dispute text and PDF").click()
+            expect(page.get_by_text("Built:")).to_be_visible(timeout=120_000)
+            expect(page.get_by_role("link", name="evidence.pdf")).to_be_visible()
+            with page.expect_download() as download:
+                page.get_by_role("link", name="exhibits.zip").click()
+            assert download.value.suggested_filename == "exhibits.zip"
+            pdf_url = page.get_by_role("link", name="evidence.pdf").get_attribute("href")
+            answer = page.request.get(base + str(pdf_url))
+            assert answer.headers["content-type"] == "application/pdf"
+            pdf = answer.body()
+
+            page.goto(base + f"/status/{case.name}")
+            expect(page.locator("#dispute-count")).to_contain_text("characters")
+            page.screenshot(path=shots / "status-1280.png", full_page=True)
+            phone = browser.new_page(viewport={"width": 360, "height": 780})
+            phone.goto(address)  # its own session, from the printed address
+            for name, path in (("case", f"/case/{case.name}"), ("status", f"/status/{case.name}"),
+                               ("editor", f"/editor/{case.name}?n=0")):
+                phone.goto(base + path)
+                phone.wait_for_load_state("networkidle")
+                width = phone.evaluate("document.documentElement.scrollWidth")
+                assert width <= 360, f"{name} page is {width} px wide at 360 px"
+                phone.screenshot(path=shots / f"{name}-360.png")
+            # The one 422 is the new case form's answer to the mistake.
+            assert [e for e in errors if "status of 422" not in e] == []
+            browser.close()
+        from orderpack.web import orderfile
+
+        data, _version = orderfile.read(case / "order.yaml")
+        for row in data["evidence"]:
+            boxes[row["file"]] = list(row["redact"][0])
+        yield Journey(case=case, boxes=boxes, shown=shown, pdf=pdf, shots=shots)
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()
+
+
+def test_the_pdf_has_the_order_number(journey: Journey, tmp_path: Path) -> None:
+    (tmp_path / "evidence.pdf").write_bytes(journey.pdf)
+    text = subprocess.run(["pdftotext", str(tmp_path / "evidence.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert NUMBER in text
+
+
+def _black_under(image: Image.Image, box: list[int], shown: tuple[int, int]) -> None:
+    """The middle of ``box`` (in the shown picture's pixels) is black in ``image``, an
+    upright rendition of that picture at any scale, and outside the box it is not."""
+    scale_x, scale_y = image.width / shown[0], image.height / shown[1]
+    x, y, width, height = box
+    rgb = image.convert("RGB")
+    for fx, fy in ((0.5, 0.5), (0.2, 0.3), (0.8, 0.7)):
+        point = (int((x + width * fx) * scale_x), int((y + height * fy) * scale_y))
+        assert max(rgb.getpixel(point)) <= 16, (point, rgb.getpixel(point))
+    below = (int((x + width / 2) * scale_x), min(int((y + height + 40) * scale_y),
+                                                 image.height - 1))
+    assert max(rgb.getpixel(below)) > 16
+
+
+def _exhibit(journey: Journey, source: str) -> Image.Image:
+    stem = Path(source).stem
+    found = [p for p in (journey.case / "out" / "exhibits").iterdir() if stem in p.name]
+    assert len(found) == 1, found
+    return Image.open(found[0])
+
+
+def _pdf_pictures(journey: Journey) -> list[Image.Image]:
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(journey.pdf))
+    return [picture.image for page in reader.pages for picture in page.images
+            if picture.image is not None and picture.image.width > 200]
+
+
+def test_the_screenshot_box_is_black_in_exhibits_and_in_the_pdf(journey: Journey) -> None:
+    source = "screenshots/order-page.png"
+    _black_under(_exhibit(journey, source), journey.boxes[source], journey.shown[source])
+    pictures = [p for p in _pdf_pictures(journey) if p.height / p.width > 1.6]
+    assert pictures  # (pypdf lists a picture once for each page whose resources hold it)
+    for picture in pictures:
+        _black_under(picture, journey.boxes[source], journey.shown[source])
+
+
+@pytest.mark.xfail(strict=True, reason="until the evidence issue's fix lands: a JPEG's boxes "
+                   "are still applied before its EXIF rotation")
+def test_the_rotated_photo_box_is_black_in_exhibits_and_in_the_pdf(journey: Journey) -> None:
+    source = "screenshots/img-0042.jpg"
+    assert journey.shown[source] == (1000, 1500)  # upright, as the editor showed it
+    _black_under(_exhibit(journey, source), journey.boxes[source], journey.shown[source])
+    pictures = [p for p in _pdf_pictures(journey) if 1.3 < p.height / p.width < 1.7]
+    assert pictures  # (pypdf lists a picture once for each page whose resources hold it)
+    for picture in pictures:
+        _black_under(picture, journey.boxes[source], journey.shown[source])

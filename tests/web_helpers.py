@@ -1,0 +1,91 @@
+"""Helpers for the web page's tests: an app on a copy of the samples, and its forms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+
+from starlette.testclient import TestClient
+
+from orderpack.web.app import Settings, create_app
+from orderpack.web.security import COOKIE, Secrets
+
+TODAY = date(2026, 11, 26)
+PORT = 8765
+BASE = f"http://127.0.0.1:{PORT}"
+
+
+def client(cases_dir: Path, *, signed_in: bool = True, max_upload: int | None = None,
+           keys: Secrets | None = None) -> TestClient:
+    keys = keys or Secrets()
+    settings = Settings(cases_dir=cases_dir, today=lambda: TODAY, port=PORT,
+                        **({"max_upload": max_upload} if max_upload else {}))
+    test_client = TestClient(create_app(settings, keys), base_url=BASE,
+                             headers={"origin": BASE}, follow_redirects=False)
+    test_client.keys = keys  # type: ignore[attr-defined]
+    if signed_in:
+        test_client.cookies.set(COOKIE, keys.session)
+    return test_client
+
+
+@dataclass
+class Form:
+    action: str
+    method: str
+    fields: list[tuple[str, str]] = field(default_factory=list)
+    buttons: list[tuple[str, str]] = field(default_factory=list)
+
+
+class FormParser(HTMLParser):
+    """Every form of a page, with the values its fields hold as the page shows them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[Form] = []
+        self._select: str | None = None
+        self._selected: str | None = None
+        self._first_option: str | None = None
+        self._textarea: str | None = None
+        self._text = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self.forms.append(Form(a.get("action", ""), a.get("method", "get")))
+        elif not self.forms:
+            return
+        elif tag == "input" and a.get("name") and a.get("type") not in {"file"}:
+            self.forms[-1].fields.append((a["name"], a.get("value", "")))
+        elif tag == "button" and a.get("name"):
+            self.forms[-1].buttons.append((a["name"], a.get("value", "")))
+        elif tag == "select":
+            self._select, self._selected, self._first_option = a.get("name"), None, None
+        elif tag == "option" and self._select is not None:
+            if self._first_option is None:
+                self._first_option = a.get("value", "")
+            if "selected" in a:
+                self._selected = a.get("value", "")
+        elif tag == "textarea" and a.get("name"):
+            self._textarea, self._text = a["name"], ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select" and self._select is not None:
+            value = self._selected if self._selected is not None else self._first_option
+            self.forms[-1].fields.append((self._select, value or ""))
+            self._select = None
+        elif tag == "textarea" and self._textarea is not None:
+            text = self._text[1:] if self._text.startswith("\n") else self._text
+            self.forms[-1].fields.append((self._textarea, text))
+            self._textarea = None
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea is not None:
+            self._text += data
+
+
+def forms(html: str) -> list[Form]:
+    parser = FormParser()
+    parser.feed(html)
+    return parser.forms
