@@ -126,7 +126,7 @@ def journey(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Journey]:
             page.get_by_label("Promised delivery date").fill("2026-10-20")
             page.get_by_label("Buyer Protection ends").fill("ends in 9 days")
             page.get_by_role("button", name="Create the case").click()
-            expect(page.locator("#np-total")).to_contain_text("write 25.48, not 25,48")
+            expect(page.locator("#np-total")).to_contain_text("write 19.99, not 19,99")
             page.get_by_label("Amount paid, shipping included").fill("19.99")
             page.get_by_role("button", name="Create the case").click()
             expect(page.get_by_text("Case created.")).to_be_visible()

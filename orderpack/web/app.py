@@ -380,8 +380,10 @@ class _Site:
         except orderpack.OrderpackError as exc:
             return self.page(request, "invalid.html", 200, name=name,
                              problems=[(p.field, _words(p)) for p in exc.problems])
+        # Only the steps whose message is true today: the others are refused as stale.
         steps = [(step, orderpack.message(order_path, step.id, today).text)
-                 for step in orderpack.message_steps(order_path, today).steps]
+                 for step in orderpack.message_steps(order_path, today).steps
+                 if step.state != "does_not_apply"]
         limits = case.profile.limits
         types = limits.attachment_types
         return self.page(request, "status.html", name=name, case=case, status=status,
