@@ -21,7 +21,7 @@ from orderpack.errors import OrderFileError, Problem
 from orderpack.loader import Document, Loc, format_loc, load, visible
 from orderpack.model import MOMENT_PATTERN, SHORT_TEXT, Buyer, Order, OrderFile
 from orderpack.profiles import Profile
-from orderpack.words import clip
+from orderpack.words import clip, plural
 
 
 @dataclass(frozen=True)
@@ -145,7 +145,7 @@ def _order_number_fault(profile: Profile, text: str) -> tuple[str, str] | None:
         return (f"{profile.name} order numbers are {words}, with nothing between them",
                 f'write only the digits: "{digits}"')
     return (f"{profile.name} order numbers have {words}; \"{visible(text)}\" has "
-            f"{len(digits)} digit{'s' if len(digits) != 1 else ''}"
+            f"{plural(len(digits), 'digit')}"
             + (" and other characters" if len(digits) != len(text) else ""),
             "copy it again from the order's details page (My Orders, then the order)")
 

@@ -43,3 +43,48 @@ def test_importing_orderpack_and_validating_does_not_import_the_renderer() -> No
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True, cwd=root).stdout
     assert output.strip() == "False False"
+
+
+def test_every_command_has_its_function_with_a_typed_result(ebay_case: Path,
+                                                           tmp_path: Path) -> None:
+    estimate = orderpack.preflight(ebay_case, TODAY, max_pages=1)
+    assert estimate.estimate.pages >= 1 and estimate.overrun is not None
+    assert estimate.destination.id == "ebay"
+    steps = orderpack.message_steps(ebay_case, TODAY)
+    assert steps.platform_name == "eBay"
+    states = {step.id: step.state for step in steps.steps}
+    assert states["escalate"] == "does_not_apply"  # no dispute is open yet
+    letter = orderpack.message(ebay_case, "seller", TODAY)
+    assert (letter.step, letter.text.endswith("\n")) == ("seller", True)
+    with pytest.raises(orderpack.OrderpackError, match="has no step 'complain'"):
+        orderpack.message(ebay_case, "complain", TODAY)
+    (ebay,) = orderpack.rules("ebay")
+    assert (ebay.id, ebay.name) == ("ebay", "eBay")
+    assert {rule.kind for rule in ebay.rules} >= {"date", "reasons", "upload"}
+    assert [found.id for found in orderpack.rules()] == orderpack.platforms()
+    new = orderpack.init(tmp_path / "new", {"platform": "ebay"})
+    assert new.order_path == tmp_path / "new" / "order.yaml"
+    assert new.schema_path.is_file() and new.screenshots.is_dir()
+    with pytest.raises(orderpack.OrderpackError, match="already exists"):
+        orderpack.init(tmp_path / "new")
+    assert orderpack.schema()["title"]
+
+
+def test_status_carries_what_a_front_end_shows(ebay_case: Path) -> None:
+    plan = orderpack.status(ebay_case, TODAY)
+    assert (plan.platform_name, plan.order_number) == ("eBay", "12-34567-89012")
+    assert plan.store and "escalate" in plan.steps
+    assert plan.destination is not None and plan.destination.id == "ebay"
+    assert set(plan.as_json()["limits"]) == set(plan.destination.limits.sources)
+
+
+def test_a_batch_failure_keeps_its_problem_records(tmp_path: Path) -> None:
+    """The error comes back from the case's process as raised, problems and all."""
+    import pickle
+
+    from orderpack.errors import OrderFileError, Problem
+
+    error = OrderFileError.from_problems([Problem("a.yaml", "wrong", line=2, field="x")])
+    again = pickle.loads(pickle.dumps(error))
+    assert type(again) is OrderFileError
+    assert (str(again), again.problems) == (str(error), error.problems)
