@@ -23,7 +23,8 @@ from orderpack.destinations import Destination
 from orderpack.model import Message, OrderFile, instant
 from orderpack.profiles import CASE_DATES, ORDER_DATES, Limits, Profile, Rule
 from orderpack.tracking import summarize
-from orderpack.words import long_date, lower_start, plural, sentence_start, when, with_article
+from orderpack.wording import Note, Param, parts, say, sentences
+from orderpack.words import lower_start, with_article
 
 #: Stages, in the order a case usually goes through them.
 STAGES = ("missing_date", "waiting", "overdue", "dispute_window", "last_days", "dispute_open",
@@ -60,7 +61,8 @@ class Action:
     """One of profiles.ACTIONS; ``seller``, ``extension``, ``escalate`` and ``chargeback``
     have a ready-to-send message (`orderpack message`)."""
     due: date | None
-    text: str
+    text: Note
+    """What to do, in sentences (see :mod:`orderpack.wording`: ids and parameters)."""
     summary: str = ""
     """A few words to follow "Today:": "open a dispute on AliExpress"."""
     now: bool = False
@@ -87,7 +89,7 @@ class Route:
     """The route's limit (for a card, the network's limit for the bank)."""
     recommended_by: date | None
     """The day orderpack recommends acting by (with its margin before ``last_day``)."""
-    text: str
+    text: Note
     """What to do, as a sentence without its full stop's context: usable after "If not, "."""
     action: str
     """The action id the route becomes: chargeback, paypal_dispute or check_payment."""
@@ -126,14 +128,16 @@ class Status:
     today: date
     stage: str
     """One of STAGES."""
-    stage_text: str
+    stage_text: Note
+    """Where the case stands, in a sentence (an id and parameters: :mod:`orderpack.wording`)."""
     dates: dict[str, date]
     """Every date that could be worked out, in timeline order."""
     key_dates: list[KeyDate]
     """The same dates with labels and sources, in timeline order."""
     next_action: Action
-    warnings: list[str]
-    headline: str | None = None
+    warnings: list[Note]
+    """Each a sentence with its id and parameters (:mod:`orderpack.wording`)."""
+    headline: Note | None = None
     """"Today: open the dispute." when the next action is due today; else None."""
     route: Route | None = None
     """The route after the platform's own, by the payment; None for the card profile."""
@@ -183,6 +187,12 @@ class Status:
             "upload": self.upload,
             "ignored": [{"kind": i.kind, "date": i.date.isoformat()} for i in self.ignored],
             "limits": {} if self.destination is None else _limits_json(self.destination.limits),
+            "notes": {  # the sentences above as ids and parameters (orderpack.wording)
+                "stage": self.stage_text.as_json(),
+                "next_action": action.text.as_json(),
+                "warnings": [warning.as_json() for warning in self.warnings],
+                "headline": None if self.headline is None else self.headline.as_json(),
+                "route": None if route is None else route.text.as_json()},
         }
 
 
@@ -260,20 +270,19 @@ def as_of(order: OrderFile, today: date, messages: Sequence[Message] | None = No
                 wrote_to_seller=first is not None or unread_export, first_contact=first)
 
 
-def ignored_words(ignored: Sequence[Ignored], today: date) -> str | None:
+def ignored_words(ignored: Sequence[Ignored], today: date) -> Note | None:
     """"Dated after 26 November 2026, so left out of the plan: 2 messages, the dispute opened
     on 28 November 2026." — or None when nothing was left out."""
     if not ignored:
         return None
-    parts = []
-    for kind, word in (("message", "message"), ("tracking_event", "tracking event")):
+    items = []
+    for kind in ("message", "tracking_event"):
         count = sum(1 for item in ignored if item.kind == kind)
         if count:
-            parts.append(plural(count, word))
-    parts += [f"the dispute opened on {long_date(item.date)}"
+            items.append(say(f"ignored.{kind}", count=count))
+    items += [say("ignored.dispute_opened", date=item.date)
               for item in ignored if item.kind == "dispute_opened"]
-    return (f"Dated after {long_date(today)}, so left out of the plan: "
-            f"{', '.join(parts)}.")
+    return say("ignored", today=today, items=tuple(items))
 
 
 # --- dates -----------------------------------------------------------------------------------
@@ -370,7 +379,8 @@ def compute(order: OrderFile, profile: Profile, today: date,
         platform=profile.id, today=today, stage=stage, stage_text=stage_text,
         dates={name: d.date for name, d in timeline}, key_dates=key_dates,
         next_action=action, warnings=warnings,
-        headline=f"Today: {action.summary}." if due_now and action.summary else None,
+        headline=say("headline", summary=action.summary) if due_now and action.summary
+        else None,
         route=route, reasons=_reasons(order, profile, today),
         upload=upload_advice(profile, len(order.evidence)), ignored=view.ignored,
         platform_name=profile.name, order_number=order.order.number, store=order.order.store,
@@ -396,17 +406,17 @@ def _route(order: OrderFile, profile: Profile, dated: dict[str, _Dated]) -> Rout
         return _paypal_route(order, profile, dated)
     if paid.method == "bank_transfer":
         return Route("check_payment", paid.method, None, None, False, None, None,
-                     "a bank transfer has no card chargeback: ask your bank whether it can "
-                     "recall the payment, and keep your evidence", "check_payment")
+                     say("route.bank_transfer"), "check_payment")
     if limit is None or recommended is None:
         return None
     via_paypal = paid.method == "paypal"
     if network is not None:
-        code = f"{network.name} reason {network.reason_code}, {network.reason_label.lower()}"
+        code = say("route.code", network=network.name, reason_code=network.reason_code,
+                   reason_label=network.reason_label.lower())
         limit_label = f"{network.name}'s limit for a chargeback (your bank's deadline)"
     else:
         names = [f"{n.name} {n.reason_code}" for n in card.networks.values()]
-        code = " or ".join(names) + ", whichever network your card uses"
+        code = say("route.code.any", codes=" or ".join(names))
         limit_label = limit.label
     if paid.method is None or paid.method == "other":
         limit_label += " — if you paid by card"
@@ -416,30 +426,25 @@ def _route(order: OrderFile, profile: Profile, dated: dict[str, _Dated]) -> Rout
     dated[fallback.recommended_id] = _Dated(
         recommended.date, recommended.label, recommended.source, recommended.unconfirmed,
         recommended.own_doubt, recommended.note, order=len(dated), public=False)
-    margin = plural((limit.date - recommended.date).days, "day")
-    by = (f"by {long_date(recommended.date)} (recommended, {margin} before the network's limit "
-          f"of {long_date(limit.date)})")
+    by = say("route.by", recommended=recommended.date, limit=limit.date,
+             margin=(limit.date - recommended.date).days)
     if via_paypal:
-        card_words = (f"the {network.name} card behind your PayPal payment" if network
-                      else "the card behind your PayPal payment")
-        why = ("" if profile.id == "paypal" else
-               f"PayPal's Buyer Protection does not cover {profile.name} orders, so ")
-        text = (f"{why}ask the issuer of {card_words} for a chargeback ({code}) {by}; if PayPal "
-                f"took the money from your bank account or PayPal balance, there is no card to "
-                f"charge back: ask PayPal and your bank what they can do")
+        card_words = (say("route.paypal_card.network", network=network.name) if network
+                      else say("route.paypal_card"))
+        text = say("route.card_behind_paypal" if profile.id == "paypal"
+                   else "route.card_behind_paypal.not_covered", platform=profile.name,
+                   card=card_words, code=code, by=by)
         return Route("card_chargeback", paid.method, paid.network,
                      network.reason_code if network else None, True, limit.date,
                      recommended.date, text, "chargeback")
     if paid.method == "card":
-        text = f"ask your card issuer for a chargeback ({code}) {by}"
+        text = say("route.card", code=code, by=by)
         return Route("card_chargeback", "card", paid.network,
                      network.reason_code if network else None, False, limit.date,
                      recommended.date, text, "chargeback")
-    how = (f"orderpack cannot tell how you paid from “{paid.described}”" if paid.described
-           else "the order file does not say how you paid (`order.payment`)")
-    text = (f"{how}: if you paid by card, ask your card issuer for a chargeback ({code}) {by}; "
-            f"with PayPal, open a PayPal dispute within 180 days of the payment; after a bank "
-            f"transfer, ask your bank")
+    how = (say("route.how.unreadable", described=paid.described) if paid.described
+           else say("route.how.unsaid"))
+    text = say("route.check_payment", how=how, code=code, by=by)
     return Route("check_payment", paid.method, None, None, False, limit.date, recommended.date,
                  text, "check_payment")
 
@@ -457,9 +462,7 @@ def _paypal_route(order: OrderFile, profile: Profile, dated: dict[str, _Dated]) 
         last.date, "Open a PayPal dispute by (180 days after the payment)",
         cover.source if cover else last.source, last.unconfirmed, last.own_doubt, last.note,
         order=len(dated), public=False)
-    text = (f"open a PayPal dispute (Item Not Received) by {long_date(last.date)}, 180 days "
-            f"after the payment: PayPal's Buyer Protection covers {profile.name} orders paid "
-            f"with PayPal")
+    text = say("route.paypal_dispute", last=last.date, platform=profile.name)
     return Route("paypal_dispute", "paypal", None, None, False, last.date, last.date, text,
                  "paypal_dispute")
 
@@ -524,14 +527,14 @@ def deadline_words(profile: Profile) -> str:
     return label[:1].lower() + label[1:]
 
 
-def compared(closes: date, deadline: date) -> str:
+def compared(closes: date, deadline: date) -> Note:
     """How the end of the window stands to the delivery deadline, in words that are true."""
     days = (closes - deadline).days
     if days < 0:
-        return f"{plural(-days, 'day')} before the parcel is due ({long_date(deadline)})"
+        return say("compared.before", days=-days, deadline=deadline)
     if days == 0:
-        return f"on the day the parcel is due ({long_date(deadline)})"
-    return f"only {plural(days, 'day')} after the parcel is due ({long_date(deadline)})"
+        return say("compared.same_day", deadline=deadline)
+    return say("compared.after", days=days, deadline=deadline)
 
 
 class _Planner:
@@ -551,12 +554,12 @@ class _Planner:
     def d(self, name: str) -> date | None:
         return self.dates.get(name)
 
-    def plan(self) -> tuple[str, str, Action]:
+    def plan(self) -> tuple[str, Note, Action]:
         if self.d("opened") is not None:
             return self._dispute_open()
         return self._before_dispute()
 
-    def _action(self, action_id: str, due: date | None, text: str, now: bool = False) -> Action:
+    def _action(self, action_id: str, due: date | None, text: Note, now: bool = False) -> Action:
         return Action(action_id, due, text, self._summary(action_id), now)
 
     def _summary(self, action_id: str) -> str:
@@ -577,7 +580,13 @@ class _Planner:
             "last_resort": "keep your evidence",
         }.get(action_id, action_id.replace("_", " "))
 
-    def _before_dispute(self) -> tuple[str, str, Action]:
+    def say(self, note_id: str, /, **params: Param) -> Note:
+        """The note ``note_id`` with the platform's terms and ``params``."""
+        return say(note_id, window=self.window, dispute=self.dispute, a_dispute=self.a_dispute,
+                   help=self.help, open_it=self.open_it, deadline_words=self.deadline_words,
+                   platform=self.profile.name, **params)
+
+    def _before_dispute(self) -> tuple[str, Note, Action]:
         today, p = self.today, self.profile
         deadline = self.dates["delivery_deadline"]
         last = self.d("open_dispute_by")
@@ -587,8 +596,7 @@ class _Planner:
         if last is None or closes is None:
             return self._missing_date()
         if today > closes:
-            return self._closed(f"{sentence_start(self.window)} ended on {long_date(closes)}, so "
-                                f"it is too late to {self.open_it}.")
+            return self._closed(self.say("stage.too_late", closes=closes))
         late = today > deadline
         contact_from = self.d("contact_seller_from") or deadline + timedelta(days=1)
         if p.contact_seller_first and not self.view.wrote_to_seller and today >= contact_from:
@@ -597,167 +605,147 @@ class _Planner:
                 late or (extension is not None and today > extension)):
             return self._too_early(deadline, earliest, last, closes, late)
         if today > last:
-            return ("last_days", f"Last days: {self.window} ends on {long_date(closes)}.",
+            return ("last_days", self.say("stage.last_days", closes=closes),
                     self._action("open_dispute", closes,
-                                 f"{sentence_start(self.open_it)} today: {self.window} ends on "
-                                 f"{long_date(closes)}."))
+                                 self.say("action.open_dispute.today", closes=closes)))
         if late or (extension is not None and today > extension):
-            why = (f"the {self.deadline_words} ({long_date(deadline)}) has passed" if late
-                   else f"{self.window} ends on {long_date(closes)}, "
-                        f"{compared(closes, deadline)}, and the day to ask for an extension "
-                        f"({long_date(extension or closes)}) has passed")
-            text = f"{sentence_start(self.open_it)} by {long_date(last)}."
+            why = (self.say("stage.time_to_act", deadline=deadline) if late
+                   else self.say("stage.time_to_act.extension_passed", closes=closes,
+                                 compared=compared(closes, deadline),
+                                 extension=extension or closes))
+            text = [self.say("action.open_dispute.by", last=last)]
             if last < closes:
-                text += f" That leaves a margin: {self.window} ends on {long_date(closes)}."
+                text.append(self.say("action.open_dispute.margin", closes=closes))
             if extension is not None and today <= extension:
-                text += (f" If you would rather give the seller more time, ask {self.help} "
-                         f"to extend {self.window} by {long_date(extension)} instead.")
-            return ("dispute_window", f"Time to act: {why}.",
-                    self._action("open_dispute", last, text))
-        stage_text = (f"Waiting for delivery: the {self.deadline_words} "
-                      f"({long_date(deadline)}) has not passed yet.")
+                text.append(self.say("action.open_dispute.or_extension", extension=extension))
+            return ("dispute_window", why,
+                    self._action("open_dispute", last, sentences(text)))
+        stage_text = self.say("stage.waiting", deadline=deadline)
         if extension is not None and extension <= deadline:
             return ("waiting", stage_text, self._action(
                 "extension", extension,
-                f"Ask {self.help} to extend {self.window} by {long_date(extension)}: it ends on "
-                f"{long_date(closes)}, {compared(closes, deadline)}."))
+                self.say("action.extension", extension=extension, closes=closes,
+                         compared=compared(closes, deadline))))
         if self._seller_time():
             return ("waiting", stage_text, self._action(
-                "seller", deadline, f"Ask the seller for an update on the parcel: "
-                                    f"{self._tracking_words()}. It is due by "
-                                    f"{long_date(deadline)}."))
+                "seller", deadline, self.say("action.seller.update", deadline=deadline,
+                                             tracking=self._tracking_words())))
         return ("waiting", stage_text, self._action(
-            "wait", deadline, f"Wait for the parcel until {long_date(deadline)}, the "
-                              f"{self.deadline_words}, and check the tracking now and then."))
+            "wait", deadline, self.say("action.wait.parcel", deadline=deadline)))
 
     def _seller_first(self, deadline: date, earliest: date | None, last: date, closes: date,
-                      late: bool) -> tuple[str, str, Action]:
+                      late: bool) -> tuple[str, Note, Action]:
         """The platform wants the seller asked first, and the buyer has not written yet."""
         today = self.today
         wait = next((r for r in self.profile.rules if r.id == "seller_wait_ends"), None)
         after = shift(today, wait) if wait is not None else today
         can_open = max(after, earliest) if earliest is not None else after
-        stage_text = (f"Late: the {self.deadline_words} ({long_date(deadline)}) has passed."
-                      if late else f"The {self.deadline_words} is {long_date(deadline)}.")
-        text = (f"Write to the seller today: {self.profile.name} asks you to contact the seller "
-                f"before you {self.open_it}.")
+        stage_text = self.say("stage.late" if late else "stage.deadline", deadline=deadline)
+        text = [self.say("action.seller.first")]
         if can_open <= closes:
-            text += (f" If the seller has not solved it, you can {self.open_it} from "
-                     f"{long_date(can_open)}, by {long_date(last)}.")
+            text.append(self.say("action.seller.first.then", can_open=can_open, last=last))
         else:
-            text += f" {sentence_start(self.window)} ends on {long_date(closes)}."
-        return ("overdue" if late else "waiting", stage_text, self._action("seller", today, text))
+            text.append(self.say("action.window_ends", closes=closes))
+        return ("overdue" if late else "waiting", stage_text,
+                self._action("seller", today, sentences(text)))
 
     def _too_early(self, deadline: date, earliest: date, last: date, closes: date,
-                   late: bool) -> tuple[str, str, Action]:
+                   late: bool) -> tuple[str, Note, Action]:
         """A dispute is wanted but cannot be opened yet."""
         if late:
-            stage_text = (f"Late: the {self.deadline_words} ({long_date(deadline)}) has "
-                          f"passed; {self.a_dispute} can be opened from {long_date(earliest)}.")
+            stage_text = self.say("stage.late.too_early", deadline=deadline, earliest=earliest)
         else:
-            stage_text = (f"{sentence_start(self.window)} ends on {long_date(closes)}, "
-                          f"{compared(closes, deadline)}; {self.a_dispute} can be opened from "
-                          f"{long_date(earliest)}.")
+            stage_text = self.say("stage.too_early", closes=closes, earliest=earliest,
+                                  compared=compared(closes, deadline))
         if earliest > closes:
             step = "extension" if "extension" in self.profile.steps else "seller"
             ask = self.help if step == "extension" else "the seller"
             return ("overdue", stage_text, self._action(
                 step, self.today,
-                f"Ask {ask} today to extend {self.window}: it ends on {long_date(closes)}, "
-                f"before the earliest day to open {self.a_dispute} ({long_date(earliest)})."))
-        by = long_date(last if last >= earliest else closes)
+                self.say("action.extension.before_earliest", ask=ask, closes=closes,
+                         earliest=earliest)))
+        by = last if last >= earliest else closes
         stage = "overdue" if late else "waiting"
         if self.view.wrote_to_seller:
             return (stage, stage_text, self._action(
-                "wait", earliest, f"Wait until {long_date(earliest)}: from then you can "
-                                  f"{self.open_it}. Do it by {by}."))
+                "wait", earliest, self.say("action.wait.earliest", earliest=earliest, by=by)))
         due = self.d("contact_seller_from")
         due = self.today if due is None or due < self.today else due
         return (stage, stage_text, self._action(
             "seller", due,
-            f"Ask the seller what happened to the parcel: it was due by "
-            f"{long_date(deadline)}. You can {self.open_it} from {long_date(earliest)}; do it "
-            f"by {by}."))
+            self.say("action.seller.what_happened", deadline=deadline, earliest=earliest,
+                     by=by)))
 
-    def _dispute_open(self) -> tuple[str, str, Action]:
+    def _dispute_open(self) -> tuple[str, Note, Action]:
         today = self.today
         opened = self.dates["opened"]
         reply = self.d("seller_reply_due")
         escalate = self.d("escalate_by")
         decision = self.d("decision_by")
-        stage_text = f"The {self.dispute} has been open since {long_date(opened)}."
+        stage_text = self.say("stage.dispute_open", opened=opened)
         if escalate is not None and today > escalate:
-            return self._closed(
-                f"The last day to escalate the {self.dispute} was {long_date(escalate)}; "
-                f"if it was not escalated, it has closed.")
+            return self._closed(self.say("stage.escalate_passed", escalate=escalate))
         if reply is not None and today <= reply:
             return ("dispute_open", stage_text, self._action(
-                "wait_for_reply", reply,
-                f"Wait for the seller's answer to the {self.dispute}: it is due by "
-                f"{long_date(reply)}."))
+                "wait_for_reply", reply, self.say("action.wait_for_reply", reply=reply)))
         route_due = self.route.due(today) if self.route else None
         if reply is not None:
-            text = f"The seller's time to answer the {self.dispute} ended on {long_date(reply)}."
+            text = [self.say("action.escalate.reply_ended", reply=reply)]
             due = escalate
             if escalate is not None:
-                text += f" If it is not resolved, escalate it to {self.help} by " \
-                        f"{long_date(escalate)}."
+                text.append(self.say("action.escalate.by", escalate=escalate))
             else:
-                text += f" If it is not resolved, escalate it to {self.help} now."
+                text.append(self.say("action.escalate.now"))
                 if route_due is not None and self.route is not None:
                     due = route_due
-                    text += f" If that has not solved it by {long_date(route_due)}, " \
-                            f"{self.route.text}."
-            return ("escalation", f"The seller's time to answer ended on {long_date(reply)}.",
-                    self._action("escalate", due, text))
+                    text.append(self.say("action.escalate.then_route", route_due=route_due,
+                                         route=self.route.text))
+            return ("escalation", self.say("stage.reply_ended", reply=reply),
+                    self._action("escalate", due, sentences(text)))
         if escalate is not None:
-            summary = sentence_start(self._summary("escalate"))
             return ("dispute_open", stage_text, self._action(
                 "escalate", escalate,
-                f"{summary} by {long_date(escalate)} ({plural((escalate - opened).days, 'day')} "
-                f"after you opened it), as soon as {self.profile.name} lets you."))
+                self.say("action.escalate.as_soon_as", summary=self._summary("escalate"),
+                         escalate=escalate, days=(escalate - opened).days)))
         if decision is not None and today > decision:
-            return ("escalation", f"A decision was expected by {long_date(decision)}.",
-                    self._action(
-                        "escalate", None,
-                        f"A decision on the {self.dispute} was expected by "
-                        f"{long_date(decision)}. If you have none, ask {self.help} where it "
-                        f"stands."))
-        text = f"Wait for the decision on the {self.dispute}"
-        text += f" (expected by {long_date(decision)})." if decision else "."
-        text += " Answer any questions quickly."
-        return ("dispute_open", stage_text, self._action("wait_for_decision", decision, text))
+            return ("escalation", self.say("stage.decision_expected", decision=decision),
+                    self._action("escalate", None, self.say("action.escalate.decision_late",
+                                                            decision=decision)))
+        text = [self.say("action.wait_for_decision.by", decision=decision) if decision
+                else self.say("action.wait_for_decision"), self.say("action.answer_quickly")]
+        return ("dispute_open", stage_text,
+                self._action("wait_for_decision", decision, sentences(text)))
 
-    def _closed(self, why: str) -> tuple[str, str, Action]:
+    def _closed(self, why: Note) -> tuple[str, Note, Action]:
         """The platform's own route has ended: the route the payment leaves."""
         route = self.route
         due = route.due(self.today) if route is not None else None
         if route is not None and (due is not None or route.last_day is None):
-            text = f"{sentence_start(route.text)}."
+            text = [self.say("action.route", route=route.text)]
             late = due is not None and route.recommended_by is not None \
                 and self.today > route.recommended_by
             if late and route.recommended_by is not None:
-                text = (f"Do it today: the recommended day ({long_date(route.recommended_by)}) "
-                        f"has passed. " + text)
-            text += f" You can also ask {self.help} whether they can still help."
-            return ("window_closed", why, self._action(route.action, due, text, now=late))
+                text.insert(0, self.say("action.route.late", recommended=route.recommended_by))
+            text.append(self.say("action.route.ask_platform"))
+            return ("window_closed", why,
+                    self._action(route.action, due, sentences(text), now=late))
         helpers = self.help + (" and your card issuer"
                                if route is not None and route.id == "card_chargeback" else "")
         return ("closed", why, self._action(
-            "last_resort", None,
-            f"Ask {helpers} whether anything can still be done, and keep your evidence."))
+            "last_resort", None, self.say("action.last_resort", helpers=helpers)))
 
-    def _missing_date(self) -> tuple[str, str, Action]:
+    def _missing_date(self) -> tuple[str, Note, Action]:
         needed = self.missing.get("open_dispute_by") or self.missing.get(
             self.profile.window_closes, self.profile.window_closes)
         section, field_name = ORDER_DATES.get(needed, ("shipping", needed))
         label = self.profile.date_label(needed)
         where = self.profile.dates.get(needed)
-        text = f"Add `{field_name}:` under `{section}:` in the order file ({label}"
-        text += f", found on {where.where})." if where and where.where else ")."
-        text += f" Without it orderpack cannot tell by when to open {self.a_dispute}."
-        return ("missing_date", f"A date is missing: {label}.",
-                self._action("add_date", None, text))
+        add = (self.say("action.add_date.where", field=field_name, section=section,
+                        label=label, where=where.where) if where and where.where
+               else self.say("action.add_date", field=field_name, section=section, label=label))
+        return ("missing_date", self.say("stage.missing_date", label=label),
+                self._action("add_date", None,
+                             sentences([add, self.say("action.add_date.why")])))
 
     def _seller_time(self) -> bool:
         """Time to ask the seller: the rule's wait has passed since shipping and since the last
@@ -769,24 +757,23 @@ class _Planner:
         last = summarize(self.order.tracking, self.today).last
         return last is None or shift(last.at.date(), rule) <= self.today
 
-    def _tracking_words(self) -> str:
+    def _tracking_words(self) -> Note:
         last = summarize(self.order.tracking, self.today).last
         if last is None:
-            return "there is no tracking information"
-        return f"the tracking has not changed since {long_date(last.at)}"
+            return say("tracking.none")
+        return say("tracking.unchanged", last=last.at.date())
 
-    def warnings(self, stage: str) -> list[str]:
+    def warnings(self, stage: str) -> list[Note]:
         today, out = self.today, []
         placed = self.dates["placed"]
         if today < placed:
-            out.append(f"The date used as today ({long_date(today)}) is before the order date "
-                       f"({long_date(placed)}); check it.")
+            out.append(self.say("warning.today_before_order", today=today, placed=placed))
         updates = self.d("tracking_updates_by")
         if updates is not None and today < updates and not summarize(
                 self.order.tracking, today).events:
             rule = next(r for r in self.profile.rules if r.id == "tracking_updates_by")
-            out.append(f"Too early: {rule.note or rule.label}. Wait until {long_date(updates)} "
-                       "before worrying.")
+            out.append(self.say("warning.too_early", why=rule.note or rule.label,
+                                until=updates))
         out += self._route_warnings(stage)
         if stage not in ("waiting", "overdue", "dispute_window", "last_days"):
             return out
@@ -794,34 +781,34 @@ class _Planner:
         last = self.d("open_dispute_by")
         extension = self.d("request_extension_by")
         if extension is not None and today > extension:
-            out.append(f"The extension date ({long_date(extension)}) has passed: open the "
-                       f"{self.dispute} now rather than wait for an extension.")
+            out.append(self.say("warning.extension_passed", extension=extension))
         if closes is None or last is None or (closes - today).days > 7:
             return out
         left = (closes - today).days
-        window = sentence_start(self.window)
         if left == 0:
-            out.append(f"{window} ends today: open the {self.dispute} today.")
+            note_id = "warning.window_ends_today"
         elif today >= last:
-            out.append(f"{window} ends {when(closes, today)}: open the {self.dispute} today.")
+            note_id = "warning.window_ends.open_today"
         elif last == closes:
-            out.append(f"{window} ends {when(closes, today)}, on {long_date(closes)}: "
-                       f"open the {self.dispute} now.")
+            note_id = "warning.window_ends.open_now"
         else:
-            out.append(f"{window} ends {when(closes, today)}, on {long_date(closes)}: "
-                       f"open the {self.dispute} by {long_date(last)}.")
+            note_id = "warning.window_ends.open_by"
+        out.append(self.say(note_id, days=left, closes=closes, last=last))
         return out
 
-    def _route_warnings(self, stage: str) -> list[str]:
+    def _route_warnings(self, stage: str) -> list[Note]:
         """The route after the platform's: once it has ended, when it is near, and when the
         platform's own time outlasts it."""
         route, today = self.route, self.today
         if route is None or route.last_day is None or route.recommended_by is None:
             return []
-        noun = "a PayPal dispute" if route.id == "paypal_dispute" else "a card chargeback"
-        limit, recommended = route.last_day, route.recommended_by
-        if today > limit:
-            return [f"The time for {noun} ended on {long_date(limit)}."]
+        kind = "paypal_dispute" if route.id == "paypal_dispute" else "card_chargeback"
+        terms: dict[str, Param] = {
+            "route_noun": say(f"route.noun.{kind}"),
+            "limit_words": say(f"route.limit_words.{kind}"),
+            "limit": route.last_day, "recommended": route.recommended_by}
+        if today > route.last_day:
+            return [self.say("warning.route_ended", **terms)]
         if stage == "window_closed":
             return []  # the next step is the route itself
         platform_until = max((day for day in (self.d(self.profile.window_closes),
@@ -829,44 +816,38 @@ class _Planner:
                              default=None)
         if stage in ("dispute_open", "escalation") and self.d("escalate_by") is not None:
             platform_until = self.d("escalate_by")
-        limit_words = ("the last day" if route.id == "paypal_dispute"
-                       else "the card network's limit for your bank")
-        if today >= recommended - timedelta(days=FALLBACK_NOTICE_DAYS):
-            return [f"The time for {noun} ends on {long_date(limit)} ({limit_words}; "
-                    f"recommended by {long_date(recommended)}): if {self.profile.name} has not "
-                    f"refunded you by {long_date(recommended)}, turn to it then."]
-        if platform_until is not None and platform_until > limit:
-            return [f"{self.profile.name}'s own time lasts until {long_date(platform_until)}, "
-                    f"longer than the time for {noun} ({long_date(limit)}, {limit_words}): if "
-                    f"{self.profile.name} has not refunded you by {long_date(recommended)}, "
-                    f"turn to {noun} then."]
+        if today >= route.recommended_by - timedelta(days=FALLBACK_NOTICE_DAYS):
+            return [self.say("warning.route_near", **terms)]
+        if platform_until is not None and platform_until > route.last_day:
+            return [self.say("warning.route_shorter", platform_until=platform_until, **terms)]
         return []
 
 
 def _doubts(profile: Profile, order: OrderFile, dated: dict[str, _Dated],
-            missing: dict[str, str], today: date) -> list[str]:
+            missing: dict[str, str], today: date) -> list[Note]:
     """Estimates to check, dates to add, and unconfirmed figures still ahead."""
     out = []
     for name, (section, field_name) in ORDER_DATES.items():
         if name == "opened" or order_date(order, name) is not None:
             continue
         hint = profile.dates.get(name)
-        where = f" from {hint.where}" if hint and hint.where else ""
+        where = hint.where if hint and hint.where else None
         estimate = dated.get(name)
         if estimate is not None:
-            out.append(f"Your order file has no `{field_name}`: orderpack estimates "
-                       f"“{estimate.label}” as {long_date(estimate.date)}"
-                       f"{f' ({estimate.note})' if estimate.note else ''}. This is an "
-                       f"estimate: read the real date{where} and add it under `{section}:`.")
+            note_id = ("warning.estimated_date" + (".note" if estimate.note else "")
+                       + (".where" if where else ""))
+            out.append(say(note_id, field=field_name, label=estimate.label, date=estimate.date,
+                           note=estimate.note, where=where, section=section))
             continue
         needing = [profile.date_label(rule) for rule, anchor in missing.items() if anchor == name]
         if needing:
-            out.append(f"Your order file has no `{field_name}` ({profile.date_label(name)}), "
-                       f"so orderpack cannot work out: {'; '.join(needing)}. Add it under "
-                       f"`{section}:`{where}.")
+            out.append(say("warning.missing_date.where" if where else "warning.missing_date",
+                           field=field_name, label=profile.date_label(name),
+                           needing="; ".join(needing), section=section, where=where))
     for name, d in dated.items():
         if d.own_doubt and name not in ORDER_DATES and d.date >= today:
-            out.append(f"Not confirmed: “{d.label}” {long_date(d.date)} — {d.note or d.source}.")
+            out.append(say("warning.unconfirmed", label=d.label, date=d.date,
+                           why=d.note or d.source))
     return out
 
 
@@ -881,10 +862,10 @@ def _with_advice(action: Action, stage: str, profile: Profile,
         source, wanted = None, ()
     else:
         source, wanted = profile, (action.id,)
-    extra = [advice.text + (" (not confirmed)" if advice.unconfirmed else "")
+    extra = [say("advice.unconfirmed" if advice.unconfirmed else "advice", text=advice.text)
              for advice in (source.advice if source else [])
              if any(name in advice.when for name in wanted)]
     if not extra:
         return action
-    return Action(action.id, action.due, " ".join([action.text, *extra]), action.summary,
+    return Action(action.id, action.due, sentences([*parts(action.text), *extra]), action.summary,
                   action.now)
