@@ -90,8 +90,11 @@ def init(folder: str | Path, answers: Mapping[str, str] | None = None) -> Path:
     """Create a case folder as `orderpack init` does; return its order.yaml.
 
     ``answers`` maps the keys of ``scaffold.QUESTIONS`` to answers (unanswered ones are left
-    empty or commented out, for `validate` to name). Raise :class:`OrderpackError` if the folder holds an order.
+    empty or commented out, for `validate` to name). Raise :class:`OrderpackError` if the
+    folder holds an order.
     """
+    from pathlib import Path
+
     from orderpack import scaffold
 
     return scaffold.create(Path(folder), answers)
@@ -157,6 +160,8 @@ def dispute_text(order_path: str | Path, today: date) -> tuple[str, int, int | N
 def check_file(path: str | Path, name: str) -> FileInfo:
     """What an evidence file is (image or PDF, format, size), read from its content as
     `validate` reads it; :class:`OrderFileError` if orderpack cannot use it."""
+    from pathlib import Path
+
     from orderpack import evidence
 
     return evidence.inspect_file(Path(path), name)
@@ -164,6 +169,8 @@ def check_file(path: str | Path, name: str) -> FileInfo:
 
 def shown_size(path: str | Path, name: str) -> tuple[int, int]:
     """The size of an image as shown (upright): the pixels redaction boxes are given in."""
+    from pathlib import Path
+
     from orderpack import pictures as module
 
     return module.shown_size(Path(path), name)
@@ -173,6 +180,8 @@ def preview(path: str | Path, name: str, redact: Sequence[tuple[int, int, int, i
             max_side: int = 1200) -> Picture:
     """The exhibit of an image as the build makes it, boxes blacked out, at most
     ``max_side`` pixels wide and high."""
+    from pathlib import Path
+
     from orderpack import pictures as module
 
     return module.render(Path(path), name, redact, max_side)
