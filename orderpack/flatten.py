@@ -66,6 +66,7 @@ def open_pdf(data: bytes) -> PdfReader:
 def flatten(data: bytes) -> Flat:
     """The PDF ``data`` with its pages' content only; see the module's description."""
     from pypdf import PdfWriter
+    from pypdf.generic import NameObject
 
     writer = PdfWriter(clone_from=open_pdf(data))
     found: dict[str, int] = {}
@@ -101,9 +102,16 @@ def flatten(data: bytes) -> Flat:
     count("photo metadata", _clean_images(writer))
     if any(key != "/Producer" for key in writer.metadata or {}) or has_xmp:
         count("document properties")
-    writer.metadata = None
+    # Cloning copied every object; a new file made of the pages alone holds only what they
+    # use (not the scripts or the embedded files, which would be left behind unreferenced).
+    pages_only = PdfWriter()
+    pages_only.pdf_header = writer.pdf_header
+    for page in writer.pages:
+        pages_only.add_page(page)
+    if "/Lang" in root:
+        pages_only.root_object[NameObject("/Lang")] = root["/Lang"]
     output = io.BytesIO()
-    writer.write(output)
+    pages_only.write(output)
     return Flat(output.getvalue(), _in_words(found))
 
 
