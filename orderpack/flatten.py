@@ -110,6 +110,7 @@ def flatten(data: bytes) -> Flat:
         pages_only.add_page(page)
     if "/Lang" in root:
         pages_only.root_object[NameObject("/Lang")] = root["/Lang"]
+    pages_only.metadata = None  # not even pypdf's name as the producer
     output = io.BytesIO()
     pages_only.write(output)
     return Flat(output.getvalue(), _in_words(found))

@@ -451,3 +451,109 @@ def test_a_windows_path_is_explained(tmp_path: Path) -> None:
     (problem,) = caught.value.problems
     assert problem.message == "the file does not exist"
     assert problem.fix == "separate folders with / rather than \\, e.g. screenshots/tracking.png"
+
+
+# --- the picture shown is the file that was checked ---------------------------------------
+
+
+def test_swapped_cache_entries_are_detected(make_case: MakeCase, tmp_path: Path) -> None:
+    """Records name their key: two entries swapped whole (file and record) are redone, not
+    shown under each other's hash."""
+    case = make_case([("a.png", "A"), ("b.png", "B")],
+                     {"a.png": screenshot(), "b.png": screenshot((200, 400))})
+    a, b = evidence.process(case, cache_dir=tmp_path / "cache")
+    swap = tmp_path / "swap"
+    for suffix in (".png", ".json"):
+        first, second = a.file.with_suffix(suffix), b.file.with_suffix(suffix)
+        first.rename(swap)
+        second.rename(first)
+        swap.rename(second)
+    again = evidence.process(case, cache_dir=tmp_path / "cache")
+    assert [(e.width, e.height) for e in again] == [(390, 844), (200, 400)]
+    assert again == [a, b]
+
+
+def test_file_changed_between_hashing_and_decoding_is_refused(
+        make_case: MakeCase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An editor or a sync client saves the file while the build runs: what is decoded is
+    what was hashed, or nothing."""
+    case = make_case([("s.png", "Screen")], {"s.png": screenshot()})
+    path = case.folder / "s.png"
+    inspect = evidence.inspect_data
+
+    def inspect_then_save(*args: object, **kwargs: object) -> evidence.FileInfo:
+        info = inspect(*args, **kwargs)  # type: ignore[arg-type]
+        screenshot((200, 400)).save(path)  # saved by someone else, just after the hash
+        return info
+
+    monkeypatch.setattr(evidence, "inspect_data", inspect_then_save)
+    with pytest.raises(EvidenceError) as caught:
+        evidence.process(case, cache_dir=tmp_path / "cache")
+    assert str(caught.value) == (
+        f"{path}: the file changed while the build was reading it — build again once it is "
+        "saved")
+    monkeypatch.setattr(evidence, "inspect_data", inspect)
+    exhibit, = evidence.process(case, cache_dir=tmp_path / "cache")  # nothing wrong cached
+    assert (exhibit.width, exhibit.height) == (200, 400)
+
+
+def test_link_repointed_outside_after_the_check_is_not_read(
+        make_case: MakeCase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check and the use are the same file: a link re-pointed outside the case folder
+    between the path check and the open is refused, not used as an exhibit."""
+    case = make_case([("shots/s.png", "Screen")], {"shots/s.png": screenshot()})
+    (case.folder / "shots" / "real.png").write_bytes((case.folder / "shots/s.png").read_bytes())
+    (case.folder / "shots/s.png").unlink()
+    (case.folder / "shots/s.png").symlink_to("real.png")
+    outside = tmp_path / "secret.png"
+    screenshot((200, 400)).save(outside)
+    resolve = evidence.resolve_inside
+
+    def resolve_then_repoint(folder: Path, name: str) -> Path:
+        path = resolve(folder, name)  # checked: inside
+        path.unlink()
+        path.symlink_to(outside)  # re-pointed before it is opened
+        return path
+
+    monkeypatch.setattr(evidence, "resolve_inside", resolve_then_repoint)
+    with pytest.raises(EvidenceError) as caught:
+        evidence.process(case, cache_dir=tmp_path / "cache")
+    assert caught.value.problems[0].message == (
+        "the path is a link that points outside the case folder")
+
+
+@pytest.mark.slow
+def test_running_out_of_memory_on_a_big_image_is_a_message(tmp_path: Path) -> None:
+    """Decoding a 49-megapixel image with too little memory: a message, never a traceback
+    (run in a child process whose address space is limited)."""
+    import subprocess
+    import sys
+    import textwrap
+
+    from test_bad_inputs import png
+
+    (tmp_path / "big.png").write_bytes(png(7000, 7000, colour_type=2))
+    (tmp_path / "order.yaml").write_text(
+        ORDER + "  - file: big.png\n    caption: Big\n", encoding="utf-8")
+    script = textwrap.dedent(f"""
+        import resource
+        from pathlib import Path
+        from orderpack import evidence
+        from orderpack.errors import EvidenceError
+        from orderpack.validation import validate
+        folder = Path({str(tmp_path)!r})
+        case = validate(folder / "order.yaml")
+        with open("/proc/self/status") as status:
+            size = next(int(line.split()[1]) for line in status if line.startswith("VmSize"))
+        limit = size * 1024 + 100_000_000  # 100 MB more: a 49 MP RGB picture needs 147 MB
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        try:
+            evidence.process(case, cache_dir=folder / "cache", workers=1)
+        except EvidenceError as exc:
+            print(exc.problems[0].message, "|", exc.problems[0].fix)
+    """)
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         check=False)
+    assert (run.returncode, run.stderr) == (0, "")
+    assert run.stdout == ("ran out of memory on big.png (49 MP) | close other programs and "
+                          "try again, or resize the image\n")

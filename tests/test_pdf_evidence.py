@@ -237,9 +237,13 @@ def structure_faults(path: Path) -> list[str]:
                     artifact = any(tag == "/Artifact" for tag, _ in stack)
                     if not artifact and not any(mcid is not None for _, mcid in stack):
                         faults.append(f"page {number}: {op} neither tagged nor an artifact")
-                    if op in ("Tj", "TJ") and not artifact and matrix[5] * 0.75 > height - 15 * 2.83:
+                    # WeasyPrint places text in CSS px from the top of the page; the
+                    # footer is in the bottom margin (20 mm), below 15 mm from the bottom.
+                    footer = matrix[5] * 0.75 > height - 15 * 72 / 25.4
+                    if op in ("Tj", "TJ") and footer and not artifact:
                         faults.append(f"page {number}: text in the bottom margin is tagged")
-            faults += [f"page {number}: MCID {mcid} used twice" for mcid, n in mcids.items() if n > 1]
+            faults += [f"page {number}: MCID {mcid} used twice"
+                       for mcid, count in mcids.items() if count > 1]
             entry = parents.get(int(page.obj.get("/StructParents", -1)))
             for mcid in mcids:
                 element = entry[mcid] if entry is not None and mcid < len(entry) else None
