@@ -325,8 +325,8 @@ def test_every_damaged_file_is_reported_at_once(make_case: MakeCase, tmp_path: P
 def test_truncated_image_is_refused_by_validate(
         make_case: MakeCase, monkeypatch: pytest.MonkeyPatch,
         weasyprint_imported: bool) -> None:
-    if weasyprint_imported:  # WeasyPrint's import turns this on for the whole process
-        monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    # WeasyPrint's import turns this on for the whole process.
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", weasyprint_imported)
     whole = io.BytesIO()
     photo().save(whole, "JPEG", quality=95)
     data = whole.getvalue()

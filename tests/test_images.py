@@ -355,9 +355,9 @@ def test_redaction_box_is_measured_on_the_picture_as_shown(
     image = opened(result).convert("RGB")
     assert image.size == (1200, 1600)
     assert not secret_left(image)
-    for x in range(505, 900, 10):
-        for y in range(255, 550, 10):
-            assert near(image.getpixel((x, y)), (0, 0, 0), 12), (x, y)
+    for x in range(510, 890, 10):  # JPEG rounds black to a level or two, more at edges
+        for y in range(260, 540, 10):
+            assert near(image.getpixel((x, y)), (0, 0, 0), 20), (x, y)
     assert near(image.getpixel((5, 5)), RED)  # and it is upright: the marker is top left
 
 
@@ -508,8 +508,8 @@ DAMAGED = ("the image is damaged or cut short, so it cannot be shown whole — c
 def test_damaged_image_is_refused_never_shown_in_part(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str,
         make: Callable[[Path], Path], fraction: float, weasyprint_imported: bool) -> None:
-    if weasyprint_imported:  # WeasyPrint's import turns this on for the whole process
-        monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    # WeasyPrint's import turns this on for the whole process.
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", weasyprint_imported)
     path = cut(make(tmp_path / name), fraction)
     with pytest.raises(EvidenceError) as caught:
         images.process(path, f"shots/{name}")
