@@ -354,6 +354,10 @@ def _print_result(result: Any, upload: str | None = None) -> None:
         click.echo(f"  {'exhibits/':<14} {len(result.exhibits)} image"
                    f"{'s' if len(result.exhibits) != 1 else ''} for forms that take only images")
     click.echo(f"  {result.manifest.name:<14} what went in and came out, with SHA-256")
+    if result.cleaned:
+        click.echo("Hidden or removed (check before you send):")
+        for cleaned in result.cleaned:
+            click.echo(f"  {cleaned.describe(result.out)}")
     if upload:
         click.echo(_wrap(f"What to upload: {upload}", indent="", hang="  "))
     if result.budget is not None:

@@ -494,11 +494,12 @@ Messages = Annotated[
     Discriminator(_messages_shape),
 ]
 
+# Whole numbers only (strict): 5000.0 or "5000" would pass the bounds check unchecked.
 Box = Annotated[
-    tuple[Annotated[int, Field(ge=0)], Annotated[int, Field(ge=0)],
-          Annotated[int, Field(ge=1)], Annotated[int, Field(ge=1)]],
+    tuple[Annotated[int, Field(ge=0, strict=True)], Annotated[int, Field(ge=0, strict=True)],
+          Annotated[int, Field(ge=1, strict=True)], Annotated[int, Field(ge=1, strict=True)]],
     WithJsonSchema({"type": "array", "items": {"type": "integer"}, "minItems": 4, "maxItems": 4,
-                    "description": "[x, y, width, height] in the original's pixels"}),
+                    "description": "[x, y, width, height] in pixels of the picture as shown"}),
 ]
 
 
@@ -509,8 +510,8 @@ class Evidence(_Strict):
     date: CalendarDate | None = Field(default=None, description="When it was taken.")
     redact: list[Box] = Field(
         default_factory=list, max_length=100,
-        description="Boxes [x, y, width, height] to black out, in the original file's pixels "
-                    "as stored, before any EXIF rotation is applied.")
+        description="Boxes [x, y, width, height] to black out, in pixels of the picture as "
+                    "shown (upright, after its EXIF orientation), from its top-left corner.")
 
 
 class Dispute(_Strict):

@@ -109,6 +109,31 @@ class PdfFile:
 
 
 @dataclass(frozen=True)
+class Cleaned:
+    """What was blacked out of an exhibit or removed from it, and where to check it."""
+
+    label: str
+    exhibit: Path
+    """The exhibit in ``out/exhibits/``."""
+    boxes: int
+    """Redaction boxes blacked out."""
+    removed: tuple[str, ...]
+    """What was removed from a PDF exhibit, in words (:func:`orderpack.flatten.flatten`)."""
+
+    def describe(self, relative_to: Path) -> str:
+        """e.g. "B: 1 box blacked out — check exhibits/B-chat.png"."""
+        done = []
+        if self.boxes:
+            done.append(f"{self.boxes} box{'es' if self.boxes > 1 else ''} blacked out")
+        if self.removed:
+            listed = (", ".join(self.removed[:-1]) + " and " + self.removed[-1]
+                      if len(self.removed) > 1 else self.removed[0])
+            done.append(f"removed {listed}")
+        return (f"{self.label}: {'; '.join(done)} — check "
+                f"{self.exhibit.relative_to(relative_to).as_posix()}")
+
+
+@dataclass(frozen=True)
 class BuildResult:
     out: Path
     dispute_text: Path
@@ -129,6 +154,8 @@ class BuildResult:
     budget: Budget | None = None
     fit_steps: tuple[str, ...] = ()
     """What was changed to fit the budget, in words; empty if nothing had to be."""
+    cleaned: tuple[Cleaned, ...] = ()
+    """Each exhibit something was blacked out of or removed from, in order."""
 
 
 def build(
@@ -196,6 +223,9 @@ def _build(case: Case, out: Path, today: date, options: Options,
         pdf_files=pdf_files,
         budget=bundle.budget,
         fit_steps=fitted.steps,
+        cleaned=tuple(Cleaned(e.label, out / EXHIBITS_DIR / path.name, e.redacted, e.removed)
+                      for e, path in zip(exhibits, staged, strict=True)
+                      if e.redacted or e.removed),
     )
 
 

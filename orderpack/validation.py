@@ -250,8 +250,8 @@ def _check_files(document: Document, failed: set[str]) -> list[Problem]:
                 problems.append(document.problem(
                     box_loc,
                     f"the box [{x}, {y}, {width}, {height}] reaches outside the image "
-                    f"({info.width}×{info.height} pixels)",
-                    "measure the box in the original file's pixels, as stored"))
+                    f"({info.width}×{info.height} pixels as shown)",
+                    "measure the box on the picture as shown (upright), in its pixels"))
     messages = document.data.get("messages")
     if isinstance(messages, dict):
         for key in ("file", "translation"):

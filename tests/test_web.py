@@ -204,7 +204,7 @@ def test_an_html_file_uploaded_as_an_image_is_refused(cases: Path) -> None:
     listing = sorted(p.name for p in (cases / ALI).rglob("*"))
     answer = _upload(client(cases), [("photo.png", b"<html><script>alert(1)</script></html>")])
     assert answer.status_code == 422  # type: ignore[attr-defined]
-    assert "not an image orderpack can read" in answer.text  # type: ignore[attr-defined]
+    assert "is not a PNG, JPEG, WebP, GIF, TIFF or HEIC image, nor a PDF" in answer.text  # type: ignore[attr-defined]
     assert (cases / ALI / "order.yaml").read_bytes() == before
     assert sorted(p.name for p in (cases / ALI).rglob("*")) == listing
 
