@@ -291,22 +291,16 @@ class Exhibit:
 
 
 def process(case: Case, *, cache_dir: Path | None = None, workers: int | None = None,
-            max_pixels: tuple[int, int] = images.MAX_SIZE, max_bytes: int = images.MAX_BYTES,
-            jpeg_quality: int = 85, colors: int = 256, grayscale: bool = False,
             settings: images.Settings | None = None) -> list[Exhibit]:
     """Every evidence item of ``case`` as an exhibit, in order.
 
-    ``max_pixels`` is the largest width × height of an image exhibit, ``max_bytes`` its
-    largest file size; ``jpeg_quality`` and ``colors`` (of a screenshot's palette) are where
-    the encoder starts before reducing to meet ``max_bytes``. ``settings`` gives all of these
-    at once (and a size budget's knobs), in place of the keywords. Images not in the cache
-    are processed on ``workers`` threads (default: one per CPU). Raise
-    :class:`EvidenceError` listing every file that cannot be used.
+    ``settings`` says how images are made (their largest size in pixels and bytes, where the
+    encoder starts, and a size budget's knobs); the default is a build without a budget.
+    Images not in the cache are processed on ``workers`` threads (default: one per CPU).
+    Raise :class:`EvidenceError` listing every file that cannot be used.
     """
     if settings is None:
-        settings = images.Settings(max_size=max_pixels, max_bytes=max_bytes,
-                                   jpeg_quality=jpeg_quality, colors=colors,
-                                   grayscale=grayscale)
+        settings = images.Settings()
     with quiet_pillow():
         return _process(case, cache.Cache(cache.location(cache_dir)), settings, workers)
 
