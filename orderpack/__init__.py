@@ -15,7 +15,7 @@ Every error is an :class:`OrderpackError`; its ``problems`` list says what to fi
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from orderpack.version import __version__
 
 TYPE_CHECKING = False  # not typing's: importing typing takes longer than the rest
 if TYPE_CHECKING:
@@ -24,9 +24,9 @@ if TYPE_CHECKING:
     from typing import Any
 
     from orderpack.errors import OrderFileError, OrderpackError, Problem
+    from orderpack.model import Case
     from orderpack.packet import BuildResult, Options
     from orderpack.timeline import Status
-    from orderpack.validation import Case
 
 __all__ = [
     "OrderFileError", "OrderpackError", "Problem", "__version__", "build", "status", "validate"]

@@ -13,7 +13,6 @@ import contextlib
 import difflib
 import errno
 import io
-import logging
 import os
 import re
 import threading
@@ -31,10 +30,10 @@ from PIL import Image, UnidentifiedImageError
 from orderpack import cache, images
 from orderpack.errors import EvidenceError, OrderFileError, OrderpackError, Problem
 from orderpack.loader import visible
+from orderpack.pdf import quiet_pypdf
 
 if TYPE_CHECKING:
-    from orderpack.model import Evidence
-    from orderpack.validation import Case
+    from orderpack.model import Case, Evidence
 
 MAX_PIXELS = 50_000_000
 MAX_BYTES = 50 * 1024 * 1024
@@ -316,19 +315,6 @@ def _without_metadata(path: Path) -> bytes:
     output = io.BytesIO()
     writer.write(output)
     return output.getvalue()
-
-
-@contextlib.contextmanager
-def quiet_pypdf() -> Iterator[None]:
-    """Keep pypdf's log messages about a damaged PDF ("EOF marker not found") off the buyer's
-    screen: such a file is refused, or merged, with orderpack's own words."""
-    logger = logging.getLogger("pypdf")
-    level = logger.level
-    logger.setLevel(logging.CRITICAL)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
 
 
 @contextlib.contextmanager

@@ -16,9 +16,9 @@ from pathlib import Path
 from orderpack import chat, profiles, timeline
 from orderpack.errors import OrderpackError
 from orderpack.facts import gather
+from orderpack.model import Case
 from orderpack.profiles import Profile
 from orderpack.render import render
-from orderpack.validation import Case
 
 
 @dataclass(frozen=True)

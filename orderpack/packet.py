@@ -27,7 +27,6 @@ from typing import Any
 from urllib.parse import quote
 
 from orderpack import (
-    __version__,
     budget,
     cache,
     chat,
@@ -44,7 +43,9 @@ from orderpack.budget import Budget, Calibration, Content, Estimate, Level, Over
 from orderpack.errors import BudgetError, BuildError
 from orderpack.evidence import Exhibit, slug
 from orderpack.loader import visible
-from orderpack.validation import Case, validate
+from orderpack.model import Case
+from orderpack.validation import validate
+from orderpack.version import __version__
 
 MANIFEST = "manifest.json"
 DISPUTE_TEXT = "dispute.txt"

@@ -141,6 +141,19 @@ def _collector_spared() -> Iterator[None]:
         gc.unfreeze()
 
 
+@contextmanager
+def quiet_pypdf() -> Iterator[None]:
+    """Keep pypdf's log messages about a damaged PDF ("EOF marker not found") off the buyer's
+    screen: such a file is refused, or merged, with orderpack's own words."""
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 class _Collect(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
@@ -222,8 +235,6 @@ def render(
     anchors = {anchor: index for index, page in reversed(list(enumerate(document.pages)))
                for anchor in page.anchors}
     if slots:
-        from orderpack.evidence import quiet_pypdf
-
         with quiet_pypdf():
             _fill_slots(pdf, target, slots, positions, paper)
     # Once each: WeasyPrint logs a missing glyph (an emoji) every time the text is drawn.

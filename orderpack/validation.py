@@ -7,7 +7,6 @@ and how to fix it.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
 from pathlib import Path
 from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
@@ -18,22 +17,8 @@ from pydantic_core import ErrorDetails
 from orderpack import chat, evidence, profiles
 from orderpack.errors import OrderFileError, Problem
 from orderpack.loader import Document, Loc, format_loc, load, visible
-from orderpack.model import SHORT_TEXT, OrderFile
+from orderpack.model import SHORT_TEXT, Case, OrderFile
 from orderpack.profiles import Profile
-
-
-@dataclass(frozen=True)
-class Case:
-    """A validated case: the order, its profile, and where its files are."""
-
-    path: Path
-    order: OrderFile
-    profile: Profile
-    document: Document
-
-    @property
-    def folder(self) -> Path:
-        return self.path.parent
 
 
 def validate(order_path: str | Path) -> Case:

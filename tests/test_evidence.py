@@ -18,7 +18,8 @@ from test_images import RED, gps_exif, photo, screenshot  # drawn fixtures, shar
 
 from orderpack import cache, evidence, images
 from orderpack.errors import BuildError, EvidenceError, OrderFileError, OrderpackError
-from orderpack.validation import Case, validate
+from orderpack.model import Case
+from orderpack.validation import validate
 
 ORDER = MINIMAL_ORDER + "evidence:\n"
 
