@@ -138,7 +138,10 @@ def main(argv: list[str] | None = None) -> int:
 
     if hasattr(orderpack.evidence, "ThreadPoolExecutor"):
         orderpack.evidence.ThreadPoolExecutor = _Inline
-    build(args.order, args.today, Options(out=args.out))
+    from orderpack.pdf import collector_spared
+
+    with collector_spared():  # as the command line builds
+        build(args.order, args.today, Options(out=args.out))
     profiler.stop()
     args.text.write_text(profiler.output_text(unicode=True, color=False), encoding="utf-8")
     session = profiler.last_session
