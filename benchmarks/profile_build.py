@@ -40,7 +40,7 @@ PHASES: list[tuple[str, str, str, str | None]] = [
     ("subset and embed fonts", "weasyprint/pdf/fonts.py", "build_fonts_dictionary",
      "WeasyPrint: write the PDF (write_pdf)"),
     ("Merge PDF exhibits (pypdf)", "orderpack/pdf.py", "_fill_slots", None),
-    ("Hash inputs and outputs, manifest", "orderpack/packet.py", "_manifest", None),
+    ("Hash inputs and outputs, manifest", "orderpack/manifest.py", "write", None),
 ]
 
 

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from orderpack import packet as build_module
+from orderpack import contents, pdf, render
 from orderpack.errors import BuildError, OrderFileError, TemplateError
-from orderpack.packet import Options, build
+from orderpack.packet import BuildResult, Options, build
 
 TODAY = date(2026, 11, 26)
 GOLDEN = Path(__file__).parent / "golden" / "dispute"
@@ -32,7 +32,7 @@ def cache(tmp_path: Path) -> Path:
     return tmp_path / "cache"
 
 
-def _build(order: Path, cache: Path, **options: object) -> build_module.BuildResult:
+def _build(order: Path, cache: Path, **options: object) -> BuildResult:
     return build(order, TODAY, Options(cache_dir=cache, **options))  # type: ignore[arg-type]
 
 
@@ -278,7 +278,7 @@ def test_failed_build_leaves_previous_packet_and_no_temporary_files(
     def explode(*args: object, **kwargs: object) -> object:
         raise BuildError("injected failure mid-render")
 
-    monkeypatch.setattr(build_module.pdf, "render", explode)
+    monkeypatch.setattr(pdf, "render", explode)
     with pytest.raises(BuildError, match="injected"):
         _build(aliexpress_case, cache)
     assert _tree(out) == before
@@ -351,7 +351,7 @@ def test_template_cannot_load_files_outside_the_build(
     aliexpress_case: Path, cache: Path, tmp_path: Path
 ) -> None:
     custom = tmp_path / "templates"
-    shutil.copytree(Path(build_module.render.templates_dir()), custom)
+    shutil.copytree(Path(render.templates_dir()), custom)
     html = (custom / "evidence.html.j2").read_text(encoding="utf-8")
     (custom / "evidence.html.j2").write_text(
         html.replace("<body>", '<body><img src="file:///etc/hostname">'
@@ -430,7 +430,7 @@ def test_a_long_conversation_is_capped_in_the_text_and_kept_in_the_pdf(
     result = _build(order, cache)
     text = result.dispute_text.read_text(encoding="utf-8")
     assert result.char_limit is None
-    assert result.characters <= build_module.TEXT_CAP
+    assert result.characters <= contents.TEXT_CAP
     assert "Reply 0 -" in text and "Reply 39 -" not in text
     kept = text.count("the seller replied")
     assert any(warning.startswith(
