@@ -269,7 +269,18 @@ _LINE_MM = 10 * 1.4 * 0.3528  # body text: 10 pt, line height 1.4
 _COMPACT_LINE_MM = 8.5 * 1.25 * 0.3528
 _CHAR_MM = 1.83  # an average character of 10 pt Noto Sans
 _CJK_CHAR_MM = 3.53  # a CJK character is 1 em
-_ROW_PAD_MM, _COMPACT_ROW_PAD_MM = 3.2, 1.2
+#: The PDF's tables as templates/evidence.css lays them out (tests/test_budget.py fails if
+#: the two differ): each column's width in mm, None for the text column that takes the rest.
+COLUMNS_MM: dict[str, tuple[float | None, ...]] = {
+    "exhibits": (14, None, 32, 14, 42),
+    "events": (34, 40, None),
+    "messages": (34, 16, None),
+}
+#: A table cell's padding in mm (top and bottom, left and right), as evidence.css sets it;
+#: the compact layout's is for the tracking history and the conversation.
+CELL_PADDING_MM = (1.6, 2.0)
+COMPACT_CELL_PADDING_MM = (0.6, 1.5)
+_ROW_PAD_MM, _COMPACT_ROW_PAD_MM = 2 * CELL_PADDING_MM[0], 2 * COMPACT_CELL_PADDING_MM[0]
 _SECTION_MM = 8.0 + 9.4 + 7.4  # a section's top margin, heading and table head
 _FIXED_BYTES = 6_000
 _PAGE_BYTES = 3_000
@@ -309,25 +320,37 @@ def text_pages(content: Content, *, compact: bool = False, transcript: bool = Tr
         blocks.append(_lines(paragraph, width, 11 / 10) * 11 * 1.4 * 0.3528 + 3)
     if content.index:
         blocks.append(_SECTION_MM)
-        caption_mm = width - 14 - 30 - 12 - 42 - 20
+        caption_mm = column_mm("exhibits", 1, width)
         for caption, source in content.index:
             text_mm = (_lines(caption, caption_mm) + _lines(source, caption_mm, 0.85)) * _LINE_MM
             blocks.append(max(text_mm, 9.6) + _ROW_PAD_MM)
     if transcript and content.events:
         blocks.append(_SECTION_MM)
         for place, status in content.events:
-            count = max(_lines(place, 40, small), _lines(status, width - 86, small))
+            count = max(_lines(place, column_mm("events", 1, width, compact), small),
+                        _lines(status, column_mm("events", 2, width, compact), small))
             blocks.append(count * line + pad)
         blocks.append(17.0)
     if transcript and content.messages:
         blocks.append(_SECTION_MM)
-        text_mm = width - 60
+        text_mm = column_mm("messages", 2, width, compact)
         for text, translation in content.messages:
             count = _lines(text, text_mm, small)
             if translation:
                 count += _lines("Translation: " + translation, text_mm, small)
             blocks.append(count * line + pad + (1 if translation else 0))
     return 1 + _paginate(blocks, content.content_height_mm)
+
+
+def column_mm(table: str, number: int, width_mm: float, compact: bool = False) -> float:
+    """The width of the text in column ``number`` (from 0) of ``table`` (:data:`COLUMNS_MM`)
+    on a page whose text is ``width_mm`` wide: its own width, or what the others leave."""
+    columns = COLUMNS_MM[table]
+    given = columns[number]
+    if given is not None:
+        return given
+    side = (COMPACT_CELL_PADDING_MM if compact and table != "exhibits" else CELL_PADDING_MM)[1]
+    return width_mm - sum(column or 0 for column in columns) - 2 * side * len(columns)
 
 
 def _lines(text: str, width_mm: float, scale: float = 1.0) -> int:
