@@ -15,8 +15,6 @@ Every error is an :class:`OrderpackError`; its ``problems`` list says what to fi
 
 from __future__ import annotations
 
-from orderpack.version import __version__
-
 TYPE_CHECKING = False  # not typing's: importing typing takes longer than the rest
 if TYPE_CHECKING:
     from datetime import date
@@ -35,6 +33,10 @@ __all__ = [
 def __getattr__(name: str) -> Any:
     """The error classes, loaded on first use: `import orderpack` loads nothing else, so
     that Ctrl-C while the command line starts comes when it can be answered."""
+    if name == "__version__":  # kept in orderpack/version.py, which the core can import
+        from orderpack.version import __version__
+
+        return __version__
     if name in ("OrderFileError", "OrderpackError", "Problem"):
         from orderpack import errors
 
