@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from orderpack.budget import Budget, Estimate, Overrun, Part
+    from orderpack.budget import Budget, Estimate, Part
     from orderpack.destinations import Destination
+    from orderpack.overrun import Overrun
 
 #: Called with a short description of each step (the CLI shows it; tests record it).
 Progress = Callable[[str], None]

@@ -18,9 +18,10 @@ from typing import Protocol
 
 from orderpack import budget, contents
 from orderpack.api_types import PdfFile, Progress
-from orderpack.budget import Budget, Calibration, Content, Estimate, Level, Overrun, Part, Weight
+from orderpack.budget import Budget, Calibration, Content, Estimate, Level, Part, Weight
 from orderpack.contents import Bundle
 from orderpack.evidence import Exhibit
+from orderpack.overrun import Overrun
 
 
 @dataclass(frozen=True)

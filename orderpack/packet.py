@@ -28,12 +28,12 @@ from orderpack import (
     output_folder,
 )
 from orderpack.api_types import BuildResult, Options, PdfFile, Preflight, Progress
-from orderpack.budget import Overrun
 from orderpack.contents import DISPUTE_TEXT, EXHIBITS_DIR, MANIFEST, TEXT_CAP, Bundle
 from orderpack.errors import BudgetError
 from orderpack.evidence import Exhibit
 from orderpack.evidence_pdf import Renderer
 from orderpack.model import Case
+from orderpack.overrun import Overrun
 from orderpack.validation import validate
 
 __all__ = ["BuildResult", "Options", "PdfFile", "Preflight", "Progress", "build", "preflight"]

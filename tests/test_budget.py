@@ -17,6 +17,7 @@ from PIL import Image
 from orderpack import budget, destinations, images, profiles
 from orderpack.budget import Budget, Content, Level, Weight, format_size, parse_size
 from orderpack.errors import ProfileError
+from orderpack.overrun import Overrun
 
 # --- sizes ----------------------------------------------------------------------------------
 
@@ -295,7 +296,7 @@ def test_plan_respects_totals_and_the_count_of_files() -> None:
 
 def test_the_overrun_report_says_how_far_over_what_weighs_most_and_what_to_do() -> None:
     limits = Budget(file_bytes=100_000, given=("max_size",))
-    report = budget.Overrun(
+    report = Overrun(
         budget=limits, files=(("evidence.pdf", 379_000, 7),),
         heaviest=(_weight("A", 52_000), _weight("C", 47_000)), split=False, splittable=True,
         text_bytes=190_000)
@@ -318,7 +319,7 @@ def test_the_overrun_report_says_how_far_over_what_weighs_most_and_what_to_do() 
 
 def test_the_overrun_report_of_pages() -> None:
     limits = Budget(file_pages=14, given=("max_pages",))
-    report = budget.Overrun(budget=limits, files=(("evidence.pdf", 3_700_000, 15),),
+    report = Overrun(budget=limits, files=(("evidence.pdf", 3_700_000, 15),),
                             heaviest=(), split=False, estimated=True)
     lines = report.message().splitlines()
     assert lines[0].endswith("even with the tracking history and the conversation in "
