@@ -15,8 +15,6 @@ Every error is an :class:`OrderpackError`; its ``problems`` list says what to fi
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 TYPE_CHECKING = False  # not typing's: importing typing takes longer than the rest
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
@@ -27,11 +25,11 @@ if TYPE_CHECKING:
     from orderpack.errors import OrderFileError, OrderpackError, Problem
     from orderpack.evidence import FileInfo
     from orderpack.messages import Step
+    from orderpack.model import Case
     from orderpack.packet import BuildResult, Options
     from orderpack.pictures import Picture
     from orderpack.profiles import Profile
     from orderpack.timeline import Status
-    from orderpack.validation import Case
 
 __all__ = [
     "OrderFileError", "OrderpackError", "Problem", "__version__", "build", "check_file",
@@ -42,6 +40,10 @@ __all__ = [
 def __getattr__(name: str) -> Any:
     """The error classes, loaded on first use: `import orderpack` loads nothing else, so
     that Ctrl-C while the command line starts comes when it can be answered."""
+    if name == "__version__":  # kept in orderpack/version.py, which the core can import
+        from orderpack.version import __version__
+
+        return __version__
     if name in ("OrderFileError", "OrderpackError", "Problem"):
         from orderpack import errors
 
@@ -147,13 +149,15 @@ def dispute_text(order_path: str | Path, today: date) -> tuple[str, int, int | N
 
     Processes the evidence as a build does (cached), but writes nothing else.
     """
-    from orderpack import budget, packet
+    from orderpack import budget, contents
+    from orderpack.api_types import Options
 
     case = validate(order_path)
-    options = packet.Options()
-    bundle = packet._prepare(case, today, options)  # the API issue makes this public
-    exhibits = packet._process(case, options, budget.ladder(False)[0])
-    text = packet._dispute_text(bundle, exhibits)
+    options = Options()
+    with contents.cache_folder(options) as (options, _warnings):
+        bundle = contents.prepare(case, today, options)
+        exhibits = contents.process(case, options, budget.ladder(False)[0])
+        text = contents.dispute_text(bundle, exhibits)
     return text.text, text.characters, bundle.char_limit
 
 

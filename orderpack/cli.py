@@ -288,11 +288,14 @@ def build(order_files: tuple[Path, ...], out: Path | None, today: Any, templates
     if dry_run:
         _dry_run(order_files, day, options)
         return
-    if len(order_files) == 1:
-        result = run(order_files[0], day, options)
-        _print_result(result, _upload(order_files[0], len(result.exhibits)))
-        return
-    _build_many(order_files, day, options, jobs, quiet)
+    from orderpack.pdf import collector_spared
+
+    with collector_spared():  # it changes the whole process, so it is done here, not in builds
+        if len(order_files) == 1:
+            result = run(order_files[0], day, options)
+            _print_result(result, _upload(order_files[0], len(result.exhibits)))
+        else:
+            _build_many(order_files, day, options, jobs, quiet)
 
 
 def _build_many(order_files: tuple[Path, ...], day: date, options: Any, jobs: int | None,

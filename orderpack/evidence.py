@@ -16,7 +16,6 @@ import difflib
 import errno
 import hashlib
 import io
-import logging
 import os
 import re
 import stat
@@ -35,10 +34,10 @@ from PIL import Image, UnidentifiedImageError
 from orderpack import cache, flatten, images
 from orderpack.errors import EvidenceError, OrderFileError, OrderpackError, Problem
 from orderpack.loader import visible
+from orderpack.pdf import quiet_pypdf
 
 if TYPE_CHECKING:
-    from orderpack.model import Evidence
-    from orderpack.validation import Case
+    from orderpack.model import Case, Evidence
 
 MAX_PIXELS = 50_000_000
 MAX_BYTES = 50 * 1024 * 1024
@@ -361,37 +360,18 @@ class Exhibit:
 
 
 def process(case: Case, *, cache_dir: Path | None = None, workers: int | None = None,
-            max_pixels: tuple[int, int] = images.MAX_SIZE, max_bytes: int = images.MAX_BYTES,
-            jpeg_quality: int = 85, colors: int = 256, grayscale: bool = False,
             settings: images.Settings | None = None) -> list[Exhibit]:
     """Every evidence item of ``case`` as an exhibit, in order.
 
-    ``max_pixels`` is the largest width × height of an image exhibit, ``max_bytes`` its
-    largest file size; ``jpeg_quality`` and ``colors`` (of a screenshot's palette) are where
-    the encoder starts before reducing to meet ``max_bytes``. ``settings`` gives all of these
-    at once (and a size budget's knobs), in place of the keywords. Images not in the cache
-    are processed on ``workers`` threads (default: one per CPU). Raise
-    :class:`EvidenceError` listing every file that cannot be used.
+    ``settings`` says how images are made (their largest size in pixels and bytes, where the
+    encoder starts, and a size budget's knobs); the default is a build without a budget.
+    Images not in the cache are processed on ``workers`` threads (default: one per CPU).
+    Raise :class:`EvidenceError` listing every file that cannot be used.
     """
     if settings is None:
-        settings = images.Settings(max_size=max_pixels, max_bytes=max_bytes,
-                                   jpeg_quality=jpeg_quality, colors=colors,
-                                   grayscale=grayscale)
+        settings = images.Settings()
     with quiet_pillow():
         return _process(case, cache.Cache(cache.location(cache_dir)), settings, workers)
-
-
-@contextlib.contextmanager
-def quiet_pypdf() -> Iterator[None]:
-    """Keep pypdf's log messages about a damaged PDF ("EOF marker not found") off the buyer's
-    screen: such a file is refused, or merged, with orderpack's own words."""
-    logger = logging.getLogger("pypdf")
-    level = logger.level
-    logger.setLevel(logging.CRITICAL)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
 
 
 @contextlib.contextmanager

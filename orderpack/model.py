@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import pycountry
 from pydantic import (
@@ -28,6 +30,11 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from orderpack.loader import visible
+
+if TYPE_CHECKING:
+    from orderpack.errors import Problem
+    from orderpack.loader import Document
+    from orderpack.profiles import Profile
 
 #: Characters a one-line field may hold; longer texts belong in `details` or a message.
 SHORT_TEXT = 300
@@ -538,6 +545,24 @@ class OrderFile(_Strict):
     messages: Messages | None = None
     evidence: list[Evidence] = Field(default_factory=list, max_length=MAX_EVIDENCE)
     dispute: Dispute = Field(default_factory=Dispute)
+
+
+@dataclass(frozen=True)
+class Case:
+    """A validated case: the order, its profile, and where its files are
+    (:func:`orderpack.validation.validate` makes it)."""
+
+    path: Path
+    order: OrderFile
+    profile: Profile
+    document: Document
+    warnings: tuple[Problem, ...] = ()
+    """What looks wrong but does not stop a build: dates before the order, example values
+    left in the file (see :func:`orderpack.validation.warnings_for`)."""
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent
 
 
 def json_schema() -> dict[str, Any]:

@@ -18,7 +18,8 @@ from test_images import RED, gps_exif, photo, screenshot  # drawn fixtures, shar
 
 from orderpack import cache, evidence, images
 from orderpack.errors import BuildError, EvidenceError, OrderFileError, OrderpackError
-from orderpack.validation import Case, validate
+from orderpack.model import Case
+from orderpack.validation import validate
 
 ORDER = MINIMAL_ORDER + "evidence:\n"
 
@@ -372,8 +373,10 @@ def test_rebuild_decodes_and_encodes_nothing(aliexpress_case: Path, tmp_path: Pa
 def test_cache_key_covers_the_processing_parameters(make_case: MakeCase, tmp_path: Path) -> None:
     case = make_case([("p.jpg", "Photo")], {"p.jpg": photo((900, 1200))})
     default, = evidence.process(case, cache_dir=tmp_path / "cache")
-    small, = evidence.process(case, cache_dir=tmp_path / "cache", max_pixels=(300, 400))
-    grey, = evidence.process(case, cache_dir=tmp_path / "cache", grayscale=True)
+    small, = evidence.process(case, cache_dir=tmp_path / "cache",
+                              settings=images.Settings(max_size=(300, 400)))
+    grey, = evidence.process(case, cache_dir=tmp_path / "cache",
+                             settings=images.Settings(grayscale=True))
     assert (default.width, small.width) == (900, 300)
     assert len({default.file, small.file, grey.file}) == 3
 
