@@ -192,14 +192,14 @@ def _reference(path: Path, boxes: list[list[int]]) -> tuple[Image.Image, int]:
         image.load()
         reference = image.convert("RGB")
         exif = image.getexif()
-    draw = ImageDraw.Draw(reference)
-    for x, y, width, height in boxes:
-        draw.rectangle((x, y, x + width - 1, y + height - 1), fill=(0, 0, 0))
     orientation = exif.get(0x0112, 1)
     turn = {3: Image.Transpose.ROTATE_180, 6: Image.Transpose.ROTATE_270,
             8: Image.Transpose.ROTATE_90}.get(orientation)
     if turn is not None:
         reference = reference.transpose(turn)
+    draw = ImageDraw.Draw(reference)  # boxes are measured on the picture as shown
+    for x, y, width, height in boxes:
+        draw.rectangle((x, y, x + width - 1, y + height - 1), fill=(0, 0, 0))
     return ImageOps.grayscale(reference), pixels
 
 

@@ -40,7 +40,7 @@ PHASES: list[tuple[str, str, str, str | None]] = [
     ("subset and embed fonts", "weasyprint/pdf/fonts.py", "build_fonts_dictionary",
      "WeasyPrint: write the PDF (write_pdf)"),
     ("Merge PDF exhibits (pypdf)", "orderpack/pdf.py", "_fill_slots", None),
-    ("Hash inputs and outputs, manifest", "orderpack/packet.py", "_manifest", None),
+    ("Hash inputs and outputs, manifest", "orderpack/manifest.py", "write", None),
 ]
 
 
@@ -138,7 +138,10 @@ def main(argv: list[str] | None = None) -> int:
 
     if hasattr(orderpack.evidence, "ThreadPoolExecutor"):
         orderpack.evidence.ThreadPoolExecutor = _Inline
-    build(args.order, args.today, Options(out=args.out))
+    from orderpack.pdf import collector_spared
+
+    with collector_spared():  # as the command line builds
+        build(args.order, args.today, Options(out=args.out))
     profiler.stop()
     args.text.write_text(profiler.output_text(unicode=True, color=False), encoding="utf-8")
     session = profiler.last_session

@@ -19,8 +19,6 @@ command line answers Ctrl-C while it starts and ``validate`` never loads the ren
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 TYPE_CHECKING = False  # not typing's: importing typing takes longer than the rest
 if TYPE_CHECKING:
     from orderpack.api import (
@@ -48,6 +46,7 @@ if TYPE_CHECKING:
         validate,
     )
     from orderpack.errors import OrderFileError, OrderpackError, Problem
+    from orderpack.version import __version__
 
 __all__ = [
     "Message", "MessageStep", "MessageSteps", "NewCase", "OrderFileError", "OrderpackError",
@@ -58,11 +57,15 @@ _ERRORS = ("OrderFileError", "OrderpackError", "Problem")
 
 
 def __getattr__(name: str) -> object:
-    """The API and the error classes, loaded on first use."""
-    if name in __all__ and name not in _ERRORS:
+    """The API, the error classes and the version, loaded on first use."""
+    if name == "__version__":  # kept in orderpack/version.py, which the core can import
+        from orderpack.version import __version__
+
+        value: object = __version__
+    elif name in __all__ and name not in _ERRORS:
         from orderpack import api
 
-        value: object = getattr(api, name)
+        value = getattr(api, name)
     elif name in _ERRORS:
         from orderpack import errors
 

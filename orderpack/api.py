@@ -19,13 +19,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
+    from orderpack.api_types import BuildResult, Options, Preflight
     from orderpack.batch import CaseResult
     from orderpack.evidence import FileInfo
-    from orderpack.packet import BuildResult, Options, Preflight
+    from orderpack.model import Case
     from orderpack.pictures import Picture
     from orderpack.profiles import Explained, Profile
     from orderpack.timeline import Status
-    from orderpack.validation import Case
 
 
 def validate(order_path: str | Path) -> Case:
@@ -48,7 +48,7 @@ def status(order_path: str | Path, today: date) -> Status:
 def _options(options: Options | None, settings: Mapping[str, object]) -> Options:
     from dataclasses import replace
 
-    from orderpack.packet import Options
+    from orderpack.api_types import Options
 
     if not settings:
         return options or Options()
@@ -64,7 +64,7 @@ def build(order_path: str | Path, today: date, options: Options | None = None,
     """Build the packet of the case at ``order_path``: dispute.txt, evidence.pdf, exhibits/
     and manifest.json, in ``options.out`` (default: out/ beside the order file).
 
-    Keyword arguments fill :class:`~orderpack.packet.Options` (``out=``, ``max_bytes=``...);
+    Keyword arguments fill :class:`~orderpack.api_types.Options` (``out=``, ``max_bytes=``...);
     ``progress`` is called with a few words for each step.
     """
     from orderpack import packet
@@ -249,13 +249,15 @@ def dispute_text(order_path: str | Path, today: date) -> tuple[str, int, int | N
 
     Processes the evidence as a build does (cached), but writes nothing else.
     """
-    from orderpack import budget, packet
+    from orderpack import budget, contents
+    from orderpack.api_types import Options
 
     case = validate(order_path)
-    options = packet.Options()
-    bundle = packet._prepare(case, today, options)  # the packet's split makes these public
-    exhibits = packet._process(case, options, budget.ladder(False)[0])
-    text = packet._dispute_text(bundle, exhibits)
+    options = Options()
+    with contents.cache_folder(options) as (options, _warnings):
+        bundle = contents.prepare(case, today, options)
+        exhibits = contents.process(case, options, budget.ladder(False)[0])
+        text = contents.dispute_text(bundle, exhibits)
     return text.text, text.characters, bundle.char_limit
 
 

@@ -24,7 +24,6 @@ from pathlib import Path
 
 from orderpack import images
 from orderpack.destinations import Destination
-from orderpack.words import has_cjk as has_cjk  # the packet asks the budget
 from orderpack.words import is_cjk, plural
 
 # --- sizes ------------------------------------------------------------------------------
@@ -271,7 +270,18 @@ _LINE_MM = 10 * 1.4 * 0.3528  # body text: 10 pt, line height 1.4
 _COMPACT_LINE_MM = 8.5 * 1.25 * 0.3528
 _CHAR_MM = 1.83  # an average character of 10 pt Noto Sans
 _CJK_CHAR_MM = 3.53  # a CJK character is 1 em
-_ROW_PAD_MM, _COMPACT_ROW_PAD_MM = 3.2, 1.2
+#: The PDF's tables as templates/evidence.css lays them out (tests/test_budget.py fails if
+#: the two differ): each column's width in mm, None for the text column that takes the rest.
+COLUMNS_MM: dict[str, tuple[float | None, ...]] = {
+    "exhibits": (14, None, 32, 14, 42),
+    "events": (34, 40, None),
+    "messages": (34, 16, None),
+}
+#: A table cell's padding in mm (top and bottom, left and right), as evidence.css sets it;
+#: the compact layout's is for the tracking history and the conversation.
+CELL_PADDING_MM = (1.6, 2.0)
+COMPACT_CELL_PADDING_MM = (0.6, 1.5)
+_ROW_PAD_MM, _COMPACT_ROW_PAD_MM = 2 * CELL_PADDING_MM[0], 2 * COMPACT_CELL_PADDING_MM[0]
 _SECTION_MM = 8.0 + 9.4 + 7.4  # a section's top margin, heading and table head
 _FIXED_BYTES = 6_000
 _PAGE_BYTES = 3_000
@@ -311,25 +321,37 @@ def text_pages(content: Content, *, compact: bool = False, transcript: bool = Tr
         blocks.append(_lines(paragraph, width, 11 / 10) * 11 * 1.4 * 0.3528 + 3)
     if content.index:
         blocks.append(_SECTION_MM)
-        caption_mm = width - 14 - 30 - 12 - 42 - 20
+        caption_mm = column_mm("exhibits", 1, width)
         for caption, source in content.index:
             text_mm = (_lines(caption, caption_mm) + _lines(source, caption_mm, 0.85)) * _LINE_MM
             blocks.append(max(text_mm, 9.6) + _ROW_PAD_MM)
     if transcript and content.events:
         blocks.append(_SECTION_MM)
         for place, status in content.events:
-            count = max(_lines(place, 40, small), _lines(status, width - 86, small))
+            count = max(_lines(place, column_mm("events", 1, width, compact), small),
+                        _lines(status, column_mm("events", 2, width, compact), small))
             blocks.append(count * line + pad)
         blocks.append(17.0)
     if transcript and content.messages:
         blocks.append(_SECTION_MM)
-        text_mm = width - 60
+        text_mm = column_mm("messages", 2, width, compact)
         for text, translation in content.messages:
             count = _lines(text, text_mm, small)
             if translation:
                 count += _lines("Translation: " + translation, text_mm, small)
             blocks.append(count * line + pad + (1 if translation else 0))
     return 1 + _paginate(blocks, content.content_height_mm)
+
+
+def column_mm(table: str, number: int, width_mm: float, compact: bool = False) -> float:
+    """The width of the text in column ``number`` (from 0) of ``table`` (:data:`COLUMNS_MM`)
+    on a page whose text is ``width_mm`` wide: its own width, or what the others leave."""
+    columns = COLUMNS_MM[table]
+    given = columns[number]
+    if given is not None:
+        return given
+    side = (COMPACT_CELL_PADDING_MM if compact and table != "exhibits" else CELL_PADDING_MM)[1]
+    return width_mm - sum(column or 0 for column in columns) - 2 * side * len(columns)
 
 
 def _lines(text: str, width_mm: float, scale: float = 1.0) -> int:
@@ -414,92 +436,3 @@ def plan(content: Content, weights: Sequence[Weight], level: Level, budget: Budg
     if budget.max_files is not None and len(parts) > budget.max_files:
         return None
     return parts
-
-
-# --- when it cannot fit -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Overrun:
-    """What is over the budget once every rung of the ladder is taken."""
-
-    budget: Budget
-    files: tuple[tuple[str, int, int], ...]
-    """Each PDF file (name, bytes, pages) as the last rung made it."""
-    heaviest: tuple[Weight, ...]
-    split: bool
-    alone: tuple[tuple[str, int, int], ...] = ()
-    """With ``split``: each exhibit too large for a part of its own (label, estimated bytes
-    and pages of that part, with the cover, statement and index each part has)."""
-    splittable: bool = False
-    """Without ``split``: whether --split would meet the budget."""
-    estimated: bool = False
-    """The figures are estimates (``build --dry-run``), not measured on a render."""
-    text_bytes: int = 0
-    """What the text pages weigh with their fonts (every file but its exhibits)."""
-
-    def message(self) -> str:
-        """The report the buyer sees: how far over, what weighs most, what to do."""
-        budget = self.budget
-        sized = budget.file_bytes is not None or budget.total_bytes is not None
-        lines = [f"the evidence cannot be fitted into {budget.describe()}, even " + (
-            "with every exhibit at the least resolution and quality that stays legible:"
-            if sized else "with the tracking history and the conversation in smaller type:")]
-        total_bytes = sum(size for _, size, _ in self.files)
-        total_pages = sum(pages for _, _, pages in self.files)
-        for name, size, pages in self.files:
-            over = []
-            limit_bytes = budget.file_bytes if self.split else budget.pdf_bytes
-            limit_pages = budget.file_pages if self.split else budget.pdf_pages
-            if limit_bytes is not None and size > limit_bytes:
-                over.append(f"{format_size(size - limit_bytes)} over")
-            if limit_pages is not None and pages > limit_pages:
-                over.append(f"{plural(pages - limit_pages, 'page')} over")
-            about = "about " if self.estimated else ""
-            lines.append(f"  {name}: {about}{format_size(size)}, {about}{plural(pages, 'page')}"
-                         + (f" — {', '.join(over)}" if over else ""))
-        if len(self.files) > 1:
-            over = []
-            if budget.total_bytes is not None and total_bytes > budget.total_bytes:
-                over.append(f"{format_size(total_bytes - budget.total_bytes)} over the total")
-            if budget.total_pages is not None and total_pages > budget.total_pages:
-                over.append(f"{plural(total_pages - budget.total_pages, 'page')} over the total")
-            if over:
-                lines.append(f"  together: {format_size(total_bytes)}, "
-                             f"{plural(total_pages, 'page')} — " + ", ".join(over))
-        for label, size, pages in self.alone:
-            lines.append(f"  exhibit {label} alone would make a part of about "
-                         f"{format_size(size)}, {plural(pages, 'page')}")
-        if self.heaviest:
-            lines.append("The heaviest exhibits:")
-            width = max(len(weight.caption) for weight in self.heaviest)
-            lines += [f"  {weight.label:<3}{weight.caption:<{width}}  "
-                      f"{format_size(weight.pdf_bytes):>8}" for weight in self.heaviest]
-        if self.text_bytes > 0:
-            lines.append(f"  (the text pages with their fonts weigh "
-                         f"{'about ' if self.estimated else ''}{format_size(self.text_bytes)})")
-        lines.append("What you can do:")
-        if self.splittable:
-            lines.append("  - split the bundle into several PDF files, each within the "
-                         "limit: add --split")
-        if self.heaviest:
-            lines.append(f"  - leave out an exhibit you can do without (remove it from "
-                         f"`evidence` in the order file), e.g. exhibit {self.heaviest[0].label}")
-        largest = max(size for _, size, _ in self.files)
-        limit = budget.file_bytes if self.split else budget.pdf_bytes
-        if limit is not None and largest > limit:
-            lines.append(f"  - if the place you upload to takes more, raise the budget: "
-                         f"--max-size {_round_up(largest)}")
-        most = max(pages for _, _, pages in self.files)
-        if budget.pdf_pages is not None and (total_pages > (budget.total_pages or total_pages)
-                                             or most > (budget.file_pages or most)):
-            lines.append(f"  - if the place you upload to takes more pages: --max-pages {most}")
-        lines.append("Nothing was written; the previous packet, if any, is unchanged.")
-        return "\n".join(lines)
-
-
-def _round_up(count: int) -> str:
-    """A size a little above ``count``, written as the user would: 420KB, 1.3MB."""
-    if count < 1000 ** 2:
-        return f"{math.ceil(count / 10_000) * 10}KB"
-    return f"{math.ceil(count / 100_000) / 10:g}MB"

@@ -4,9 +4,10 @@ Where: the ``cache_dir`` argument, else ``$ORDERPACK_CACHE_DIR``, else the user'
 folder (``$XDG_CACHE_HOME/orderpack`` on Linux, ``~/Library/Caches/orderpack`` on macOS,
 ``%LOCALAPPDATA%\\orderpack\\Cache`` on Windows). Deleting it is always safe.
 
-Each entry is a file named by its key plus a small JSON record of what it is. Both are
-written to a temporary file and renamed into place, so a crash never leaves half an entry;
-an entry whose file does not match the SHA-256 in its record is ignored and redone.
+Each entry is a file named by its key plus a small JSON record of what it is, which names
+its key too. Both are written to a temporary file and renamed into place, so a crash never
+leaves half an entry; an entry whose record names another key (records swapped or copied)
+or whose file does not match the SHA-256 in its record is ignored and redone.
 """
 
 from __future__ import annotations
@@ -83,7 +84,7 @@ class Cache:
         record_path = self.folder / key[:2] / f"{key}.json"
         try:
             record = json.loads(record_path.read_text(encoding="utf-8"))
-            if not re.fullmatch(r"\.[a-z]{1,5}", record["suffix"]):
+            if record["key"] != key or not re.fullmatch(r"\.[a-z]{1,5}", record["suffix"]):
                 return None
             file = record_path.with_name(key + record["suffix"])
             if file_sha256(file) != record["sha256"]:
@@ -97,7 +98,7 @@ class Cache:
         folder = self.folder / key[:2]
         file = folder / (key + suffix)
         sha256 = hashlib.sha256(data).hexdigest()
-        record = {**record, "suffix": suffix, "sha256": sha256}
+        record = {**record, "key": key, "suffix": suffix, "sha256": sha256}
         try:
             folder.mkdir(parents=True, exist_ok=True)
             _write_atomic(file, data)

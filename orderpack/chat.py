@@ -36,7 +36,7 @@ from orderpack.loader import read_text, visible
 from orderpack.model import MAX_MESSAGES, ChatImport, Message
 
 if TYPE_CHECKING:
-    from orderpack.validation import Case
+    from orderpack.model import Case
 
 #: An export is a few hundred kilobytes at most; refuse what is clearly another file.
 MAX_CHAT_BYTES = 2 * 1024 * 1024

@@ -21,7 +21,7 @@ from orderpack.errors import OrderFileError, OrderpackError, StepError
 
 TYPE_CHECKING = False  # not typing's: the command line starts without importing it
 if TYPE_CHECKING:
-    from orderpack.packet import Options
+    from orderpack.api_types import Options
 
 ORDER_ARG = click.argument(
     "order_file", metavar="ORDER.yaml", type=click.Path(path_type=Path, dir_okay=True)
@@ -248,7 +248,7 @@ def build(order_files: tuple[Path, ...], out: Path | None, today: date | None,
     exhibit or a message — and the build says what it changed. If it cannot fit, nothing
     is written and the build says how far over it is and what to do.
     """
-    from orderpack.packet import Options
+    from orderpack.api_types import Options
 
     if split and max_size is None and max_pages is None and fit is None:
         raise click.UsageError("--split needs a limit to split by: add --max-size, "
@@ -259,13 +259,17 @@ def build(order_files: tuple[Path, ...], out: Path | None, today: date | None,
     day = today_or_local(today)
     if dry_run:
         _dry_run(order_files, day, options)
-    elif len(order_files) == 1:
-        result = api.build(order_files[0], day, options)
-        click.echo(report.built(result))
-        if result.warnings:
-            click.echo(report.warnings(result.warnings), err=True)
-    else:
-        _build_many(order_files, day, options, jobs, quiet)
+        return
+    from orderpack.pdf import collector_spared
+
+    with collector_spared():  # it changes the whole process, so it is done here, not in builds
+        if len(order_files) == 1:
+            result = api.build(order_files[0], day, options)
+            click.echo(report.built(result))
+            if result.warnings:
+                click.echo(report.warnings(result.warnings), err=True)
+        else:
+            _build_many(order_files, day, options, jobs, quiet)
 
 
 def _build_many(order_files: tuple[Path, ...], day: date, options: Options, jobs: int | None,

@@ -1,10 +1,12 @@
 """Evidence files: where they are, whether they can be used, and the exhibits made of them.
 
-:func:`resolve_inside` and :func:`inspect_file` check a file from its header, without
-decoding it (validation uses them). :func:`process` turns every evidence item of a case
-into an :class:`Exhibit`: images made clean, private and upload-ready by
-:mod:`orderpack.images`, PDFs checked and passed on as they are. Results are cached by
-content hash (:mod:`orderpack.cache`), and images are processed in parallel.
+:func:`resolve_inside` and :func:`inspect_file` check a file: where it is, what its
+content is (never what its name says), and that it is whole (validation uses them).
+:func:`process` turns every evidence item of a case into an :class:`Exhibit`: images made
+clean, private and upload-ready by :mod:`orderpack.images`, PDFs flattened to what their
+pages show by :mod:`orderpack.flatten`. Each file is read once, into memory: what is hashed
+is what is decoded. Results are cached by content hash (:mod:`orderpack.cache`), and images
+are processed in parallel.
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ from __future__ import annotations
 import contextlib
 import difflib
 import errno
+import hashlib
 import io
-import logging
 import os
 import re
+import stat
 import threading
 import unicodedata
 import warnings
@@ -28,14 +31,14 @@ from typing import TYPE_CHECKING, Literal, TypeVar
 
 from PIL import Image, UnidentifiedImageError
 
-from orderpack import cache, images
+from orderpack import cache, flatten, images
 from orderpack.errors import EvidenceError, OrderFileError, OrderpackError, Problem
 from orderpack.loader import visible
+from orderpack.pdf import quiet_pypdf
 from orderpack.words import plural
 
 if TYPE_CHECKING:
-    from orderpack.model import Evidence
-    from orderpack.validation import Case
+    from orderpack.model import Case, Evidence
 
 MAX_PIXELS = 50_000_000
 MAX_BYTES = 50 * 1024 * 1024
@@ -55,6 +58,7 @@ class FileInfo:
     format: str
     size: int
     width: int = 0
+    """Of the picture as shown (upright, after its EXIF orientation)."""
     height: int = 0
     pages: int = 0
 
@@ -176,53 +180,112 @@ def _quoted(name: str) -> str:
     return f'"{visible(name)}"'
 
 
+def read_evidence(folder: Path, name: str) -> tuple[Path, bytes]:
+    """The path and the bytes of the evidence file ``name`` inside ``folder``.
+
+    The file is opened first and what was opened is then checked (that it is the file the
+    path leads to now, inside the folder), so that a link re-pointed outside the folder
+    between the check and the open is never read.
+    """
+    path = resolve_inside(folder, name)
+    return path, _read(path, name, folder.resolve())
+
+
 def inspect_file(path: Path, name: str) -> FileInfo:
-    """Identify an image or PDF from its header; refuse empty, oversized or unreadable files."""
-    size = path.stat().st_size
+    """Identify an image or PDF by its content; refuse empty, oversized, unreadable or
+    damaged files, and formats orderpack does not take."""
+    return inspect_data(path, _read(path, name), name)
+
+
+def _read(path: Path, name: str, root: Path | None = None) -> bytes:
+    """The bytes of ``path``; with ``root``, only if the opened file is inside it."""
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        # O_NONBLOCK: a named pipe would otherwise wait for a writer forever.
+        handle = os.fdopen(os.open(path, flags), "rb")
+    except OSError as exc:
+        raise _refuse(name, f"the file cannot be opened ({exc.strerror or exc})",
+                      "check that it exists and that you may read it") from None
+    with handle:
+        opened = os.fstat(handle.fileno())
+        if root is not None:
+            try:
+                real = path.resolve(strict=True)
+                same = real.is_relative_to(root) and os.path.samestat(opened, real.stat())
+            except OSError:
+                same = False
+            if not same:
+                raise _refuse(name, "the path is a link that points outside the case folder",
+                              "copy the file itself into the case folder")
+        if not stat.S_ISREG(opened.st_mode):
+            raise _refuse(name, "this is not a regular file", "name an image or a PDF")
+        _check_size(name, opened.st_size)
+        data = handle.read(MAX_BYTES + 1)
+    _check_size(name, len(data))
+    return data
+
+
+def _check_size(name: str, size: int) -> None:
     if size == 0:
         raise _refuse(name, "the file is empty (0 bytes)", "copy the file again from its source")
     if size > MAX_BYTES:
         raise _refuse(name, f"the file is {size / 1024 / 1024:.0f} MB; the limit is "
                             f"{MAX_BYTES // 1024 // 1024} MB",
                       "take a screenshot of the relevant part or save it smaller")
+
+
+def inspect_data(path: Path, data: bytes, name: str, *, whole: bool = True) -> FileInfo:
+    """Identify the evidence file ``data`` (read from ``path``) by its content. With
+    ``whole``, an image is also read through to find damage (a build, which decodes it
+    anyway, leaves that to :func:`orderpack.images.decode`)."""
+    size, width, height = len(data), 0, 0
     suffix = path.suffix.lower()
-    with path.open("rb") as handle:
-        head = handle.read(8)
-    if head.startswith(b"%PDF") or suffix in PDF_SUFFIXES:
-        return _inspect_pdf(path, name, size, head)
+    if data.startswith(b"%PDF") or suffix in PDF_SUFFIXES:
+        return _inspect_pdf(path, data, name)
     if suffix and suffix not in IMAGE_SUFFIXES:
         raise _refuse(name, f"{visible(suffix)} files are not supported as evidence",
                       "use a PNG, JPEG, WebP, GIF, TIFF or HEIC image, or a PDF")
     try:
-        with quiet_pillow(), images.open_image(path) as image:
-            width, height = image.size
+        with quiet_pillow(), images.open_image(io.BytesIO(data)) as image:
+            width, height = images.shown_size(image)
             fmt = image.format or "?"
+            if width * height > MAX_PIXELS:
+                raise _refuse(name, f"the image is {width}×{height} pixels "
+                                    f"({width * height / 1e6:.0f} megapixels); the limit is "
+                                    f"{MAX_PIXELS // 1_000_000}",
+                              "resize it or crop it to the relevant part")
+            if images.frame_count(image) > images.MAX_FRAMES:
+                raise _refuse(name, images.TOO_MANY_FRAMES, images.TOO_MANY_FRAMES_FIX)
+            if whole:
+                images.check_whole(image)
     except Image.DecompressionBombError:
         raise _refuse(name, "the image is too large to open safely",
                       f"use an image under {MAX_PIXELS // 1_000_000} megapixels") from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        not_what = f" (its content is not {suffix[1:].upper()})" if suffix else ""
-        raise _refuse(name, f"the file is not an image orderpack can read{not_what}",
-                      "open it in an image viewer; re-export it as PNG or JPEG") from None
-    if width * height > MAX_PIXELS:
-        raise _refuse(name, f"the image is {width}×{height} pixels "
-                            f"({width * height / 1e6:.0f} megapixels); the limit is "
-                            f"{MAX_PIXELS // 1_000_000}",
-                      "resize it or crop it to the relevant part")
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise _refuse(name, *images.unreadable(data, exc)) from None
+    except MemoryError:
+        raise _refuse(name, out_of_memory(name, width * height), MEMORY_FIX) from None
     return FileInfo(path=path, kind="image", format=fmt, size=size, width=width, height=height)
 
 
-def _inspect_pdf(path: Path, name: str, size: int, head: bytes) -> FileInfo:
-    from pypdf import PdfReader, PdfWriter, Transformation
+MEMORY_FIX = "close other programs and try again, or resize the image"
 
-    if not head.startswith(b"%PDF"):
+
+def out_of_memory(name: str, pixels: int) -> str:
+    """What is said when there was not enough memory to decode an image."""
+    return f"ran out of memory on {Path(name).name} ({pixels / 1e6:.0f} MP)"
+
+
+def _inspect_pdf(path: Path, data: bytes, name: str) -> FileInfo:
+    from pypdf import PdfWriter, Transformation
+
+    if not data.startswith(b"%PDF"):
         raise _refuse(name, "the file is named .pdf but is not a PDF",
                       "open it and save it again as PDF")
     try:
         with quiet_pypdf():
-            reader = PdfReader(path)
-            encrypted = reader.is_encrypted
-            pages = 0 if encrypted else len(reader.pages)
+            reader = flatten.open_pdf(data)
+            pages = len(reader.pages)
             if 0 < pages <= MAX_PDF_PAGES:
                 # Do what a build does with it (copy every object, draw each page onto
                 # another), so that damage is found here, not halfway through a build.
@@ -232,18 +295,19 @@ def _inspect_pdf(path: Path, name: str, size: int, head: bytes) -> FileInfo:
                             and page.rotation % 90 == 0):
                         raise ValueError("a page has no size")
                     trial.add_blank_page(1, 1).merge_transformed_page(page, Transformation())
+    except flatten.NeedsPassword:
+        raise _refuse(name, "the PDF needs a password to open",
+                      "open it with its password, then print or save it as a new PDF "
+                      "without a password") from None
     except Exception:  # on a damaged file pypdf may raise anything (PdfReadError, KeyError…)
         raise _refuse(name, "the PDF is damaged and cannot be read",
                       "open it in a PDF viewer and save or print it as a new PDF") from None
-    if encrypted:
-        raise _refuse(name, "the PDF is encrypted or password-protected",
-                      "open it, then print or save it as a new PDF without a password")
     if pages == 0:
         raise _refuse(name, "the PDF has no pages", "use the right file")
     if pages > MAX_PDF_PAGES:
         raise _refuse(name, f"the PDF has {pages:,} pages; the limit is {MAX_PDF_PAGES}",
                       "save only the pages that matter for the dispute as a new PDF")
-    return FileInfo(path=path, kind="pdf", format="PDF", size=size, pages=pages)
+    return FileInfo(path=path, kind="pdf", format="PDF", size=len(data), pages=pages)
 
 
 # --- exhibits ------------------------------------------------------------------------------
@@ -284,6 +348,11 @@ class Exhibit:
     """What the PDF shows, when not ``file`` itself: a JPEG of at most
     :data:`orderpack.images.PDF_SIZE` (:func:`orderpack.images.pdf_rendition`), in the
     cache folder."""
+    redacted: int = 0
+    """How many redaction boxes were blacked out in it."""
+    removed: tuple[str, ...] = ()
+    """What was removed from a PDF exhibit besides its pages' content, in words (e.g.
+    "2 links", "JavaScript"); see :func:`orderpack.flatten.flatten`."""
 
     @property
     def file_size(self) -> int:
@@ -292,50 +361,18 @@ class Exhibit:
 
 
 def process(case: Case, *, cache_dir: Path | None = None, workers: int | None = None,
-            max_pixels: tuple[int, int] = images.MAX_SIZE, max_bytes: int = images.MAX_BYTES,
-            jpeg_quality: int = 85, colors: int = 256, grayscale: bool = False,
             settings: images.Settings | None = None) -> list[Exhibit]:
     """Every evidence item of ``case`` as an exhibit, in order.
 
-    ``max_pixels`` is the largest width × height of an image exhibit, ``max_bytes`` its
-    largest file size; ``jpeg_quality`` and ``colors`` (of a screenshot's palette) are where
-    the encoder starts before reducing to meet ``max_bytes``. ``settings`` gives all of these
-    at once (and a size budget's knobs), in place of the keywords. Images not in the cache
-    are processed on ``workers`` threads (default: one per CPU). Raise
-    :class:`EvidenceError` listing every file that cannot be used.
+    ``settings`` says how images are made (their largest size in pixels and bytes, where the
+    encoder starts, and a size budget's knobs); the default is a build without a budget.
+    Images not in the cache are processed on ``workers`` threads (default: one per CPU).
+    Raise :class:`EvidenceError` listing every file that cannot be used.
     """
     if settings is None:
-        settings = images.Settings(max_size=max_pixels, max_bytes=max_bytes,
-                                   jpeg_quality=jpeg_quality, colors=colors,
-                                   grayscale=grayscale)
+        settings = images.Settings()
     with quiet_pillow():
         return _process(case, cache.Cache(cache.location(cache_dir)), settings, workers)
-
-
-def _without_metadata(path: Path) -> bytes:
-    """A PDF's pages without its document properties (author, title, XMP), which can
-    name the buyer's computer account or a tool's user; the pages are not changed."""
-    from pypdf import PdfReader, PdfWriter
-
-    writer = PdfWriter(clone_from=PdfReader(path))
-    writer.metadata = None
-    writer.root_object.pop("/Metadata", None)
-    output = io.BytesIO()
-    writer.write(output)
-    return output.getvalue()
-
-
-@contextlib.contextmanager
-def quiet_pypdf() -> Iterator[None]:
-    """Keep pypdf's log messages about a damaged PDF ("EOF marker not found") off the buyer's
-    screen: such a file is refused, or merged, with orderpack's own words."""
-    logger = logging.getLogger("pypdf")
-    level = logger.level
-    logger.setLevel(logging.CRITICAL)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
 
 
 @contextlib.contextmanager
@@ -360,14 +397,17 @@ def _process(case: Case, store: cache.Cache, settings: images.Settings,
     for index, item in enumerate(case.order.evidence):
         shown = str(case.folder / item.file)
         try:
-            info = inspect_file(resolve_inside(case.folder, item.file), shown)
+            path, data = read_evidence(case.folder, item.file)
+            # Damage is found by decoding, from these same bytes (see _process_one).
+            info = inspect_data(path, data, shown, whole=False)
         except OrderpackError as exc:
             problems[index] = [Problem(shown, p.message, fix=p.fix) for p in exc.problems]
             continue
-        original = cache.file_sha256(info.path)
-        params = settings.key() if info.kind == "image" else {"metadata": "removed"}
+        original = hashlib.sha256(data).hexdigest()
+        params = settings.key() if info.kind == "image" else {"flattened": flatten.VERSION}
         key = cache.key(info.kind, original, params, [list(box) for box in item.redact])
-        plans.append(_Plan(index, shown, info, original, key, tuple(item.redact)))
+        plans.append(_Plan(index, case.folder, item.file, shown, info, original, key,
+                           tuple(item.redact)))
 
     entries: dict[str, cache.Entry] = {}
     renditions: dict[str, Path] = {}
@@ -384,16 +424,21 @@ def _process(case: Case, store: cache.Cache, settings: images.Settings,
                 renditions[plan.key] = rendition.file
         if entry is None and plan.info.kind == "pdf":
             try:
+                data = _read_again(plan)
+            except OrderpackError as exc:
+                problems[plan.index] = exc.problems
+                continue
+            try:
                 with quiet_pypdf():
-                    data = _without_metadata(plan.info.path)
+                    flat = flatten.flatten(data)
             except Exception:  # pypdf may raise anything on damage inspection did not see
                 problems[plan.index] = [Problem(
                     plan.shown, "the PDF is damaged and cannot be read",
                     fix="open it in a PDF viewer and save or print it as a new PDF")]
                 continue
-            entry = store.put(plan.key, ".pdf", data, {
+            entry = store.put(plan.key, ".pdf", flat.data, {
                 "media_type": "application/pdf", "width": 0, "height": 0,
-                "pages": plan.info.pages, "warnings": []})
+                "pages": plan.info.pages, "warnings": [], "removed": list(flat.removed)})
         if entry is None:
             jobs[plan.key] = plan
         else:
@@ -433,6 +478,10 @@ class _Plan:
     """An evidence item checked and hashed, before processing."""
 
     index: int
+    folder: Path
+    """The case folder."""
+    name: str
+    """As written in the order file."""
     shown: str
     info: FileInfo
     original_sha256: str
@@ -448,7 +497,8 @@ def _exhibit(item: Evidence, plan: _Plan, entry: cache.Entry,
         kind=plan.info.kind, original_sha256=plan.original_sha256, file=entry.file,
         sha256=entry.sha256, media_type=record["media_type"], width=record["width"],
         height=record["height"], pages=record["pages"], warnings=tuple(record["warnings"]),
-        upload_name=f"{label}-{slug(item.caption)}{record['suffix']}", pdf_file=rendition)
+        upload_name=f"{label}-{slug(item.caption)}{record['suffix']}", pdf_file=rendition,
+        redacted=len(plan.redact), removed=tuple(record.get("removed", ())))
 
 
 def exhibit_label(index: int) -> str:
@@ -481,36 +531,45 @@ def _run(plans: Sequence[_Plan], settings: images.Settings, workers: int | None,
     (the sample case: 1.8 times as fast on 2 CPUs, as fast as a process pool without its
     start-up time). Each thread holds one image at a time, and together they decode at most
     :data:`MAX_PIXELS_AT_ONCE` (a larger image waits for the others), so memory stays
-    bounded however many CPUs and large photos there are. A damaged file is read as far as
-    it goes only after the others are done, as that flips a process-wide switch in Pillow.
+    bounded however many CPUs and large photos there are.
     """
     count = max(1, min(workers or os.cpu_count() or 1, len(plans)))
     budget = _PixelBudget(MAX_PIXELS_AT_ONCE)
-    with images.truncated_images(False), ThreadPoolExecutor(
-            max_workers=count, thread_name_prefix="orderpack") as pool:
-        futures = [pool.submit(_process_one, plan, settings, keep, budget=budget)
+    with ThreadPoolExecutor(max_workers=count, thread_name_prefix="orderpack") as pool:
+        futures = [pool.submit(_process_one, plan, settings, keep, budget)
                    for plan in plans]
-    results = []
-    for plan, future in zip(plans, futures, strict=True):
-        try:
-            results.append(future.result())
-        except images.Damaged:
-            results.append(_process_one(plan, settings, keep, read_damaged=True))
-    return results
+    return [future.result() for future in futures]
 
 
 def _process_one(plan: _Plan, settings: images.Settings,
-                 keep: Callable[[_Plan, images.Processed], _Kept], *,
-                 read_damaged: bool = False,
-                 budget: _PixelBudget | None = None) -> _Kept | list[Problem]:
+                 keep: Callable[[_Plan, images.Processed], _Kept],
+                 budget: _PixelBudget) -> _Kept | list[Problem]:
+    """Read the file of ``plan`` again, check that it is what was hashed (an editor or a
+    sync client may have saved it since), and decode those very bytes."""
     pixels = plan.info.width * plan.info.height
     try:
-        with budget.take(pixels) if budget else contextlib.nullcontext():
-            result = images.process(plan.info.path, plan.shown, plan.redact, settings,
-                                    read_damaged=read_damaged)
-    except EvidenceError as exc:
+        with budget.take(pixels):
+            result = images.process(_read_again(plan), plan.shown, plan.redact, settings)
+    except OrderpackError as exc:
         return exc.problems
+    except MemoryError:
+        return [Problem(plan.shown, out_of_memory(plan.shown, pixels), fix=MEMORY_FIX)]
     return keep(plan, result)
+
+
+def _read_again(plan: _Plan) -> bytes:
+    """The bytes of the file of ``plan``, read again to be processed: refused unless they
+    are the bytes that were hashed (an editor or a sync client may have saved it since)."""
+    try:
+        _path, data = read_evidence(plan.folder, plan.name)
+    except OrderpackError as exc:
+        raise EvidenceError(str(exc), [Problem(plan.shown, p.message, fix=p.fix)
+                                       for p in exc.problems]) from None
+    if hashlib.sha256(data).hexdigest() != plan.original_sha256:
+        message = "the file changed while the build was reading it"
+        raise EvidenceError(f"{plan.shown}: {message}",
+                            [Problem(plan.shown, message, fix="build again once it is saved")])
+    return data
 
 
 #: Pixels the worker threads decode at once. An image being processed takes up to about 12

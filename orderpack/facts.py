@@ -11,10 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from orderpack.model import Item, Message, instant
+from orderpack.model import Case, Item, Message, instant
 from orderpack.render import money
 from orderpack.tracking import TrackingSummary, summarize
-from orderpack.validation import Case
 
 REMEDY_WORDS = {
     "full_refund": "a full refund",

@@ -2,13 +2,17 @@
 
 The steps, in this order, for every image:
 
-1. **Decode** it; a large JPEG is decoded at reduced size (Pillow's draft mode) unless it
-   has redaction boxes, which are then applied to the exact pixels as stored.
+1. **Decode** it, from the bytes that were hashed (never the file again, which may have
+   changed since). Only the documented formats are opened (:data:`FORMATS`, told by their
+   content, never by the file's name), and a damaged file is refused, never shown as far as
+   it could be read. A large JPEG is decoded at reduced size (Pillow's draft mode) unless
+   it has redaction boxes, which are then applied to the exact pixels.
 2. **Normalise** its colours to 8-bit sRGB or greyscale: embedded ICC profiles are applied,
-   CMYK, 16-bit, palette and LAB images converted, transparency flattened onto white.
-3. **Redact**: each box ``[x, y, width, height]`` (in the pixels as stored) is filled black
-   in the pixels themselves, before any scaling or encoding can spread what it covers.
-4. **Orient** it upright as its EXIF Orientation tag says.
+   CMYK, 16- and 32-bit, palette and LAB images converted, transparency flattened onto white.
+3. **Orient** it upright as its EXIF Orientation tag says.
+4. **Redact**: each box ``[x, y, width, height]`` (in the pixels of the picture as shown,
+   upright) is filled black in the pixels themselves, before any scaling or encoding can
+   spread what it covers.
 5. **Scale** it down to fit ``Settings.max_size`` (never up); a size budget may shrink it
    further (``Settings.scale``), never below its legibility floor (:func:`legible_size`).
 6. **Encode** a new file from the pixels alone, so no metadata (EXIF and its GPS position,
@@ -21,7 +25,8 @@ The steps, in this order, for every image:
    full detail for upload forms (and ``--attach``).
 
 Checks that need no decoding (size limits, file type) are done before, by
-:func:`orderpack.evidence.inspect_file`.
+:func:`orderpack.evidence.inspect_file`, which also reads a file through (:func:`check_whole`)
+so that ``validate`` finds a damaged one.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from __future__ import annotations
 import contextlib
 import io
 import math
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +45,7 @@ from PIL import Image, ImageFile, UnidentifiedImageError
 from orderpack.errors import EvidenceError, Problem
 
 #: Bump when a change here changes the output: cached exhibits of older versions are redone.
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 
 #: The PDF shows an exhibit in at most about 170 mm × 230 mm of an A4 page; at 200 dpi
 #: that is 1339 × 1811 pixels.
@@ -52,7 +58,17 @@ PDF_SIZE = (1040, 1400)
 MAX_BYTES = 2_000_000
 
 Box = tuple[int, int, int, int]
-"""[x, y, width, height] in the original's pixels as stored."""
+"""[x, y, width, height] in the pixels of the picture as shown (upright, after its EXIF
+orientation)."""
+
+#: The formats orderpack takes, as Pillow names them; Pillow is never allowed to open any
+#: other (EPS would run Ghostscript; BMP, TGA, PCX and the like are not documented). HEIF
+#: is added once its plugin is loaded; MPO (a phone's JPEG with extra pictures) is opened as
+#: JPEG.
+FORMATS = ("PNG", "JPEG", "WEBP", "GIF", "TIFF")
+#: Pages or frames a file may hold (only the first is shown). Counting them means walking
+#: the whole file; a GIF made of millions of tiny frames is refused after this many.
+MAX_FRAMES = 10_000
 
 _ORIENTATION_TAG = 0x0112
 _TRANSPOSE = {
@@ -68,6 +84,8 @@ _JPEG = {"JPEG", "MPO"}
 """MPO is a JPEG with extra pictures after it (depth maps, previews), as many phones write."""
 _MULTI_PAGE = {"GIF", "PNG", "TIFF", "WEBP"}
 """Formats whose extra frames are pages or animation the buyer may mean to show."""
+_WALKED = {"GIF", "TIFF"}
+"""Formats whose frames can only be counted by walking the file (the others say in a header)."""
 _SMALLEST_SIDE = 200
 """Below this many pixels on its long side an exhibit is no longer legible."""
 
@@ -123,28 +141,20 @@ class Processed:
     """The JPEG the PDF shows (:func:`pdf_rendition`); None when it shows the exhibit itself."""
 
 
-class Damaged(Exception):
-    """The file is cut short or damaged, and reading it anyway was not allowed."""
-
-
-def process(path: Path, name: str, redact: Sequence[Box] = (),
-            settings: Settings | None = None, *, read_damaged: bool = True) -> Processed:
-    """Turn the image at ``path`` into an exhibit; ``name`` is how messages call it.
-
-    Raise :class:`EvidenceError` if the file cannot be read as an image. A damaged file is
-    read as far as it goes, with a warning. That sets a process-wide switch of Pillow's
-    (:func:`truncated_images`): with ``read_damaged`` false the switch is left alone, to be
-    turned off by the caller before its threads start, and :class:`Damaged` is raised
-    instead.
+def process(source: Path | bytes, name: str, redact: Sequence[Box] = (),
+              settings: Settings | None = None) -> Processed:
+    """Turn the image ``source`` (its bytes, or a file to read) into an exhibit; ``name`` is
+    how messages call it. Raise :class:`EvidenceError` if it cannot be read as an image,
+    whole; :class:`MemoryError` if there is not enough memory to decode it.
     """
     settings = settings or Settings()
-    image, orientation, notes = decode(path, name, settings.max_size, exact=bool(redact),
-                                       read_damaged=read_damaged)
+    data = source if isinstance(source, bytes) else source.read_bytes()
+    image, orientation, notes = decode(data, name, settings.max_size, exact=bool(redact))
     image = _normalise(image, notes)
-    if redact:
-        _black_out(image, redact)
     if orientation in _TRANSPOSE:
         image = image.transpose(_TRANSPOSE[orientation])
+    if redact:
+        _black_out(image, redact)
     image = _fit(image, settings.max_size)
     screenshot = None
     if settings.scale < 1 or settings.grayscale_screenshots:
@@ -179,61 +189,103 @@ def pdf_rendition(image: Image.Image, media_type: str, quality: int) -> bytes | 
     return buffer.getvalue()
 
 
-def decode(path: Path, name: str, fit: tuple[int, int], *, exact: bool = False,
-           read_damaged: bool = True) -> tuple[Image.Image, int, list[str]]:
-    """The loaded image, its EXIF orientation (1 to 8) and warnings about it.
+def decode(data: bytes, name: str, fit: tuple[int, int], *,
+           exact: bool = False) -> tuple[Image.Image, int, list[str]]:
+    """The loaded image ``data``, its EXIF orientation (1 to 8) and warnings about it.
 
     A JPEG is decoded at the smallest of 1/2, 1/4 or 1/8 of its size that still fills
     ``fit`` either way up, unless ``exact``; the image returned is then that small.
-    A truncated file is read as far as it goes, with a warning, unless nothing of it is
-    left (see :func:`process` for ``read_damaged``); anything else unreadable raises
-    :class:`EvidenceError`.
+    Anything unreadable, cut short or damaged raises :class:`EvidenceError`.
     """
     notes: list[str] = []
     try:
-        with path.open("rb") as handle:  # ours to close, whatever Pillow does
-            image = _open_for(handle, fit, exact)
-            frames = getattr(image, "n_frames", 1)
-            if frames > 1 and image.format in _MULTI_PAGE:
-                notes.append(f"the file holds {frames} pictures (pages or animation frames); "
-                             "only the first is shown")
-            try:
-                with truncated_images(False) if read_damaged else contextlib.nullcontext():
-                    image.load()
-            except OSError as exc:
-                if "truncated" not in str(exc):
-                    raise
-                if not read_damaged:
-                    raise Damaged(name) from None
-                handle.seek(0)
-                image = _open_for(handle, fit, exact)
-                with truncated_images(True):
-                    image.load()
-                _check_something_read(image, notes)
-            orientation = _orientation(image, notes)
+        image = _open_for(io.BytesIO(data), fit, exact)
+        frames = frame_count(image)
+        if frames > MAX_FRAMES:
+            raise EvidenceError(f"{name}: {TOO_MANY_FRAMES}",
+                                [Problem(name, TOO_MANY_FRAMES, fix=TOO_MANY_FRAMES_FIX)])
+        if frames > 1 and image.format in _MULTI_PAGE:
+            notes.append(f"the file holds {frames} pictures (pages or animation frames); "
+                         "only the first is shown")
+        with whole_images_only():
+            image.load()
+        orientation = _orientation(image, notes)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError,
             Image.DecompressionBombError) as exc:
-        raise _unreadable(name, path, exc) from None
+        raise _unreadable(name, data, exc) from None
     return image, orientation, notes
 
 
+def check_whole(image: Image.Image) -> None:
+    """Read the opened ``image`` through (quickly: a PNG's chunks are checked, a JPEG is
+    decoded at 1/8 of its size); raise OSError, SyntaxError or ValueError if it is cut short
+    or damaged. ``image`` cannot be used afterwards."""
+    with whole_images_only():
+        if image.format == "PNG":
+            image.verify()
+            return
+        if image.format in _JPEG:
+            image.draft(image.mode, (max(1, image.width // 8), max(1, image.height // 8)))
+        image.load()
+
+
+def frame_count(image: Image.Image) -> int:
+    """How many pictures (pages, animation frames) the opened ``image`` holds, counted up to
+    :data:`MAX_FRAMES` + 1 at most: the work is bounded however many there are."""
+    if image.format not in _WALKED:
+        return int(getattr(image, "n_frames", 1))
+    count = 1
+    try:
+        while count <= MAX_FRAMES:
+            if image.format == "GIF":
+                # Pillow's own n_frames walks the file to its end, and its seek() decodes
+                # every frame on the way: this steps over a frame without decoding it.
+                image._seek(count, False)  # type: ignore[attr-defined]  # see above
+            else:
+                image.seek(count)  # reads the page's header only
+            count += 1
+    except EOFError:
+        pass
+    image.seek(0)
+    return count
+
+
+TOO_MANY_FRAMES = f"the file holds more than {MAX_FRAMES:,} pictures (pages or animation frames)"
+TOO_MANY_FRAMES_FIX = "take a screenshot of the picture that matters, or save it as a PNG"
+
+
+def shown_size(image: Image.Image) -> tuple[int, int]:
+    """The width and height of the opened ``image`` as shown: upright, after its EXIF
+    orientation (HEIC photos are turned upright as they are opened). Nothing is decoded: a
+    PNG's EXIF is read only if it comes before the pixels, as it must (PNG 3rd edition)."""
+    width, height = image.size
+    if image.format == "PNG" and "exif" not in image.info:
+        return width, height  # Pillow would decode the whole image to look further
+    return (height, width) if _orientation(image, []) in (5, 6, 7, 8) else (width, height)
+
+
 def open_image(source: Path | IO[bytes]) -> Image.Image:
-    """Open an image lazily (nothing decoded yet), HEIC/HEIF included.
+    """Open an image lazily (nothing decoded yet), in one of :data:`FORMATS` or HEIC/HEIF
+    only, told by its content; raise ``UnidentifiedImageError`` for anything else.
 
     Pillow's warnings (an image over 89 megapixels; damaged metadata) pass through:
     :func:`orderpack.evidence.quiet_pillow` silences them where that is safe.
     """
     try:
-        return Image.open(source)
+        return Image.open(source, formats=_formats())
     except UnidentifiedImageError:
         if _heif_registered:
             raise
-    # Not a format Pillow knows by itself: perhaps a phone's HEIC photo. The HEIF plugin
+    # Not one of Pillow's own formats: perhaps a phone's HEIC photo. The HEIF plugin
     # is loaded only then, which keeps it out of the start-up time of `validate`.
     _register_heif()
     if not isinstance(source, Path):
         source.seek(0)
-    return Image.open(source)
+    return Image.open(source, formats=_formats())
+
+
+def _formats() -> list[str]:
+    return [*FORMATS, "HEIF"] if _heif_registered else list(FORMATS)
 
 
 def _open_for(handle: IO[bytes], fit: tuple[int, int], exact: bool) -> Image.Image:
@@ -245,43 +297,64 @@ def _open_for(handle: IO[bytes], fit: tuple[int, int], exact: bool) -> Image.Ima
     return image
 
 
-@contextlib.contextmanager
-def truncated_images(allowed: bool) -> Iterator[None]:
-    """Whether Pillow reads a cut-short file as far as it goes, for the block.
+_strict = threading.Lock()
+_strict_users = 0
+_strict_previous = False
 
-    A process-wide switch (``ImageFile.LOAD_TRUNCATED_IMAGES``), which WeasyPrint turns on
-    when imported; set it only where no other thread is decoding.
+
+@contextlib.contextmanager
+def whole_images_only() -> Iterator[None]:
+    """Make Pillow refuse a cut-short file (rather than fill in what is missing) for the
+    block, on any number of threads at once.
+
+    WeasyPrint turns Pillow's process-wide ``ImageFile.LOAD_TRUNCATED_IMAGES`` on when it
+    is imported; it is turned off while any thread is inside this block, and back to what
+    it was when the last one leaves.
     """
-    previous = ImageFile.LOAD_TRUNCATED_IMAGES
-    ImageFile.LOAD_TRUNCATED_IMAGES = allowed
+    global _strict_users, _strict_previous
+    with _strict:
+        if not _strict_users:
+            _strict_previous = ImageFile.LOAD_TRUNCATED_IMAGES
+        _strict_users += 1
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         yield
     finally:
-        ImageFile.LOAD_TRUNCATED_IMAGES = previous
+        with _strict:
+            _strict_users -= 1
+            if not _strict_users:
+                ImageFile.LOAD_TRUNCATED_IMAGES = _strict_previous
 
 
-def _check_something_read(image: Image.Image, notes: list[str]) -> None:
-    """Refuse a cut-short image of which nothing was read (all one colour); else warn."""
-    extrema = image.getextrema()
-    bands = extrema if isinstance(extrema[0], tuple) else (extrema,)
-    if all(low == high for low, high in bands):
-        raise OSError("image file is truncated: nothing of it could be read")
-    notes.append("the file is damaged (cut short); it is shown as far as it could be read, "
-                 "check the exhibit and copy the file again from its source if parts are missing")
+#: What is said of a file that is not an image of a documented format (nor a PDF): the
+#: same whatever its name, and whatever it really is.
+NOT_AN_IMAGE = ("the file is not a PNG, JPEG, WebP, GIF, TIFF or HEIC image, nor a PDF, "
+                "whatever its name says")
+NOT_AN_IMAGE_FIX = "open it in an image viewer and save it as PNG or JPEG"
+DAMAGED = "the image is damaged or cut short, so it cannot be shown whole"
+DAMAGED_FIX = "copy the file again from its source (phone, cloud, e-mail)"
 
 
-def _unreadable(name: str, path: Path, exc: BaseException) -> EvidenceError:
-    if isinstance(exc, UnidentifiedImageError):
-        suffix = path.suffix[1:].upper()
-        message = (f"the file is not an image orderpack can read (its content is not {suffix})"
-                   if suffix else "the file is not an image orderpack can read")
-        fix = "open it in an image viewer; re-export it as PNG or JPEG"
-    elif "truncated" in str(exc):
-        message = "the image is damaged: the file is cut short and nothing of it can be read"
-        fix = "copy the file again from its source (phone, cloud, e-mail)"
-    else:
-        message = "the image is damaged and cannot be read"
-        fix = "open it in an image viewer; if it shows, take a new screenshot or re-export it"
+
+def unreadable(data: bytes, exc: BaseException) -> tuple[str, str]:
+    """What to say (message, fix) of ``data``, which Pillow could not open or read: damaged
+    if it begins as one of the documented formats does, else not one of them."""
+    if isinstance(exc, UnidentifiedImageError) and not _signed(data):
+        return NOT_AN_IMAGE, NOT_AN_IMAGE_FIX
+    return DAMAGED, DAMAGED_FIX
+
+
+def _signed(data: bytes) -> bool:
+    """Whether ``data`` begins with the signature of one of the documented formats."""
+    return (data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a",
+                             b"II*\0", b"MM\0*"))
+            or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")
+            or (data[4:8] == b"ftyp" and data[8:12] in (b"heic", b"heix", b"mif1", b"msf1",
+                                                        b"heim", b"heis", b"hevc", b"hevx")))
+
+
+def _unreadable(name: str, data: bytes, exc: BaseException) -> EvidenceError:
+    message, fix = unreadable(data, exc)
     return EvidenceError(f"{name}: {message}", [Problem(name, message, fix=fix)])
 
 
@@ -307,9 +380,8 @@ def _normalise(image: Image.Image, notes: list[str]) -> Image.Image:
     icc = image.info.get("icc_profile")
     if image.mode == "1":
         return image.convert("L")
-    if image.mode.startswith("I;16") or image.mode == "I":
-        # 16-bit greyscale: scale to 8 bits rather than clip at 255.
-        return image.convert("I").point(lambda v: v * (255 / 65535)).convert("L")
+    if image.mode.startswith("I;16") or image.mode in ("I", "F"):
+        return _greyscale_to_8_bits(image)
     if image.mode in ("P", "PA") or "transparency" in image.info:
         image = image.convert("RGBA")
     if image.mode in ("RGBa", "La"):
@@ -324,6 +396,26 @@ def _normalise(image: Image.Image, notes: list[str]) -> Image.Image:
     if image.mode not in ("RGB", "L"):
         image = image.convert("RGB")
     return image
+
+
+def _greyscale_to_8_bits(image: Image.Image) -> Image.Image:
+    """A 16- or 32-bit (integer or floating-point) greyscale image in 8 bits, its values
+    scaled rather than clipped at 255: from 0 to the top of the range its pixels are in (1
+    for floating point; 255 or 65535 for integers), else to its brightest pixel; from its
+    darkest pixel if that is below 0."""
+    if image.mode.startswith("I;16"):
+        low, high = 0.0, 65535.0
+    else:
+        least, most = image.getextrema()
+        assert isinstance(least, int | float) and isinstance(most, int | float)  # one band
+        if not (math.isfinite(least) and math.isfinite(most)):
+            raise ValueError("the image holds values that are not numbers")
+        low = min(float(least), 0.0)
+        ranges = (1.0,) if image.mode == "F" else (255.0, 65535.0)
+        high = next((top for top in ranges if most <= top and low == 0), float(most))
+    scale = 255 / (high - low) if high > low else 1.0
+    offset = -low * scale
+    return image.convert("F").point(lambda v: v * scale + offset).convert("L")
 
 
 def _to_srgb(image: Image.Image, icc: bytes, notes: list[str]) -> Image.Image:

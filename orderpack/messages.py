@@ -16,9 +16,9 @@ from pathlib import Path
 from orderpack import chat, payment, profiles, timeline
 from orderpack.errors import OrderpackError, StepError
 from orderpack.facts import gather
+from orderpack.model import Case
 from orderpack.profiles import Profile
 from orderpack.render import render
-from orderpack.validation import Case
 from orderpack.words import long_date, sentence_start, with_article
 
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import pycountry
 from pydantic import (
@@ -29,6 +31,11 @@ from pydantic_core import PydanticCustomError
 
 from orderpack.loader import visible
 from orderpack.words import clip
+
+if TYPE_CHECKING:
+    from orderpack.errors import Problem
+    from orderpack.loader import Document
+    from orderpack.profiles import Profile
 
 #: Characters a one-line field may hold; longer texts belong in `details` or a message.
 SHORT_TEXT = 300
@@ -495,11 +502,12 @@ Messages = Annotated[
     Discriminator(_messages_shape),
 ]
 
+# Whole numbers only (strict): 5000.0 or "5000" would pass the bounds check unchecked.
 Box = Annotated[
-    tuple[Annotated[int, Field(ge=0)], Annotated[int, Field(ge=0)],
-          Annotated[int, Field(ge=1)], Annotated[int, Field(ge=1)]],
+    tuple[Annotated[int, Field(ge=0, strict=True)], Annotated[int, Field(ge=0, strict=True)],
+          Annotated[int, Field(ge=1, strict=True)], Annotated[int, Field(ge=1, strict=True)]],
     WithJsonSchema({"type": "array", "items": {"type": "integer"}, "minItems": 4, "maxItems": 4,
-                    "description": "[x, y, width, height] in the original's pixels"}),
+                    "description": "[x, y, width, height] in pixels of the picture as shown"}),
 ]
 
 
@@ -510,8 +518,8 @@ class Evidence(_Strict):
     date: CalendarDate | None = Field(default=None, description="When it was taken.")
     redact: list[Box] = Field(
         default_factory=list, max_length=100,
-        description="Boxes [x, y, width, height] to black out, in the original file's pixels "
-                    "as stored, before any EXIF rotation is applied.")
+        description="Boxes [x, y, width, height] to black out, in pixels of the picture as "
+                    "shown (upright, after its EXIF orientation), from its top-left corner.")
 
 
 class Dispute(_Strict):
@@ -538,6 +546,24 @@ class OrderFile(_Strict):
     messages: Messages | None = None
     evidence: list[Evidence] = Field(default_factory=list, max_length=MAX_EVIDENCE)
     dispute: Dispute = Field(default_factory=Dispute)
+
+
+@dataclass(frozen=True)
+class Case:
+    """A validated case: the order, its profile, and where its files are
+    (:func:`orderpack.validation.validate` makes it)."""
+
+    path: Path
+    order: OrderFile
+    profile: Profile
+    document: Document
+    warnings: tuple[Problem, ...] = ()
+    """What looks wrong but does not stop a build: dates before the order, example values
+    left in the file (see :func:`orderpack.validation.warnings_for`)."""
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent
 
 
 def json_schema() -> dict[str, Any]:

@@ -128,17 +128,38 @@ def _fetcher(base_dir: Path, allowed: set[Path]) -> Any:
 
 
 @contextmanager
-def _collector_spared() -> Iterator[None]:
-    """Keep Python's garbage collector off the objects that outlive the render (modules,
-    the case, WeasyPrint's own tables) while the pages are laid out and written: frozen,
-    they are not walked again at every collection, which takes about a tenth off the
-    layout. Unfrozen afterwards, so that a long-running process can still free them."""
+def collector_spared() -> Iterator[None]:
+    """Keep Python's garbage collector off the objects that outlive a build (modules,
+    WeasyPrint's own tables — imported here first for that —, the case) while it runs:
+    frozen (:func:`gc.freeze`), they are not walked again at every collection, which takes
+    about a tenth off the layout of a PDF. Unfrozen afterwards.
+
+    This changes the whole process, so the library never does it itself: a front end that
+    runs one build at a time may wrap its builds in it, as the command line does (the
+    processes of a batch, forked inside it, inherit it). A long-running front end that runs
+    builds side by side should not: it would freeze what another build is still using.
+    """
+    import weasyprint  # noqa: F401  # its tables outlive every build: frozen with the rest
+
     gc.collect()
     gc.freeze()
     try:
         yield
     finally:
         gc.unfreeze()
+
+
+@contextmanager
+def quiet_pypdf() -> Iterator[None]:
+    """Keep pypdf's log messages about a damaged PDF ("EOF marker not found") off the buyer's
+    screen: such a file is refused, or merged, with orderpack's own words."""
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 class _Collect(logging.Handler):
@@ -194,7 +215,7 @@ def render(
             for item in attachments
         ],
     }
-    with _weasyprint_warnings() as warnings, _collector_spared():
+    with _weasyprint_warnings() as warnings:
         try:
             document = weasyprint.HTML(
                 string=html, base_url=BASE_URL, url_fetcher=fetcher
@@ -222,8 +243,6 @@ def render(
     anchors = {anchor: index for index, page in reversed(list(enumerate(document.pages)))
                for anchor in page.anchors}
     if slots:
-        from orderpack.evidence import quiet_pypdf
-
         with quiet_pypdf():
             _fill_slots(pdf, target, slots, positions, paper)
     # Once each: WeasyPrint logs a missing glyph (an emoji) every time the text is drawn.

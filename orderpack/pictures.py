@@ -9,9 +9,6 @@ from pathlib import Path
 
 from orderpack import evidence, images
 
-#: EXIF orientations that turn the picture a quarter turn (width and height swap).
-_QUARTER_TURNS = {5, 6, 7, 8}
-
 
 @dataclass(frozen=True)
 class Picture:
@@ -29,20 +26,10 @@ class Picture:
 
 
 def shown_size(path: Path, name: str) -> tuple[int, int]:
-    """Width and height of the image at ``path`` as shown, upright (EXIF orientation applied).
-
-    Raise :class:`~orderpack.errors.OrderFileError` if it is not an image orderpack accepts.
-    """
+    """Width and height of the image at ``path`` as shown, upright (EXIF orientation applied),
+    as `validate` reads them. Raise :class:`~orderpack.errors.OrderFileError` if it is not an
+    image orderpack accepts."""
     info = evidence.inspect_file(path, name)
-    if info.kind != "image":
-        return info.width, info.height
-    with evidence.quiet_pillow(), images.open_image(path) as image:
-        try:
-            orientation = image.getexif().get(0x0112, 1)
-        except (SyntaxError, ValueError, OSError, KeyError, TypeError):
-            orientation = 1
-    if orientation in _QUARTER_TURNS:
-        return info.height, info.width
     return info.width, info.height
 
 

@@ -18,12 +18,12 @@ from orderpack.words import long_date, plural, when
 
 if TYPE_CHECKING:
     from orderpack.api import MessageSteps, NewCase, PlatformRules
+    from orderpack.api_types import BuildResult, Preflight
     from orderpack.batch import CaseResult
     from orderpack.destinations import Destination
     from orderpack.errors import Problem
-    from orderpack.packet import BuildResult, Preflight
+    from orderpack.model import Case
     from orderpack.timeline import Status
-    from orderpack.validation import Case
 
 #: The action ids after which status says what to upload where.
 _UPLOADING = ("open_dispute", "escalate", "chargeback", "paypal_dispute")
@@ -228,6 +228,9 @@ def built(result: BuildResult) -> str:
         lines.append(f"  {'exhibits/':<14} {plural(len(result.exhibits), 'image')} for forms "
                      "that take only images")
     lines.append(f"  {result.manifest.name:<14} what went in and came out, with SHA-256")
+    if result.cleaned:
+        lines.append("Hidden or removed (check before you send):")
+        lines += [f"  {cleaned.describe(result.out)}" for cleaned in result.cleaned]
     if result.upload:
         lines.append(wrap(f"What to upload: {result.upload}", indent="", hang="  "))
     if result.budget is not None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
@@ -19,26 +18,9 @@ from pydantic_core import ErrorDetails
 from orderpack import chat, evidence, profiles
 from orderpack.errors import OrderFileError, Problem
 from orderpack.loader import Document, Loc, format_loc, load, visible
-from orderpack.model import MOMENT_PATTERN, SHORT_TEXT, Buyer, Order, OrderFile
+from orderpack.model import MOMENT_PATTERN, SHORT_TEXT, Buyer, Case, Order, OrderFile
 from orderpack.profiles import Profile
 from orderpack.words import clip, plural
-
-
-@dataclass(frozen=True)
-class Case:
-    """A validated case: the order, its profile, and where its files are."""
-
-    path: Path
-    order: OrderFile
-    profile: Profile
-    document: Document
-    warnings: tuple[Problem, ...] = ()
-    """What looks wrong but does not stop a build: dates before the order, example values
-    left in the file (see :func:`warnings_for`)."""
-
-    @property
-    def folder(self) -> Path:
-        return self.path.parent
 
 
 def validate(order_path: str | Path) -> Case:
@@ -251,8 +233,8 @@ def _check_files(document: Document, failed: set[str]) -> list[Problem]:
                 problems.append(document.problem(
                     box_loc,
                     f"the box [{x}, {y}, {width}, {height}] reaches outside the image "
-                    f"({info.width}×{info.height} pixels)",
-                    "measure the box in the original file's pixels, as stored"))
+                    f"({info.width}×{info.height} pixels as shown)",
+                    "measure the box on the picture as shown (upright), in its pixels"))
     messages = document.data.get("messages")
     if isinstance(messages, dict):
         for key in ("file", "translation"):

@@ -245,6 +245,13 @@ def _image_of_51_megabytes(folder: Path) -> None:
         handle.truncate(51 * 1024 * 1024)
 
 
+def _gif_of_ten_thousand_and_one_frames(folder: Path) -> None:
+    (folder / "order.yaml").write_text(ORDER + _evidence("screen.gif"), encoding="utf-8")
+    header = b"GIF89a" + (1).to_bytes(2, "little") * 2 + b"\x80\x00\x00" + bytes(6)
+    frame = b"\x2c\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02\x44\x01\x00"  # one pixel
+    (folder / "screen.gif").write_bytes(header + frame * 10_001 + b"\x3b")
+
+
 def _order_file_of_six_megabytes(folder: Path) -> None:
     with (folder / "order.yaml").open("wb") as handle:  # sparse as well
         handle.write(ORDER.encode())
@@ -298,6 +305,10 @@ GENERATED: dict[str, tuple[Callable[[Path], None], str]] = {
         "Error: evidence-of-51-megabytes/order.yaml:16:5: evidence[0].file: the file is 51 "
         "MB; the limit is 50 MB — take a screenshot of the relevant part or save it "
         "smaller\n")),
+    "evidence-gif-of-10001-frames": (_gif_of_ten_thousand_and_one_frames, (
+        "Error: evidence-gif-of-10001-frames/order.yaml:16:5: evidence[0].file: the file holds "
+        "more than 10,000 pictures (pages or animation frames) — take a screenshot of the "
+        "picture that matters, or save it as a PNG\n")),
     "order-file-of-six-megabytes": (_order_file_of_six_megabytes, (
         "Error: order-file-of-six-megabytes/order.yaml: the file is 6,291,456 bytes; order "
         "files are at most 5,242,880 — move long texts into separate files\n")),
@@ -502,12 +513,15 @@ COVERAGE = {
                  "evidence-name-with-a-line-break", "evidence-name-with-a-bidi-override",
                  "evidence-name-starts-with-a-space", "evidence-name-ends-with-a-space",
                  "evidence-name-differs-in-letter-case", "evidence-name-with-a-colon",
-                 "evidence-name-misspelt"],
+                 "evidence-name-misspelt", "evidence-image-cut-short",
+                 "evidence-eps-named-png", "evidence-bmp-named-jpg",
+                 "evidence-pdf-aes-256-with-password", "redaction-box-in-decimal-numbers",
+                 "redaction-box-outside-upright-photo"],
     "chat exports": ["chat-first-line-without-timestamp", "chat-unknown-speaker",
                      "chat-export-missing", "chat-export-not-utf8",
                      "message-from-unknown-sender"],
 }
-COVERAGE_BUILD = ["evidence-truncated-beyond-repair", "template-syntax-error",
+COVERAGE_BUILD = ["evidence-png-pixel-data-garbled", "template-syntax-error",
                   "template-unknown-variable", "template-includes-a-system-file",
                   "template-html-unknown-filter", "out-is-a-file", "out-not-made-by-orderpack",
                   "out-holds-files-added-later", "out-dispute-text-edited",

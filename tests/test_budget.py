@@ -6,6 +6,7 @@ No PDF is rendered here (tests/test_fit.py renders): these are the pure parts of
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from PIL import Image
 from orderpack import budget, destinations, images, profiles
 from orderpack.budget import Budget, Content, Level, Weight, format_size, parse_size
 from orderpack.errors import ProfileError
+from orderpack.overrun import Overrun
 
 # --- sizes ----------------------------------------------------------------------------------
 
@@ -294,7 +296,7 @@ def test_plan_respects_totals_and_the_count_of_files() -> None:
 
 def test_the_overrun_report_says_how_far_over_what_weighs_most_and_what_to_do() -> None:
     limits = Budget(file_bytes=100_000, given=("max_size",))
-    report = budget.Overrun(
+    report = Overrun(
         budget=limits, files=(("evidence.pdf", 379_000, 7),),
         heaviest=(_weight("A", 52_000), _weight("C", 47_000)), split=False, splittable=True,
         text_bytes=190_000)
@@ -317,7 +319,7 @@ def test_the_overrun_report_says_how_far_over_what_weighs_most_and_what_to_do() 
 
 def test_the_overrun_report_of_pages() -> None:
     limits = Budget(file_pages=14, given=("max_pages",))
-    report = budget.Overrun(budget=limits, files=(("evidence.pdf", 3_700_000, 15),),
+    report = Overrun(budget=limits, files=(("evidence.pdf", 3_700_000, 15),),
                             heaviest=(), split=False, estimated=True)
     lines = report.message().splitlines()
     assert lines[0].endswith("even with the tracking history and the conversation in "
@@ -325,3 +327,50 @@ def test_the_overrun_report_of_pages() -> None:
     assert lines[1] == "  evidence.pdf: about 3.7 MB, about 15 pages — 1 page over"
     assert "  - if the place you upload to takes more pages: --max-pages 15" in lines
     assert not any("--split" in line for line in lines)
+
+
+# --- the estimate's columns are the stylesheet's -------------------------------------------
+
+
+def _css_rules() -> list[tuple[list[str], str]]:
+    """templates/evidence.css as (selectors, declarations), comments left out."""
+    css = (Path(__file__).resolve().parent.parent / "templates" / "evidence.css").read_text(
+        encoding="utf-8")
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
+    return [([selector.strip() for selector in selectors.split(",")], body)
+            for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css)]
+
+
+def _mm(body: str, name: str) -> list[float]:
+    found = re.search(rf"(?:^|;)\s*{name}\s*:\s*([^;]+)", body)
+    assert found is not None, f"no {name} in {body!r}"
+    return [float(value.removesuffix("mm")) for value in found.group(1).split()]
+
+
+def test_the_estimates_column_widths_are_the_stylesheets() -> None:
+    """The page estimate assumes the tables' column widths and cell padding of
+    templates/evidence.css: changing one without the other fails here."""
+    widths: dict[tuple[str, int], float] = {}
+    padding: dict[str, list[float]] = {}
+    for selectors, body in _css_rules():
+        for selector in selectors:
+            column = re.fullmatch(r"table\.(\w+) th:nth-child\((\d+)\)", selector)
+            if column and column.group(1) in budget.COLUMNS_MM and "width" in body:
+                widths[(column.group(1), int(column.group(2)) - 1)] = _mm(body, "width")[0]
+            if selector in ("th", "html.compact table.events td") and "padding" in body:
+                padding[selector] = _mm(body, "padding")
+    expected = {(table, number): width for table, columns in budget.COLUMNS_MM.items()
+                for number, width in enumerate(columns) if width is not None}
+    assert widths == expected
+    assert padding == {"th": list(budget.CELL_PADDING_MM),
+                       "html.compact table.events td": list(budget.COMPACT_CELL_PADDING_MM)}
+
+
+def test_the_text_column_takes_what_the_others_leave() -> None:
+    content = budget.Content(narrative=(), index=(("x " * 400, "x.png"),), events=(),
+                             messages=(), cjk=False, content_width_mm=174.0)
+    narrower = replace(content, content_width_mm=174.0 - 40)
+    assert budget.text_pages(narrower) >= budget.text_pages(content)
+    # 174 mm of text, less 102 mm of fixed columns and 5 cells' 2 mm on either side.
+    assert budget.column_mm("exhibits", 1, 174.0) == 174.0 - 102 - 20
+    assert budget.column_mm("events", 2, 174.0, compact=True) == 174.0 - 74 - 9

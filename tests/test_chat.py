@@ -11,8 +11,8 @@ from orders import MINIMAL_ORDER
 
 from orderpack import chat
 from orderpack.errors import OrderFileError
-from orderpack.model import Message
-from orderpack.validation import Case, validate
+from orderpack.model import Case, Message
+from orderpack.validation import validate
 
 CHATS = Path(__file__).parent / "fixtures" / "chat"
 

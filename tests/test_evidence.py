@@ -18,7 +18,8 @@ from test_images import RED, gps_exif, photo, screenshot  # drawn fixtures, shar
 
 from orderpack import cache, evidence, images
 from orderpack.errors import BuildError, EvidenceError, OrderFileError, OrderpackError
-from orderpack.validation import Case, validate
+from orderpack.model import Case
+from orderpack.validation import validate
 
 ORDER = MINIMAL_ORDER + "evidence:\n"
 
@@ -50,12 +51,13 @@ def make_case(write_order: Callable[[str], Path]) -> MakeCase:
     return make
 
 
-def pdf_bytes(pages: int = 2, password: str | None = None) -> bytes:
+def pdf_bytes(pages: int = 2, password: str | None = None, owner: str | None = None,
+              algorithm: str = "RC4-128") -> bytes:
     writer = PdfWriter()
     for _ in range(pages):
         writer.add_blank_page(width=595, height=842)
-    if password is not None:
-        writer.encrypt(password)
+    if password is not None or owner is not None:
+        writer.encrypt(password or "", owner, algorithm=algorithm)
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
@@ -110,8 +112,8 @@ def test_zero_byte_file(tmp_path: Path) -> None:
 def test_text_named_png(tmp_path: Path) -> None:
     (tmp_path / "notes.png").write_text("not a picture")
     assert refused(tmp_path / "notes.png", "notes.png") == (
-        "notes.png: the file is not an image orderpack can read (its content is not PNG) — "
-        "open it in an image viewer; re-export it as PNG or JPEG")
+        "notes.png: the file is not a PNG, JPEG, WebP, GIF, TIFF or HEIC image, nor a PDF, "
+        "whatever its name says — open it in an image viewer and save it as PNG or JPEG")
 
 
 def test_unsupported_suffix(tmp_path: Path) -> None:
@@ -120,11 +122,32 @@ def test_unsupported_suffix(tmp_path: Path) -> None:
         tmp_path / "scan.bmp", "scan.bmp")
 
 
-def test_encrypted_pdf(tmp_path: Path) -> None:
-    (tmp_path / "invoice.pdf").write_bytes(pdf_bytes(password="secret"))
+@pytest.mark.parametrize("algorithm", ["RC4-128", "AES-128", "AES-256"])
+def test_pdf_that_needs_a_password_has_its_own_message(tmp_path: Path, algorithm: str) -> None:
+    (tmp_path / "invoice.pdf").write_bytes(pdf_bytes(password="secret", algorithm=algorithm))
     assert refused(tmp_path / "invoice.pdf", "invoice.pdf") == (
-        "invoice.pdf: the PDF is encrypted or password-protected — open it, then print or "
-        "save it as a new PDF without a password")
+        "invoice.pdf: the PDF needs a password to open — open it with its password, then "
+        "print or save it as a new PDF without a password")
+
+
+@pytest.mark.parametrize("algorithm", ["RC4-128", "AES-128", "AES-256"])
+def test_pdf_with_an_owner_password_only_is_used_unlocked(
+        make_case: MakeCase, tmp_path: Path, algorithm: str) -> None:
+    """An owner password (against printing or copying) does not stop a PDF opening; the
+    exhibit copy is written without the encryption."""
+    data = pdf_bytes(3, owner="owner-only", algorithm=algorithm)
+    assert PdfReader(io.BytesIO(data)).is_encrypted
+    info = evidence.inspect_file(_write(tmp_path / "invoice.pdf", data), "invoice.pdf")
+    assert (info.kind, info.pages) == ("pdf", 3)
+    exhibit, = evidence.process(make_case([("invoice.pdf", "Invoice")], {"invoice.pdf": data}),
+                                cache_dir=tmp_path / "cache")
+    copy = PdfReader(exhibit.file)
+    assert not copy.is_encrypted and len(copy.pages) == 3
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
 
 
 def test_damaged_pdf(tmp_path: Path) -> None:
@@ -290,31 +313,45 @@ def test_every_damaged_file_is_reported_at_once(make_case: MakeCase, tmp_path: P
     assert str(caught.value).splitlines() == [
         "4 evidence files cannot be used:",
         f"{shown}/empty.png: the file is empty (0 bytes) — copy the file again from its source",
-        f"{shown}/notes.png: the file is not an image orderpack can read (its content is not "
-        "PNG) — open it in an image viewer; re-export it as PNG or JPEG",
-        f"{shown}/stub.png: the image is damaged: the file is cut short and nothing of it can "
-        "be read — copy the file again from its source (phone, cloud, e-mail)",
-        f"{shown}/invoice.pdf: the PDF is encrypted or password-protected — open it, then "
-        "print or save it as a new PDF without a password",
+        f"{shown}/notes.png: the file is not a PNG, JPEG, WebP, GIF, TIFF or HEIC image, nor "
+        "a PDF, whatever its name says — open it in an image viewer and save it as PNG or JPEG",
+        f"{shown}/stub.png: the image is damaged or cut short, so it cannot be shown whole — "
+        "copy the file again from its source (phone, cloud, e-mail)",
+        f"{shown}/invoice.pdf: the PDF needs a password to open — open it with its password, "
+        "then print or save it as a new PDF without a password",
     ]
 
 
-def test_truncated_images_get_warnings_while_others_run_in_parallel(
+@pytest.mark.parametrize("weasyprint_imported", [False, True])
+def test_truncated_image_is_refused_by_validate(
+        make_case: MakeCase, monkeypatch: pytest.MonkeyPatch,
+        weasyprint_imported: bool) -> None:
+    # WeasyPrint's import turns this on for the whole process.
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", weasyprint_imported)
+    whole = io.BytesIO()
+    photo().save(whole, "JPEG", quality=95)
+    data = whole.getvalue()
+    with pytest.raises(OrderFileError) as caught:
+        make_case([("a.jpg", "A"), ("b.jpg", "B")],
+                  {"a.jpg": data, "b.jpg": data[: len(data) * 2 // 3]})
+    assert str(caught.value).endswith(
+        "evidence[1].file: the image is damaged or cut short, so it cannot be shown whole — "
+        "copy the file again from its source (phone, cloud, e-mail)")
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is weasyprint_imported
+
+
+def test_truncated_images_are_refused_while_others_run_in_parallel(
         make_case: MakeCase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)  # as WeasyPrint sets it
     whole = io.BytesIO()
     photo().save(whole, "JPEG", quality=95)
     data = whole.getvalue()
     case = make_case([("a.jpg", "A"), ("b.jpg", "B"), ("c.jpg", "C")],
-                     {"a.jpg": data, "b.jpg": data[: len(data) * 2 // 3], "c.jpg": photo()})
-    a, b, c = evidence.process(case, cache_dir=tmp_path / "cache", workers=3)
-    assert a.warnings == c.warnings == ()
-    assert b.warnings == (
-        "the file is damaged (cut short); it is shown as far as it could be read, check the "
-        "exhibit and copy the file again from its source if parts are missing",)
-    with Image.open(b.file) as image:
-        r, g, b_ = image.getpixel((10, 10))  # type: ignore[misc]
-        assert r > 180 and g < 60 and b_ < 60  # the red marker at the top survived
+                     {"a.jpg": data, "b.jpg": data, "c.jpg": photo()})
+    (case.folder / "b.jpg").write_bytes(data[: len(data) * 2 // 3])  # cut after validation
+    with pytest.raises(EvidenceError) as caught:
+        evidence.process(case, cache_dir=tmp_path / "cache", workers=3)
+    assert [p.file for p in caught.value.problems] == [str(case.folder / "b.jpg")]
 
 
 # --- the cache ----------------------------------------------------------------------------
@@ -336,8 +373,10 @@ def test_rebuild_decodes_and_encodes_nothing(aliexpress_case: Path, tmp_path: Pa
 def test_cache_key_covers_the_processing_parameters(make_case: MakeCase, tmp_path: Path) -> None:
     case = make_case([("p.jpg", "Photo")], {"p.jpg": photo((900, 1200))})
     default, = evidence.process(case, cache_dir=tmp_path / "cache")
-    small, = evidence.process(case, cache_dir=tmp_path / "cache", max_pixels=(300, 400))
-    grey, = evidence.process(case, cache_dir=tmp_path / "cache", grayscale=True)
+    small, = evidence.process(case, cache_dir=tmp_path / "cache",
+                              settings=images.Settings(max_size=(300, 400)))
+    grey, = evidence.process(case, cache_dir=tmp_path / "cache",
+                             settings=images.Settings(grayscale=True))
     assert (default.width, small.width) == (900, 300)
     assert len({default.file, small.file, grey.file}) == 3
 
@@ -415,3 +454,109 @@ def test_a_windows_path_is_explained(tmp_path: Path) -> None:
     (problem,) = caught.value.problems
     assert problem.message == "the file does not exist"
     assert problem.fix == "separate folders with / rather than \\, e.g. screenshots/tracking.png"
+
+
+# --- the picture shown is the file that was checked ---------------------------------------
+
+
+def test_swapped_cache_entries_are_detected(make_case: MakeCase, tmp_path: Path) -> None:
+    """Records name their key: two entries swapped whole (file and record) are redone, not
+    shown under each other's hash."""
+    case = make_case([("a.png", "A"), ("b.png", "B")],
+                     {"a.png": screenshot(), "b.png": screenshot((200, 400))})
+    a, b = evidence.process(case, cache_dir=tmp_path / "cache")
+    swap = tmp_path / "swap"
+    for suffix in (".png", ".json"):
+        first, second = a.file.with_suffix(suffix), b.file.with_suffix(suffix)
+        first.rename(swap)
+        second.rename(first)
+        swap.rename(second)
+    again = evidence.process(case, cache_dir=tmp_path / "cache")
+    assert [(e.width, e.height) for e in again] == [(390, 844), (200, 400)]
+    assert again == [a, b]
+
+
+def test_file_changed_between_hashing_and_decoding_is_refused(
+        make_case: MakeCase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An editor or a sync client saves the file while the build runs: what is decoded is
+    what was hashed, or nothing."""
+    case = make_case([("s.png", "Screen")], {"s.png": screenshot()})
+    path = case.folder / "s.png"
+    inspect = evidence.inspect_data
+
+    def inspect_then_save(*args: object, **kwargs: object) -> evidence.FileInfo:
+        info = inspect(*args, **kwargs)  # type: ignore[arg-type]
+        screenshot((200, 400)).save(path)  # saved by someone else, just after the hash
+        return info
+
+    monkeypatch.setattr(evidence, "inspect_data", inspect_then_save)
+    with pytest.raises(EvidenceError) as caught:
+        evidence.process(case, cache_dir=tmp_path / "cache")
+    assert str(caught.value) == (
+        f"{path}: the file changed while the build was reading it — build again once it is "
+        "saved")
+    monkeypatch.setattr(evidence, "inspect_data", inspect)
+    exhibit, = evidence.process(case, cache_dir=tmp_path / "cache")  # nothing wrong cached
+    assert (exhibit.width, exhibit.height) == (200, 400)
+
+
+def test_link_repointed_outside_after_the_check_is_not_read(
+        make_case: MakeCase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check and the use are the same file: a link re-pointed outside the case folder
+    between the path check and the open is refused, not used as an exhibit."""
+    case = make_case([("shots/s.png", "Screen")], {"shots/s.png": screenshot()})
+    (case.folder / "shots" / "real.png").write_bytes((case.folder / "shots/s.png").read_bytes())
+    (case.folder / "shots/s.png").unlink()
+    (case.folder / "shots/s.png").symlink_to("real.png")
+    outside = tmp_path / "secret.png"
+    screenshot((200, 400)).save(outside)
+    resolve = evidence.resolve_inside
+
+    def resolve_then_repoint(folder: Path, name: str) -> Path:
+        path = resolve(folder, name)  # checked: inside
+        path.unlink()
+        path.symlink_to(outside)  # re-pointed before it is opened
+        return path
+
+    monkeypatch.setattr(evidence, "resolve_inside", resolve_then_repoint)
+    with pytest.raises(EvidenceError) as caught:
+        evidence.process(case, cache_dir=tmp_path / "cache")
+    assert caught.value.problems[0].message == (
+        "the path is a link that points outside the case folder")
+
+
+@pytest.mark.slow
+def test_running_out_of_memory_on_a_big_image_is_a_message(tmp_path: Path) -> None:
+    """Decoding a 49-megapixel image with too little memory: a message, never a traceback
+    (run in a child process whose address space is limited)."""
+    import subprocess
+    import sys
+    import textwrap
+
+    from test_bad_inputs import png
+
+    (tmp_path / "big.png").write_bytes(png(7000, 7000, colour_type=2))
+    (tmp_path / "order.yaml").write_text(
+        ORDER + "  - file: big.png\n    caption: Big\n", encoding="utf-8")
+    script = textwrap.dedent(f"""
+        import resource
+        from pathlib import Path
+        from orderpack import evidence
+        from orderpack.errors import EvidenceError
+        from orderpack.validation import validate
+        folder = Path({str(tmp_path)!r})
+        case = validate(folder / "order.yaml")
+        with open("/proc/self/status") as status:
+            size = next(int(line.split()[1]) for line in status if line.startswith("VmSize"))
+        limit = size * 1024 + 100_000_000  # 100 MB more: a 49 MP RGB picture needs 147 MB
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        try:
+            evidence.process(case, cache_dir=folder / "cache", workers=1)
+        except EvidenceError as exc:
+            print(exc.problems[0].message, "|", exc.problems[0].fix)
+    """)
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         check=False)
+    assert (run.returncode, run.stderr) == (0, "")
+    assert run.stdout == ("ran out of memory on big.png (49 MP) | close other programs and "
+                          "try again, or resize the image\n")

@@ -508,6 +508,8 @@ def test_large_images_wait_for_each_other(tmp_path: Path, monkeypatch: pytest.Mo
                                 height=10, warnings=())
 
     monkeypatch.setattr(images, "process", process)
+    # Only the headers are written: validation's read-through of each file is skipped.
+    monkeypatch.setattr(images, "check_whole", lambda image: None)
     case = orderpack.validate(folder / "order.yaml")
     exhibits = evidence.process(case, workers=6)
     assert len(exhibits) == 6

@@ -535,3 +535,26 @@ def test_cli_build_over_the_platforms_known_limit_warns(ebay_case: Path, cache: 
         "build again with --fit card") for line in warnings), warnings
     assert ("Warning: Card chargeback takes jpeg, jpg, tiff, pdf files (unconfirmed): upload "
             "the evidence PDF rather than the PNG images in exhibits/") in warnings
+
+
+# --- the dry run and the build: one fitting loop ------------------------------------------
+
+
+@pytest.mark.parametrize("budget", [{"max_bytes": 400_000},
+                                    {"max_bytes": 600_000, "split": True}],
+                         ids=["400KB", "600KB-split"])
+def test_the_dry_run_walks_the_steps_the_build_takes(
+        aliexpress_case: Path, cache: Path, tmp_path: Path, budget: dict[str, object]) -> None:
+    """The dry run is the build's own fitting loop with estimates in place of renders: on
+    the same budget it tries the same rungs, in the same order, and ends on the same one."""
+    options = Options(cache_dir=cache, out=tmp_path / "out", **budget)  # type: ignore[arg-type]
+    foreseen: list[str] = []
+    taken: list[str] = []
+    estimate = preflight(aliexpress_case, TODAY, options, foreseen.append)
+    result = build(aliexpress_case, TODAY, options, taken.append)
+    fitting_steps = [step for step in taken if step.startswith("fitting the PDF")]
+    assert foreseen == fitting_steps
+    assert len(foreseen) >= 1 and foreseen[0].startswith("fitting the PDF to the budget: ")
+    assert estimate.steps == result.fit_steps != ()
+    assert [part.labels for part in estimate.parts] == [
+        file.exhibits for file in result.pdf_files]

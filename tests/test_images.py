@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import random
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -114,7 +115,7 @@ def test_mpo_phone_photo_is_a_jpeg_without_a_warning(tmp_path: Path) -> None:
     photo((4000, 3000)).save(path, "MPO", save_all=True, append_images=[photo((400, 300))])
     with Image.open(path) as stored:
         assert (stored.format, getattr(stored, "n_frames", 1)) == ("MPO", 2)
-    image, _, notes = images.decode(path, "phone.jpg", (1350, 1800))
+    image, _, notes = images.decode(path.read_bytes(), "phone.jpg", (1350, 1800))
     assert image.size == (2000, 1500) and notes == []  # decoded at half size
     result = images.process(path, "phone.jpg")
     assert result.media_type == "image/jpeg" and result.warnings == ()
@@ -335,19 +336,29 @@ def test_redacted_area_is_black_and_gone(tmp_path: Path, kind: str) -> None:
             assert near(image.getpixel((x, y)), (0, 0, 0), tolerance), (x, y)
 
 
-def test_redaction_before_scaling_and_rotation(tmp_path: Path) -> None:
-    """Boxes are in the stored pixels; the picture is then turned upright and scaled."""
-    stored = photo((4032, 3024))  # landscape as stored; orientation 6 makes it portrait
-    box = (1000, 500, 800, 600)
-    path = save(secret_in(stored, box), tmp_path / "cam.jpg", quality=92, exif=gps_exif(6))
+@pytest.mark.parametrize("orientation", [6, 8, 3, 5])
+def test_redaction_box_is_measured_on_the_picture_as_shown(
+        tmp_path: Path, orientation: int) -> None:
+    """A box is in the pixels of the upright picture, as every viewer shows a phone photo
+    (and as HEIC photos always were); the picture is then scaled."""
+    upright = photo((1200, 1600))  # as shown: portrait
+    box = (500, 250, 400, 300)  # measured on the upright picture
+    secret_in(upright, box)
+    # Stored turned the other way, with the tag that makes viewers show it upright.
+    undo = {6: Image.Transpose.ROTATE_90, 8: Image.Transpose.ROTATE_270,
+            3: Image.Transpose.ROTATE_180, 5: Image.Transpose.TRANSPOSE}[orientation]
+    path = save(upright.transpose(undo), tmp_path / "cam.jpg", quality=92,
+                exif=gps_exif(orientation))
+    with Image.open(path) as stored:
+        assert secret_left(stored)
     result = images.process(path, "cam.jpg", redact=[box])
     image = opened(result).convert("RGB")
-    assert image.size == (1350, 1800)
+    assert image.size == (1200, 1600)
     assert not secret_left(image)
-    # Stored (x, y) lands upright at (3024 - 1 - y, x), then scaled by 1350/3024.
-    scale = 1350 / 3024
-    centre = ((3024 - 1 - (500 + 300)) * scale, (1000 + 400) * scale)
-    assert near(image.getpixel((round(centre[0]), round(centre[1]))), (0, 0, 0), 12)
+    for x in range(510, 890, 10):  # JPEG rounds black to a level or two, more at edges
+        for y in range(260, 540, 10):
+            assert near(image.getpixel((x, y)), (0, 0, 0), 20), (x, y)
+    assert near(image.getpixel((5, 5)), RED)  # and it is upright: the marker is top left
 
 
 def test_redaction_in_a_palette_png_is_pure_black_even_merged_with_dark_text(
@@ -441,9 +452,9 @@ def test_never_scaled_up(tmp_path: Path) -> None:
 
 def test_jpeg_is_decoded_at_reduced_size(tmp_path: Path) -> None:
     path = save(photo((4000, 3000)), tmp_path / "big.jpg", quality=90)
-    image, _, _ = images.decode(path, "big.jpg", (1350, 1800))
+    image, _, _ = images.decode(path.read_bytes(), "big.jpg", (1350, 1800))
     assert image.size == (2000, 1500)  # 1/2 is the smallest that still fills 1800 px
-    exact, _, _ = images.decode(path, "big.jpg", (1350, 1800), exact=True)
+    exact, _, _ = images.decode(path.read_bytes(), "big.jpg", (1350, 1800), exact=True)
     assert exact.size == (4000, 3000)
 
 
@@ -480,42 +491,57 @@ def cut(path: Path, fraction: float) -> Path:
     return path
 
 
-@pytest.mark.parametrize(("name", "make"), [
-    ("half.png", lambda p: save(screenshot(), p)),
-    ("half.jpg", lambda p: save(photo(), p, quality=95)),
+DAMAGED = ("the image is damaged or cut short, so it cannot be shown whole — copy the file "
+           "again from its source (phone, cloud, e-mail)")
+
+
+@pytest.mark.parametrize(("name", "make", "fraction"), [
+    ("half.png", lambda p: save(screenshot(), p), 0.6),
+    ("half.jpg", lambda p: save(photo(), p, quality=95), 0.6),
+    ("cut.png", lambda p: save(screenshot(), p), 0.02),
+    ("c.webp", lambda p: save(screenshot(), p), 0.5),
+    ("half.gif", lambda p: save(screenshot(), p), 0.6),
+    ("half.tif", lambda p: save(photo(), p, compression="tiff_lzw"), 0.6),
 ])
-def test_truncated_image_is_shown_with_a_warning(
-        tmp_path: Path, name: str, make: Callable[[Path], Path]) -> None:
-    path = cut(make(tmp_path / name), 0.6)
-    result = images.process(path, name)
-    assert result.warnings == (
-        "the file is damaged (cut short); it is shown as far as it could be read, check the "
-        "exhibit and copy the file again from its source if parts are missing",)
-    image = opened(result).convert("RGB")
-    assert near(image.getpixel((10, 10)), RED)  # the top survived
-
-
-def test_truncated_image_is_noticed_after_weasyprint_is_imported(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)  # what WeasyPrint does
-    path = cut(save(screenshot(), tmp_path / "half.png"), 0.6)
-    assert images.process(path, "half.png").warnings
-    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # left as it was
-
-
-def test_truncated_image_is_left_to_the_caller_when_asked(tmp_path: Path) -> None:
-    path = cut(save(screenshot(), tmp_path / "half.png"), 0.6)
-    with images.truncated_images(False), pytest.raises(images.Damaged):
-        images.process(path, "half.png", read_damaged=False)
-
-
-def test_image_cut_before_its_pixels_is_an_error(tmp_path: Path) -> None:
-    path = cut(save(screenshot(), tmp_path / "cut.png"), 0.02)
+@pytest.mark.parametrize("weasyprint_imported", [False, True])
+@pytest.mark.filterwarnings("ignore:Corrupt EXIF data:UserWarning")  # the cut TIFF's tags
+def test_damaged_image_is_refused_never_shown_in_part(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str,
+        make: Callable[[Path], Path], fraction: float, weasyprint_imported: bool) -> None:
+    # WeasyPrint's import turns this on for the whole process.
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", weasyprint_imported)
+    path = cut(make(tmp_path / name), fraction)
     with pytest.raises(EvidenceError) as caught:
-        images.process(path, "shots/cut.png")
-    assert str(caught.value) == (
-        "shots/cut.png: the image is damaged: the file is cut short and nothing of it can be "
-        "read — copy the file again from its source (phone, cloud, e-mail)")
+        images.process(path, f"shots/{name}")
+    assert str(caught.value) == f"shots/{name}: {DAMAGED}"
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is weasyprint_imported  # left as it was
+
+
+def test_damage_is_found_on_every_thread_at_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The switch WeasyPrint turns on stays off while any thread decodes, however the
+    threads overlap."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    whole = save(photo((1600, 1200)), tmp_path / "whole.jpg", quality=95).read_bytes()
+    half = whole[: len(whole) // 2]
+
+    def run(data: bytes) -> bool:
+        try:
+            images.process(data, "x.jpg")
+        except EvidenceError:
+            return False
+        return True
+
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(run, [whole, half] * 8))
+    assert results == [True, False] * 8
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True
+
+
+NOT_AN_IMAGE = ("the file is not a PNG, JPEG, WebP, GIF, TIFF or HEIC image, nor a PDF, "
+                "whatever its name says — open it in an image viewer and save it as PNG or JPEG")
 
 
 def test_text_file_named_png_is_an_error(tmp_path: Path) -> None:
@@ -523,15 +549,108 @@ def test_text_file_named_png_is_an_error(tmp_path: Path) -> None:
     path.write_text("this is not a picture\n")
     with pytest.raises(EvidenceError) as caught:
         images.process(path, "notes.png")
+    assert str(caught.value) == f"notes.png: {NOT_AN_IMAGE}"
+
+
+def undocumented_formats() -> list[tuple[str, bytes]]:
+    """Pictures in formats Pillow reads but orderpack does not take, and an EPS file (which
+    Pillow would hand to Ghostscript to draw)."""
+    made = []
+    for fmt, mode in [("BMP", "RGB"), ("TGA", "RGB"), ("PCX", "RGB"), ("SGI", "RGB"),
+                      ("DDS", "RGBA"), ("QOI", "RGB"), ("SPIDER", "F"),
+                      ("XBM", "1"), ("PPM", "RGB"), ("ICO", "RGB")]:
+        buffer = io.BytesIO()
+        Image.new(mode, (16, 16)).save(buffer, fmt)
+        made.append((fmt, buffer.getvalue()))
+    # Pillow 13 deprecates writing IM files; this is the header it writes.
+    made.append(("IM", b"Image type: RGB image\r\nName: x\r\nImage size (x*y): 16*16\r\n"
+                       .ljust(512, b"\0")[:511] + b"\x1a" + bytes(16 * 16 * 3)))
+    made.append(("EPS", b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 16 16\n"
+                        b"newpath 0 0 moveto 16 16 lineto stroke\nshowpage\n%%EOF\n"))
+    return made
+
+
+@pytest.mark.parametrize(("fmt", "data"), undocumented_formats(),
+                         ids=[fmt for fmt, _ in undocumented_formats()])
+@pytest.mark.parametrize("name", ["scan.png", "scan.jpg", "scan.tiff", "scan.heic"])
+def test_undocumented_formats_are_refused_whatever_the_name(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str, data: bytes,
+        name: str) -> None:
+    from PIL import EpsImagePlugin
+
+    def no_ghostscript(*args: object, **kwargs: object) -> None:
+        raise AssertionError("Ghostscript was called")
+
+    monkeypatch.setattr(EpsImagePlugin, "Ghostscript", no_ghostscript)
+    with warnings.catch_warnings():  # Pillow 13 deprecates IM
+        warnings.simplefilter("ignore", DeprecationWarning)
+        with Image.open(io.BytesIO(data)) as unrestricted:  # the fixture is what it says
+            assert unrestricted.format == fmt
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(EvidenceError) as caught:
+        images.process(path, name)
+    assert str(caught.value) == f"{name}: {NOT_AN_IMAGE}"
+
+
+# --- deep and many-framed images -------------------------------------------------------
+
+
+@pytest.mark.parametrize(("mode", "values", "expected"), [
+    ("F", (1.0, 0.5, 0.0), (255, 128, 0)),  # floating point, 0 to 1
+    ("F", (255.0, 128.0, 0.0), (255, 128, 0)),  # floating point, 0 to 255
+    ("F", (4000.0, 2000.0, 0.0), (255, 128, 0)),  # floating point, a sensor's own range
+    ("I", (255, 128, 0), (255, 128, 0)),  # 32-bit integers holding 8-bit values
+    ("I", (65535, 32768, 0), (255, 128, 0)),  # ... holding 16-bit values
+    ("I", (2_000_000_000, 1_000_000_000, 0), (255, 128, 0)),  # ... the full range
+    ("I", (1000, 0, -1000), (255, 128, 0)),  # signed
+    ("I;16", (65535, 32768, 0), (255, 128, 0)),
+])
+def test_deep_greyscale_tiff_keeps_its_greys(
+        tmp_path: Path, mode: str, values: tuple[float, float, float],
+        expected: tuple[int, int, int]) -> None:
+    image = Image.new(mode, (300, 100))
+    for index, value in enumerate(values):
+        image.paste(Image.new(mode, (100, 100), value), (100 * index, 0))  # type: ignore[arg-type]
+    path = tmp_path / "deep.tif"
+    image.save(path)
+    with Image.open(path) as stored:
+        assert stored.mode == mode
+    out = opened(images.process(path, "deep.tif")).convert("L")
+    for index, grey in enumerate(expected):
+        assert out.getpixel((100 * index + 50, 50)) == pytest.approx(grey, abs=2)
+
+
+def gif_of(frames: int) -> bytes:
+    """A GIF of ``frames`` one-pixel frames (each a few bytes), written directly."""
+    header = b"GIF89a" + (1).to_bytes(2, "little") * 2 + b"\x80\x00\x00" + bytes(6)
+    frame = (b"\x21\xf9\x04\x00\x01\x00\x00\x00"  # graphic control: a delay
+             b"\x2c\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02\x44\x01\x00")
+    return header + frame * frames + b"\x3b"
+
+
+def test_gif_with_a_few_frames_is_shown(tmp_path: Path) -> None:
+    path = tmp_path / "few.gif"
+    path.write_bytes(gif_of(3))
+    result = images.process(path, "few.gif")
+    assert result.warnings == ("the file holds 3 pictures (pages or animation frames); only "
+                               "the first is shown",)
+
+
+def test_gif_with_a_million_frames_is_refused_quickly(tmp_path: Path) -> None:
+    import time
+
+    path = tmp_path / "many.gif"
+    path.write_bytes(gif_of(1_000_000))
+    with Image.open(path) as check:  # the fixture is what it says
+        check.seek(2)
+    start = time.perf_counter()
+    with pytest.raises(EvidenceError) as caught:
+        images.process(path, "many.gif")
+    assert time.perf_counter() - start < 1.0  # Pillow's own count takes seconds
     assert str(caught.value) == (
-        "notes.png: the file is not an image orderpack can read (its content is not PNG) — "
-        "open it in an image viewer; re-export it as PNG or JPEG")
-
-
-def test_corrupt_webp_is_an_error(tmp_path: Path) -> None:
-    path = cut(save(screenshot(), tmp_path / "c.webp"), 0.5)
-    with pytest.raises(EvidenceError, match=r"^c.webp: the image is damaged and cannot be read"):
-        images.process(path, "c.webp")
+        f"many.gif: the file holds more than {images.MAX_FRAMES:,} pictures (pages or "
+        "animation frames) — take a screenshot of the picture that matters, or save it as a PNG")
 
 
 def test_classifier() -> None:

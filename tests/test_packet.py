@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from orderpack import packet as build_module
+from orderpack import contents, pdf, render
 from orderpack.errors import BuildError, OrderFileError, TemplateError
-from orderpack.packet import Options, build
+from orderpack.packet import BuildResult, Options, build
 
 TODAY = date(2026, 11, 26)
 GOLDEN = Path(__file__).parent / "golden" / "dispute"
@@ -32,7 +32,7 @@ def cache(tmp_path: Path) -> Path:
     return tmp_path / "cache"
 
 
-def _build(order: Path, cache: Path, **options: object) -> build_module.BuildResult:
+def _build(order: Path, cache: Path, **options: object) -> BuildResult:
     return build(order, TODAY, Options(cache_dir=cache, **options))  # type: ignore[arg-type]
 
 
@@ -278,7 +278,7 @@ def test_failed_build_leaves_previous_packet_and_no_temporary_files(
     def explode(*args: object, **kwargs: object) -> object:
         raise BuildError("injected failure mid-render")
 
-    monkeypatch.setattr(build_module.pdf, "render", explode)
+    monkeypatch.setattr(pdf, "render", explode)
     with pytest.raises(BuildError, match="injected"):
         _build(aliexpress_case, cache)
     assert _tree(out) == before
@@ -351,7 +351,7 @@ def test_template_cannot_load_files_outside_the_build(
     aliexpress_case: Path, cache: Path, tmp_path: Path
 ) -> None:
     custom = tmp_path / "templates"
-    shutil.copytree(Path(build_module.render.templates_dir()), custom)
+    shutil.copytree(Path(render.templates_dir()), custom)
     html = (custom / "evidence.html.j2").read_text(encoding="utf-8")
     (custom / "evidence.html.j2").write_text(
         html.replace("<body>", '<body><img src="file:///etc/hostname">'
@@ -382,11 +382,17 @@ def test_sample_hides_the_buyers_phone_and_street(aliexpress_case: Path, cache: 
             assert box.getextrema() == ((0, 0), (0, 0), (0, 0))
 
 
-def test_the_collector_spares_long_lived_objects_only_while_rendering(
-        ebay_case: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_command_line_spares_the_collector_and_the_library_leaves_it_alone(
+        ebay_case: Path, cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """gc.freeze() changes the whole process: the command line, which runs one build at a
+    time, freezes what outlives the build while it lays the PDF out; a build called
+    through the API (as a long-running web page would) leaves the collector as it was."""
     import gc
 
     import weasyprint
+    from click.testing import CliRunner
+
+    from orderpack.cli import main
 
     frozen_while_laying_out: list[int] = []
     render = weasyprint.HTML.render
@@ -398,8 +404,14 @@ def test_the_collector_spares_long_lived_objects_only_while_rendering(
     monkeypatch.setattr(weasyprint.HTML, "render", watched)
     assert gc.get_freeze_count() == 0
     _build(ebay_case, cache)
-    assert frozen_while_laying_out and frozen_while_laying_out[0] > 10_000  # modules and all
-    assert gc.get_freeze_count() == 0  # unfrozen: a long-running process can free them
+    assert frozen_while_laying_out == [0]
+
+    result = CliRunner().invoke(main, ["build", str(ebay_case), "--today", "2026-11-26",
+                                       "--out", str(tmp_path / "cli-out")],
+                                env={"ORDERPACK_CACHE_DIR": str(cache)})
+    assert result.exit_code == 0, result.output
+    assert frozen_while_laying_out[1] > 10_000  # modules, WeasyPrint's tables and all
+    assert gc.get_freeze_count() == 0  # unfrozen: the process can free them again
 
 
 # --- a long conversation, with no known limit ----------------------------------------------
@@ -418,7 +430,7 @@ def test_a_long_conversation_is_capped_in_the_text_and_kept_in_the_pdf(
     result = _build(order, cache)
     text = result.dispute_text.read_text(encoding="utf-8")
     assert result.char_limit is None
-    assert result.characters <= build_module.TEXT_CAP
+    assert result.characters <= contents.TEXT_CAP
     assert "Reply 0 -" in text and "Reply 39 -" not in text
     kept = text.count("the seller replied")
     assert any(warning.startswith(

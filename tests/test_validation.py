@@ -21,7 +21,8 @@ from pypdf import PdfWriter
 from orderpack import profiles
 from orderpack.cli import main
 from orderpack.errors import OrderFileError
-from orderpack.validation import Case, validate
+from orderpack.model import Case
+from orderpack.validation import validate
 
 BAD = Path(__file__).resolve().parent / "fixtures" / "bad"
 BAD_CASES = sorted(path.name for path in BAD.iterdir() if path.is_dir())

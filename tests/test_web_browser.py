@@ -261,8 +261,6 @@ def test_the_screenshot_box_is_black_in_exhibits_and_in_the_pdf(journey: Journey
         _black_under(picture, journey.boxes[source], journey.shown[source])
 
 
-@pytest.mark.xfail(strict=True, reason="until the evidence issue's fix lands: a JPEG's boxes "
-                   "are still applied before its EXIF rotation")
 def test_the_rotated_photo_box_is_black_in_exhibits_and_in_the_pdf(journey: Journey) -> None:
     source = "screenshots/img-0042.jpg"
     assert journey.shown[source] == (1000, 1500)  # upright, as the editor showed it

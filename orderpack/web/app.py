@@ -237,10 +237,10 @@ class _Site:
         problems = {key: _init_words(problem)
                     for key, problem in orderpack.init_problems(answers).items()}
         if protection is None and values["protection_ends"]:
-            problems["protection_ends"] = ("expected a date like 2026-12-03, or the days "
+            problems["protection_ends"] = ("expected a date as YYYY-MM-DD, or the days "
                                            "left as the order page shows them: ends in 9 days")
         if values["shipped"] and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", values["shipped"]):
-            problems["shipped"] = "expected a date like 2026-09-05"
+            problems["shipped"] = "expected a date as YYYY-MM-DD"
         for key in ("payment", "tracking_number"):
             if len(values[key]) > 80:
                 problems[key] = "too long: at most 80 characters"
@@ -380,10 +380,12 @@ class _Site:
         except orderpack.OrderpackError as exc:
             return self.page(request, "invalid.html", 200, name=name,
                              problems=[(p.field, _words(p)) for p in exc.problems])
-        # Only the steps whose message is true today: the others are refused as stale.
-        steps = [(step, orderpack.message(order_path, step.id, today).text)
-                 for step in orderpack.message_steps(order_path, today).steps
-                 if step.state != "does_not_apply"]
+        steps: list[tuple[Any, str | None, str | None]] = []
+        for step in orderpack.message_steps(order_path, today).steps:
+            try:
+                steps.append((step, orderpack.message(order_path, step.id, today).text, None))
+            except orderpack.OrderpackError as exc:  # the step does not apply now
+                steps.append((step, None, str(exc)))
         limits = case.profile.limits
         types = limits.attachment_types
         return self.page(request, "status.html", name=name, case=case, status=status,

@@ -1,0 +1,98 @@
+"""The report of a budget that cannot be met: how far over each file is, what weighs most,
+and what the buyer can do (:meth:`Overrun.message`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from orderpack.budget import Budget, Weight, format_size
+from orderpack.words import plural
+
+
+@dataclass(frozen=True)
+class Overrun:
+    """What is over the budget once every rung of the ladder is taken."""
+
+    budget: Budget
+    files: tuple[tuple[str, int, int], ...]
+    """Each PDF file (name, bytes, pages) as the last rung made it."""
+    heaviest: tuple[Weight, ...]
+    split: bool
+    alone: tuple[tuple[str, int, int], ...] = ()
+    """With ``split``: each exhibit too large for a part of its own (label, estimated bytes
+    and pages of that part, with the cover, statement and index each part has)."""
+    splittable: bool = False
+    """Without ``split``: whether --split would meet the budget."""
+    estimated: bool = False
+    """The figures are estimates (``build --dry-run``), not measured on a render."""
+    text_bytes: int = 0
+    """What the text pages weigh with their fonts (every file but its exhibits)."""
+
+    def message(self) -> str:
+        """The report the buyer sees: how far over, what weighs most, what to do."""
+        budget = self.budget
+        sized = budget.file_bytes is not None or budget.total_bytes is not None
+        lines = [f"the evidence cannot be fitted into {budget.describe()}, even " + (
+            "with every exhibit at the least resolution and quality that stays legible:"
+            if sized else "with the tracking history and the conversation in smaller type:")]
+        total_bytes = sum(size for _, size, _ in self.files)
+        total_pages = sum(pages for _, _, pages in self.files)
+        for name, size, pages in self.files:
+            over = []
+            limit_bytes = budget.file_bytes if self.split else budget.pdf_bytes
+            limit_pages = budget.file_pages if self.split else budget.pdf_pages
+            if limit_bytes is not None and size > limit_bytes:
+                over.append(f"{format_size(size - limit_bytes)} over")
+            if limit_pages is not None and pages > limit_pages:
+                over.append(f"{plural(pages - limit_pages, 'page')} over")
+            about = "about " if self.estimated else ""
+            lines.append(f"  {name}: {about}{format_size(size)}, {about}{plural(pages, 'page')}"
+                         + (f" — {', '.join(over)}" if over else ""))
+        if len(self.files) > 1:
+            over = []
+            if budget.total_bytes is not None and total_bytes > budget.total_bytes:
+                over.append(f"{format_size(total_bytes - budget.total_bytes)} over the total")
+            if budget.total_pages is not None and total_pages > budget.total_pages:
+                over.append(f"{plural(total_pages - budget.total_pages, 'page')} over the total")
+            if over:
+                lines.append(f"  together: {format_size(total_bytes)}, "
+                             f"{plural(total_pages, 'page')} — "
+                             + ", ".join(over))
+        for label, size, pages in self.alone:
+            lines.append(f"  exhibit {label} alone would make a part of about "
+                         f"{format_size(size)}, {plural(pages, 'page')}")
+        if self.heaviest:
+            lines.append("The heaviest exhibits:")
+            width = max(len(weight.caption) for weight in self.heaviest)
+            lines += [f"  {weight.label:<3}{weight.caption:<{width}}  "
+                      f"{format_size(weight.pdf_bytes):>8}" for weight in self.heaviest]
+        if self.text_bytes > 0:
+            lines.append(f"  (the text pages with their fonts weigh "
+                         f"{'about ' if self.estimated else ''}{format_size(self.text_bytes)})")
+        lines.append("What you can do:")
+        if self.splittable:
+            lines.append("  - split the bundle into several PDF files, each within the "
+                         "limit: add --split")
+        if self.heaviest:
+            lines.append(f"  - leave out an exhibit you can do without (remove it from "
+                         f"`evidence` in the order file), e.g. exhibit {self.heaviest[0].label}")
+        largest = max(size for _, size, _ in self.files)
+        limit = budget.file_bytes if self.split else budget.pdf_bytes
+        if limit is not None and largest > limit:
+            lines.append(f"  - if the place you upload to takes more, raise the budget: "
+                         f"--max-size {_round_up(largest)}")
+        most = max(pages for _, _, pages in self.files)
+        if budget.pdf_pages is not None and (total_pages > (budget.total_pages or total_pages)
+                                             or most > (budget.file_pages or most)):
+            lines.append(f"  - if the place you upload to takes more pages: --max-pages {most}")
+        lines.append("Nothing was written; the previous packet, if any, is unchanged.")
+        return "\n".join(lines)
+
+
+def _round_up(count: int) -> str:
+    """A size a little above ``count``, written as the user would: 420KB, 1.3MB."""
+    if count < 1000 ** 2:
+        return f"{math.ceil(count / 10_000) * 10}KB"
+    return f"{math.ceil(count / 100_000) / 10:g}MB"
