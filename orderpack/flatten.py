@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from orderpack.words import plural
+
 if TYPE_CHECKING:
     from pypdf import PdfReader
 
@@ -122,7 +124,7 @@ def _in_words(found: dict[str, int]) -> tuple[str, ...]:
                            ("annotations", "other annotation"),
                            ("embedded files", "embedded file")):
         if found.get(what):
-            words.append(f"{found[what]} {singular if found[what] == 1 else what}")
+            words.append(plural(found[what], singular, what))
     for what, said in (("form", "the form"), ("actions", "actions"),
                        ("JavaScript", "JavaScript"), ("bookmarks", "bookmarks"),
                        ("document properties", "document properties")):
@@ -130,7 +132,7 @@ def _in_words(found: dict[str, int]) -> tuple[str, ...]:
             words.append(said)
     if found.get("photo metadata"):
         number = found["photo metadata"]
-        words.append(f"photo metadata (EXIF, XMP) of {number} image{'s' if number > 1 else ''}")
+        words.append(f"photo metadata (EXIF, XMP) of {plural(number, 'image')}")
     return tuple(words)
 
 

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "orderpack"
-FRONT_ENDS = ("orderpack.cli", "orderpack.__main__", "orderpack.web")
+FRONT_ENDS = ("orderpack.cli", "orderpack.report", "orderpack.__main__", "orderpack.web")
 #: The Python API: the package's names, made in orderpack.api.
 API = ("orderpack", "orderpack.api")
 
