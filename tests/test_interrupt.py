@@ -87,7 +87,7 @@ def test_ctrl_c_at_any_moment_of_a_start(delay: float, tmp_path: Path) -> None:
     time.sleep(delay)
     process.send_signal(signal.SIGINT)
     _stdout, stderr = process.communicate(timeout=120)
-    assert "Traceback" not in stderr
+    assert "Traceback" not in stderr, stderr
     # Interrupted, or done before the signal came.
     assert stderr in ("", *(text for _code, text in INTERRUPTED)), stderr
     assert process.returncode in (0, *(code for code, _text in INTERRUPTED))
