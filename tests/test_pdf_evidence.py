@@ -260,14 +260,10 @@ def structure_faults(path: Path) -> list[str]:
     return faults
 
 
-@pytest.mark.xfail(strict=True, reason="not done yet: merged pages keep their own "
-                   "marked content, footers are tagged spans (issue 16)")
 def test_the_bundle_is_one_consistent_tagged_document(built: BuildResult) -> None:
     assert structure_faults(built.evidence_pdf) == []
 
 
-@pytest.mark.xfail(strict=True, reason="not done yet: merged pages keep their own "
-                   "marked content, footers are tagged spans (issue 16)")
 def test_a_merged_page_is_a_figure_with_the_caption_as_its_alternative_text(
         built: BuildResult) -> None:
     with pikepdf.open(built.evidence_pdf) as pdf:
