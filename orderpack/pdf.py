@@ -264,6 +264,7 @@ def _finish(
     sources: dict[Path, tuple[pikepdf.Pdf, set[tuple[int, int]]]] = {}
     try:
         with pikepdf.open(laid_out) as bundle:
+            _sort_attachments(bundle)
             structure = tagging.Structure(bundle)
             structure.mark_margins()
             placed: dict[int, list[tuple[float, tagging.Figure]]] = {}
@@ -298,3 +299,18 @@ def _finish(
     finally:
         for source, _ in sources.values():
             source.close()
+
+
+def _sort_attachments(bundle: Any) -> None:
+    """Sort the names of the embedded files (``--attach``), which WeasyPrint writes in its
+    own order: a PDF's name tree is looked up by its keys in sorted order."""
+    from pikepdf import Array
+
+    names = bundle.Root.get("/Names")
+    files = names.get("/EmbeddedFiles") if names is not None else None
+    pairs = files.get("/Names") if files is not None else None
+    if pairs is None:
+        return
+    ordered = sorted(zip(pairs[::2], pairs[1::2], strict=True),
+                     key=lambda pair: bytes(pair[0]))
+    files.Names = Array([item for pair in ordered for item in pair])

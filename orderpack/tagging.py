@@ -41,9 +41,16 @@ class Figure:
 
 
 def untagged_form(page: pikepdf.Page, seen: set[tuple[int, int]]) -> pikepdf.Object:
-    """``page`` as a Form XObject (upright, clipped to its trim box) without marked content:
+    """``page`` as a Form XObject (upright, clipped to what a viewer shows of it: its trim box
+    within its crop box) without marked content:
     no structure ids, no tags, neither in it nor in the forms it draws. ``seen`` holds the
     forms of the page's file already cleaned."""
+    # qpdf draws the trim box; a viewer shows no more than the crop box.
+    trim, crop = page.trimbox, page.cropbox
+    shown = [max(float(trim[0]), float(crop[0])), max(float(trim[1]), float(crop[1])),
+             min(float(trim[2]), float(crop[2])), min(float(trim[3]), float(crop[3]))]
+    if shown[0] < shown[2] and shown[1] < shown[3]:
+        page.obj.TrimBox = Array(shown)
     form = page.as_form_xobject(handle_transformations=True)
     _strip_marks(form, seen)
     return form
@@ -178,8 +185,8 @@ class Structure:
     def _xobject(self, page: pikepdf.Page, form: pikepdf.Object) -> Name:
         """Add ``form`` to the resources of ``page`` alone (WeasyPrint's pages share theirs)
         under a new name, the same in every build."""
-        resources = Dictionary(page.obj.get("/Resources", Dictionary()))
-        xobjects = Dictionary(resources.get("/XObject", Dictionary()))
+        resources = Dictionary(dict(page.resources.items()))
+        xobjects = Dictionary(dict(resources.XObject.items()) if "/XObject" in resources else {})
         number = 1
         while Name(f"/Exhibit{number}") in xobjects:
             number += 1
