@@ -309,7 +309,7 @@ def _sort_attachments(bundle: Any) -> None:
     names = bundle.Root.get("/Names")
     files = names.get("/EmbeddedFiles") if names is not None else None
     pairs = files.get("/Names") if files is not None else None
-    if pairs is None:
+    if files is None or pairs is None:
         return
     ordered = sorted(zip(pairs[::2], pairs[1::2], strict=True),
                      key=lambda pair: bytes(pair[0]))
