@@ -92,7 +92,8 @@ def _strip_marks(form: pikepdf.Object, seen: set[tuple[int, int]]) -> None:
         if key in form:
             del form[key]
     resources = form.get("/Resources")
-    for inner in (resources.get("/XObject") or {}).values() if resources is not None else ():
+    xobjects = resources.get("/XObject") if resources is not None else None
+    for _, inner in xobjects.items() if xobjects is not None else ():
         if inner.get("/Subtype") == Name.Form:
             _strip_marks(inner, seen)
 
