@@ -128,8 +128,9 @@ class Structure:
         return None if key is None else self.parents.get(int(key))
 
     def mark_margins(self) -> None:
-        """Mark as artifacts the marked content of every page whose structure element is not
-        in the tree (WeasyPrint's page margins), and take it out of the parent tree."""
+        """On every page, mark as an artifact each piece of marked content whose structure
+        element is in no tree (WeasyPrint's page margins), and take its id out of the parent
+        tree."""
         for page in self.pdf.pages:
             marks = self._marks(page)
             if marks is None:
