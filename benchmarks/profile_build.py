@@ -39,7 +39,7 @@ PHASES: list[tuple[str, str, str, str | None]] = [
      "WeasyPrint: write the PDF (write_pdf)"),
     ("subset and embed fonts", "weasyprint/pdf/fonts.py", "build_fonts_dictionary",
      "WeasyPrint: write the PDF (write_pdf)"),
-    ("Merge PDF exhibits (pypdf)", "orderpack/pdf.py", "_fill_slots", None),
+    ("Complete the tags, merge PDF exhibits (pikepdf)", "orderpack/pdf.py", "_finish", None),
     ("Hash inputs and outputs, manifest", "orderpack/manifest.py", "write", None),
 ]
 

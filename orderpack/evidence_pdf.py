@@ -118,7 +118,9 @@ class Renderer:
             "lang": "en",
         }, kind="html", override=options.templates)
         slots = [
-            pdf.Slot(anchor=f"slot-{view.label}-{page + 1}", source=view.path, page_index=page)
+            pdf.Slot(anchor=f"slot-{view.label}-{page + 1}", source=view.path, page_index=page,
+                     alt=f"Exhibit {view.label}: {view.caption}" + (
+                         f" (page {page + 1} of {view.pages})" if view.pages > 1 else ""))
             for view in shown if view.kind == "pdf" for page in range(view.pages)
         ]
         attachments = []

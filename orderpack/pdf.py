@@ -1,4 +1,5 @@
-"""The evidence PDF: HTML to PDF with WeasyPrint, then PDF exhibits merged in with pypdf.
+"""The evidence PDF: HTML to PDF with WeasyPrint, then PDF exhibits merged in and the
+tagging completed with pikepdf (see :mod:`orderpack.tagging`).
 
 WeasyPrint is imported here only, so commands that do not render stay fast. It
 loads nothing but the files a build names: the URL fetcher refuses the network and
@@ -8,7 +9,6 @@ any other file.
 from __future__ import annotations
 
 import gc
-import io
 import logging
 import mimetypes
 from collections.abc import Iterator, Mapping, Sequence
@@ -21,7 +21,8 @@ from urllib.parse import unquote, urlsplit
 
 from orderpack.errors import BuildError
 
-#: The PDF variant written: tagged for accessibility (PDF/UA-1 as WeasyPrint makes it).
+#: The PDF variant WeasyPrint writes: tagged for accessibility (PDF/UA-1), completed by
+#: :mod:`orderpack.tagging`.
 PDF_VARIANT = "pdf/ua-1"
 
 CSS_PX_TO_PT = 0.75
@@ -62,6 +63,8 @@ class Slot:
     anchor: str
     source: Path
     page_index: int
+    alt: str
+    """The page's alternative text in the tagged PDF: the exhibit's label and caption."""
 
 
 @dataclass(frozen=True)
@@ -198,8 +201,8 @@ def render(
 ) -> Rendered:
     """Lay out ``html`` and write the PDF to ``target``; merge PDF exhibits into their slots.
 
-    Without slots WeasyPrint writes straight to the file, so the whole PDF is never held in
-    memory beside the document it is made from."""
+    WeasyPrint writes to a file beside ``target``, never the whole PDF in memory; pikepdf
+    completes it from there (reading the streams it does not change from the file)."""
     import weasyprint
 
     fetcher = _fetcher(base_dir, allowed)
@@ -215,6 +218,9 @@ def render(
             for item in attachments
         ],
     }
+    # WeasyPrint's file, completed into ``target``; in the build's staging folder, which
+    # goes with it if the build is stopped.
+    laid_out = target.with_name(f".{target.name}.weasyprint")
     with _weasyprint_warnings() as warnings:
         try:
             document = weasyprint.HTML(
@@ -233,18 +239,17 @@ def render(
             # them before the PDF is written keeps the peak lower: 15 MB less at 90
             # exhibits, and it grows less with the exhibit count.
             gc.collect()
-            if slots:
-                pdf = document.write_pdf(**options)
-            else:
-                document.write_pdf(target, **options)
+            document.write_pdf(laid_out, **options)
         except (OSError, ValueError) as exc:
+            laid_out.unlink(missing_ok=True)
             raise BuildError(f"could not write the PDF: {exc}") from None
     pages = len(document.pages)
     anchors = {anchor: index for index, page in reversed(list(enumerate(document.pages)))
                for anchor in page.anchors}
-    if slots:
-        with quiet_pypdf():
-            _fill_slots(pdf, target, slots, positions, paper)
+    try:
+        _finish(laid_out, target, slots, positions, paper)
+    finally:
+        laid_out.unlink(missing_ok=True)
     # Once each: WeasyPrint logs a missing glyph (an emoji) every time the text is drawn.
     return Rendered(path=target, bytes=target.stat().st_size, pages=pages,
                     warnings=list(dict.fromkeys(warnings)), anchors=anchors)
@@ -266,48 +271,70 @@ def _slot_positions(document: Any, slots: Sequence[Slot]) -> Mapping[str, tuple[
     return found
 
 
-def _fill_slots(
-    pdf: bytes, out_path: Path, slots: Sequence[Slot],
+def _finish(
+    laid_out: Path, target: Path, slots: Sequence[Slot],
     positions: Mapping[str, tuple[int, float, float]], paper: Paper,
 ) -> None:
-    """Draw each PDF exhibit page, scaled to fit, into its slot on the bundle's page; write
-    the result to ``out_path``."""
-    from pypdf import PdfReader, PdfWriter, Transformation
+    """Complete WeasyPrint's PDF ``laid_out`` into ``target``: its page margins marked as
+    artifacts, each PDF exhibit page drawn, scaled to fit, into its slot as a tagged figure
+    (see :mod:`orderpack.tagging`)."""
+    import pikepdf
 
-    reader = PdfReader(io.BytesIO(pdf))
-    writer = PdfWriter(clone_from=reader)
-    writer.pdf_header = reader.pdf_header
-    sources: dict[Path, PdfWriter] = {}
+    from orderpack import tagging
+
     mm = 72 / 25.4
     slot_width = paper.content_width_mm * mm
     slot_height = (paper.content_height_mm - SLOT_HEADER_MM) * mm
-    for slot in slots:
-        index, x_px, y_px = positions[slot.anchor]
-        target = writer.pages[index]
-        try:
-            if slot.source not in sources:
-                sources[slot.source] = PdfWriter(clone_from=PdfReader(slot.source))
-            source = sources[slot.source].pages[slot.page_index]
-            if source.rotation % 360:
-                source.transfer_rotation_to_content()
-            box = source.mediabox
-            width, height = float(box.width), float(box.height)
-            scale = min(slot_width / width, slot_height / height)
-            page_height = float(target.mediabox.height)
-            left = x_px * CSS_PX_TO_PT + (slot_width - width * scale) / 2
-            top = page_height - y_px * CSS_PX_TO_PT
-            transform = (
-                Transformation()
-                .translate(-float(source.mediabox.left), -float(source.mediabox.bottom))
-                .scale(scale)
-                .translate(left, top - height * scale)
-            )
-            target.merge_transformed_page(source, transform)
-        except Exception as exc:  # on a damaged file pypdf may raise anything
-            # (inspection reads every page first: this is for what it could not foresee)
-            raise BuildError(
-                f"exhibit {slot.source.name}: page {slot.page_index + 1} of the PDF is damaged "
-                f"and cannot be placed in the bundle ({type(exc).__name__}) — open the "
-                "original in a PDF viewer and save or print it as a new PDF") from None
-    with out_path.open("wb") as out:
-        writer.write(out)
+    sources: dict[Path, tuple[pikepdf.Pdf, set[tuple[int, int]]]] = {}
+    try:
+        with pikepdf.open(laid_out) as bundle:
+            _sort_attachments(bundle)
+            structure = tagging.Structure(bundle)
+            structure.mark_margins()
+            placed: dict[int, list[tuple[float, tagging.Figure]]] = {}
+            for slot in slots:
+                index, x_px, y_px = positions[slot.anchor]
+                try:
+                    if slot.source not in sources:
+                        sources[slot.source] = (pikepdf.open(slot.source), set())
+                    source, seen = sources[slot.source]
+                    form = tagging.untagged_form(source.pages[slot.page_index], seen)
+                    width, height = tagging.upright_size(form)
+                except Exception as exc:  # on a damaged file qpdf may raise anything
+                    # (inspection reads every page first: this is for what it could not foresee)
+                    raise BuildError(
+                        f"exhibit {slot.source.name}: page {slot.page_index + 1} of the PDF is "
+                        f"damaged and cannot be placed in the bundle ({type(exc).__name__}) — "
+                        "open the original in a PDF viewer and save or print it as a new "
+                        "PDF") from None
+                scale = min(slot_width / width, slot_height / height)
+                left = x_px * CSS_PX_TO_PT + (slot_width - width * scale) / 2
+                top = float(bundle.pages[index].mediabox[3]) - y_px * CSS_PX_TO_PT
+                rect = pikepdf.Rectangle(left, top - height * scale, left + width * scale, top)
+                placed.setdefault(index, []).append((y_px, tagging.Figure(form, rect, slot.alt)))
+            for index, figures in placed.items():
+                structure.place_figures(
+                    index, [figure for _, figure in sorted(figures, key=lambda item: item[0])])
+            # The file identifier's first half stays WeasyPrint's; the second is derived
+            # from the content, so that a build gives the same bytes again.
+            bundle.save(target, deterministic_id=True)
+    except OSError as exc:
+        raise BuildError(f"could not write the PDF: {exc}") from None
+    finally:
+        for source, _ in sources.values():
+            source.close()
+
+
+def _sort_attachments(bundle: Any) -> None:
+    """Sort the names of the embedded files (``--attach``), which WeasyPrint writes in its
+    own order: a PDF's name tree is looked up by its keys in sorted order."""
+    from pikepdf import Array
+
+    names = bundle.Root.get("/Names")
+    files = names.get("/EmbeddedFiles") if names is not None else None
+    pairs = files.get("/Names") if files is not None else None
+    if files is None or pairs is None:
+        return
+    ordered = sorted(zip(pairs[::2], pairs[1::2], strict=True),
+                     key=lambda pair: bytes(pair[0]))
+    files.Names = Array([item for pair in ordered for item in pair])
