@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from orderpack.api_types import BuildResult, Options, Preflight
+    from orderpack.api_types import BuildResult, DisputeText, Options, Preflight
     from orderpack.batch import CaseResult
     from orderpack.evidence import FileInfo
     from orderpack.model import Case
@@ -203,27 +203,41 @@ class NewCase:
     """The empty folder for the evidence."""
 
 
-def init(folder: str | Path, answers: Mapping[str, str] | None = None) -> NewCase:
+def init(folder: str | Path, answers: Mapping[str, str] | None = None,
+         today: date | None = None) -> NewCase:
     """Create ``folder`` with a commented order.yaml, its JSON Schema and screenshots/.
 
     ``answers`` maps the keys of :data:`orderpack.scaffold.QUESTIONS` to the buyer's
-    answers. Raise :class:`~orderpack.errors.BuildError` if ``folder`` already holds an
-    order.yaml (it is never overwritten) or cannot be created.
+    answers. With ``today``, each answer is first read as `orderpack init` reads what the
+    buyer types ("ends in 9 days" counted from ``today``, "€" as EUR), and any answer it
+    refuses raises :class:`~orderpack.errors.OrderFileError` (see :func:`init_problems`);
+    without it, the answers are written as given. Raise
+    :class:`~orderpack.errors.BuildError` if ``folder`` already holds an order.yaml (it is
+    never overwritten) or cannot be created.
     """
     from orderpack import scaffold
+    from orderpack.errors import OrderFileError, Problem
 
+    if today is not None and answers:
+        problems = init_problems(answers, today)
+        if problems:
+            raise OrderFileError.from_problems(
+                [Problem("order.yaml", text, field=key) for key, text in problems.items()])
+        answers = scaffold.read_answers(answers, today)
     path = scaffold.create(Path(folder), answers)
     return NewCase(path, path.parent / scaffold.SCHEMA_FILE, path.parent / "screenshots")
 
 
-def init_problems(answers: Mapping[str, str]) -> dict[str, str]:
-    """For each answer of ``answers`` that :func:`init` would refuse: what is wrong."""
+def init_problems(answers: Mapping[str, str], today: date | None = None) -> dict[str, str]:
+    """For each answer of ``answers`` that :func:`init` would refuse: what is wrong and how
+    to fix it. With ``today``, "ends in 9 days" is read as :func:`init` reads it."""
     from orderpack import scaffold
 
     problems = {}
     for question in scaffold.QUESTIONS:
         if question.key in answers:
-            problem = scaffold.check_answer(question, answers[question.key])
+            problem = scaffold.check_answer(question, answers[question.key], today=today,
+                                            answers=answers)
             if problem is not None:
                 problems[question.key] = problem
     return problems
@@ -244,21 +258,14 @@ def schema() -> dict[str, object]:
     return json_schema()
 
 
-def dispute_text(order_path: str | Path, today: date) -> tuple[str, int, int | None]:
+def dispute_text(order_path: str | Path, today: date) -> DisputeText:
     """The dispute text a build would write now, its characters and the platform's limit.
 
     Processes the evidence as a build does (cached), but writes nothing else.
     """
-    from orderpack import budget, contents
-    from orderpack.api_types import Options
+    from orderpack import packet
 
-    case = validate(order_path)
-    options = Options()
-    with contents.cache_folder(options) as (options, _warnings):
-        bundle = contents.prepare(case, today, options)
-        exhibits = contents.process(case, options, budget.ladder(False)[0])
-        text = contents.dispute_text(bundle, exhibits)
-    return text.text, text.characters, bundle.char_limit
+    return packet.dispute_text(order_path, today)
 
 
 def check_file(path: str | Path, name: str) -> FileInfo:

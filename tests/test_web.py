@@ -286,8 +286,11 @@ def test_the_new_case_form_starts_empty(cases: Path) -> None:
     assert fields["buyer_name"] == fields["number"] == fields["store"] == [""]
 
 
-def test_a_new_case_is_made_as_orderpack_init_makes_it(cases: Path, tmp_path: Path) -> None:
-    answer = _new_case(client(cases), protection_ends="ends in 9 days")
+@pytest.mark.parametrize("protection", ["ends in 9 days", "Buyer Protection ends in 9 days",
+                                        "9 days left"])
+def test_a_new_case_is_made_as_orderpack_init_makes_it(cases: Path, tmp_path: Path,
+                                                        protection: str) -> None:
+    answer = _new_case(client(cases), protection_ends=protection)
     assert answer.status_code == 303  # type: ignore[attr-defined]
     assert answer.headers["location"] == "/case/aliexpress-8190000000000001?created=1"  # type: ignore[attr-defined]
     made = cases / "aliexpress-8190000000000001"
@@ -449,8 +452,8 @@ def test_the_status_page_has_the_timeline_and_the_messages(cases: Path) -> None:
 
 def test_the_dispute_text_comes_with_its_count_and_limit(cases: Path) -> None:
     data = client(cases).get(f"/text/{ALI}").json()
-    text, characters, limit = orderpack.dispute_text(cases / ALI / "order.yaml", TODAY)
-    assert data == {"text": text, "characters": characters, "limit": limit}
+    text = orderpack.dispute_text(cases / ALI / "order.yaml", TODAY)
+    assert data == {"text": text.text, "characters": text.characters, "limit": text.limit}
     assert NUMBER in data["text"]
 
 

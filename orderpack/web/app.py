@@ -16,7 +16,7 @@ import tempfile
 import zipfile
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -226,37 +226,15 @@ class _Site:
     async def new_case(self, request: Request) -> Response:
         form = await self.form(request)
         values = {key: str(form.get(key, "")).strip() for key in self.NEW_FIELDS}
+        answers = {key: value for key, value in values.items() if key != "folder"}
         today = self.settings.today()
-        protection = _protection_date(values["protection_ends"], today)
-        answers = {key: values[key] for key in (
-            "platform", "buyer_name", "number", "placed", "delivery_deadline", "store",
-            "item_title", "total", "currency")}
-        answers["protection_ends"] = protection if protection is not None else (
-            values["protection_ends"])
-        answers["currency"] = answers["currency"].upper()
-        problems = {key: _init_words(problem)
-                    for key, problem in orderpack.init_problems(answers).items()}
-        if protection is None and values["protection_ends"]:
-            problems["protection_ends"] = ("expected a date as YYYY-MM-DD, or the days "
-                                           "left as the order page shows them: ends in 9 days")
-        if values["shipped"] and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", values["shipped"]):
-            problems["shipped"] = "expected a date as YYYY-MM-DD"
-        for key in ("payment", "tracking_number"):
-            if len(values[key]) > 80:
-                problems[key] = "too long: at most 80 characters"
+        problems = orderpack.init_problems(answers, today)
         if problems:
             return self._new_form(request, values, problems, 422)
-        folder_name = values["folder"] or f"{values['platform']}-{values['number']}"
-        folder = self.root.new_case_folder(folder_name)
+        folder = self.root.new_case_folder(values["folder"]
+                                           or f"{values['platform']}-{values['number']}")
         try:
-            order_path = orderpack.init(folder, answers).order_path
-            extras = {"order.payment": values["payment"],
-                      "shipping.tracking_number": values["tracking_number"],
-                      "shipping.shipped": values["shipped"]}
-            if any(extras.values()):
-                data, version = orderfile.read(order_path)
-                orderfile.apply_form(data, extras, [])
-                orderfile.write(order_path, orderfile.dump(data), version)
+            order_path = orderpack.init(folder, answers, today).order_path
         except orderpack.OrderpackError as exc:
             problems["folder"] = str(exc)
             return self._new_form(request, values, problems, 422)
@@ -397,11 +375,11 @@ class _Site:
         """The dispute text a build would write now (JSON, for the status page)."""
         _name, order_path = self.case(request)
         try:
-            text, characters, limit = orderpack.dispute_text(order_path,
-                                                             self.settings.today())
+            text = orderpack.dispute_text(order_path, self.settings.today())
         except orderpack.OrderpackError as exc:
             return JSONResponse({"error": str(exc)}, 422)
-        return JSONResponse({"text": text, "characters": characters, "limit": limit})
+        return JSONResponse({"text": text.text, "characters": text.characters,
+                             "limit": text.limit})
 
     # --- evidence -----------------------------------------------------------------------
 
@@ -656,10 +634,6 @@ def _words(problem: orderpack.Problem) -> str:
     return problem.message + (f" — {problem.fix}" if problem.fix else "")
 
 
-def _init_words(problem: str) -> str:
-    return problem.replace("or press Enter to keep the example", "it is needed")
-
-
 def _platform_choices() -> list[tuple[str, str]]:
     return [(pid, orderpack.platform(pid).name) for pid in orderpack.platforms()]
 
@@ -716,23 +690,6 @@ def _caption(relative: str) -> str:
     stem = Path(relative).stem
     words = re.sub(r"[-_]+", " ", stem).strip()
     return (words[:1].upper() + words[1:]) if words else "Evidence"
-
-
-_DAYS_LEFT = re.compile(r"^(?:ends?\s+in\s+)?(\d{1,3})\s*days?\b.*$", re.IGNORECASE)
-
-
-def _protection_date(text: str, today: date) -> str | None:
-    """Buyer Protection's end typed as a date, or as the days left ("ends in 9 days") the
-    way the order page shows it; None if it is neither."""
-    text = text.strip()
-    if not text:
-        return ""
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        return text
-    match = _DAYS_LEFT.match(text)
-    if match:
-        return (today + timedelta(days=int(match[1]))).isoformat()
-    return None
 
 
 __all__ = ["Settings", "create_app", "safe_name"]
