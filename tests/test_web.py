@@ -61,7 +61,8 @@ GET_ROUTES = ["/", "/new", f"/case/{ALI}", f"/status/{ALI}", f"/text/{ALI}",
               f"/editor/{ALI}?n=0", f"/preview/{ALI}?file=screenshots/tracking.png",
               f"/file/{ALI}?name=screenshots/tracking.png", f"/build/{ALI}",
               f"/progress/{ALI}", f"/out/{ALI}?name=dispute.txt", "/static/app.js"]
-POST_ROUTES = ["/new", f"/case/{ALI}", f"/check/{ALI}", f"/upload/{ALI}", f"/redact/{ALI}",
+POST_ROUTES = ["/new", f"/case/{ALI}", f"/check/{ALI}", f"/upload/{ALI}", f"/chat/{ALI}",
+               f"/redact/{ALI}",
                f"/build/{ALI}"]
 
 
@@ -535,3 +536,99 @@ def test_unknown_pages_are_404(cases: Path) -> None:
     assert test_client.get(f"/editor/{ALI}?n=99").status_code == 404
     assert test_client.get("/static/../app.py").status_code == 404
     assert BASE.startswith("http://127.0.0.1")
+
+
+# --- an exported chat -----------------------------------------------------------------
+
+CHAT = ("2026-10-25 09:14 Me: Hello, my order has not arrived.\n"
+        "2026-10-25 17:48 Seller: 亲，请耐心等待。\n"
+        "Translation: Dear, please wait patiently.\n")
+
+
+def _without_messages(cases: Path) -> Path:
+    """The AliExpress sample with its messages taken out, as the page's save leaves it."""
+    from orderpack.web import orderfile
+
+    path = cases / ALI / "order.yaml"
+    data, version = orderfile.read(path)
+    del data["messages"]
+    orderfile.write(path, orderfile.dump(data), version)
+    return path
+
+
+def _upload_chat(test_client: object, path: Path, files: dict[str, tuple[str, bytes]]) -> object:
+    from orderpack.web import orderfile
+
+    _data, version = orderfile.read(path)
+    return test_client.post(  # type: ignore[attr-defined]
+        f"/chat/{ALI}", data={"csrf": test_client.keys.csrf,  # type: ignore[attr-defined]
+                              "version": version},
+        files=[(key, value) for key, value in files.items()])
+
+
+def test_an_exported_chat_is_copied_and_named_in_the_order_file(cases: Path) -> None:
+    path = _without_messages(cases)
+    test_client = client(cases)
+    assert 'action="/chat/aliexpress-missing"' in test_client.get(f"/case/{ALI}").text
+    (cases / ALI / "chat.txt").write_text("the buyer's own notes\n", encoding="utf-8")
+    answer = _upload_chat(test_client, path, {"chat": ("../Chat.TXT", CHAT.encode())})
+    assert answer.status_code == 303, answer.text  # type: ignore[attr-defined]
+    assert (cases / ALI / "chat.txt").read_text() == "the buyer's own notes\n"
+    assert (cases / ALI / "chat-2.txt").read_text(encoding="utf-8") == CHAT
+    assert "messages:\n  file: chat-2.txt\n" in path.read_text(encoding="utf-8")
+    assert path.read_text(encoding="utf-8").startswith("# Sample case")
+    case = orderpack.validate(path)
+    status = orderpack.status(path, TODAY)
+    assert case.order.messages is not None and status is not None
+    page = test_client.get(f"/case/{ALI}").text
+    assert 'value="chat-2.txt"' in page
+
+
+@pytest.mark.parametrize(("chat", "words"), [
+    ("Hello, no date here\n", "chat.txt, line 1: the first message has no date and time"),
+    ("2026-10-25 09:14 Bob: hi\n", "chat.txt, line 1: unknown speaker `Bob`"),
+    ("2026-10-25 09:14 Me: h\xe9llo\n".encode("latin-1"), "not UTF-8"),
+    (b"\x89PNG\r\n\x1a\n" + bytes(200), "chat.txt"),
+])
+def test_a_chat_validate_would_refuse_is_not_kept(cases: Path, chat: str | bytes,
+                                                  words: str) -> None:
+    path = _without_messages(cases)
+    before = path.read_bytes()
+    listing = sorted(p.name for p in (cases / ALI).iterdir())
+    data = chat.encode() if isinstance(chat, str) else chat
+    answer = _upload_chat(client(cases), path, {"chat": ("chat.txt", data)})
+    assert answer.status_code == 422  # type: ignore[attr-defined]
+    assert words in answer.text  # type: ignore[attr-defined]
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in (cases / ALI).iterdir()) == listing
+
+
+def test_a_chat_with_its_translation_file(cases: Path) -> None:
+    path = _without_messages(cases)
+    original = "2026-10-25 17:48 Seller: 亲，请耐心等待。\n"
+    translated = "2026-10-25 17:48 Seller: Dear, please wait patiently.\n"
+    answer = _upload_chat(client(cases), path, {
+        "chat": ("chat.txt", original.encode()), "translation": ("chat-en.txt",
+                                                                 translated.encode())})
+    assert answer.status_code == 303  # type: ignore[attr-defined]
+    assert "  file: chat.txt\n  translation: chat-en.txt\n" in path.read_text(encoding="utf-8")
+    orderpack.validate(path)
+
+
+def test_a_chat_does_not_replace_listed_messages(cases: Path) -> None:
+    path = cases / ALI / "order.yaml"
+    before = path.read_bytes()
+    assert 'action="/chat/' not in client(cases).get(f"/case/{ALI}").text
+    answer = _upload_chat(client(cases), path, {"chat": ("chat.txt", CHAT.encode())})
+    assert answer.status_code == 409  # type: ignore[attr-defined]
+    assert path.read_bytes() == before
+    assert not (cases / ALI / "chat.txt").exists()
+
+
+def test_an_oversized_chat_is_refused(cases: Path) -> None:
+    path = _without_messages(cases)
+    answer = _upload_chat(client(cases, max_upload=1000), path,
+                          {"chat": ("chat.txt", CHAT.encode() * 50)})
+    assert answer.status_code == 422  # type: ignore[attr-defined]
+    assert "over the limit" in answer.text  # type: ignore[attr-defined]
+    assert not (cases / ALI / "chat.txt").exists()

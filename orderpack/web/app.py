@@ -14,7 +14,7 @@ import os
 import re
 import tempfile
 import zipfile
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -85,6 +85,7 @@ def create_app(settings: Settings, keys: Secrets) -> Guard:
         Route("/status/{case:path}", site.status_page),
         Route("/text/{case:path}", site.dispute_text),
         Route("/upload/{case:path}", site.upload, methods=["POST"]),
+        Route("/chat/{case:path}", site.upload_chat, methods=["POST"]),
         Route("/editor/{case:path}", site.editor_page),
         Route("/redact/{case:path}", site.redact, methods=["POST"]),
         Route("/preview/{case:path}", site.preview),
@@ -425,13 +426,29 @@ class _Site:
     def _keep_upload(self, order_path: Path, upload: UploadFile) -> str:
         """Check an upload as `validate` checks files and copy it into the case folder
         under a new, safe name; return that name relative to the case folder."""
-        if upload.size is not None and upload.size > self.settings.max_upload:
-            raise _Refused(f"the file is over the limit of "
-                           f"{self.settings.max_upload // 1024 // 1024} MB")
         original = Path(upload.filename or "evidence")
         suffix = original.suffix.lower()
         suffix = suffix if suffix in {*SUFFIXES.values(), ".jpeg", ".tiff", ".heif"} else ""
         folder = order_path.parent
+        with self._received(upload, folder, suffix) as temp:
+            try:
+                info = orderpack.check_file(temp, original.name)
+            except orderpack.OrderpackError as exc:
+                raise _Refused("; ".join(_words(p) for p in exc.problems) or str(exc)) from None
+            kind_folder = folder / UPLOAD_FOLDERS[info.kind]
+            kind_folder.mkdir(exist_ok=True)
+            target = unused(kind_folder, original.stem, SUFFIXES.get(info.format, ".bin"))
+            os.link(temp, target)  # fails rather than replace a file of the same name
+        return target.relative_to(folder).as_posix()
+
+    @contextlib.contextmanager
+    def _received(self, upload: UploadFile, folder: Path, suffix: str) -> Iterator[Path]:
+        """The upload copied into a hidden file in ``folder`` (removed afterwards); raise
+        :class:`_Refused` if it is over the size limit."""
+        too_big = (f"the file is over the limit of "
+                   f"{self.settings.max_upload // 1024 // 1024} MB")
+        if upload.size is not None and upload.size > self.settings.max_upload:
+            raise _Refused(too_big)
         handle, temp_name = tempfile.mkstemp(dir=folder, prefix=".upload-", suffix=suffix)
         temp = Path(temp_name)
         try:
@@ -441,20 +458,67 @@ class _Site:
                 while chunk := upload.file.read(1024 * 1024):
                     total += len(chunk)
                     if total > self.settings.max_upload:
-                        raise _Refused(f"the file is over the limit of "
-                                       f"{self.settings.max_upload // 1024 // 1024} MB")
+                        raise _Refused(too_big)
                     out.write(chunk)
-            try:
-                info = orderpack.check_file(temp, original.name)
-            except orderpack.OrderpackError as exc:
-                raise _Refused("; ".join(_words(p) for p in exc.problems) or str(exc)) from None
-            kind_folder = folder / UPLOAD_FOLDERS[info.kind]
-            kind_folder.mkdir(exist_ok=True)
-            target = unused(kind_folder, original.stem, SUFFIXES.get(info.format, ".bin"))
-            os.link(temp, target)  # fails rather than replace a file of the same name
+            yield temp
         finally:
             temp.unlink(missing_ok=True)
-        return target.relative_to(folder).as_posix()
+
+    async def upload_chat(self, request: Request) -> Response:
+        """An exported chat (and its translation) copied into the case folder under safe
+        names and named in order.yaml's ``messages``, once `validate` reads it."""
+        name, order_path = self.case(request)
+        back = f"/case/{_url_name(name)}#messages"
+        form = await self.form(request, max_files=2)
+        try:
+            return self._keep_chat(request, name, order_path, form, back)
+        finally:
+            await form.close()
+
+    def _keep_chat(self, request: Request, name: str, order_path: Path, form: FormData,
+                   back: str) -> Response:
+        data, version = orderfile.read(order_path)
+        if str(form.get("version", "")) != version:
+            return self.page(request, "error.html", 409, back=back, message=(
+                "order.yaml was changed on disk since this page was opened. Reload the "
+                "page, then upload the chat again."))
+        existing = data.get("messages")
+        if isinstance(existing, list) and existing:
+            return self.page(request, "error.html", 409, back=back, message=(
+                "The case lists its messages already; an exported chat would replace them. "
+                "Remove those rows first if the export holds them all."))
+        uploads = {key: form.get(key) for key in ("chat", "translation")}
+        files = {key: item for key, item in uploads.items()
+                 if isinstance(item, UploadFile) and item.filename}
+        if "chat" not in files:
+            raise HTTPException(400, "Choose the exported chat file (a .txt file).")
+        folder = order_path.parent
+        kept: dict[str, Path] = {}
+        try:
+            for key, upload in files.items():
+                with self._received(upload, folder, ".txt") as temp:
+                    target = unused(folder, Path(upload.filename or "chat").stem, ".txt")
+                    os.link(temp, target)  # fails rather than replace a file
+                    kept[key] = target
+            chat = CommentedMap()
+            for key, path in kept.items():
+                chat["file" if key == "chat" else key] = path.relative_to(folder).as_posix()
+            data["messages"] = chat
+            text = orderfile.dump(data)
+            problems = [p for p in _check_text(order_path, text)
+                        if p.field.startswith("messages")
+                        or Path(p.file).name in {path.name for path in kept.values()}]
+            if problems:
+                raise _Refused("; ".join(_where(p) for p in problems))
+            orderfile.write(order_path, text, version)
+        except (_Refused, orderfile.Conflict) as exc:
+            for path in kept.values():
+                path.unlink(missing_ok=True)
+            message = ("order.yaml was changed on disk meanwhile; reload the page"
+                       if isinstance(exc, orderfile.Conflict) else str(exc))
+            return self.page(request, "error.html", 422, back=back,
+                             message=f"The chat was not added: {message}")
+        return RedirectResponse(f"/case/{_url_name(name)}?saved=messages#messages", 303)
 
     def _evidence_path(self, order_path: Path, index_text: str) -> tuple[int, Any, Path]:
         data, _version = orderfile.read(order_path)
@@ -627,6 +691,12 @@ def _check_text(order_path: Path, text: str) -> list[orderpack.Problem]:
     """The problems of ``text`` as the case's order file."""
     with orderfile.candidate(order_path.parent, text) as temp:
         return _problems(temp)
+
+
+def _where(problem: orderpack.Problem) -> str:
+    """A problem of a file other than order.yaml, with its file's name and line."""
+    where = Path(problem.file).name + (f", line {problem.line}" if problem.line else "")
+    return f"{where}: {_words(problem)}"
 
 
 def _words(problem: orderpack.Problem) -> str:
