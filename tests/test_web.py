@@ -14,6 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 from PIL import Image
 
 import orderpack
@@ -449,6 +450,36 @@ def test_the_status_page_has_the_timeline_and_the_messages(cases: Path) -> None:
     assert page.count('class="copy"') == 1 + len(applying)
     assert page.count("Does not apply now:") == len(steps) - len(applying)
     assert "I am writing about my order" in page
+    badges = {"applies": "Can be sent", "does_not_apply": "Not now"}
+    for step in steps:  # each step with its state, as message --list gives it
+        box = page.split(f'data-step="{step.id}"')[1].split("</h3>")[0]
+        assert f'<span class="badge">{badges[step.state]}</span>' in box
+
+
+def test_the_status_page_says_all_the_plan_says(cases: Path) -> None:
+    path = cases / ALI / "order.yaml"
+    plan = orderpack.status(path, TODAY)
+    page = client(cases).get(f"/status/{ALI}").text
+    assert plan.warnings and plan.route is not None
+    for note in [plan.stage_text, plan.next_action.text, *plan.warnings]:
+        assert f'data-note="{note.id}"' in page
+        assert str(escape(str(note))) in page
+    assert str(escape(plan.route.text[1:])) in page  # (its first letter is capitalised)
+    assert str(escape(plan.upload)) in page
+    assert 'class="urgent"' in page  # Buyer Protection ends within the week
+    # What validate warns about, linked to its field (the sample's example values).
+    assert f'href="/case/{ALI}#f-buyer.name"' in page and "is an example" in page
+
+
+def test_the_status_page_marks_the_step_due_today(cases: Path) -> None:
+    path = cases / ALI / "order.yaml"
+    path.write_text(path.read_text().replace("protection_ends: 2026-12-03",
+                                             "protection_ends: 2026-11-26"))
+    plan = orderpack.status(path, TODAY)
+    assert plan.headline is not None
+    page = client(cases).get(f"/status/{ALI}").text
+    assert f'data-note="{plan.headline.id}"' in page
+    assert str(escape(str(plan.headline))) in page
 
 
 def test_the_dispute_text_comes_with_its_count_and_limit(cases: Path) -> None:
@@ -632,3 +663,10 @@ def test_an_oversized_chat_is_refused(cases: Path) -> None:
     assert answer.status_code == 422  # type: ignore[attr-defined]
     assert "over the limit" in answer.text  # type: ignore[attr-defined]
     assert not (cases / ALI / "chat.txt").exists()
+
+
+def test_the_case_page_shows_validate_s_warnings_beside_their_fields(cases: Path) -> None:
+    page = client(cases).get(f"/case/{ALI}").text
+    field = page.split('data-field="buyer.name"')[1].split('<div class="field')[0]
+    assert '<p class="caution">&#34;Jane Doe&#34; is an example' in field
+    assert "write your name as on the order page" in field

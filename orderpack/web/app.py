@@ -14,7 +14,7 @@ import os
 import re
 import tempfile
 import zipfile
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -250,9 +250,9 @@ class _Site:
             data, version = orderfile.read(order_path)
         except (YAMLError, UnicodeDecodeError):
             return self._unreadable(request, name, order_path)
-        problems = _problems(order_path)
+        problems, cautions = _checked(order_path)
         return self._case(request, name, order_path, data, version, problems,
-                          saved=request.query_params.get("saved", ""),
+                          cautions=cautions, saved=request.query_params.get("saved", ""),
                           created=bool(request.query_params.get("created")))
 
     def _unreadable(self, request: Request, name: str, order_path: Path) -> Response:
@@ -262,17 +262,22 @@ class _Site:
 
     def _case(self, request: Request, name: str, order_path: Path, data: Any, version: str,
               problems: list[orderpack.Problem], *, saved: str = "", created: bool = False,
-              conflict: bool = False, status_code: int = 200) -> Response:
+              conflict: bool = False, status_code: int = 200,
+              cautions: Sequence[orderpack.Problem] = ()) -> Response:
         by_field: dict[str, list[str]] = {}
         for problem in problems:
             by_field.setdefault(problem.field, []).append(_words(problem))
+        caution_by_field: dict[str, list[str]] = {}
+        for caution in cautions:  # what validate warns about: the file is valid
+            caution_by_field.setdefault(caution.field, []).append(_words(caution))
         platform_id = data.get("platform") if isinstance(data, dict) else None
         known = orderpack.platforms()
         profile = orderpack.platform(platform_id) if platform_id in known else None
         evidence = _evidence_rows(data, order_path)
         return self.page(
             request, "case.html", status_code, name=name, order_path=order_path, data=data,
-            version=version, problems=by_field, sections=fields.SECTIONS,
+            version=version, problems=by_field, cautions=caution_by_field,
+            sections=fields.SECTIONS,
             evidence_rows=fields.EVIDENCE, evidence=evidence, profile=profile,
             platforms=_platform_choices(), senders=fields.SENDERS, remedies=fields.REMEDIES,
             shown=orderfile.shown, parse_loc=orderfile.parse_loc, rows=_rows,
@@ -359,17 +364,15 @@ class _Site:
         except orderpack.OrderpackError as exc:
             return self.page(request, "invalid.html", 200, name=name,
                              problems=[(p.field, _words(p)) for p in exc.problems])
-        steps: list[tuple[Any, str | None, str | None]] = []
+        steps: list[tuple[orderpack.MessageStep, str | None, str | None]] = []
         for step in orderpack.message_steps(order_path, today).steps:
             try:
                 steps.append((step, orderpack.message(order_path, step.id, today).text, None))
             except orderpack.OrderpackError as exc:  # the step does not apply now
                 steps.append((step, None, str(exc)))
-        limits = case.profile.limits
-        types = limits.attachment_types
         return self.page(request, "status.html", name=name, case=case, status=status,
                          svg=timeline_svg.layout(status), steps=steps,
-                         images_only=types is not None and "pdf" not in types,
+                         checks=[(p.field, _words(p)) for p in case.warnings],
                          order_path=order_path)
 
     async def dispute_text(self, request: Request) -> Response:
@@ -680,11 +683,16 @@ def _zip(folder: Path) -> bytes:
 
 
 def _problems(order_path: Path) -> list[orderpack.Problem]:
+    return _checked(order_path)[0]
+
+
+def _checked(order_path: Path) -> tuple[list[orderpack.Problem], list[orderpack.Problem]]:
+    """What `validate` says of the order file: its problems, else its warnings."""
     try:
-        orderpack.validate(order_path)
+        case = orderpack.validate(order_path)
     except orderpack.OrderpackError as exc:
-        return exc.problems or [orderpack.Problem(order_path.name, str(exc))]
-    return []
+        return exc.problems or [orderpack.Problem(order_path.name, str(exc))], []
+    return [], list(case.warnings)
 
 
 def _check_text(order_path: Path, text: str) -> list[orderpack.Problem]:
