@@ -127,6 +127,8 @@ class MessageStep:
     later), ``applies`` or ``does_not_apply`` (its message would be stale today)."""
     due: date | None = None
     """For ``due_now`` and ``next``: the day to act by, where there is one."""
+    why_not: str | None = None
+    """For ``does_not_apply``: why its message would be stale today, in a sentence."""
 
 
 @dataclass(frozen=True)
@@ -147,14 +149,15 @@ def message_steps(order_path: str | Path, today: date) -> MessageSteps:
     out = []
     for step in messages.steps(case.profile):
         state: StepState
+        why_not = None
         if step.id == action.id:
             state = "due_now" if plan.headline else "next"
-        elif messages.not_applicable(step.id, plan, case.profile) is not None:
+        elif (why_not := messages.not_applicable(step.id, plan, case.profile)) is not None:
             state = "does_not_apply"
         else:
             state = "applies"
         due = action.due if state in ("due_now", "next") else None
-        out.append(MessageStep(step.id, step.summary, state, due))
+        out.append(MessageStep(step.id, step.summary, state, due, why_not))
     return MessageSteps(case.profile.name, out)
 
 

@@ -454,6 +454,9 @@ def test_the_status_page_has_the_timeline_and_the_messages(cases: Path) -> None:
     for step in steps:  # each step with its state, as message --list gives it
         box = page.split(f'data-step="{step.id}"')[1].split("</h3>")[0]
         assert f'<span class="badge">{badges[step.state]}</span>' in box
+        if step.state == "does_not_apply":  # why, in the page's words, not the CLI's
+            assert step.why_not and str(escape(step.why_not[1:])) in page
+    assert "orderpack status" not in page and "orderpack message" not in page
 
 
 def test_the_status_page_says_all_the_plan_says(cases: Path) -> None:
@@ -670,3 +673,17 @@ def test_the_case_page_shows_validate_s_warnings_beside_their_fields(cases: Path
     field = page.split('data-field="buyer.name"')[1].split('<div class="field')[0]
     assert '<p class="caution">&#34;Jane Doe&#34; is an example' in field
     assert "write your name as on the order page" in field
+
+
+def test_every_timeline_label_stays_inside_the_picture(cases: Path) -> None:
+    from orderpack.web import timeline_svg
+
+    path = cases / ALI / "order.yaml"  # its last dates have long labels near the right edge
+    layout = timeline_svg.layout(orderpack.status(path, TODAY))
+    assert any(mark.text_x < mark.x for mark in layout.marks)  # moved left to fit
+    for mark in layout.marks:
+        assert 0 <= mark.text_x
+        for line in mark.lines:
+            assert mark.text_x + len(line) * timeline_svg.CHAR <= layout.width, line
+    last = layout.marks[-1]
+    assert last.y + timeline_svg.LINE * (len(last.lines) - 1) < layout.height

@@ -364,12 +364,12 @@ class _Site:
         except orderpack.OrderpackError as exc:
             return self.page(request, "invalid.html", 200, name=name,
                              problems=[(p.field, _words(p)) for p in exc.problems])
-        steps: list[tuple[orderpack.MessageStep, str | None, str | None]] = []
+        steps: list[tuple[orderpack.MessageStep, str | None]] = []
         for step in orderpack.message_steps(order_path, today).steps:
-            try:
-                steps.append((step, orderpack.message(order_path, step.id, today).text, None))
-            except orderpack.OrderpackError as exc:  # the step does not apply now
-                steps.append((step, None, str(exc)))
+            text = None  # a step that does not apply now has no message (it would be stale)
+            if step.state != "does_not_apply":
+                text = orderpack.message(order_path, step.id, today).text
+            steps.append((step, text))
         return self.page(request, "status.html", name=name, case=case, status=status,
                          svg=timeline_svg.layout(status), steps=steps,
                          checks=[(p.field, _words(p)) for p in case.warnings],
