@@ -682,7 +682,7 @@ def test_every_timeline_label_stays_inside_the_picture(cases: Path) -> None:
     layout = timeline_svg.layout(orderpack.status(path, TODAY))
     assert any(mark.text_x < mark.x for mark in layout.marks)  # moved left to fit
     for mark in layout.marks:
-        assert 0 <= mark.text_x
+        assert mark.text_x >= 0
         for line in mark.lines:
             assert mark.text_x + len(line) * timeline_svg.CHAR <= layout.width, line
     last = layout.marks[-1]
