@@ -547,7 +547,9 @@ def test_the_build_runs_in_the_background_and_its_files_download(cases: Path) ->
     assert NUMBER in text.text
     archive = zipfile.ZipFile(io.BytesIO(test_client.get(f"/out/{ALI}?name=exhibits.zip").content))
     assert len(archive.namelist()) == 4
-    assert "evidence.pdf" in test_client.get(f"/build/{ALI}").text
+    page = test_client.get(f"/build/{ALI}").text
+    assert "evidence.pdf" in page
+    assert "AliExpress&#39;s form takes images: upload exhibits/A–D" in page
 
 
 def test_a_failed_build_shows_the_problems_linked_to_their_fields(cases: Path) -> None:

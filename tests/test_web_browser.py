@@ -96,7 +96,7 @@ def _shoot_every_page(browser: Any, address: str, case: Path, shots: Path) -> No
             if part:
                 page.locator(part).scroll_into_view_if_needed()
                 page.wait_for_function(  # the thumbnails load once they are in view
-                    f"[...document.querySelectorAll('{part} img')].every("
+                    f"() => [...document.querySelectorAll('{part} img')].every("
                     "i => i.complete && i.naturalWidth > 0)")
                 page.locator(part).screenshot(path=shots / target)
             else:
