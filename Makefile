@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 SAMPLE := samples/aliexpress-missing
 TODAY  := 2026-11-26
 
-.PHONY: demo test lint typecheck setup system-deps bench preview samples clean
+.PHONY: demo test lint typecheck setup system-deps bench bench-web preview samples clean
 
 setup: system-deps $(STAMP)
 
@@ -37,6 +37,10 @@ test: lint typecheck
 
 bench: setup
 	$(BIN)/python benchmarks/run.py --write BENCHMARKS.md
+
+# The web page's server-side times; writes only the "Web page" section of BENCHMARKS.md.
+bench-web: setup
+	$(BIN)/python benchmarks/web.py --write BENCHMARKS.md
 
 # The first page of the sample bundle as a PNG, shown in the README.
 preview: demo

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from orderpack.api_types import BuildResult, Options, Preflight
+    from orderpack.api_types import BuildResult, DisputeText, Options, Preflight
     from orderpack.batch import CaseResult
     from orderpack.evidence import FileInfo
     from orderpack.model import Case
@@ -127,6 +127,8 @@ class MessageStep:
     later), ``applies`` or ``does_not_apply`` (its message would be stale today)."""
     due: date | None = None
     """For ``due_now`` and ``next``: the day to act by, where there is one."""
+    why_not: str | None = None
+    """For ``does_not_apply``: why its message would be stale today, in a sentence."""
 
 
 @dataclass(frozen=True)
@@ -147,14 +149,15 @@ def message_steps(order_path: str | Path, today: date) -> MessageSteps:
     out = []
     for step in messages.steps(case.profile):
         state: StepState
+        why_not = None
         if step.id == action.id:
             state = "due_now" if plan.headline else "next"
-        elif messages.not_applicable(step.id, plan, case.profile) is not None:
+        elif (why_not := messages.not_applicable(step.id, plan, case.profile)) is not None:
             state = "does_not_apply"
         else:
             state = "applies"
         due = action.due if state in ("due_now", "next") else None
-        out.append(MessageStep(step.id, step.summary, state, due))
+        out.append(MessageStep(step.id, step.summary, state, due, why_not))
     return MessageSteps(case.profile.name, out)
 
 
@@ -203,27 +206,41 @@ class NewCase:
     """The empty folder for the evidence."""
 
 
-def init(folder: str | Path, answers: Mapping[str, str] | None = None) -> NewCase:
+def init(folder: str | Path, answers: Mapping[str, str] | None = None,
+         today: date | None = None) -> NewCase:
     """Create ``folder`` with a commented order.yaml, its JSON Schema and screenshots/.
 
     ``answers`` maps the keys of :data:`orderpack.scaffold.QUESTIONS` to the buyer's
-    answers. Raise :class:`~orderpack.errors.BuildError` if ``folder`` already holds an
-    order.yaml (it is never overwritten) or cannot be created.
+    answers. With ``today``, each answer is first read as `orderpack init` reads what the
+    buyer types ("ends in 9 days" counted from ``today``, "€" as EUR), and any answer it
+    refuses raises :class:`~orderpack.errors.OrderFileError` (see :func:`init_problems`);
+    without it, the answers are written as given. Raise
+    :class:`~orderpack.errors.BuildError` if ``folder`` already holds an order.yaml (it is
+    never overwritten) or cannot be created.
     """
     from orderpack import scaffold
+    from orderpack.errors import OrderFileError, Problem
 
+    if today is not None and answers:
+        problems = init_problems(answers, today)
+        if problems:
+            raise OrderFileError.from_problems(
+                [Problem("order.yaml", text, field=key) for key, text in problems.items()])
+        answers = scaffold.read_answers(answers, today)
     path = scaffold.create(Path(folder), answers)
     return NewCase(path, path.parent / scaffold.SCHEMA_FILE, path.parent / "screenshots")
 
 
-def init_problems(answers: Mapping[str, str]) -> dict[str, str]:
-    """For each answer of ``answers`` that :func:`init` would refuse: what is wrong."""
+def init_problems(answers: Mapping[str, str], today: date | None = None) -> dict[str, str]:
+    """For each answer of ``answers`` that :func:`init` would refuse: what is wrong and how
+    to fix it. With ``today``, "ends in 9 days" is read as :func:`init` reads it."""
     from orderpack import scaffold
 
     problems = {}
     for question in scaffold.QUESTIONS:
         if question.key in answers:
-            problem = scaffold.check_answer(question, answers[question.key])
+            problem = scaffold.check_answer(question, answers[question.key], today=today,
+                                            answers=answers)
             if problem is not None:
                 problems[question.key] = problem
     return problems
@@ -244,21 +261,14 @@ def schema() -> dict[str, object]:
     return json_schema()
 
 
-def dispute_text(order_path: str | Path, today: date) -> tuple[str, int, int | None]:
+def dispute_text(order_path: str | Path, today: date) -> DisputeText:
     """The dispute text a build would write now, its characters and the platform's limit.
 
     Processes the evidence as a build does (cached), but writes nothing else.
     """
-    from orderpack import budget, contents
-    from orderpack.api_types import Options
+    from orderpack import packet
 
-    case = validate(order_path)
-    options = Options()
-    with contents.cache_folder(options) as (options, _warnings):
-        bundle = contents.prepare(case, today, options)
-        exhibits = contents.process(case, options, budget.ladder(False)[0])
-        text = contents.dispute_text(bundle, exhibits)
-    return text.text, text.characters, bundle.char_limit
+    return packet.dispute_text(order_path, today)
 
 
 def check_file(path: str | Path, name: str) -> FileInfo:

@@ -116,6 +116,21 @@ class BuildResult:
 
 
 @dataclass(frozen=True)
+class DisputeText:
+    """The dispute text a build would write now (``dispute.txt``), without building."""
+
+    text: str
+    characters: int
+    """As a web form counts them (the final newline excluded)."""
+    limit: int | None
+    """The platform form's limit, where it is known."""
+    dropped: tuple[str, ...] = ()
+    """Sentences left out to fit the limit, in the order they were dropped."""
+    fits: bool = True
+    """False when even the shortest text is over the limit (a build stops then)."""
+
+
+@dataclass(frozen=True)
 class Preflight:
     """What a build would make, estimated without rendering (``build --dry-run``)."""
 

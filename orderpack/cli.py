@@ -389,41 +389,12 @@ def serve(cases_dir: Path, port: int, host: str, no_browser: bool,
     there. The page reads and writes the same files as the other commands. It prints
     the page's address with a secret token; keep it to yourself. Stop with Ctrl-C.
     """
-    import socket
-    import threading
-    import webbrowser
+    from orderpack.web import server
 
-    import uvicorn
-
-    from orderpack.web.app import Settings, create_app
-    from orderpack.web.security import Secrets
-
-    if host not in {"127.0.0.1", "localhost", "::1"}:
+    if server.exposes(host):
         click.echo(f"Warning: serving on {host}: anyone who can reach this machine there and "
                    "learns the address can see your cases.", err=True)
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((host, port))
-    except OSError as exc:
-        sock.close()
-        raise OrderpackError(f"cannot serve on {host}:{port}: {exc.strerror or exc} "
-                             "(choose another --port)") from None
-    sock.listen(128)  # connections wait from now on, even before the server takes them
-    port = sock.getsockname()[1]
-    keys = Secrets()
-    app = create_app(Settings(cases_dir=cases_dir, today=lambda: today_or_local(today),
-                              host=host, port=port), keys)
-    shown_host = f"[{host}]" if ":" in host else host
-    url = f"http://{shown_host}:{port}/?token={keys.token}"
-    click.echo(f"orderpack serves {cases_dir.resolve()} at {url}  (Ctrl-C stops it)")
-    if not no_browser:
-        threading.Timer(0.5, webbrowser.open, [url]).start()
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False,
-                                           lifespan="on", timeout_graceful_shutdown=5))
-    try:
-        server.run(sockets=[sock])
-    finally:
-        sock.close()
+    server.serve(cases_dir, lambda: today_or_local(today), host=host, port=port,
+                 open_browser=not no_browser, announce=lambda url: click.echo(
+                     f"orderpack serves {cases_dir.resolve()} at {url}  (Ctrl-C stops it)"))
     click.echo("Stopped.")

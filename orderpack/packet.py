@@ -28,7 +28,15 @@ from orderpack import (
     output_folder,
     timeline,
 )
-from orderpack.api_types import BuildResult, Cleaned, Options, PdfFile, Preflight, Progress
+from orderpack.api_types import (
+    BuildResult,
+    Cleaned,
+    DisputeText,
+    Options,
+    PdfFile,
+    Preflight,
+    Progress,
+)
 from orderpack.contents import DISPUTE_TEXT, EXHIBITS_DIR, MANIFEST, TEXT_CAP, Bundle
 from orderpack.errors import BudgetError
 from orderpack.evidence import Exhibit
@@ -37,8 +45,8 @@ from orderpack.model import Case
 from orderpack.overrun import Overrun
 from orderpack.validation import validate
 
-__all__ = ["BuildResult", "Cleaned", "Options", "PdfFile", "Preflight", "Progress", "build",
-           "preflight"]
+__all__ = ["BuildResult", "Cleaned", "DisputeText", "Options", "PdfFile", "Preflight", "Progress",
+           "build", "dispute_text", "preflight"]
 
 
 def build(
@@ -123,6 +131,19 @@ def preflight(order_path: str | Path, today: date, options: Options | None = Non
     case = validate(order_path)
     with contents.cache_folder(options) as (options, _warnings):
         return _preflight(case, today, options, progress or (lambda _message: None))
+
+
+def dispute_text(order_path: str | Path, today: date,
+                 options: Options | None = None) -> DisputeText:
+    """The dispute text :func:`build` would write now, fitted to the form's limit, with its
+    count; writes nothing but the exhibit cache (the text names the exhibits)."""
+    options = options or Options()
+    case = validate(order_path)
+    with contents.cache_folder(options) as (options, _warnings):
+        bundle = contents.prepare(case, today, options)
+        exhibits = contents.process(case, options, budget.ladder(options.attach)[0])
+        text = contents.dispute_text(bundle, exhibits)
+    return DisputeText(text.text, text.characters, bundle.char_limit, text.dropped, text.fits)
 
 
 def _preflight(case: Case, today: date, options: Options, step: Progress) -> Preflight:

@@ -131,6 +131,14 @@ def check_answer(question: Question, answer: str, *, today: date | None = None,
     return None
 
 
+def read_answers(answers: Mapping[str, str], today: date) -> dict[str, str]:
+    """Every answer of ``answers`` read by :func:`read_answer` (those that are no question's
+    are dropped); raises :class:`AnswerError` at the first that cannot be used."""
+    return {question.key: read_answer(question, answers[question.key], today=today,
+                                      answers=answers)
+            for question in QUESTIONS if question.key in answers}
+
+
 def _words(exc: ValidationError) -> str:
     error = exc.errors()[0]
     ctx = error.get("ctx") or {}

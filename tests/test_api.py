@@ -88,3 +88,26 @@ def test_a_batch_failure_keeps_its_problem_records(tmp_path: Path) -> None:
     again = pickle.loads(pickle.dumps(error))
     assert type(again) is OrderFileError
     assert (str(again), again.problems) == (str(error), error.problems)
+
+
+def test_init_with_today_reads_the_answers_as_the_interview_does(tmp_path: Path) -> None:
+    answers = {"platform": "AliExpress", "currency": "€", "total": "12.50",
+               "protection_ends": "Buyer Protection ends in 9 days"}
+    assert orderpack.init_problems(answers, TODAY) == {}
+    made = orderpack.init(tmp_path / "new", answers, TODAY)
+    text = made.order_path.read_text(encoding="utf-8")
+    assert "platform: aliexpress" in text and "currency: EUR" in text
+    assert "protection_ends: 2026-12-05" in text  # nine days after TODAY
+    with pytest.raises(orderpack.OrderFileError) as refused:
+        orderpack.init(tmp_path / "bad", {"platform": "aliexpress", "placed": "02/09/2026"},
+                       TODAY)
+    assert [(p.field, p.message) for p in refused.value.problems] == [
+        ("placed", orderpack.init_problems({"placed": "02/09/2026"}, TODAY)["placed"])]
+    assert not (tmp_path / "bad").exists()
+
+
+def test_the_dispute_text_is_what_a_build_writes(ebay_case: Path, tmp_path: Path) -> None:
+    text = orderpack.dispute_text(ebay_case, TODAY)
+    built = orderpack.build(ebay_case, TODAY, out=tmp_path / "packet")
+    assert text.text == built.dispute_text.read_text(encoding="utf-8")
+    assert (text.characters, text.limit, text.fits) == (built.characters, built.char_limit, True)

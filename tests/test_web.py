@@ -14,6 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 from PIL import Image
 
 import orderpack
@@ -61,7 +62,8 @@ GET_ROUTES = ["/", "/new", f"/case/{ALI}", f"/status/{ALI}", f"/text/{ALI}",
               f"/editor/{ALI}?n=0", f"/preview/{ALI}?file=screenshots/tracking.png",
               f"/file/{ALI}?name=screenshots/tracking.png", f"/build/{ALI}",
               f"/progress/{ALI}", f"/out/{ALI}?name=dispute.txt", "/static/app.js"]
-POST_ROUTES = ["/new", f"/case/{ALI}", f"/check/{ALI}", f"/upload/{ALI}", f"/redact/{ALI}",
+POST_ROUTES = ["/new", f"/case/{ALI}", f"/check/{ALI}", f"/upload/{ALI}", f"/chat/{ALI}",
+               f"/redact/{ALI}",
                f"/build/{ALI}"]
 
 
@@ -286,8 +288,11 @@ def test_the_new_case_form_starts_empty(cases: Path) -> None:
     assert fields["buyer_name"] == fields["number"] == fields["store"] == [""]
 
 
-def test_a_new_case_is_made_as_orderpack_init_makes_it(cases: Path, tmp_path: Path) -> None:
-    answer = _new_case(client(cases), protection_ends="ends in 9 days")
+@pytest.mark.parametrize("protection", ["ends in 9 days", "Buyer Protection ends in 9 days",
+                                        "9 days left"])
+def test_a_new_case_is_made_as_orderpack_init_makes_it(cases: Path, tmp_path: Path,
+                                                        protection: str) -> None:
+    answer = _new_case(client(cases), protection_ends=protection)
     assert answer.status_code == 303  # type: ignore[attr-defined]
     assert answer.headers["location"] == "/case/aliexpress-8190000000000001?created=1"  # type: ignore[attr-defined]
     made = cases / "aliexpress-8190000000000001"
@@ -445,12 +450,45 @@ def test_the_status_page_has_the_timeline_and_the_messages(cases: Path) -> None:
     assert page.count('class="copy"') == 1 + len(applying)
     assert page.count("Does not apply now:") == len(steps) - len(applying)
     assert "I am writing about my order" in page
+    badges = {"applies": "Can be sent", "does_not_apply": "Not now"}
+    for step in steps:  # each step with its state, as message --list gives it
+        box = page.split(f'data-step="{step.id}"')[1].split("</h3>")[0]
+        assert f'<span class="badge">{badges[step.state]}</span>' in box
+        if step.state == "does_not_apply":  # why, in the page's words, not the CLI's
+            assert step.why_not and str(escape(step.why_not[1:])) in page
+    assert "orderpack status" not in page and "orderpack message" not in page
+
+
+def test_the_status_page_says_all_the_plan_says(cases: Path) -> None:
+    path = cases / ALI / "order.yaml"
+    plan = orderpack.status(path, TODAY)
+    page = client(cases).get(f"/status/{ALI}").text
+    assert plan.warnings and plan.route is not None
+    for note in [plan.stage_text, plan.next_action.text, *plan.warnings]:
+        assert f'data-note="{note.id}"' in page
+        assert str(escape(str(note))) in page
+    assert str(escape(plan.route.text[1:])) in page  # (its first letter is capitalised)
+    assert str(escape(plan.upload)) in page
+    assert 'class="urgent"' in page  # Buyer Protection ends within the week
+    # What validate warns about, linked to its field (the sample's example values).
+    assert f'href="/case/{ALI}#f-buyer.name"' in page and "is an example" in page
+
+
+def test_the_status_page_marks_the_step_due_today(cases: Path) -> None:
+    path = cases / ALI / "order.yaml"
+    path.write_text(path.read_text().replace("protection_ends: 2026-12-03",
+                                             "protection_ends: 2026-11-26"))
+    plan = orderpack.status(path, TODAY)
+    assert plan.headline is not None
+    page = client(cases).get(f"/status/{ALI}").text
+    assert f'data-note="{plan.headline.id}"' in page
+    assert str(escape(str(plan.headline))) in page
 
 
 def test_the_dispute_text_comes_with_its_count_and_limit(cases: Path) -> None:
     data = client(cases).get(f"/text/{ALI}").json()
-    text, characters, limit = orderpack.dispute_text(cases / ALI / "order.yaml", TODAY)
-    assert data == {"text": text, "characters": characters, "limit": limit}
+    text = orderpack.dispute_text(cases / ALI / "order.yaml", TODAY)
+    assert data == {"text": text.text, "characters": text.characters, "limit": text.limit}
     assert NUMBER in data["text"]
 
 
@@ -509,7 +547,9 @@ def test_the_build_runs_in_the_background_and_its_files_download(cases: Path) ->
     assert NUMBER in text.text
     archive = zipfile.ZipFile(io.BytesIO(test_client.get(f"/out/{ALI}?name=exhibits.zip").content))
     assert len(archive.namelist()) == 4
-    assert "evidence.pdf" in test_client.get(f"/build/{ALI}").text
+    page = test_client.get(f"/build/{ALI}").text
+    assert "evidence.pdf" in page
+    assert "AliExpress&#39;s form takes images: upload exhibits/A–D" in page
 
 
 def test_a_failed_build_shows_the_problems_linked_to_their_fields(cases: Path) -> None:
@@ -532,3 +572,120 @@ def test_unknown_pages_are_404(cases: Path) -> None:
     assert test_client.get(f"/editor/{ALI}?n=99").status_code == 404
     assert test_client.get("/static/../app.py").status_code == 404
     assert BASE.startswith("http://127.0.0.1")
+
+
+# --- an exported chat -----------------------------------------------------------------
+
+CHAT = ("2026-10-25 09:14 Me: Hello, my order has not arrived.\n"
+        "2026-10-25 17:48 Seller: 亲，请耐心等待。\n"
+        "Translation: Dear, please wait patiently.\n")
+
+
+def _without_messages(cases: Path) -> Path:
+    """The AliExpress sample with its messages taken out, as the page's save leaves it."""
+    from orderpack.web import orderfile
+
+    path = cases / ALI / "order.yaml"
+    data, version = orderfile.read(path)
+    del data["messages"]
+    orderfile.write(path, orderfile.dump(data), version)
+    return path
+
+
+def _upload_chat(test_client: object, path: Path, files: dict[str, tuple[str, bytes]]) -> object:
+    from orderpack.web import orderfile
+
+    _data, version = orderfile.read(path)
+    return test_client.post(  # type: ignore[attr-defined]
+        f"/chat/{ALI}", data={"csrf": test_client.keys.csrf,  # type: ignore[attr-defined]
+                              "version": version},
+        files=[(key, value) for key, value in files.items()])
+
+
+def test_an_exported_chat_is_copied_and_named_in_the_order_file(cases: Path) -> None:
+    path = _without_messages(cases)
+    test_client = client(cases)
+    assert 'action="/chat/aliexpress-missing"' in test_client.get(f"/case/{ALI}").text
+    (cases / ALI / "chat.txt").write_text("the buyer's own notes\n", encoding="utf-8")
+    answer = _upload_chat(test_client, path, {"chat": ("../Chat.TXT", CHAT.encode())})
+    assert answer.status_code == 303, answer.text  # type: ignore[attr-defined]
+    assert (cases / ALI / "chat.txt").read_text() == "the buyer's own notes\n"
+    assert (cases / ALI / "chat-2.txt").read_text(encoding="utf-8") == CHAT
+    assert "messages:\n  file: chat-2.txt\n" in path.read_text(encoding="utf-8")
+    assert path.read_text(encoding="utf-8").startswith("# Sample case")
+    case = orderpack.validate(path)
+    status = orderpack.status(path, TODAY)
+    assert case.order.messages is not None and status is not None
+    page = test_client.get(f"/case/{ALI}").text
+    assert 'value="chat-2.txt"' in page
+
+
+@pytest.mark.parametrize(("chat", "words"), [
+    ("Hello, no date here\n", "chat.txt, line 1: the first message has no date and time"),
+    ("2026-10-25 09:14 Bob: hi\n", "chat.txt, line 1: unknown speaker `Bob`"),
+    ("2026-10-25 09:14 Me: h\xe9llo\n".encode("latin-1"), "not UTF-8"),
+    (b"\x89PNG\r\n\x1a\n" + bytes(200), "chat.txt"),
+])
+def test_a_chat_validate_would_refuse_is_not_kept(cases: Path, chat: str | bytes,
+                                                  words: str) -> None:
+    path = _without_messages(cases)
+    before = path.read_bytes()
+    listing = sorted(p.name for p in (cases / ALI).iterdir())
+    data = chat.encode() if isinstance(chat, str) else chat
+    answer = _upload_chat(client(cases), path, {"chat": ("chat.txt", data)})
+    assert answer.status_code == 422  # type: ignore[attr-defined]
+    assert words in answer.text  # type: ignore[attr-defined]
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in (cases / ALI).iterdir()) == listing
+
+
+def test_a_chat_with_its_translation_file(cases: Path) -> None:
+    path = _without_messages(cases)
+    original = "2026-10-25 17:48 Seller: 亲，请耐心等待。\n"
+    translated = "2026-10-25 17:48 Seller: Dear, please wait patiently.\n"
+    answer = _upload_chat(client(cases), path, {
+        "chat": ("chat.txt", original.encode()), "translation": ("chat-en.txt",
+                                                                 translated.encode())})
+    assert answer.status_code == 303  # type: ignore[attr-defined]
+    assert "  file: chat.txt\n  translation: chat-en.txt\n" in path.read_text(encoding="utf-8")
+    orderpack.validate(path)
+
+
+def test_a_chat_does_not_replace_listed_messages(cases: Path) -> None:
+    path = cases / ALI / "order.yaml"
+    before = path.read_bytes()
+    assert 'action="/chat/' not in client(cases).get(f"/case/{ALI}").text
+    answer = _upload_chat(client(cases), path, {"chat": ("chat.txt", CHAT.encode())})
+    assert answer.status_code == 409  # type: ignore[attr-defined]
+    assert path.read_bytes() == before
+    assert not (cases / ALI / "chat.txt").exists()
+
+
+def test_an_oversized_chat_is_refused(cases: Path) -> None:
+    path = _without_messages(cases)
+    answer = _upload_chat(client(cases, max_upload=1000), path,
+                          {"chat": ("chat.txt", CHAT.encode() * 50)})
+    assert answer.status_code == 422  # type: ignore[attr-defined]
+    assert "over the limit" in answer.text  # type: ignore[attr-defined]
+    assert not (cases / ALI / "chat.txt").exists()
+
+
+def test_the_case_page_shows_validate_s_warnings_beside_their_fields(cases: Path) -> None:
+    page = client(cases).get(f"/case/{ALI}").text
+    field = page.split('data-field="buyer.name"')[1].split('<div class="field')[0]
+    assert '<p class="caution">&#34;Jane Doe&#34; is an example' in field
+    assert "write your name as on the order page" in field
+
+
+def test_every_timeline_label_stays_inside_the_picture(cases: Path) -> None:
+    from orderpack.web import timeline_svg
+
+    path = cases / ALI / "order.yaml"  # its last dates have long labels near the right edge
+    layout = timeline_svg.layout(orderpack.status(path, TODAY))
+    assert any(mark.text_x < mark.x for mark in layout.marks)  # moved left to fit
+    for mark in layout.marks:
+        assert mark.text_x >= 0
+        for line in mark.lines:
+            assert mark.text_x + len(line) * timeline_svg.CHAR <= layout.width, line
+    last = layout.marks[-1]
+    assert last.y + timeline_svg.LINE * (len(last.lines) - 1) < layout.height

@@ -11,23 +11,23 @@ from __future__ import annotations
 import io
 import os
 import shutil
-import socket
 import subprocess
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
 from tests.web_helpers import TODAY
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [
     pytest.mark.slow,
+    # One worker runs the journey and every test that reads it (pytest-xdist's loadgroup):
+    # two journeys at once on a small machine only make both slower.
+    pytest.mark.xdist_group("browser"),
     pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed "
                                                 "(scripts/system-deps.sh installs it)"),
 ]
@@ -66,31 +66,52 @@ def _rotated_photo(path: Path) -> None:
     image.save(path, "JPEG", quality=92, exif=exif.tobytes())
 
 
-def _serve(root: Path) -> tuple[str, Any, threading.Thread, socket.socket]:
-    import uvicorn
+#: The pages a buyer sees, shot at both widths (ORDERPACK_SCREENSHOTS keeps them).
+WIDTHS = {"desktop": (1280, 900), "phone": (360, 780)}
 
-    from orderpack.web.app import Settings, create_app
-    from orderpack.web.security import Secrets
 
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    keys = Secrets()
-    app = create_app(Settings(cases_dir=root, today=lambda: TODAY, port=port), keys)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if server.started:
-            break
-        time.sleep(0.05)
-    return f"http://127.0.0.1:{port}/?token={keys.token}", server, thread, sock
+def _shoot_every_page(browser: Any, address: str, case: Path, shots: Path) -> None:
+    """Each page at a desktop's and a phone's width; none may be wider than the window."""
+    from playwright.sync_api import expect
+
+    base = address.split("/?")[0]
+    for width, height in WIDTHS.values():
+        page = browser.new_page(viewport={"width": width, "height": height})
+        page.goto(address)  # its own session, from the printed address
+        for name, path, part in (
+                ("cases", "/", None), ("new-case", "/new", None),
+                ("case-page", f"/case/{case.name}", None),
+                ("evidence", f"/case/{case.name}", "#evidence"),
+                ("redaction-editor", f"/editor/{case.name}?n=0", None),
+                ("status", f"/status/{case.name}", None),
+                ("dispute-text", f"/status/{case.name}", "#dispute-text"),
+                ("build", f"/build/{case.name}", None)):
+            page.goto(base + path)
+            page.wait_for_load_state("networkidle")
+            if name in {"status", "dispute-text"}:
+                expect(page.locator("#dispute-count")).to_contain_text("characters")
+            scroll = page.evaluate("document.documentElement.scrollWidth")
+            assert scroll <= width, f"the {name} page is {scroll} px wide at {width} px"
+            target = f"{name}-{width}.png"
+            if part:
+                page.locator(part).scroll_into_view_if_needed()
+                page.wait_for_function(  # the thumbnails load once they are in view
+                    f"() => [...document.querySelectorAll('{part} img')].every("
+                    "i => i.complete && i.naturalWidth > 0)")
+                page.locator(part).screenshot(path=shots / target)
+            else:
+                page.screenshot(path=shots / target, full_page=name in {"status", "build"})
+        page.close()
 
 
 @pytest.fixture(scope="module")
 def journey(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Journey]:
     from playwright.sync_api import expect, sync_playwright
 
+    from orderpack.web import orderfile, server
+
+    # A busy machine (other tests on every core) renders slower than Playwright's 5 s.
+    expect.set_options(timeout=60_000)
     work = tmp_path_factory.mktemp("browser")
     root = work / "cases"
     root.mkdir()
@@ -100,120 +121,103 @@ def journey(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Journey]:
     _rotated_photo(pictures / "IMG_0042.jpg")
     shots = Path(os.environ.get("ORDERPACK_SCREENSHOTS") or work / "shots")
     shots.mkdir(parents=True, exist_ok=True)
-    address, server, thread, sock = _serve(root)
     boxes: dict[str, list[int]] = {}
     shown: dict[str, tuple[int, int]] = {}
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            errors: list[str] = []
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.goto(address)
-            base = address.split("/?")[0]
-            expect(page.get_by_role("heading", name="Your cases")).to_be_visible()
+    with server.in_background(root, lambda: TODAY) as address, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.set_default_timeout(60_000)
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(address)
+        base = address.split("/?")[0]
+        expect(page.get_by_role("heading", name="Your cases")).to_be_visible()
 
-            # A new case, with one mistake the form points out, then fixed.
-            page.get_by_role("link", name="New case").first.click()
-            page.get_by_label("Your name as on the order").fill("Ana Buyer")
-            page.get_by_label("Order number").fill(NUMBER)
-            page.get_by_label("Order date").fill("2026-09-02")
-            page.get_by_label("Store or seller").fill("Lamp Store")
-            page.get_by_label("What you ordered").fill("Desk lamp")
-            page.get_by_label("Amount paid, shipping included").fill("19,99")
-            page.get_by_label("Currency").fill("EUR")
-            page.get_by_label("Promised delivery date").fill("2026-10-20")
-            page.get_by_label("Buyer Protection ends").fill("ends in 9 days")
-            page.get_by_role("button", name="Create the case").click()
-            expect(page.locator("#np-total")).to_contain_text("write 19.99, not 19,99")
-            page.get_by_label("Amount paid, shipping included").fill("19.99")
-            page.get_by_role("button", name="Create the case").click()
-            expect(page.get_by_text("Case created.")).to_be_visible()
-            page.wait_for_load_state("load")  # the page's script listens from then on
-            case = root / f"aliexpress-{NUMBER}"
-            assert (case / "order.yaml").is_file()
+        # A new case, with one mistake the form points out, then fixed.
+        page.get_by_role("link", name="New case").first.click()
+        page.get_by_label("Your name as on the order").fill("Ana Buyer")
+        page.get_by_label("Order number").fill(NUMBER)
+        page.get_by_label("Order date").fill("2026-09-02")
+        page.get_by_label("Store or seller").fill("Lamp Store")
+        page.get_by_label("What you ordered").fill("Desk lamp")
+        page.get_by_label("Amount paid, shipping included").fill("19,99")
+        page.get_by_label("Currency").fill("EUR")
+        page.get_by_label("Promised delivery date").fill("2026-10-20")
+        page.get_by_label("Buyer Protection ends").fill("ends in 9 days")
+        page.get_by_role("button", name="Create the case").click()
+        expect(page.locator("#np-total")).to_contain_text("write 19.99, not 19,99")
+        page.screenshot(path=shots / "new-case-mistake-1280.png", full_page=True)
+        page.get_by_label("Amount paid, shipping included").fill("19.99")
+        page.get_by_role("button", name="Create the case").click()
+        expect(page.get_by_text("Case created.")).to_be_visible()
+        page.wait_for_load_state("load")  # the page's script listens from then on
+        case = root / f"aliexpress-{NUMBER}"
+        assert (case / "order.yaml").is_file()
 
-            # A mistake typed on the case page is pointed out as the buyer types.
-            shipped = page.locator('[id="f-shipping.shipped"]')
-            shipped.fill("2026-08-01")
-            expect(page.locator('[id="problem-shipping.shipped"]')).to_contain_text(
-                "before the order date")
-            shipped.fill("2026-09-05")
-            expect(page.locator('[id="problem-shipping.shipped"]')).to_be_empty()
-            page.get_by_role("button", name="Save shipping and tracking").click()
-            expect(page.get_by_text("Saved.")).to_be_visible()
+        # A mistake typed on the case page is pointed out as the buyer types.
+        shipped = page.locator('[id="f-shipping.shipped"]')
+        shipped.fill("2026-08-01")
+        expect(page.locator('[id="problem-shipping.shipped"]')).to_contain_text(
+            "before the order date")
+        shipped.fill("2026-09-05")
+        expect(page.locator('[id="problem-shipping.shipped"]')).to_be_empty()
+        page.get_by_role("button", name="Save shipping and tracking").click()
+        expect(page.get_by_text("Saved.")).to_be_visible()
 
-            # Two pictures at once, as from a phone's gallery.
-            with page.expect_navigation():
-                page.locator("#upload-files").set_input_files(
-                    [pictures / "order page.png", pictures / "IMG_0042.jpg"])
-            expect(page.locator("img.thumb")).to_have_count(2)
-            page.screenshot(path=shots / "case-page-1280.png", full_page=False)
+        # Two pictures at once, as from a phone's gallery; the page's script sends them
+        # as soon as they are picked, once it runs (after the load).
+        page.wait_for_load_state("load")
+        with page.expect_navigation():
+            page.locator("#upload-files").set_input_files(
+                [pictures / "order page.png", pictures / "IMG_0042.jpg"])
+        expect(page.locator("img.thumb")).to_have_count(2)
 
-            # A box drawn with the mouse on each picture.
-            targets = {"screenshots/order-page.png": (0.10, 0.42, 0.75, 0.46),
-                       "screenshots/img-0042.jpg": (0.30, 0.15, 0.70, 0.30)}
-            page.set_viewport_size({"width": 1280, "height": 2600})  # the whole picture in view
-            for index, (file_name, (x0, y0, x1, y1)) in enumerate(targets.items()):
-                page.goto(base + f"/editor/{case.name}?n={index}")
-                picture = page.locator("#picture")
-                expect(picture).to_be_visible()
-                page.wait_for_function("document.getElementById('picture').naturalWidth > 0")
-                rect = picture.bounding_box()
-                assert rect is not None
-                page.mouse.move(rect["x"] + rect["width"] * x0, rect["y"] + rect["height"] * y0)
-                page.mouse.down()
-                page.mouse.move(rect["x"] + rect["width"] * x1, rect["y"] + rect["height"] * y1,
-                                steps=8)
-                page.mouse.up()
-                expect(page.locator(".box")).to_have_count(1)
-                if index == 0:
-                    page.screenshot(path=shots / "redaction-editor-1280.png")
-                page.get_by_role("button", name="Save the boxes").click()
-                expect(page.get_by_text("Saved. The preview")).to_be_visible()
-                shown[file_name] = (int(page.locator("#editor").get_attribute("data-width")),
-                                    int(page.locator("#editor").get_attribute("data-height")))
+        # A box drawn with the mouse on each picture.
+        targets = {"screenshots/order-page.png": (0.10, 0.42, 0.75, 0.46),
+                   "screenshots/img-0042.jpg": (0.30, 0.15, 0.70, 0.30)}
+        page.set_viewport_size({"width": 1280, "height": 2600})  # the whole picture in view
+        for index, (file_name, (x0, y0, x1, y1)) in enumerate(targets.items()):
+            page.goto(base + f"/editor/{case.name}?n={index}")
+            picture = page.locator("#picture")
+            expect(picture).to_be_visible()
+            page.wait_for_function("document.getElementById('picture').naturalWidth > 0")
+            rect = picture.bounding_box()
+            assert rect is not None
+            page.mouse.move(rect["x"] + rect["width"] * x0, rect["y"] + rect["height"] * y0)
+            page.mouse.down()
+            page.mouse.move(rect["x"] + rect["width"] * x1, rect["y"] + rect["height"] * y1,
+                            steps=8)
+            page.mouse.up()
+            expect(page.locator(".box")).to_have_count(1)
+            page.get_by_role("button", name="Save the boxes").click()
+            expect(page.get_by_text("Saved. The preview")).to_be_visible()
+            editor = page.locator("#editor")
+            shown[file_name] = (int(editor.get_attribute("data-width") or 0),
+                                int(editor.get_attribute("data-height") or 0))
 
-            page.set_viewport_size({"width": 1280, "height": 900})
-            # Build, with progress, then the packet's files.
-            page.goto(base + f"/case/{case.name}")
-            page.get_by_role("button", name="Build the dispute text and PDF").click()
-            expect(page.get_by_text("Built:")).to_be_visible(timeout=120_000)
-            expect(page.get_by_role("link", name="evidence.pdf")).to_be_visible()
-            with page.expect_download() as download:
-                page.get_by_role("link", name="exhibits.zip").click()
-            assert download.value.suggested_filename == "exhibits.zip"
-            pdf_url = page.get_by_role("link", name="evidence.pdf").get_attribute("href")
-            answer = page.request.get(base + str(pdf_url))
-            assert answer.headers["content-type"] == "application/pdf"
-            pdf = answer.body()
+        page.set_viewport_size({"width": 1280, "height": 900})
+        # Build, with progress, then the packet's files.
+        page.goto(base + f"/case/{case.name}")
+        page.get_by_role("button", name="Build the dispute text and PDF").click()
+        expect(page.get_by_text("Built:")).to_be_visible(timeout=300_000)
+        expect(page.get_by_role("link", name="evidence.pdf")).to_be_visible()
+        with page.expect_download() as download:
+            page.get_by_role("link", name="exhibits.zip").click()
+        assert download.value.suggested_filename == "exhibits.zip"
+        pdf_url = page.get_by_role("link", name="evidence.pdf").get_attribute("href")
+        answer = page.request.get(base + str(pdf_url))
+        assert answer.headers["content-type"] == "application/pdf"
+        pdf = answer.body()
 
-            page.goto(base + f"/status/{case.name}")
-            expect(page.locator("#dispute-count")).to_contain_text("characters")
-            page.screenshot(path=shots / "status-1280.png", full_page=True)
-            phone = browser.new_page(viewport={"width": 360, "height": 780})
-            phone.goto(address)  # its own session, from the printed address
-            for name, path in (("case", f"/case/{case.name}"), ("status", f"/status/{case.name}"),
-                               ("editor", f"/editor/{case.name}?n=0")):
-                phone.goto(base + path)
-                phone.wait_for_load_state("networkidle")
-                width = phone.evaluate("document.documentElement.scrollWidth")
-                assert width <= 360, f"{name} page is {width} px wide at 360 px"
-                phone.screenshot(path=shots / f"{name}-360.png")
-            # The one 422 is the new case form's answer to the mistake.
-            assert [e for e in errors if "status of 422" not in e] == []
-            browser.close()
-        from orderpack.web import orderfile
-
-        data, _version = orderfile.read(case / "order.yaml")
-        for row in data["evidence"]:
-            boxes[row["file"]] = list(row["redact"][0])
-        yield Journey(case=case, boxes=boxes, shown=shown, pdf=pdf, shots=shots)
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
+        _shoot_every_page(browser, address, case, shots)
+        # The one 422 is the new case form's answer to the mistake.
+        assert [e for e in errors if "status of 422" not in e] == []
+        browser.close()
+    data, _version = orderfile.read(case / "order.yaml")
+    for row in data["evidence"]:
+        boxes[row["file"]] = list(row["redact"][0])
+    yield Journey(case=case, boxes=boxes, shown=shown, pdf=pdf, shots=shots)
 
 
 def test_the_pdf_has_the_order_number(journey: Journey, tmp_path: Path) -> None:
@@ -268,4 +272,48 @@ def test_the_rotated_photo_box_is_black_in_exhibits_and_in_the_pdf(journey: Jour
     pictures = [p for p in _pdf_pictures(journey) if 1.3 < p.height / p.width < 1.7]
     assert pictures  # (pypdf lists a picture once for each page whose resources hold it)
     for picture in pictures:
+        _black_under(picture, journey.boxes[source], journey.shown[source])
+
+
+def _rendered_pages(journey: Journey, folder: Path) -> list[Image.Image]:
+    """The PDF's pages as pdftoppm draws them (as a reviewer's viewer shows them)."""
+    (folder / "evidence.pdf").write_bytes(journey.pdf)
+    subprocess.run(["pdftoppm", "-png", "-r", "100", str(folder / "evidence.pdf"),
+                    str(folder / "page")], check=True)
+    return [Image.open(path).convert("RGB") for path in sorted(folder.glob("page-*.png"))]
+
+
+def _area(image: Image.Image, colour: tuple[int, int, int]) -> tuple[int, int, int, int] | None:
+    """The bounding box of the pixels within 15 of ``colour`` in each channel (JPEG's
+    changes; not the page's grey, antialiased text)."""
+    low = [max(c - 15, 0) for c in colour]
+    high = [min(c + 15, 255) for c in colour]
+    bands = [band.point(lambda v, lo=lo, hi=hi: 255 if lo <= v <= hi else 0)
+             for band, lo, hi in zip(image.split(), low, high, strict=True)]
+    mask = ImageChops.multiply(ImageChops.multiply(bands[0], bands[1]), bands[2])
+    box = mask.filter(ImageFilter.MinFilter(5)).getbbox()  # thin text strokes go
+    return None if box is None else (box[0] - 2, box[1] - 2, box[2] + 2, box[3] + 2)
+
+
+@pytest.mark.parametrize(("source", "colour", "whole"), [
+    ("screenshots/order-page.png", (230, 60, 60), False),  # a red band across its top
+    ("screenshots/img-0042.jpg", (200, 190, 170), True),  # the photo's background fills it
+])
+def test_each_box_is_black_on_the_pdf_page_as_rendered(journey: Journey, tmp_path: Path,
+                                                       source: str, colour: tuple[int, int, int],
+                                                       whole: bool) -> None:
+    found = []
+    ratio = journey.shown[source][1] / journey.shown[source][0]
+    for page in _rendered_pages(journey, tmp_path):
+        area = _area(page, colour)
+        if area is None or area[2] - area[0] < 200:
+            continue
+        if whole and abs((area[3] - area[1]) / (area[2] - area[0]) - ratio) > 0.05:
+            continue  # the colour is there, but not as the whole picture
+        found.append((page, area))
+    assert found, f"no page shows {source}"
+    for page, (left, top, right, _bottom) in found:
+        width = right - left
+        height = round(width * journey.shown[source][1] / journey.shown[source][0])
+        picture = page.crop((left, top, right, top + height))
         _black_under(picture, journey.boxes[source], journey.shown[source])

@@ -14,9 +14,9 @@ import os
 import re
 import tempfile
 import zipfile
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +85,7 @@ def create_app(settings: Settings, keys: Secrets) -> Guard:
         Route("/status/{case:path}", site.status_page),
         Route("/text/{case:path}", site.dispute_text),
         Route("/upload/{case:path}", site.upload, methods=["POST"]),
+        Route("/chat/{case:path}", site.upload_chat, methods=["POST"]),
         Route("/editor/{case:path}", site.editor_page),
         Route("/redact/{case:path}", site.redact, methods=["POST"]),
         Route("/preview/{case:path}", site.preview),
@@ -226,37 +227,15 @@ class _Site:
     async def new_case(self, request: Request) -> Response:
         form = await self.form(request)
         values = {key: str(form.get(key, "")).strip() for key in self.NEW_FIELDS}
+        answers = {key: value for key, value in values.items() if key != "folder"}
         today = self.settings.today()
-        protection = _protection_date(values["protection_ends"], today)
-        answers = {key: values[key] for key in (
-            "platform", "buyer_name", "number", "placed", "delivery_deadline", "store",
-            "item_title", "total", "currency")}
-        answers["protection_ends"] = protection if protection is not None else (
-            values["protection_ends"])
-        answers["currency"] = answers["currency"].upper()
-        problems = {key: _init_words(problem)
-                    for key, problem in orderpack.init_problems(answers).items()}
-        if protection is None and values["protection_ends"]:
-            problems["protection_ends"] = ("expected a date as YYYY-MM-DD, or the days "
-                                           "left as the order page shows them: ends in 9 days")
-        if values["shipped"] and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", values["shipped"]):
-            problems["shipped"] = "expected a date as YYYY-MM-DD"
-        for key in ("payment", "tracking_number"):
-            if len(values[key]) > 80:
-                problems[key] = "too long: at most 80 characters"
+        problems = orderpack.init_problems(answers, today)
         if problems:
             return self._new_form(request, values, problems, 422)
-        folder_name = values["folder"] or f"{values['platform']}-{values['number']}"
-        folder = self.root.new_case_folder(folder_name)
+        folder = self.root.new_case_folder(values["folder"]
+                                           or f"{values['platform']}-{values['number']}")
         try:
-            order_path = orderpack.init(folder, answers).order_path
-            extras = {"order.payment": values["payment"],
-                      "shipping.tracking_number": values["tracking_number"],
-                      "shipping.shipped": values["shipped"]}
-            if any(extras.values()):
-                data, version = orderfile.read(order_path)
-                orderfile.apply_form(data, extras, [])
-                orderfile.write(order_path, orderfile.dump(data), version)
+            order_path = orderpack.init(folder, answers, today).order_path
         except orderpack.OrderpackError as exc:
             problems["folder"] = str(exc)
             return self._new_form(request, values, problems, 422)
@@ -271,9 +250,9 @@ class _Site:
             data, version = orderfile.read(order_path)
         except (YAMLError, UnicodeDecodeError):
             return self._unreadable(request, name, order_path)
-        problems = _problems(order_path)
+        problems, cautions = _checked(order_path)
         return self._case(request, name, order_path, data, version, problems,
-                          saved=request.query_params.get("saved", ""),
+                          cautions=cautions, saved=request.query_params.get("saved", ""),
                           created=bool(request.query_params.get("created")))
 
     def _unreadable(self, request: Request, name: str, order_path: Path) -> Response:
@@ -283,17 +262,22 @@ class _Site:
 
     def _case(self, request: Request, name: str, order_path: Path, data: Any, version: str,
               problems: list[orderpack.Problem], *, saved: str = "", created: bool = False,
-              conflict: bool = False, status_code: int = 200) -> Response:
+              conflict: bool = False, status_code: int = 200,
+              cautions: Sequence[orderpack.Problem] = ()) -> Response:
         by_field: dict[str, list[str]] = {}
         for problem in problems:
             by_field.setdefault(problem.field, []).append(_words(problem))
+        caution_by_field: dict[str, list[str]] = {}
+        for caution in cautions:  # what validate warns about: the file is valid
+            caution_by_field.setdefault(caution.field, []).append(_words(caution))
         platform_id = data.get("platform") if isinstance(data, dict) else None
         known = orderpack.platforms()
         profile = orderpack.platform(platform_id) if platform_id in known else None
         evidence = _evidence_rows(data, order_path)
         return self.page(
             request, "case.html", status_code, name=name, order_path=order_path, data=data,
-            version=version, problems=by_field, sections=fields.SECTIONS,
+            version=version, problems=by_field, cautions=caution_by_field,
+            sections=fields.SECTIONS,
             evidence_rows=fields.EVIDENCE, evidence=evidence, profile=profile,
             platforms=_platform_choices(), senders=fields.SENDERS, remedies=fields.REMEDIES,
             shown=orderfile.shown, parse_loc=orderfile.parse_loc, rows=_rows,
@@ -380,28 +364,26 @@ class _Site:
         except orderpack.OrderpackError as exc:
             return self.page(request, "invalid.html", 200, name=name,
                              problems=[(p.field, _words(p)) for p in exc.problems])
-        steps: list[tuple[Any, str | None, str | None]] = []
+        steps: list[tuple[orderpack.MessageStep, str | None]] = []
         for step in orderpack.message_steps(order_path, today).steps:
-            try:
-                steps.append((step, orderpack.message(order_path, step.id, today).text, None))
-            except orderpack.OrderpackError as exc:  # the step does not apply now
-                steps.append((step, None, str(exc)))
-        limits = case.profile.limits
-        types = limits.attachment_types
+            text = None  # a step that does not apply now has no message (it would be stale)
+            if step.state != "does_not_apply":
+                text = orderpack.message(order_path, step.id, today).text
+            steps.append((step, text))
         return self.page(request, "status.html", name=name, case=case, status=status,
                          svg=timeline_svg.layout(status), steps=steps,
-                         images_only=types is not None and "pdf" not in types,
+                         checks=[(p.field, _words(p)) for p in case.warnings],
                          order_path=order_path)
 
     async def dispute_text(self, request: Request) -> Response:
         """The dispute text a build would write now (JSON, for the status page)."""
         _name, order_path = self.case(request)
         try:
-            text, characters, limit = orderpack.dispute_text(order_path,
-                                                             self.settings.today())
+            text = orderpack.dispute_text(order_path, self.settings.today())
         except orderpack.OrderpackError as exc:
             return JSONResponse({"error": str(exc)}, 422)
-        return JSONResponse({"text": text, "characters": characters, "limit": limit})
+        return JSONResponse({"text": text.text, "characters": text.characters,
+                             "limit": text.limit})
 
     # --- evidence -----------------------------------------------------------------------
 
@@ -447,13 +429,29 @@ class _Site:
     def _keep_upload(self, order_path: Path, upload: UploadFile) -> str:
         """Check an upload as `validate` checks files and copy it into the case folder
         under a new, safe name; return that name relative to the case folder."""
-        if upload.size is not None and upload.size > self.settings.max_upload:
-            raise _Refused(f"the file is over the limit of "
-                           f"{self.settings.max_upload // 1024 // 1024} MB")
         original = Path(upload.filename or "evidence")
         suffix = original.suffix.lower()
         suffix = suffix if suffix in {*SUFFIXES.values(), ".jpeg", ".tiff", ".heif"} else ""
         folder = order_path.parent
+        with self._received(upload, folder, suffix) as temp:
+            try:
+                info = orderpack.check_file(temp, original.name)
+            except orderpack.OrderpackError as exc:
+                raise _Refused("; ".join(_words(p) for p in exc.problems) or str(exc)) from None
+            kind_folder = folder / UPLOAD_FOLDERS[info.kind]
+            kind_folder.mkdir(exist_ok=True)
+            target = unused(kind_folder, original.stem, SUFFIXES.get(info.format, ".bin"))
+            os.link(temp, target)  # fails rather than replace a file of the same name
+        return target.relative_to(folder).as_posix()
+
+    @contextlib.contextmanager
+    def _received(self, upload: UploadFile, folder: Path, suffix: str) -> Iterator[Path]:
+        """The upload copied into a hidden file in ``folder`` (removed afterwards); raise
+        :class:`_Refused` if it is over the size limit."""
+        too_big = (f"the file is over the limit of "
+                   f"{self.settings.max_upload // 1024 // 1024} MB")
+        if upload.size is not None and upload.size > self.settings.max_upload:
+            raise _Refused(too_big)
         handle, temp_name = tempfile.mkstemp(dir=folder, prefix=".upload-", suffix=suffix)
         temp = Path(temp_name)
         try:
@@ -463,20 +461,67 @@ class _Site:
                 while chunk := upload.file.read(1024 * 1024):
                     total += len(chunk)
                     if total > self.settings.max_upload:
-                        raise _Refused(f"the file is over the limit of "
-                                       f"{self.settings.max_upload // 1024 // 1024} MB")
+                        raise _Refused(too_big)
                     out.write(chunk)
-            try:
-                info = orderpack.check_file(temp, original.name)
-            except orderpack.OrderpackError as exc:
-                raise _Refused("; ".join(_words(p) for p in exc.problems) or str(exc)) from None
-            kind_folder = folder / UPLOAD_FOLDERS[info.kind]
-            kind_folder.mkdir(exist_ok=True)
-            target = unused(kind_folder, original.stem, SUFFIXES.get(info.format, ".bin"))
-            os.link(temp, target)  # fails rather than replace a file of the same name
+            yield temp
         finally:
             temp.unlink(missing_ok=True)
-        return target.relative_to(folder).as_posix()
+
+    async def upload_chat(self, request: Request) -> Response:
+        """An exported chat (and its translation) copied into the case folder under safe
+        names and named in order.yaml's ``messages``, once `validate` reads it."""
+        name, order_path = self.case(request)
+        back = f"/case/{_url_name(name)}#messages"
+        form = await self.form(request, max_files=2)
+        try:
+            return self._keep_chat(request, name, order_path, form, back)
+        finally:
+            await form.close()
+
+    def _keep_chat(self, request: Request, name: str, order_path: Path, form: FormData,
+                   back: str) -> Response:
+        data, version = orderfile.read(order_path)
+        if str(form.get("version", "")) != version:
+            return self.page(request, "error.html", 409, back=back, message=(
+                "order.yaml was changed on disk since this page was opened. Reload the "
+                "page, then upload the chat again."))
+        existing = data.get("messages")
+        if isinstance(existing, list) and existing:
+            return self.page(request, "error.html", 409, back=back, message=(
+                "The case lists its messages already; an exported chat would replace them. "
+                "Remove those rows first if the export holds them all."))
+        uploads = {key: form.get(key) for key in ("chat", "translation")}
+        files = {key: item for key, item in uploads.items()
+                 if isinstance(item, UploadFile) and item.filename}
+        if "chat" not in files:
+            raise HTTPException(400, "Choose the exported chat file (a .txt file).")
+        folder = order_path.parent
+        kept: dict[str, Path] = {}
+        try:
+            for key, upload in files.items():
+                with self._received(upload, folder, ".txt") as temp:
+                    target = unused(folder, Path(upload.filename or "chat").stem, ".txt")
+                    os.link(temp, target)  # fails rather than replace a file
+                    kept[key] = target
+            chat = CommentedMap()
+            for key, path in kept.items():
+                chat["file" if key == "chat" else key] = path.relative_to(folder).as_posix()
+            data["messages"] = chat
+            text = orderfile.dump(data)
+            problems = [p for p in _check_text(order_path, text)
+                        if p.field.startswith("messages")
+                        or Path(p.file).name in {path.name for path in kept.values()}]
+            if problems:
+                raise _Refused("; ".join(_where(p) for p in problems))
+            orderfile.write(order_path, text, version)
+        except (_Refused, orderfile.Conflict) as exc:
+            for path in kept.values():
+                path.unlink(missing_ok=True)
+            message = ("order.yaml was changed on disk meanwhile; reload the page"
+                       if isinstance(exc, orderfile.Conflict) else str(exc))
+            return self.page(request, "error.html", 422, back=back,
+                             message=f"The chat was not added: {message}")
+        return RedirectResponse(f"/case/{_url_name(name)}?saved=messages#messages", 303)
 
     def _evidence_path(self, order_path: Path, index_text: str) -> tuple[int, Any, Path]:
         data, _version = orderfile.read(order_path)
@@ -638,11 +683,16 @@ def _zip(folder: Path) -> bytes:
 
 
 def _problems(order_path: Path) -> list[orderpack.Problem]:
+    return _checked(order_path)[0]
+
+
+def _checked(order_path: Path) -> tuple[list[orderpack.Problem], list[orderpack.Problem]]:
+    """What `validate` says of the order file: its problems, else its warnings."""
     try:
-        orderpack.validate(order_path)
+        case = orderpack.validate(order_path)
     except orderpack.OrderpackError as exc:
-        return exc.problems or [orderpack.Problem(order_path.name, str(exc))]
-    return []
+        return exc.problems or [orderpack.Problem(order_path.name, str(exc))], []
+    return [], list(case.warnings)
 
 
 def _check_text(order_path: Path, text: str) -> list[orderpack.Problem]:
@@ -651,13 +701,15 @@ def _check_text(order_path: Path, text: str) -> list[orderpack.Problem]:
         return _problems(temp)
 
 
+def _where(problem: orderpack.Problem) -> str:
+    """A problem of a file other than order.yaml, with its file's name and line."""
+    where = Path(problem.file).name + (f", line {problem.line}" if problem.line else "")
+    return f"{where}: {_words(problem)}"
+
+
 def _words(problem: orderpack.Problem) -> str:
     """A problem in the CLI's words, without the file and line (the page shows the field)."""
     return problem.message + (f" — {problem.fix}" if problem.fix else "")
-
-
-def _init_words(problem: str) -> str:
-    return problem.replace("or press Enter to keep the example", "it is needed")
 
 
 def _platform_choices() -> list[tuple[str, str]]:
@@ -716,23 +768,6 @@ def _caption(relative: str) -> str:
     stem = Path(relative).stem
     words = re.sub(r"[-_]+", " ", stem).strip()
     return (words[:1].upper() + words[1:]) if words else "Evidence"
-
-
-_DAYS_LEFT = re.compile(r"^(?:ends?\s+in\s+)?(\d{1,3})\s*days?\b.*$", re.IGNORECASE)
-
-
-def _protection_date(text: str, today: date) -> str | None:
-    """Buyer Protection's end typed as a date, or as the days left ("ends in 9 days") the
-    way the order page shows it; None if it is neither."""
-    text = text.strip()
-    if not text:
-        return ""
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        return text
-    match = _DAYS_LEFT.match(text)
-    if match:
-        return (today + timedelta(days=int(match[1]))).isoformat()
-    return None
 
 
 __all__ = ["Settings", "create_app", "safe_name"]

@@ -70,6 +70,7 @@ class Builds:
             "exhibits": [path.name for path in result.exhibits],
             "pdfs": [file.path.name for file in result.pdf_files],
             "warnings": list(result.warnings),
+            "upload": result.upload,
         }
         job.state = "done"
 

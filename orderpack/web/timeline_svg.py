@@ -6,14 +6,21 @@ legible in print: black lines, text, no colour needed to read it).
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from orderpack.words import long_date
+
 WIDTH = 760
 LEFT, RIGHT = 20, 20
 ROW = 34
+LINE = 17
+"""The step from one line of a wrapped label to the next (the template's dy)."""
 TOP = 52
+#: The average width of a character of the labels (13 px system sans), a little generous.
+CHAR = 7.0
 
 
 @dataclass(frozen=True)
@@ -24,6 +31,11 @@ class Mark:
     day: date
     past: bool
     unconfirmed: bool
+    text_x: float
+    """Where its label starts: under the mark, moved left as far as the label needs to
+    stay inside the picture."""
+    lines: tuple[str, ...]
+    """The label ("14 September 2026 — Order placed"), wrapped to the picture's width."""
 
 
 @dataclass(frozen=True)
@@ -46,10 +58,19 @@ def layout(status: Any) -> Layout:
     def x(day: date) -> float:
         return float(LEFT + (WIDTH - LEFT - RIGHT) * (day - first).days / span)
 
-    marks = tuple(
-        Mark(x=round(x(key.date), 1), y=TOP + 20 + ROW * number, label=key.label,
-             day=key.date, past=key.date < today, unconfirmed=key.unconfirmed)
-        for number, key in enumerate(status.key_dates))
-    height = TOP + 20 + ROW * len(marks) + 10
-    return Layout(width=WIDTH, height=height, line_y=TOP, today_x=round(x(today), 1),
-                  today=today, marks=marks)
+    marks = []
+    y = TOP + 20
+    for key in status.key_dates:
+        text = f"{long_date(key.date)} — {key.label}"
+        if key.unconfirmed:
+            text += " (unconfirmed)"
+        lines = tuple(textwrap.wrap(text, int((WIDTH - LEFT) / CHAR)))
+        longest = max(len(line) for line in lines) * CHAR
+        mark_x = round(x(key.date), 1)
+        text_x = round(max(min(mark_x, WIDTH - longest), 2), 1)
+        marks.append(Mark(x=mark_x, y=y, label=key.label, day=key.date,
+                          past=key.date < today, unconfirmed=key.unconfirmed,
+                          text_x=text_x, lines=lines))
+        y += ROW + LINE * (len(lines) - 1)
+    return Layout(width=WIDTH, height=max(y - ROW + 12, TOP + 20), line_y=TOP,
+                  today_x=round(x(today), 1), today=today, marks=tuple(marks))
