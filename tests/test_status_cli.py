@@ -8,16 +8,18 @@ intended change to the wording, regenerate them with
 
 from __future__ import annotations
 
-import datetime as real_datetime
 import json
 import os
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner, Result
+from time_machine import TimeMachineFixture
 
-from orderpack import cli, messages, profiles
+from orderpack import messages, profiles
 from orderpack.cli import main
 from orderpack.validation import validate
 
@@ -128,13 +130,10 @@ def test_status_keeps_non_ascii_text(aliexpress_case: Path) -> None:
 
 
 def test_status_defaults_to_the_local_date(aliexpress_case: Path,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    class Frozen(real_datetime.date):
-        @classmethod
-        def today(cls) -> Frozen:
-            return cls(2026, 11, 30)
-
-    monkeypatch.setattr(cli, "date", Frozen)
+                                           time_machine: TimeMachineFixture) -> None:
+    # 08:00 on 30 November in Auckland is still 29 November in UTC: the local date counts.
+    time_machine.move_to(datetime(2026, 11, 30, 8, 0, tzinfo=ZoneInfo("Pacific/Auckland")),
+                         tick=False)
     data = json.loads(invoke("status", str(aliexpress_case), "--json").stdout)
     assert data["today"] == "2026-11-30"
     assert data["stage"] == "last_days"
