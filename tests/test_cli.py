@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from orders import line_of
 
 from orderpack import __version__, model, profiles, scaffold, validation
 from orderpack.cli import main
@@ -296,8 +297,10 @@ def test_init_no_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     validated = invoke("validate", "case/order.yaml")  # names every line still to fill in
     assert validated.exit_code == 1
     assert validated.stderr.startswith("Error: 9 problems in case/order.yaml:\n")
-    assert "case/order.yaml:12:3: buyer.name: this field is empty — fill in your name as on " \
-           "the order\n" in validated.stderr
+    name_line = line_of((tmp_path / "case" / "order.yaml").read_text(encoding="utf-8"),
+                        "  name:")
+    assert (f"case/order.yaml:{name_line}:3: buyer.name: this field is empty — fill in your name "
+            "as on the order\n") in validated.stderr
 
 
 def test_init_in_the_current_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
