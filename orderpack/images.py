@@ -407,7 +407,8 @@ def _greyscale_to_8_bits(image: Image.Image) -> Image.Image:
         low, high = 0.0, 65535.0
     else:
         least, most = image.getextrema()
-        assert isinstance(least, int | float) and isinstance(most, int | float)  # one band
+        assert isinstance(least, int | float)
+        assert isinstance(most, int | float)  # one band
         if not (math.isfinite(least) and math.isfinite(most)):
             raise ValueError("the image holds values that are not numbers")
         low = min(float(least), 0.0)

@@ -457,7 +457,8 @@ def test_bom_and_crlf_order_files_build(workdir: Path, variant: str) -> None:
     dispute = (workdir / "case" / "out" / "dispute.txt").read_text(encoding="utf-8")
     assert "order 8190123456789012 from Shenzhen Gadget Store" in dispute
     assert "The parcel never came." in dispute
-    assert "\r" not in dispute and "\ufeff" not in dispute
+    assert "\r" not in dispute
+    assert "\ufeff" not in dispute
 
 
 # --- a decompression bomb -----------------------------------------------------------------

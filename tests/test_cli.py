@@ -63,7 +63,8 @@ def test_help_lists_every_command() -> None:
 @pytest.mark.parametrize("name", sorted(main.commands))
 def test_every_command_has_help(name: str) -> None:
     command = main.commands[name]
-    assert command.help and len(command.help.strip()) > 20
+    assert command.help
+    assert len(command.help.strip()) > 20
     result = invoke(name, "--help")
     assert result.exit_code == 0
     assert result.stdout.startswith(f"Usage: orderpack {name} ")

@@ -79,7 +79,8 @@ def test_png_screenshot_becomes_a_palette_png(tmp_path: Path) -> None:
     result = images.process(save(screenshot(), tmp_path / "s.png"), "s.png")
     assert result.media_type == "image/png"
     image = opened(result)
-    assert image.format == "PNG" and image.mode == "P"
+    assert image.format == "PNG"
+    assert image.mode == "P"
     assert (result.width, result.height) == image.size == (390, 844)  # small: not scaled
     assert near(image.convert("RGB").getpixel((5, 5)), RED, 0)
     assert result.warnings == ()
@@ -89,7 +90,8 @@ def test_jpeg_photo_stays_a_jpeg(tmp_path: Path) -> None:
     result = images.process(save(photo(), tmp_path / "p.jpg", quality=95), "p.jpg")
     assert result.media_type == "image/jpeg"
     image = opened(result)
-    assert image.format == "JPEG" and image.size == (640, 480)
+    assert image.format == "JPEG"
+    assert image.size == (640, 480)
     assert near(image.getpixel((10, 10)), RED)
 
 
@@ -116,9 +118,11 @@ def test_mpo_phone_photo_is_a_jpeg_without_a_warning(tmp_path: Path) -> None:
     with Image.open(path) as stored:
         assert (stored.format, getattr(stored, "n_frames", 1)) == ("MPO", 2)
     image, _, notes = images.decode(path.read_bytes(), "phone.jpg", (1350, 1800))
-    assert image.size == (2000, 1500) and notes == []  # decoded at half size
+    assert image.size == (2000, 1500)  # decoded at half size
+    assert notes == []
     result = images.process(path, "phone.jpg")
-    assert result.media_type == "image/jpeg" and result.warnings == ()
+    assert result.media_type == "image/jpeg"
+    assert result.warnings == ()
 
 
 def test_tiff(tmp_path: Path) -> None:
@@ -238,7 +242,8 @@ def test_jpeg_metadata_is_all_gone(tmp_path: Path) -> None:
     path = save(photo(), tmp_path / "gps.jpg", exif=gps_exif(), xmp=XMP, icc_profile=srgb,
                 comment=b"Jane Doe, Musterstrasse 1")
     original = path.read_bytes()
-    assert b"Exif" in original and b"Musterstrasse" in original  # the fixture carries them
+    assert b"Exif" in original  # the fixture carries them
+    assert b"Musterstrasse" in original
     with Image.open(path) as stored:
         assert stored.getexif().get_ifd(0x8825)
     result = images.process(path, "gps.jpg")
@@ -433,7 +438,8 @@ def test_the_pdf_rendition_follows_the_settings(tmp_path: Path) -> None:
     assert rendition(grey).mode == "L"
     best = images.process(path, "s.png")
     low = images.process(path, "s.png", settings=images.Settings(jpeg_quality=30))
-    assert best.pdf_data is not None and low.pdf_data is not None
+    assert best.pdf_data is not None
+    assert low.pdf_data is not None
     assert len(low.pdf_data) < len(best.pdf_data)
 
 

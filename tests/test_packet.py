@@ -111,7 +111,8 @@ def test_dispute_text_states_what_a_reviewer_needs(aliexpress_case: Path, cache:
     for paragraph in text.rstrip("\n").split("\n\n"):
         assert "\n" not in paragraph
     assert all(line == line.rstrip() for line in text.splitlines())
-    assert "*" not in text and "#" not in text
+    assert "*" not in text
+    assert "#" not in text
 
 
 def test_max_chars_drops_optional_sentences_but_never_the_essentials(
@@ -165,13 +166,14 @@ def test_pdf_outline_metadata_and_fonts(aliexpress_case: Path, cache: Path) -> N
     assert info.creation_date_raw == "D:20261126"
     fonts = []
     for page in reader.pages:
-        for font in page["/Resources"]["/Font"].values():
-            font = font.get_object()
+        for reference in page["/Resources"]["/Font"].values():
+            font = reference.get_object()
             descendants = font.get("/DescendantFonts")
             descriptor = (descendants[0].get_object() if descendants else font)["/FontDescriptor"]
             fonts.append((font["/BaseFont"], any(
                 key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))))
-    assert fonts and all(embedded for _, embedded in fonts)
+    assert fonts
+    assert all(embedded for _, embedded in fonts)
     assert any("CJK" in name for name, _ in fonts)
 
 
@@ -187,7 +189,8 @@ def test_exhibit_index_gives_real_page_numbers(aliexpress_case: Path, cache: Pat
     # Each index row ends with: date, page number, the start of the SHA-256.
     listed = [int(n) for n in re.findall(r"\d{4} (\d+) [0-9a-f]{12}", index_page)]
     assert listed == actual
-    assert actual == sorted(actual) and len(set(actual)) == 4
+    assert actual == sorted(actual)
+    assert len(set(actual)) == 4
 
 
 def test_pdf_evidence_is_merged_page_by_page(
@@ -431,7 +434,8 @@ def test_a_long_conversation_is_capped_in_the_text_and_kept_in_the_pdf(
     text = result.dispute_text.read_text(encoding="utf-8")
     assert result.char_limit is None
     assert result.characters <= contents.TEXT_CAP
-    assert "Reply 0 -" in text and "Reply 39 -" not in text
+    assert "Reply 0 -" in text
+    assert "Reply 39 -" not in text
     kept = text.count("the seller replied")
     assert any(warning.startswith(
         f"no character limit is known for AliExpress's form, and the seller's 40 replies "

@@ -309,6 +309,12 @@ def save(path: Path, text: str) -> None:
     path.write_bytes(encoded)
 
 
+def assert_said_clearly(refusal: OrderpackError) -> None:
+    """A refusal has a message; one of several lines comes with its problem records."""
+    assert str(refusal)
+    assert refusal.problems or "\n" not in str(refusal)
+
+
 def validate_cleanly(folder: Path) -> None:
     """Validate the case in ``folder``: it may be refused, but only with an OrderpackError;
     if accepted, what `status` and `build` read of it before rendering must work too."""
@@ -316,8 +322,7 @@ def validate_cleanly(folder: Path) -> None:
         try:
             case = validate(folder / "order.yaml")
         except OrderpackError as exc:
-            assert str(exc)
-            assert exc.problems or "\n" not in str(exc)
+            assert_said_clearly(exc)
             return
         try:
             messages = load_messages(case)

@@ -500,7 +500,7 @@ def test_unknown_field_in_a_message(write_order: Callable[..., Path]) -> None:
 
 
 def test_missing_section_points_to_the_template(write_order: Callable[..., Path]) -> None:
-    path = write_order(ORDER.split("shipping:")[0])
+    path = write_order(ORDER.split("shipping:", maxsplit=1)[0])
     assert problems(path) == [
         "1:1: shipping: this field is required — add `shipping:`; see the template written by "
         "`orderpack init`"]
