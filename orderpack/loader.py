@@ -203,8 +203,7 @@ def format_loc(loc: Loc) -> str:
         if isinstance(part, int):
             text += f"[{part}]"
         else:
-            part = visible(part)
-            text += f".{part}" if text else part
+            text += f".{visible(part)}" if text else visible(part)
     return text
 
 

@@ -336,7 +336,7 @@ Moment = Annotated[
 Money = Annotated[
     Decimal, BeforeValidator(_parse_money),
     WithJsonSchema({"type": "number", "minimum": 0, "examples": [25.48]}),
-    PlainSerializer(lambda d: str(d), return_type=str),
+    PlainSerializer(str, return_type=str),
 ]
 Currency = Annotated[
     str, BeforeValidator(_parse_currency),

@@ -364,8 +364,8 @@ def compute(order: OrderFile, profile: Profile, today: date,
                 estimated=d.estimated)
         for name, d in timeline
     ]
-    planner = _Planner(order, profile, today, {name: d.date for name, d in timeline}, missing,
-                       route, view)
+    planner = _Planner(order, profile, today, dates={name: d.date for name, d in timeline},
+                       missing=missing, route=route, view=view)
     stage, stage_text, action = planner.plan()
     warnings = planner.warnings(stage) + _doubts(profile, order, dated, missing, today)
     ignored = ignored_words(view.ignored, today)
@@ -540,7 +540,7 @@ def compared(closes: date, deadline: date) -> Note:
 class _Planner:
     """The stage and the next action: one decision, read top to bottom."""
 
-    def __init__(self, order: OrderFile, profile: Profile, today: date,
+    def __init__(self, order: OrderFile, profile: Profile, today: date, *,
                  dates: dict[str, date], missing: dict[str, str], route: Route | None,
                  view: AsOf) -> None:
         self.order, self.profile, self.today = order, profile, today
