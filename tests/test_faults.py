@@ -263,7 +263,10 @@ def test_a_failure_at_any_write_leaves_the_previous_packet(
         else:
             assert result.stderr.startswith("Error: "), point
             assert "failed unexpectedly" not in result.stderr, (point, result.stderr)
-            assert os.strerror(ERRORS[kind]().errno) in result.stderr, (point, result.stderr)
+            error = ERRORS[kind]()
+            assert isinstance(error, OSError)  # every kind but "a bug"
+            assert error.errno is not None
+            assert os.strerror(error.errno) in result.stderr, (point, result.stderr)
         assert tree(folder / "out") == packet, point
         assert leftovers(folder) == [], point
         assert {name: digest for name, digest in tree(folder).items()

@@ -13,11 +13,13 @@ import json
 import os
 import re
 import shutil
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from pypdf.generic import Destination, DictionaryObject, IndirectObject, StreamObject
 
 from orderpack import contents, pdf, render
 from orderpack.errors import BuildError, OrderFileError, TemplateError
@@ -47,14 +49,24 @@ def _pdf_text(path: Path) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(path).pages)
 
 
-def _outline_titles(outline: list[object]) -> list[str]:
+def _outline_titles(outline: Sequence[object]) -> list[str]:
     titles: list[str] = []
     for item in outline:
         if isinstance(item, list):
             titles += _outline_titles(item)
         else:
-            titles.append(item.title)  # type: ignore[attr-defined]
+            assert isinstance(item, Destination)
+            assert item.title is not None
+            titles.append(item.title)
     return titles
+
+
+def _dictionary(value: object) -> DictionaryObject:
+    """A PDF dictionary, followed through its reference if it is one."""
+    if isinstance(value, IndirectObject):
+        value = value.get_object()
+    assert isinstance(value, DictionaryObject)
+    return value
 
 
 def _tree(folder: Path) -> dict[str, str]:
@@ -160,17 +172,18 @@ def test_pdf_outline_metadata_and_fonts(aliexpress_case: Path, cache: Path) -> N
     assert info is not None
     assert info.title == "Evidence for AliExpress order 8190123456789012"
     assert "Jane Doe" in (info.subject or "")
-    assert reader.trailer["/Root"]["/Lang"] == "en"
-    assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"]
-    assert "/StructTreeRoot" in reader.trailer["/Root"]
+    assert str(reader.root_object["/Lang"]) == "en"
+    assert _dictionary(reader.root_object["/MarkInfo"])["/Marked"]
+    assert "/StructTreeRoot" in reader.root_object
     assert info.creation_date_raw == "D:20261126"
     fonts = []
     for page in reader.pages:
-        for reference in page["/Resources"]["/Font"].values():
-            font = reference.get_object()
+        for reference in _dictionary(_dictionary(page["/Resources"])["/Font"]).values():
+            font = _dictionary(reference)
             descendants = font.get("/DescendantFonts")
-            descriptor = (descendants[0].get_object() if descendants else font)["/FontDescriptor"]
-            fonts.append((font["/BaseFont"], any(
+            described = _dictionary(descendants[0]) if descendants else font
+            descriptor = _dictionary(described["/FontDescriptor"])
+            fonts.append((str(font["/BaseFont"]), any(
                 key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))))
     assert fonts
     assert all(embedded for _, embedded in fonts)
@@ -212,10 +225,12 @@ def test_pdf_evidence_is_merged_page_by_page(
     assert f"Page {first + 2} of {len(pages)}" in pages[first + 1]
     # Merging keeps what makes the bundle PDF/UA-1: version, tags, identification.
     reader = PdfReader(result.evidence_pdf)
-    root = reader.trailer["/Root"]
+    root = reader.root_object
     assert reader.pdf_header == "%PDF-1.7"
     assert "/StructTreeRoot" in root
-    assert 'pdfuaid:part="1"' in root["/Metadata"].get_object().get_data().decode()
+    metadata = root["/Metadata"].get_object()
+    assert isinstance(metadata, StreamObject)
+    assert 'pdfuaid:part="1"' in metadata.get_data().decode()
 
 
 def test_attach_embeds_order_file_and_exhibits(aliexpress_case: Path, cache: Path) -> None:

@@ -273,7 +273,7 @@ def _parent(data: Any, path: tuple[Any, ...]) -> Any:
 @st.composite
 def mutated_orders(draw: st.DrawFn) -> dict[str, Any]:
     """BASE with one to three fields removed, retyped or swapped for junk."""
-    data = yaml.safe_load(yaml.safe_dump(BASE))  # a deep copy
+    data: dict[str, Any] = yaml.safe_load(yaml.safe_dump(BASE))  # a deep copy
     for _ in range(draw(st.integers(min_value=1, max_value=3))):
         candidates = sorted(paths(data), key=repr)
         if not candidates:
