@@ -25,6 +25,10 @@ before another date. The timeline gives these ids a meaning:
 ``earliest_dispute``, ``open_dispute_by`` (required), ``request_extension_by``,
 ``seller_reply_due``, ``escalate_by`` and ``decision_by``; any other id is shown as a key
 date only.
+
+Why one module of about 480 lines: the profile's schema (most of it: one class per kind
+of statement, each with its source), loading it, checking what the schema cannot, and
+explaining it for ``orderpack rules`` all follow the one YAML layout.
 """
 
 from __future__ import annotations
