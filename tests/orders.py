@@ -18,6 +18,9 @@ shipping:
   delivery_deadline: 2026-10-20
 """
 
+#: MINIMAL_ORDER with the day the parcel was shipped: where the bad-input tests start.
+SHIPPED_ORDER = MINIMAL_ORDER.replace("shipping:\n", "shipping:\n  shipped: 2026-09-05\n")
+
 
 def line_of(text: str, needle: str) -> int:
     """The number, counted from 1, of the one line of ``text`` that contains ``needle``.

@@ -34,7 +34,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from orders import line_of
+from orders import SHIPPED_ORDER, line_of
 
 from orderpack.cli import main
 
@@ -47,22 +47,7 @@ TODAY = "2026-11-26"
 REGENERATE = bool(os.environ.get("ORDERPACK_REGENERATE"))
 
 #: A small valid order; the cases made at run time add to it.
-ORDER = """\
-platform: aliexpress
-buyer:
-  name: Jane Doe
-order:
-  number: "8190123456789012"
-  placed: 2026-09-02
-  store: Shenzhen Gadget Store
-  items:
-    - title: USB-C hub 7-in-1
-  total: 25.48
-  currency: EUR
-shipping:
-  shipped: 2026-09-05
-  delivery_deadline: 2026-10-20
-"""
+ORDER = SHIPPED_ORDER
 
 
 def png(width: int, height: int, colour_type: int = 0) -> bytes:
