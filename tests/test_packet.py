@@ -1,8 +1,9 @@
 """`orderpack build`: the packet's files, the dispute text, the PDF, atomicity, safety.
 
 Golden files: tests/golden/dispute/*.txt. After an intended change to the wording,
-regenerate them with ``ORDERPACK_REGENERATE=1 pytest tests/test_build.py`` and review
-the diff.
+regenerate them with ``ORDERPACK_REGENERATE=1 pytest tests/test_packet.py`` and review
+the diff. Tests that only read a sample's packet share one build of it per session
+(``built_aliexpress``, ``built_ebay`` in conftest.py); the others build their own.
 """
 
 from __future__ import annotations
@@ -79,10 +80,11 @@ def _tree(folder: Path) -> dict[str, str]:
 # --- the packet -----------------------------------------------------------------------
 
 
-def test_sample_packet_has_every_output(aliexpress_case: Path, cache: Path) -> None:
-    result = _build(aliexpress_case, cache)
-    out = aliexpress_case.parent / "out"
-    assert result.out == out
+def test_sample_packet_has_every_output(built_aliexpress: BuildResult) -> None:
+    result = built_aliexpress
+    out = result.out
+    assert out.name == "out"
+    assert (out.parent / "order.yaml").is_file()  # by default, out/ is beside the order file
     assert sorted(p.name for p in out.iterdir()) == [
         "dispute.txt", "evidence.pdf", "exhibits", "manifest.json"]
     assert [p.name[:2] for p in sorted((out / "exhibits").iterdir())] == ["A-", "B-", "C-", "D-"]
@@ -100,18 +102,16 @@ def test_sample_packet_has_every_output(aliexpress_case: Path, cache: Path) -> N
     assert "manifest.json" not in outputs
 
 
-def test_sample_dispute_text_matches_golden(aliexpress_case: Path, cache: Path) -> None:
-    result = _build(aliexpress_case, cache)
-    _golden("aliexpress-missing.txt", result.dispute_text.read_text(encoding="utf-8"))
+def test_sample_dispute_text_matches_golden(built_aliexpress: BuildResult) -> None:
+    _golden("aliexpress-missing.txt", built_aliexpress.dispute_text.read_text(encoding="utf-8"))
 
 
-def test_ebay_dispute_text_matches_golden(ebay_case: Path, cache: Path) -> None:
-    result = _build(ebay_case, cache)
-    _golden("ebay-not-received.txt", result.dispute_text.read_text(encoding="utf-8"))
+def test_ebay_dispute_text_matches_golden(built_ebay: BuildResult) -> None:
+    _golden("ebay-not-received.txt", built_ebay.dispute_text.read_text(encoding="utf-8"))
 
 
-def test_dispute_text_states_what_a_reviewer_needs(aliexpress_case: Path, cache: Path) -> None:
-    text = _build(aliexpress_case, cache).dispute_text.read_text(encoding="utf-8")
+def test_dispute_text_states_what_a_reviewer_needs(built_aliexpress: BuildResult) -> None:
+    text = built_aliexpress.dispute_text.read_text(encoding="utf-8")
     needed = ["8190123456789012", "Shenzhen Gadget Store", "35.46 EUR", "2 September 2026",
               "20 October 2026", "26 November 2026", "LP00123456789012",
               "a full refund of 35.46 EUR to the original payment method",
@@ -128,9 +128,9 @@ def test_dispute_text_states_what_a_reviewer_needs(aliexpress_case: Path, cache:
 
 
 def test_max_chars_drops_optional_sentences_but_never_the_essentials(
-    aliexpress_case: Path, cache: Path
+    aliexpress_case: Path, cache: Path, built_aliexpress: BuildResult
 ) -> None:
-    full = _build(aliexpress_case, cache)
+    full = built_aliexpress
     result = _build(aliexpress_case, cache, max_chars=full.characters // 2)
     text = result.dispute_text.read_text(encoding="utf-8")
     assert result.dropped
@@ -143,10 +143,8 @@ def test_max_chars_drops_optional_sentences_but_never_the_essentials(
 # --- the PDF --------------------------------------------------------------------------
 
 
-def test_pdf_carries_every_fact_and_the_chinese_messages(
-    aliexpress_case: Path, cache: Path
-) -> None:
-    result = _build(aliexpress_case, cache)
+def test_pdf_carries_every_fact_and_the_chinese_messages(built_aliexpress: BuildResult) -> None:
+    result = built_aliexpress
     reader = PdfReader(result.evidence_pdf)
     assert len(reader.pages) == result.pages
     text = _pdf_text(result.evidence_pdf)
@@ -159,8 +157,8 @@ def test_pdf_carries_every_fact_and_the_chinese_messages(
         assert f"Page {number} of {result.pages}" in page.extract_text()
 
 
-def test_pdf_outline_metadata_and_fonts(aliexpress_case: Path, cache: Path) -> None:
-    result = _build(aliexpress_case, cache)
+def test_pdf_outline_metadata_and_fonts(built_aliexpress: BuildResult) -> None:
+    result = built_aliexpress
     reader = PdfReader(result.evidence_pdf)
     titles = _outline_titles(reader.outline)
     assert titles[0] == "Evidence for order 8190123456789012"
@@ -190,8 +188,8 @@ def test_pdf_outline_metadata_and_fonts(aliexpress_case: Path, cache: Path) -> N
     assert any("CJK" in name for name, _ in fonts)
 
 
-def test_exhibit_index_gives_real_page_numbers(aliexpress_case: Path, cache: Path) -> None:
-    result = _build(aliexpress_case, cache)
+def test_exhibit_index_gives_real_page_numbers(built_aliexpress: BuildResult) -> None:
+    result = built_aliexpress
     reader = PdfReader(result.evidence_pdf)
     pages_text = [page.extract_text() for page in reader.pages]
     actual = [
@@ -379,17 +377,17 @@ def test_template_cannot_load_files_outside_the_build(
     assert any("127.0.0.1" in w for w in result.warnings)
 
 
-def test_pdf_bytes_are_a_pdf(ebay_case: Path, cache: Path) -> None:
-    result = _build(ebay_case, cache)
+def test_pdf_bytes_are_a_pdf(built_ebay: BuildResult) -> None:
+    result = built_ebay
     data = result.evidence_pdf.read_bytes()
     assert data.startswith(b"%PDF-")
     assert len(PdfReader(io.BytesIO(data)).pages) == result.pages
 
 
-def test_sample_hides_the_buyers_phone_and_street(aliexpress_case: Path, cache: Path) -> None:
+def test_sample_hides_the_buyers_phone_and_street(built_aliexpress: BuildResult) -> None:
     from PIL import Image
 
-    result = _build(aliexpress_case, cache)
+    result = built_aliexpress
     exhibit = next(p for p in result.exhibits if p.name.startswith("C-"))
     with Image.open(exhibit) as image:
         scale = image.width / 1170
