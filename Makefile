@@ -1,6 +1,8 @@
 # orderpack — two commands do all the set-up:
 #   make demo   set up, then build the AliExpress sample case
 #   make test   set up, then run linters, type checks and the whole test suite
+#   make test-pythons   the test suite on the newest Python the project claims (3.13) as
+#               well; `make test` runs it on the default python3 (3.11, the oldest claimed)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -8,7 +10,14 @@ STAMP  := $(VENV)/.installed
 SAMPLE := samples/aliexpress-missing
 TODAY  := 2026-11-26
 
-.PHONY: demo test lint typecheck setup system-deps bench bench-web preview samples clean
+# The newest Python of pyproject's classifiers: found on PATH, or where pyenv keeps it.
+NEWEST  := 3.13
+PYTHON_NEWEST ?= $(firstword $(foreach candidate,python$(NEWEST) \
+	$(wildcard $(HOME)/.pyenv/versions/$(NEWEST).*/bin/python$(NEWEST)),\
+	$(shell $(candidate) -c 'import sys' >/dev/null 2>&1 && echo $(candidate))))
+VENV_NEWEST := .venv-$(NEWEST)
+
+.PHONY: demo test test-pythons lint typecheck setup system-deps bench bench-web preview samples clean
 
 setup: system-deps $(STAMP)
 
@@ -35,6 +44,23 @@ typecheck: setup
 test: lint typecheck
 	$(BIN)/pytest
 
+# The whole suite again on Python $(NEWEST), in its own virtual environment.
+test-pythons: system-deps $(VENV_NEWEST)/.installed
+	$(VENV_NEWEST)/bin/python --version
+	$(VENV_NEWEST)/bin/pytest
+
+$(VENV_NEWEST)/.installed: pyproject.toml
+	@if [ -z "$(PYTHON_NEWEST)" ]; then \
+		echo "Python $(NEWEST) is needed to test on the newest Python orderpack supports." >&2; \
+		echo "Install it with:  pyenv install $(NEWEST)   (or: sudo apt-get install python$(NEWEST) python$(NEWEST)-venv)" >&2; \
+		echo "or name it:       make test-pythons PYTHON_NEWEST=/path/to/python$(NEWEST)" >&2; \
+		exit 1; \
+	fi
+	$(PYTHON_NEWEST) -m venv $(VENV_NEWEST)
+	$(VENV_NEWEST)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV_NEWEST)/bin/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
 bench: setup
 	$(BIN)/python benchmarks/run.py --write BENCHMARKS.md
 
@@ -51,4 +77,4 @@ samples: setup
 	$(BIN)/python samples/make_samples.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache $(SAMPLE)/out
+	rm -rf $(VENV) $(VENV_NEWEST) .pytest_cache .mypy_cache .ruff_cache $(SAMPLE)/out

@@ -7,6 +7,11 @@ clean, private and upload-ready by :mod:`orderpack.images`, PDFs flattened to wh
 pages show by :mod:`orderpack.flatten`. Each file is read once, into memory: what is hashed
 is what is decoded. Results are cached by content hash (:mod:`orderpack.cache`), and images
 are processed in parallel.
+
+Why one module of about 620 lines: its two halves share one rule, that a file is read
+once and judged by its content: the checks (:func:`resolve_inside`, :func:`inspect_file`,
+used by validation) and the exhibits made from the same bytes (:func:`process`). The
+pixels themselves are :mod:`orderpack.images`'s, the PDF pages :mod:`orderpack.flatten`'s.
 """
 
 from __future__ import annotations
@@ -393,56 +398,9 @@ def quiet_pillow() -> Iterator[None]:
 def _process(case: Case, store: cache.Cache, settings: images.Settings,
              workers: int | None) -> list[Exhibit]:
     problems: dict[int, list[Problem]] = {}
-    plans: list[_Plan] = []
-    for index, item in enumerate(case.order.evidence):
-        shown = str(case.folder / item.file)
-        try:
-            path, data = read_evidence(case.folder, item.file)
-            # Damage is found by decoding, from these same bytes (see _process_one).
-            info = inspect_data(path, data, shown, whole=False)
-        except OrderpackError as exc:
-            problems[index] = [Problem(shown, p.message, fix=p.fix) for p in exc.problems]
-            continue
-        original = hashlib.sha256(data).hexdigest()
-        params = settings.key() if info.kind == "image" else {"flattened": flatten.VERSION}
-        key = cache.key(info.kind, original, params, [list(box) for box in item.redact])
-        plans.append(_Plan(index, case.folder, item.file, shown, info, original, key,
-                           tuple(item.redact)))
+    plans = _plans(case, settings, problems)
+    entries, renditions, jobs = _from_cache(plans, store, problems)
 
-    entries: dict[str, cache.Entry] = {}
-    renditions: dict[str, Path] = {}
-    jobs: dict[str, _Plan] = {}
-    for plan in plans:
-        if plan.key in entries or plan.key in jobs:
-            continue
-        entry = store.get(plan.key)
-        if entry is not None and entry.record.get("pdf_key"):
-            rendition = store.get(entry.record["pdf_key"])
-            if rendition is None:
-                entry = None  # redo both
-            else:
-                renditions[plan.key] = rendition.file
-        if entry is None and plan.info.kind == "pdf":
-            try:
-                data = _read_again(plan)
-            except OrderpackError as exc:
-                problems[plan.index] = exc.problems
-                continue
-            try:
-                with quiet_pypdf():
-                    flat = flatten.flatten(data)
-            except Exception:  # pypdf may raise anything on damage inspection did not see
-                problems[plan.index] = [Problem(
-                    plan.shown, "the PDF is damaged and cannot be read",
-                    fix="open it in a PDF viewer and save or print it as a new PDF")]
-                continue
-            entry = store.put(plan.key, ".pdf", flat.data, {
-                "media_type": "application/pdf", "width": 0, "height": 0,
-                "pages": plan.info.pages, "warnings": [], "removed": list(flat.removed)})
-        if entry is None:
-            jobs[plan.key] = plan
-        else:
-            entries[plan.key] = entry
     def keep(plan: _Plan, result: images.Processed) -> tuple[cache.Entry, Path | None]:
         """Store ``result`` in the cache (on the worker thread that made it, so the images
         are not all held in memory until the last one is done)."""
@@ -471,6 +429,75 @@ def _process(case: Case, store: cache.Cache, settings: images.Settings,
                             found)
     return [_exhibit(item, plan, entries[plan.key], renditions.get(plan.key))
             for item, plan in zip(case.order.evidence, plans, strict=True)]
+
+
+def _plans(case: Case, settings: images.Settings,
+           problems: dict[int, list[Problem]]) -> list[_Plan]:
+    """Each evidence item read, checked and given its cache key; what cannot be read goes
+    into ``problems`` under the item's index."""
+    plans: list[_Plan] = []
+    for index, item in enumerate(case.order.evidence):
+        shown = str(case.folder / item.file)
+        try:
+            path, data = read_evidence(case.folder, item.file)
+            # Damage is found by decoding, from these same bytes (see _process_one).
+            info = inspect_data(path, data, shown, whole=False)
+        except OrderpackError as exc:
+            problems[index] = [Problem(shown, p.message, fix=p.fix) for p in exc.problems]
+            continue
+        original = hashlib.sha256(data).hexdigest()
+        params = settings.key() if info.kind == "image" else {"flattened": flatten.VERSION}
+        key = cache.key(info.kind, original, params, [list(box) for box in item.redact])
+        plans.append(_Plan(index, case.folder, item.file, shown, info, original, key,
+                           tuple(item.redact)))
+    return plans
+
+
+def _from_cache(plans: list[_Plan], store: cache.Cache, problems: dict[int, list[Problem]]
+                ) -> tuple[dict[str, cache.Entry], dict[str, Path], dict[str, _Plan]]:
+    """What the cache holds for ``plans`` (a PDF exhibit it lacks is flattened here), the
+    PDF renditions of images, and the images still to process, each by its key."""
+    entries: dict[str, cache.Entry] = {}
+    renditions: dict[str, Path] = {}
+    jobs: dict[str, _Plan] = {}
+    for plan in plans:
+        if plan.key in entries or plan.key in jobs:
+            continue
+        entry = store.get(plan.key)
+        if entry is not None and entry.record.get("pdf_key"):
+            rendition = store.get(entry.record["pdf_key"])
+            if rendition is None:
+                entry = None  # redo both
+            else:
+                renditions[plan.key] = rendition.file
+        if entry is None and plan.info.kind == "pdf":
+            flattened = _flattened(plan, store)
+            if isinstance(flattened, list):
+                problems[plan.index] = flattened
+                continue
+            entry = flattened
+        if entry is None:
+            jobs[plan.key] = plan
+        else:
+            entries[plan.key] = entry
+    return entries, renditions, jobs
+
+
+def _flattened(plan: _Plan, store: cache.Cache) -> cache.Entry | list[Problem]:
+    """The PDF exhibit of ``plan`` flattened and stored, or what keeps it from being used."""
+    try:
+        data = _read_again(plan)
+    except OrderpackError as exc:
+        return exc.problems
+    try:
+        with quiet_pypdf():
+            flat = flatten.flatten(data)
+    except Exception:  # pypdf may raise anything on damage inspection did not see
+        return [Problem(plan.shown, "the PDF is damaged and cannot be read",
+                        fix="open it in a PDF viewer and save or print it as a new PDF")]
+    return store.put(plan.key, ".pdf", flat.data, {
+        "media_type": "application/pdf", "width": 0, "height": 0,
+        "pages": plan.info.pages, "warnings": [], "removed": list(flat.removed)})
 
 
 @dataclass(frozen=True)

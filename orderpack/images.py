@@ -27,6 +27,10 @@ The steps, in this order, for every image:
 Checks that need no decoding (size limits, file type) are done before, by
 :func:`orderpack.evidence.inspect_file`, which also reads a file through (:func:`check_whole`)
 so that ``validate`` finds a damaged one.
+
+Why one module of about 560 lines: it is the seven steps above, in order, each a few
+small functions over one Pillow image; split, a reader would jump between files to follow
+one picture through.
 """
 
 from __future__ import annotations
@@ -98,7 +102,8 @@ LEGIBLE_SIZE = (1012, 1350)
 #: Pixel 412, Galaxy 360–384) scaled to 640 px shows it 5.8 × 640 / 412 ≈ 9 px tall, the
 #: least that stays readable. (On the widest phones, 428–430 pt, it is 8.6 px.)
 SCREENSHOT_MIN_WIDTH = 640
-_heif_registered = False
+#: The Pillow plugins loaded on first need ("HEIF"), beyond Pillow's own formats.
+_plugins: set[str] = set()
 
 
 @dataclass(frozen=True)
@@ -274,7 +279,7 @@ def open_image(source: Path | IO[bytes]) -> Image.Image:
     try:
         return Image.open(source, formats=_formats())
     except UnidentifiedImageError:
-        if _heif_registered:
+        if "HEIF" in _plugins:
             raise
     # Not one of Pillow's own formats: perhaps a phone's HEIC photo. The HEIF plugin
     # is loaded only then, which keeps it out of the start-up time of `validate`.
@@ -285,7 +290,7 @@ def open_image(source: Path | IO[bytes]) -> Image.Image:
 
 
 def _formats() -> list[str]:
-    return [*FORMATS, "HEIF"] if _heif_registered else list(FORMATS)
+    return [*FORMATS, *sorted(_plugins)]
 
 
 def _open_for(handle: IO[bytes], fit: tuple[int, int], exact: bool) -> Image.Image:
@@ -297,9 +302,16 @@ def _open_for(handle: IO[bytes], fit: tuple[int, int], exact: bool) -> Image.Ima
     return image
 
 
-_strict = threading.Lock()
-_strict_users = 0
-_strict_previous = False
+class _Strictness:
+    """The threads inside :func:`whole_images_only`, and Pillow's setting before the first."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.users = 0
+        self.previous = False
+
+
+_strictness = _Strictness()
 
 
 @contextlib.contextmanager
@@ -311,19 +323,18 @@ def whole_images_only() -> Iterator[None]:
     is imported; it is turned off while any thread is inside this block, and back to what
     it was when the last one leaves.
     """
-    global _strict_users, _strict_previous
-    with _strict:
-        if not _strict_users:
-            _strict_previous = ImageFile.LOAD_TRUNCATED_IMAGES
-        _strict_users += 1
+    with _strictness.lock:
+        if not _strictness.users:
+            _strictness.previous = ImageFile.LOAD_TRUNCATED_IMAGES
+        _strictness.users += 1
         ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         yield
     finally:
-        with _strict:
-            _strict_users -= 1
-            if not _strict_users:
-                ImageFile.LOAD_TRUNCATED_IMAGES = _strict_previous
+        with _strictness.lock:
+            _strictness.users -= 1
+            if not _strictness.users:
+                ImageFile.LOAD_TRUNCATED_IMAGES = _strictness.previous
 
 
 #: What is said of a file that is not an image of a documented format (nor a PDF): the
@@ -407,7 +418,8 @@ def _greyscale_to_8_bits(image: Image.Image) -> Image.Image:
         low, high = 0.0, 65535.0
     else:
         least, most = image.getextrema()
-        assert isinstance(least, int | float) and isinstance(most, int | float)  # one band
+        assert isinstance(least, int | float)
+        assert isinstance(most, int | float)  # one band
         if not (math.isfinite(least) and math.isfinite(most)):
             raise ValueError("the image holds values that are not numbers")
         low = min(float(least), 0.0)
@@ -542,9 +554,8 @@ def _palette(image: Image.Image, colors: int, black: bool) -> Image.Image:
 
 def _register_heif() -> None:
     """Let Pillow open HEIC/HEIF phone photos (once, on first need)."""
-    global _heif_registered
-    if not _heif_registered:
+    if "HEIF" not in _plugins:
         from pillow_heif import register_heif_opener
 
         register_heif_opener()
-        _heif_registered = True
+        _plugins.add("HEIF")

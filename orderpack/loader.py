@@ -10,6 +10,10 @@ YAML is parsed with PyYAML's safe machinery and a stricter resolver than YAML 1.
   the way to a "billion laughs" bomb);
 - a key given twice is an error naming both lines;
 - a merge key (``<<:``) is refused by name: it only makes sense with aliases.
+
+Why one module of about 460 lines: the stricter YAML resolver, constructor and loader,
+the positions of every field (:class:`Document`) and the messages for YAML's own errors
+are one reader; none is used without the others.
 """
 
 from __future__ import annotations
@@ -203,8 +207,7 @@ def format_loc(loc: Loc) -> str:
         if isinstance(part, int):
             text += f"[{part}]"
         else:
-            part = visible(part)
-            text += f".{part}" if text else part
+            text += f".{visible(part)}" if text else visible(part)
     return text
 
 

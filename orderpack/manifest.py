@@ -58,8 +58,8 @@ def inputs(case: Case, exhibits: list[Exhibit]) -> list[dict[str, Any]]:
     return entries
 
 
-def write(case: Case, today: date, inputs: list[dict[str, Any]], stage: Path,
-              limit: int | None, characters: int, order_file: str) -> dict[str, Any]:
+def write(case: Case, today: date, inputs: list[dict[str, Any]], stage: Path, *,
+          limit: int | None, characters: int, order_file: str) -> dict[str, Any]:
     outputs = [
         {"path": path.relative_to(stage).as_posix(), "sha256": cache.file_sha256(path),
          "bytes": path.stat().st_size}

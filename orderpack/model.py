@@ -3,6 +3,10 @@
 Field names here are the contract users' files rely on. Values are checked with
 messages that say how to fix them; checks that need a platform profile or the
 file system live in :mod:`orderpack.validation`.
+
+Why one module of about 570 lines: the schema and the parsers of its values (dates,
+moments, money, currencies, file names) are read together: each field's type names its
+parser, and each parser's message is the fix for that field.
 """
 
 from __future__ import annotations
@@ -336,7 +340,7 @@ Moment = Annotated[
 Money = Annotated[
     Decimal, BeforeValidator(_parse_money),
     WithJsonSchema({"type": "number", "minimum": 0, "examples": [25.48]}),
-    PlainSerializer(lambda d: str(d), return_type=str),
+    PlainSerializer(str, return_type=str),
 ]
 Currency = Annotated[
     str, BeforeValidator(_parse_currency),

@@ -32,25 +32,34 @@ class Overrun:
 
     def message(self) -> str:
         """The report the buyer sees: how far over, what weighs most, what to do."""
-        budget = self.budget
-        sized = budget.file_bytes is not None or budget.total_bytes is not None
-        lines = [f"the evidence cannot be fitted into {budget.describe()}, even " + (
+        sized = self.budget.file_bytes is not None or self.budget.total_bytes is not None
+        lines = [f"the evidence cannot be fitted into {self.budget.describe()}, even " + (
             "with every exhibit at the least resolution and quality that stays legible:"
             if sized else "with the tracking history and the conversation in smaller type:")]
-        total_bytes = sum(size for _, size, _ in self.files)
-        total_pages = sum(pages for _, _, pages in self.files)
+        lines += self._how_far_over()
+        lines += self._what_weighs_most()
+        lines.append("What you can do:")
+        lines += self._what_to_do()
+        lines.append("Nothing was written; the previous packet, if any, is unchanged.")
+        return "\n".join(lines)
+
+    def _how_far_over(self) -> list[str]:
+        """Each file with its size and pages, and how far over its limits it is."""
+        budget, lines = self.budget, []
+        about = "about " if self.estimated else ""
+        limit_bytes = budget.file_bytes if self.split else budget.pdf_bytes
+        limit_pages = budget.file_pages if self.split else budget.pdf_pages
         for name, size, pages in self.files:
             over = []
-            limit_bytes = budget.file_bytes if self.split else budget.pdf_bytes
-            limit_pages = budget.file_pages if self.split else budget.pdf_pages
             if limit_bytes is not None and size > limit_bytes:
                 over.append(f"{format_size(size - limit_bytes)} over")
             if limit_pages is not None and pages > limit_pages:
                 over.append(f"{plural(pages - limit_pages, 'page')} over")
-            about = "about " if self.estimated else ""
             lines.append(f"  {name}: {about}{format_size(size)}, {about}{plural(pages, 'page')}"
                          + (f" — {', '.join(over)}" if over else ""))
         if len(self.files) > 1:
+            total_bytes = sum(size for _, size, _ in self.files)
+            total_pages = sum(pages for _, _, pages in self.files)
             over = []
             if budget.total_bytes is not None and total_bytes > budget.total_bytes:
                 over.append(f"{format_size(total_bytes - budget.total_bytes)} over the total")
@@ -60,9 +69,13 @@ class Overrun:
                 lines.append(f"  together: {format_size(total_bytes)}, "
                              f"{plural(total_pages, 'page')} — "
                              + ", ".join(over))
-        for label, size, pages in self.alone:
-            lines.append(f"  exhibit {label} alone would make a part of about "
-                         f"{format_size(size)}, {plural(pages, 'page')}")
+        return lines
+
+    def _what_weighs_most(self) -> list[str]:
+        """The exhibits too heavy for a part alone, the heaviest, and the text pages."""
+        lines = [f"  exhibit {label} alone would make a part of about "
+                 f"{format_size(size)}, {plural(pages, 'page')}"
+                 for label, size, pages in self.alone]
         if self.heaviest:
             lines.append("The heaviest exhibits:")
             width = max(len(weight.caption) for weight in self.heaviest)
@@ -71,7 +84,11 @@ class Overrun:
         if self.text_bytes > 0:
             lines.append(f"  (the text pages with their fonts weigh "
                          f"{'about ' if self.estimated else ''}{format_size(self.text_bytes)})")
-        lines.append("What you can do:")
+        return lines
+
+    def _what_to_do(self) -> list[str]:
+        """The ways out: --split, leaving an exhibit out, a larger budget."""
+        budget, lines = self.budget, []
         if self.splittable:
             lines.append("  - split the bundle into several PDF files, each within the "
                          "limit: add --split")
@@ -83,12 +100,12 @@ class Overrun:
         if limit is not None and largest > limit:
             lines.append(f"  - if the place you upload to takes more, raise the budget: "
                          f"--max-size {_round_up(largest)}")
+        total_pages = sum(pages for _, _, pages in self.files)
         most = max(pages for _, _, pages in self.files)
         if budget.pdf_pages is not None and (total_pages > (budget.total_pages or total_pages)
                                              or most > (budget.file_pages or most)):
             lines.append(f"  - if the place you upload to takes more pages: --max-pages {most}")
-        lines.append("Nothing was written; the previous packet, if any, is unchanged.")
-        return "\n".join(lines)
+        return lines
 
 
 def _round_up(count: int) -> str:

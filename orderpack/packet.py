@@ -93,8 +93,9 @@ def _build(case: Case, out: Path, today: date, options: Options,
         warnings += fonts.missing_font_warnings(contents.all_text(bundle.facts))
         warnings += _limit_warnings(bundle, files, exhibits)
         warnings += _length_warnings(bundle, text)
-        record = manifest.write(case, today, bundle.inputs, stage, bundle.char_limit,
-                                text.characters, manifest.order_file(case, out))
+        record = manifest.write(case, today, bundle.inputs, stage, limit=bundle.char_limit,
+                                characters=text.characters,
+                                order_file=manifest.order_file(case, out))
         if bundle.budget is not None or options.split:
             record["fit"] = manifest.fit_record(bundle.budget, fitted.steps, files)
         (stage / MANIFEST).write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n",

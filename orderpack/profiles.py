@@ -25,11 +25,15 @@ before another date. The timeline gives these ids a meaning:
 ``earliest_dispute``, ``open_dispute_by`` (required), ``request_extension_by``,
 ``seller_reply_due``, ``escalate_by`` and ``decision_by``; any other id is shown as a key
 date only.
+
+Why one module of about 480 lines: the profile's schema (most of it: one class per kind
+of statement, each with its source), loading it, checking what the schema cannot, and
+explaining it for ``orderpack rules`` all follow the one YAML layout.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -327,6 +331,10 @@ def _problem(document: Document, loc: tuple[Any, ...], message: str) -> Problem:
     return document.problem(loc, message, "see the other profiles in orderpack/platforms/")
 
 
+#: Records a problem of a profile: where, what is wrong, how to fix it.
+_Fail = Callable[[Loc, str, str], None]
+
+
 def _check(profile: Profile, document: Document, known: list[str]) -> list[Problem]:
     """What the schema cannot say: ids that must match, anchors that must exist."""
     problems: list[Problem] = []
@@ -334,9 +342,23 @@ def _check(profile: Profile, document: Document, known: list[str]) -> list[Probl
     def fail(loc: Loc, message: str, fix: str) -> None:
         problems.append(document.problem(loc, message, fix))
 
-    if profile.id != document.path.stem:
+    _check_names(profile, document.path.stem, fail)
+    rules = _check_rules(profile, fail)
+    if profile.window_closes not in ORDER_DATES and profile.window_closes not in rules:
+        fail(("window_closes",), f"{profile.window_closes!r} is neither an order date nor a rule",
+             "name the date after which no dispute can be opened, e.g. open_dispute_by")
+    for index, step in enumerate(profile.steps):
+        if profile.steps.index(step) != index:
+            fail(("steps", index), f"the step {step!r} is listed twice", "remove one of them")
+    _check_fallback(profile, known, rules, fail)
+    return problems
+
+
+def _check_names(profile: Profile, file_stem: str, fail: _Fail) -> None:
+    """The id, the reasons and the order dates: each known and listed once."""
+    if profile.id != file_stem:
         fail(("id",), f"the id {profile.id!r} differs from the file name",
-             f"use `id: {document.path.stem}`, or rename the file")
+             f"use `id: {file_stem}`, or rename the file")
     if "not_received" not in profile.reason_ids:
         fail(("reasons",), "every platform needs the reason `not_received`",
              "add `- {id: not_received, label: ...}` with the form's wording")
@@ -348,6 +370,10 @@ def _check(profile: Profile, document: Document, known: list[str]) -> list[Probl
         if name not in ORDER_DATES:
             fail(("dates", name), f"{name!r} is not an order date",
                  "use one of: " + ", ".join(ORDER_DATES))
+
+
+def _check_rules(profile: Profile, fail: _Fail) -> list[str]:
+    """Each rule counts from a date or an earlier rule; returns the rules' ids in order."""
     seen: list[str] = []
     for index, rule in enumerate(profile.rules):
         if rule.id in seen:
@@ -369,23 +395,22 @@ def _check(profile: Profile, document: Document, known: list[str]) -> list[Probl
     if "open_dispute_by" not in seen:
         fail(("rules",), "there is no rule `open_dispute_by`",
              "add the rule that gives the last day to open a dispute")
-    if profile.window_closes not in ORDER_DATES and profile.window_closes not in seen:
-        fail(("window_closes",), f"{profile.window_closes!r} is neither an order date nor a rule",
-             "name the date after which no dispute can be opened, e.g. open_dispute_by")
-    for index, step in enumerate(profile.steps):
-        if profile.steps.index(step) != index:
-            fail(("steps", index), f"the step {step!r} is listed twice", "remove one of them")
-    if profile.fallback is not None:
-        if profile.fallback.profile == profile.id or profile.fallback.profile not in known:
-            fail(("fallback", "profile"),
-                 f"{profile.fallback.profile!r} is not another platform profile",
-                 "use one of: " + ", ".join(p for p in known if p != profile.id))
-        for key in ("date_id", "recommended_id"):
-            value = getattr(profile.fallback, key)
-            if value in ORDER_DATES or value in seen:
-                fail(("fallback", key), f"{value!r} is already a date here",
-                     "choose a new id, e.g. chargeback_by")
-    return problems
+    return seen
+
+
+def _check_fallback(profile: Profile, known: list[str], rules: list[str], fail: _Fail) -> None:
+    """The fallback names another profile, and dates that are new here."""
+    if profile.fallback is None:
+        return
+    if profile.fallback.profile == profile.id or profile.fallback.profile not in known:
+        fail(("fallback", "profile"),
+             f"{profile.fallback.profile!r} is not another platform profile",
+             "use one of: " + ", ".join(p for p in known if p != profile.id))
+    for key in ("date_id", "recommended_id"):
+        value = getattr(profile.fallback, key)
+        if value in ORDER_DATES or value in rules:
+            fail(("fallback", key), f"{value!r} is already a date here",
+                 "choose a new id, e.g. chargeback_by")
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,10 @@
 
 Every problem is collected and reported at once, each with its file, line, field
 and how to fix it.
+
+Why one module of about 450 lines: the checks of a whole case and the translation of
+pydantic's errors into the user's terms (its second half) make the one list of problems
+`validate` reports.
 """
 
 from __future__ import annotations
@@ -201,6 +205,11 @@ def warnings_for(document: Document, order: OrderFile) -> list[Problem]:
 
 def _check_files(document: Document, failed: set[str]) -> list[Problem]:
     """Each evidence file (and chat export) exists inside the case folder and can be read."""
+    return _check_evidence_files(document, failed) + _check_chat_files(document)
+
+
+def _check_evidence_files(document: Document, failed: set[str]) -> list[Problem]:
+    """Each evidence file is inside the case folder and can be read; its boxes fit on it."""
     folder = document.path.parent
     problems: list[Problem] = []
     items = document.data.get("evidence")
@@ -235,6 +244,13 @@ def _check_files(document: Document, failed: set[str]) -> list[Problem]:
                     f"the box [{x}, {y}, {width}, {height}] reaches outside the image "
                     f"({info.width}×{info.height} pixels as shown)",
                     "measure the box on the picture as shown (upright), in its pixels"))
+    return problems
+
+
+def _check_chat_files(document: Document) -> list[Problem]:
+    """The chat export and its translation are inside the case folder and can be read."""
+    folder = document.path.parent
+    problems: list[Problem] = []
     messages = document.data.get("messages")
     if isinstance(messages, dict):
         for key in ("file", "translation"):
@@ -255,7 +271,9 @@ def _check_files(document: Document, failed: set[str]) -> list[Problem]:
 _TAGS = {"list", "file"}  # the discriminator tags of `messages`, not fields
 
 
-def _problem(document: Document, error: ErrorDetails) -> Problem:
+def _problem(  # noqa: C901, PLR0911, PLR0912  (one case per pydantic error type, side by side)
+    document: Document, error: ErrorDetails
+) -> Problem:
     loc: Loc = tuple(
         part for position, part in enumerate(error["loc"])
         if not (position == 1 and error["loc"][0] == "messages" and part in _TAGS)

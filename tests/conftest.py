@@ -5,7 +5,9 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import configuration, settings
@@ -14,6 +16,9 @@ from hypothesis import configuration, settings
 configuration.set_hypothesis_home_dir(tempfile.mkdtemp(prefix="orderpack-hypothesis-"))
 settings.register_profile("orderpack", database=None, deadline=None)
 settings.load_profile("orderpack")
+
+if TYPE_CHECKING:
+    from orderpack.packet import BuildResult
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -61,3 +66,26 @@ def write_order(tmp_path: Path) -> Callable[[str], Path]:
         return path
 
     return write
+
+
+def _built_sample(tmp_path_factory: pytest.TempPathFactory, name: str) -> BuildResult:
+    """A copy of samples/NAME built on 2026-11-26 with its own cache, in a folder of its own."""
+    import orderpack
+
+    folder = tmp_path_factory.mktemp(f"built-{name}")
+    return orderpack.build(_copy_sample(folder, name), date(2026, 11, 26),
+                           cache_dir=folder / "cache")
+
+
+@pytest.fixture(scope="session")
+def built_aliexpress(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """The AliExpress sample built once per session (once per pytest-xdist worker), on
+    2026-11-26, for tests that only read what the build wrote: one that changes the case or
+    its packet builds its own from ``aliexpress_case``."""
+    return _built_sample(tmp_path_factory, "aliexpress-missing")
+
+
+@pytest.fixture(scope="session")
+def built_ebay(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """The eBay sample built once per session, as :func:`built_aliexpress`."""
+    return _built_sample(tmp_path_factory, "ebay-not-received")

@@ -48,7 +48,8 @@ def test_importing_orderpack_and_validating_does_not_import_the_renderer() -> No
 def test_every_command_has_its_function_with_a_typed_result(ebay_case: Path,
                                                            tmp_path: Path) -> None:
     estimate = orderpack.preflight(ebay_case, TODAY, max_pages=1)
-    assert estimate.estimate.pages >= 1 and estimate.overrun is not None
+    assert estimate.estimate.pages >= 1
+    assert estimate.overrun is not None
     assert estimate.destination.id == "ebay"
     steps = orderpack.message_steps(ebay_case, TODAY)
     assert steps.platform_name == "eBay"
@@ -64,7 +65,8 @@ def test_every_command_has_its_function_with_a_typed_result(ebay_case: Path,
     assert [found.id for found in orderpack.rules()] == orderpack.platforms()
     new = orderpack.init(tmp_path / "new", {"platform": "ebay"})
     assert new.order_path == tmp_path / "new" / "order.yaml"
-    assert new.schema_path.is_file() and new.screenshots.is_dir()
+    assert new.schema_path.is_file()
+    assert new.screenshots.is_dir()
     with pytest.raises(orderpack.OrderpackError, match="already exists"):
         orderpack.init(tmp_path / "new")
     assert orderpack.schema()["title"]
@@ -73,8 +75,10 @@ def test_every_command_has_its_function_with_a_typed_result(ebay_case: Path,
 def test_status_carries_what_a_front_end_shows(ebay_case: Path) -> None:
     plan = orderpack.status(ebay_case, TODAY)
     assert (plan.platform_name, plan.order_number) == ("eBay", "12-34567-89012")
-    assert plan.store and "escalate" in plan.steps
-    assert plan.destination is not None and plan.destination.id == "ebay"
+    assert plan.store
+    assert "escalate" in plan.steps
+    assert plan.destination is not None
+    assert plan.destination.id == "ebay"
     assert set(plan.as_json()["limits"]) == set(plan.destination.limits.sources)
 
 

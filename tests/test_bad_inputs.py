@@ -34,6 +34,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from orders import SHIPPED_ORDER, line_of
 
 from orderpack.cli import main
 
@@ -45,9 +46,8 @@ BAD_BUILD_CASES = sorted(path.name for path in BAD_BUILD.iterdir() if path.is_di
 TODAY = "2026-11-26"
 REGENERATE = bool(os.environ.get("ORDERPACK_REGENERATE"))
 
-#: The same small valid order as the committed cases.
-ORDER = (BAD / "impossible-date" / "order.yaml").read_text(encoding="utf-8").replace(
-    "2026-02-30", "2026-09-02")
+#: A small valid order; the cases made at run time add to it.
+ORDER = SHIPPED_ORDER
 
 
 def png(width: int, height: int, colour_type: int = 0) -> bytes:
@@ -272,28 +272,34 @@ def _evidence_link_loop(folder: Path) -> None:
 
 
 TOO_LONG = "shorten it; long explanations belong in `dispute.details`"
+#: Where the problems of the cases above are: the lines of what they add to ORDER.
+FILE = line_of(ORDER + _evidence("tracking.png"), "- file:")
+CAPTION = line_of(ORDER + _evidence("tracking.png"), "caption:")
+MESSAGES = line_of(ORDER + "messages:\n", "messages:")
+CHAT_FILE = line_of(ORDER + "messages:\n  file: chat.txt\n", "file: chat.txt")
 GENERATED: dict[str, tuple[Callable[[Path], None], str]] = {
     "evidence-link-leading-out": (_link_leading_out, (
-        "Error: evidence-link-leading-out/order.yaml:16:5: evidence[0].file: the path is a "
+        f"Error: evidence-link-leading-out/order.yaml:{FILE}:5: evidence[0].file: the path is a "
         "link that points outside the case folder — copy the file itself into the case "
         "folder\n")),
     "evidence-link-to-a-system-file": (_link_to_a_system_file, (
-        "Error: evidence-link-to-a-system-file/order.yaml:16:5: evidence[0].file: the path is "
+        f"Error: evidence-link-to-a-system-file/order.yaml:{FILE}:5: evidence[0].file: the path is "
         "a link that points outside the case folder — copy the file itself into the case "
         "folder\n")),
     "evidence-in-a-folder-linked-out": (_folder_linked_out, (
-        "Error: evidence-in-a-folder-linked-out/order.yaml:16:5: evidence[0].file: the path "
+        f"Error: evidence-in-a-folder-linked-out/order.yaml:{FILE}:5: evidence[0].file: the path "
         "is a link that points outside the case folder — copy the file itself into the case "
         "folder\n")),
     "chat-export-linked-out": (_chat_export_linked_out, (
-        "Error: chat-export-linked-out/order.yaml:16:3: messages.file: the path is a link "
-        "that points outside the case folder — copy the file itself into the case folder\n")),
+        f"Error: chat-export-linked-out/order.yaml:{CHAT_FILE}:3: messages.file: the path is "
+        "a link that points outside the case folder — copy the file itself into the case "
+        "folder\n")),
     "caption-of-a-megabyte": (_caption_of_a_megabyte, (
-        "Error: caption-of-a-megabyte/order.yaml:17:5: evidence[0].caption: too long: at most "
-        f"300 characters — {TOO_LONG}\n")),
+        f"Error: caption-of-a-megabyte/order.yaml:{CAPTION}:5: evidence[0].caption: too long: "
+        f"at most 300 characters — {TOO_LONG}\n")),
     "ten-thousand-messages": (_ten_thousand_messages, (
-        "Error: ten-thousand-messages/order.yaml:15:1: messages: too many entries: at most "
-        "1000 — keep only the ones that matter for the dispute\n")),
+        f"Error: ten-thousand-messages/order.yaml:{MESSAGES}:1: messages: too many entries: "
+        "at most 1000 — keep only the ones that matter for the dispute\n")),
     "chat-export-of-ten-thousand-messages": (_chat_export_of_ten_thousand_messages, (
         "Error: chat-export-of-ten-thousand-messages/chat.txt: the export has 10000 messages; "
         "the limit is 1000 — keep the part of the chat about this order\n")),
@@ -302,12 +308,12 @@ GENERATED: dict[str, tuple[Callable[[Path], None], str]] = {
         "large for a chat export (at most 2,097,152) — keep the part of the chat about this "
         "order\n")),
     "evidence-of-51-megabytes": (_image_of_51_megabytes, (
-        "Error: evidence-of-51-megabytes/order.yaml:16:5: evidence[0].file: the file is 51 "
+        f"Error: evidence-of-51-megabytes/order.yaml:{FILE}:5: evidence[0].file: the file is 51 "
         "MB; the limit is 50 MB — take a screenshot of the relevant part or save it "
         "smaller\n")),
     "evidence-gif-of-10001-frames": (_gif_of_ten_thousand_and_one_frames, (
-        "Error: evidence-gif-of-10001-frames/order.yaml:16:5: evidence[0].file: the file holds "
-        "more than 10,000 pictures (pages or animation frames) — take a screenshot of the "
+        f"Error: evidence-gif-of-10001-frames/order.yaml:{FILE}:5: evidence[0].file: the file "
+        "holds more than 10,000 pictures (pages or animation frames) — take a screenshot of the "
         "picture that matters, or save it as a PNG\n")),
     "order-file-of-six-megabytes": (_order_file_of_six_megabytes, (
         "Error: order-file-of-six-megabytes/order.yaml: the file is 6,291,456 bytes; order "
@@ -316,7 +322,7 @@ GENERATED: dict[str, tuple[Callable[[Path], None], str]] = {
         "Error: order-file-missing/order.yaml: the file does not exist — check the path and "
         "spelling\n")),
     "evidence-link-loop": (_evidence_link_loop, (
-        "Error: evidence-link-loop/order.yaml:16:5: evidence[0].file: the path is a link that "
+        f"Error: evidence-link-loop/order.yaml:{FILE}:5: evidence[0].file: the path is a link that "
         "leads back to itself (a loop) — replace the link with the file itself\n")),
     "order-file-is-a-folder": (_order_file_is_a_folder, (
         "Error: order-file-is-a-folder/order.yaml: this is a folder — give the file inside "
@@ -436,7 +442,8 @@ def test_bom_and_crlf_order_files_build(workdir: Path, variant: str) -> None:
     dispute = (workdir / "case" / "out" / "dispute.txt").read_text(encoding="utf-8")
     assert "order 8190123456789012 from Shenzhen Gadget Store" in dispute
     assert "The parcel never came." in dispute
-    assert "\r" not in dispute and "\ufeff" not in dispute
+    assert "\r" not in dispute
+    assert "\ufeff" not in dispute
 
 
 # --- a decompression bomb -----------------------------------------------------------------

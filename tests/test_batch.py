@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from orderpack import batch
 from orderpack.cli import main
 from orderpack.errors import OrderFileError
-from orderpack.packet import Options
+from orderpack.packet import BuildResult, Options, build
 
 TODAY = date(2026, 11, 26)
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
@@ -51,14 +51,12 @@ def test_one_failing_case_does_not_stop_the_others(cases: list[Path], tmp_path: 
 def test_a_crashing_case_is_reported_and_the_others_build(
     cases: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_build = batch.build
-
-    def crash_on_two(path: Path, *args: object, **kwargs: object) -> object:
+    def crash_on_two(path: Path, today: date, options: Options) -> BuildResult:
         if path.parent.name == "two":
             os._exit(3)  # a hard crash, as a segfault or the OOM killer would end it
-        return real_build(path, *args, **kwargs)  # type: ignore[arg-type]
+        return build(path, today, options)
 
-    monkeypatch.setattr(batch, "build", crash_on_two)
+    monkeypatch.setattr("orderpack.batch.build", crash_on_two)  # what each worker calls
     good = [cases[0], cases[2]]
     results = batch.build_many(good, TODAY, Options(cache_dir=tmp_path / "cache"), jobs=2)
     assert [r.ok for r in results] == [True, False]

@@ -22,7 +22,8 @@ BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 def heavy_case() -> Iterator[ModuleType]:
     """benchmarks/heavy_case.py, a script rather than a package module."""
     spec = importlib.util.spec_from_file_location("heavy_case", BENCHMARKS / "heavy_case.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules["heavy_case"] = module  # dataclasses look their module up by name
     spec.loader.exec_module(module)
@@ -88,7 +89,8 @@ def test_two_screenshots_per_photo(heavy_case: ModuleType, exhibits: int,
 def runner_module() -> Iterator[ModuleType]:
     """benchmarks/run.py, which finds its sibling scripts on sys.path."""
     spec = importlib.util.spec_from_file_location("bench_run", BENCHMARKS / "run.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules["bench_run"] = module
     spec.loader.exec_module(module)

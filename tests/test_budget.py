@@ -64,7 +64,8 @@ def test_destination_figures_come_from_the_research_notes() -> None:
     visa = destinations.load("card-visa").limits
     assert visa.attachment_max_bytes == 2_000_000
     assert visa.sources["attachment_max_bytes"].unconfirmed
-    assert visa.total_max_bytes is None and visa.max_pages is None
+    assert visa.total_max_bytes is None
+    assert visa.max_pages is None
     paypal = destinations.load("paypal")  # the platform profile
     assert paypal.limits.attachment_max_bytes == 10_000_000
     assert not destinations.load("aliexpress").known
@@ -74,7 +75,8 @@ def test_every_destination_figure_has_its_source() -> None:
     data = yaml.safe_load(destinations.DESTINATIONS_FILE.read_text(encoding="utf-8"))
     for name, entry in data.items():
         for limit, figure in entry["limits"].items():
-            assert figure["source"] and figure["checked"], (name, limit)
+            assert figure["source"], (name, limit)
+            assert figure["checked"], (name, limit)
             if figure["value"] is not None and "merchant side" in figure["source"]:
                 assert figure.get("unconfirmed"), (name, limit)
 
@@ -98,14 +100,16 @@ def test_budget_of_a_destination_and_what_the_command_line_overrides() -> None:
         2_000_000, None, 30, None)
     assert given.describe() == "2 MB per file, 30 pages per file (--max-size, --max-pages)"
     only_size = budget.resolve(mastercard, max_bytes=400_000)
-    assert only_size is not None and only_size.total_pages == 19
+    assert only_size is not None
+    assert only_size.total_pages == 19
 
 
 def test_no_budget_where_no_limit_is_known() -> None:
     assert budget.resolve(None) is None
     assert budget.resolve(destinations.load("aliexpress")) is None
     plain = budget.resolve(None, max_bytes=400_000)
-    assert plain is not None and plain.describe() == "400 KB per file (--max-size)"
+    assert plain is not None
+    assert plain.describe() == "400 KB per file (--max-size)"
 
 
 # --- the legibility floor ------------------------------------------------------------------
@@ -170,19 +174,22 @@ def test_the_ladder_starts_with_the_plain_build_and_only_loses_more() -> None:
     assert rungs[1].steps(attach=False) == ("lowered the pictures' resolution to 85%",)
     previous = rungs[0]
     for rung in rungs[1:]:
-        assert rung != previous and not rung.attach
+        assert rung != previous
+        assert not rung.attach
         assert rung.settings.scale <= previous.settings.scale  # 0 is the floor, the least
         assert rung.settings.jpeg_quality <= previous.settings.jpeg_quality
         assert rung.settings.colors <= previous.settings.colors
         assert rung.settings.grayscale_screenshots >= previous.settings.grayscale_screenshots
         steps = rung.steps(attach=False)
-        assert steps and len(steps) >= len(previous.steps(attach=False))
+        assert steps
+        assert len(steps) >= len(previous.steps(attach=False))
         previous = rung
     last = rungs[-1].settings
     assert (last.scale, last.jpeg_quality, last.colors, last.grayscale_screenshots) == (
         0.0, 30, 8, True)
     assert not last.grayscale  # photos keep their colours
-    assert rungs[-1].compact and not any(rung.compact for rung in rungs[:-1])
+    assert rungs[-1].compact
+    assert not any(rung.compact for rung in rungs[:-1])
 
 
 def test_quality_drops_only_once_the_resolution_is_at_the_legibility_floor() -> None:
@@ -199,7 +206,8 @@ def test_quality_drops_only_once_the_resolution_is_at_the_legibility_floor() -> 
 
 def test_attachments_go_before_any_picture_loses_anything() -> None:
     rungs = budget.ladder(attach=True)
-    assert rungs[0].attach and not rungs[1].attach
+    assert rungs[0].attach
+    assert not rungs[1].attach
     assert rungs[1].settings == images.Settings()
     assert rungs[1].steps(attach=True) == (
         "left out the --attach attachments (copies of the exhibits; every exhibit is still "
@@ -258,7 +266,8 @@ def test_plan_keeps_one_file_when_it_fits_and_none_when_it_does_not() -> None:
     weights = [_weight(label, 200_000) for label in "ABCD"]
     whole = budget.estimate(content, weights, Level())
     fits = budget.plan(content, weights, Level(), Budget(file_bytes=whole.bytes), split=False)
-    assert fits is not None and [part.labels for part in fits] == [("A", "B", "C", "D")]
+    assert fits is not None
+    assert [part.labels for part in fits] == [("A", "B", "C", "D")]
     assert budget.plan(content, weights, Level(), Budget(file_bytes=whole.bytes - 1),
                        split=False) is None
 
@@ -270,7 +279,8 @@ def test_plan_splits_in_order_each_part_within_the_budget() -> None:
     parts = budget.plan(content, weights, Level(), limits, split=True)
     assert parts is not None
     assert [label for part in parts for label in part.labels] == list("ABCDE")
-    assert parts[0].transcript and not any(part.transcript for part in parts[1:])
+    assert parts[0].transcript
+    assert not any(part.transcript for part in parts[1:])
     assert all(part.estimate.bytes <= 700_000 for part in parts)
     assert len(parts) > 1
 

@@ -113,7 +113,8 @@ def test_problems_name_the_file_and_line(write_order: Write, fixture: str,
 def test_export_that_is_not_utf8(write_order: Write) -> None:
     order = case_with(write_order, "  file: latin1.txt\n", "latin1.txt")
     (problem,) = problems(order)
-    assert problem.startswith(f"{order.parent}/latin1.txt:1:") and "UTF-8" in problem
+    assert problem.startswith(f"{order.parent}/latin1.txt:1:")
+    assert "UTF-8" in problem
 
 
 def test_translation_with_fewer_messages(write_order: Write) -> None:
@@ -146,7 +147,8 @@ def test_translation_given_twice(write_order: Write) -> None:
 def test_missing_export_is_reported_once_against_the_order_file(write_order: Write) -> None:
     order = case_with(write_order, "  file: nowhere.txt\n")
     (problem,) = problems(order)
-    assert problem.startswith(f"{order}:") and "messages.file: the file does not exist" in problem
+    assert problem.startswith(f"{order}:")
+    assert "messages.file: the file does not exist" in problem
 
 
 def test_problems_are_reported_with_the_order_files_own(write_order: Write) -> None:

@@ -88,9 +88,11 @@ def _drawn(path: Path) -> list[_Drawn]:
                 xobjects = resources["/XObject"]
                 assert isinstance(xobjects, DictionaryObject)
                 image = xobjects[operands[0]].get_object()
-                assert isinstance(image, StreamObject) and str(image["/Subtype"]) == "/Image"
+                assert isinstance(image, StreamObject)
+                assert str(image["/Subtype"]) == "/Image"
                 width, height = image["/Width"], image["/Height"]
-                assert isinstance(width, int) and isinstance(height, int)
+                assert isinstance(width, int)
+                assert isinstance(height, int)
                 found.append(_Drawn(str(image["/Filter"]), (width, height), image.get_data()))
     return found
 
@@ -273,7 +275,8 @@ def test_a_budget_already_met_changes_nothing(aliexpress_case: Path, cache: Path
     plain = _build(aliexpress_case, cache, out=tmp_path / "plain")
     fitted = _build(aliexpress_case, cache, out=tmp_path / "fitted", fit="card-visa")
     assert fitted.fit_steps == ()
-    assert fitted.budget is not None and fitted.budget.pdf_bytes == 2_000_000
+    assert fitted.budget is not None
+    assert fitted.budget.pdf_bytes == 2_000_000
     assert _tree(tmp_path / "plain" / "exhibits") == _tree(tmp_path / "fitted" / "exhibits")
     assert fitted.pdf_bytes == plain.pdf_bytes
 
@@ -554,7 +557,8 @@ def test_the_dry_run_walks_the_steps_the_build_takes(
     result = build(aliexpress_case, TODAY, options, taken.append)
     fitting_steps = [step for step in taken if step.startswith("fitting the PDF")]
     assert foreseen == fitting_steps
-    assert len(foreseen) >= 1 and foreseen[0].startswith("fitting the PDF to the budget: ")
+    assert len(foreseen) >= 1
+    assert foreseen[0].startswith("fitting the PDF to the budget: ")
     assert estimate.steps == result.fit_steps != ()
     assert [part.labels for part in estimate.parts] == [
         file.exhibits for file in result.pdf_files]

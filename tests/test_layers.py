@@ -47,7 +47,8 @@ def _imported(name: str, path: Path, known: set[str]) -> Iterator[str]:
                        for alias in node.names]
         else:
             continue
-        for target in targets:
+        for imported in targets:
+            target = imported
             while target and target not in known:
                 target = target.rpartition(".")[0]  # `import orderpack.x.y` imports each
             if target and target != name:
@@ -77,12 +78,7 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
             elif successor in stack:
                 low[node] = min(low[node], index[successor])
         if low[node] == index[node]:
-            group = []
-            while True:
-                member = stack.pop()
-                group.append(member)
-                if member == node:
-                    break
+            group = _pop_down_to(stack, node)
             if len(group) > 1:
                 groups.append(sorted(group))
 
@@ -90,6 +86,16 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
         if node not in index:
             visit(node)
     return [_a_cycle(graph, group) for group in groups]
+
+
+def _pop_down_to(stack: list[str], node: str) -> list[str]:
+    """The modules on ``stack`` above ``node``, and ``node``: taken off the stack."""
+    group = []
+    while True:
+        member = stack.pop()
+        group.append(member)
+        if member == node:
+            return group
 
 
 def _a_cycle(graph: dict[str, set[str]], group: list[str]) -> list[str]:

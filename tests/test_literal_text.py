@@ -214,7 +214,9 @@ def assert_nothing_evaluated(*texts: str) -> None:
     for text in texts:
         for tag, _, _ in FIELDS.values():
             assert f"{tag} 49" not in text
-        assert "root:x:0" not in text and "/bin/bash" not in text and "daemon:" not in text
+        assert "root:x:0" not in text
+        assert "/bin/bash" not in text
+        assert "daemon:" not in text
 
 
 @pytest.mark.slow
@@ -250,7 +252,8 @@ def test_every_text_field_comes_through_literally(
     assert len(warnings) == len(set(warnings))
     assert all("font" in warning for warning in warnings)
     metadata = PdfReader(out / "evidence.pdf").metadata
-    assert metadata is not None and metadata.author == f"BUYER {payload}"
+    assert metadata is not None
+    assert metadata.author == f"BUYER {payload}"
 
 
 @pytest.mark.slow
@@ -280,7 +283,8 @@ def test_status_and_messages_print_text_literally(tmp_path: Path, name: str) -> 
     message = CliRunner().invoke(main, ["message", "seller", str(case / "order.yaml"),
                                         "--today", "2026-10-01"])
     assert message.exit_code == 0, message.output
-    assert f"STORE {payload}" in message.stdout and f"BUYER {payload}" in message.stdout
+    assert f"STORE {payload}" in message.stdout
+    assert f"BUYER {payload}" in message.stdout
     assert_nothing_evaluated(status.stdout, message.stdout)
 
 

@@ -345,10 +345,12 @@ def test_any_text_loads_or_is_refused_clearly(
     try:
         document = load(path)
     except OrderFileError as exc:
-        assert exc.problems
-        for problem in exc.problems:
-            assert problem.file == str(path)
-            assert problem.message
-            assert problem.fix
+        problems = exc.problems
     else:
         assert isinstance(document.data, dict)
+        return
+    assert problems
+    for problem in problems:
+        assert problem.file == str(path)
+        assert problem.message
+        assert problem.fix

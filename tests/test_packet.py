@@ -1,8 +1,9 @@
 """`orderpack build`: the packet's files, the dispute text, the PDF, atomicity, safety.
 
 Golden files: tests/golden/dispute/*.txt. After an intended change to the wording,
-regenerate them with ``ORDERPACK_REGENERATE=1 pytest tests/test_build.py`` and review
-the diff.
+regenerate them with ``ORDERPACK_REGENERATE=1 pytest tests/test_packet.py`` and review
+the diff. Tests that only read a sample's packet share one build of it per session
+(``built_aliexpress``, ``built_ebay`` in conftest.py); the others build their own.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ import json
 import os
 import re
 import shutil
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from pypdf.generic import Destination, DictionaryObject, IndirectObject, StreamObject
 
 from orderpack import contents, pdf, render
 from orderpack.errors import BuildError, OrderFileError, TemplateError
@@ -47,14 +50,24 @@ def _pdf_text(path: Path) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(path).pages)
 
 
-def _outline_titles(outline: list[object]) -> list[str]:
+def _outline_titles(outline: Sequence[object]) -> list[str]:
     titles: list[str] = []
     for item in outline:
         if isinstance(item, list):
             titles += _outline_titles(item)
         else:
-            titles.append(item.title)  # type: ignore[attr-defined]
+            assert isinstance(item, Destination)
+            assert item.title is not None
+            titles.append(item.title)
     return titles
+
+
+def _dictionary(value: object) -> DictionaryObject:
+    """A PDF dictionary, followed through its reference if it is one."""
+    if isinstance(value, IndirectObject):
+        value = value.get_object()
+    assert isinstance(value, DictionaryObject)
+    return value
 
 
 def _tree(folder: Path) -> dict[str, str]:
@@ -67,10 +80,11 @@ def _tree(folder: Path) -> dict[str, str]:
 # --- the packet -----------------------------------------------------------------------
 
 
-def test_sample_packet_has_every_output(aliexpress_case: Path, cache: Path) -> None:
-    result = _build(aliexpress_case, cache)
-    out = aliexpress_case.parent / "out"
-    assert result.out == out
+def test_sample_packet_has_every_output(built_aliexpress: BuildResult) -> None:
+    result = built_aliexpress
+    out = result.out
+    assert out.name == "out"
+    assert (out.parent / "order.yaml").is_file()  # by default, out/ is beside the order file
     assert sorted(p.name for p in out.iterdir()) == [
         "dispute.txt", "evidence.pdf", "exhibits", "manifest.json"]
     assert [p.name[:2] for p in sorted((out / "exhibits").iterdir())] == ["A-", "B-", "C-", "D-"]
@@ -88,18 +102,16 @@ def test_sample_packet_has_every_output(aliexpress_case: Path, cache: Path) -> N
     assert "manifest.json" not in outputs
 
 
-def test_sample_dispute_text_matches_golden(aliexpress_case: Path, cache: Path) -> None:
-    result = _build(aliexpress_case, cache)
-    _golden("aliexpress-missing.txt", result.dispute_text.read_text(encoding="utf-8"))
+def test_sample_dispute_text_matches_golden(built_aliexpress: BuildResult) -> None:
+    _golden("aliexpress-missing.txt", built_aliexpress.dispute_text.read_text(encoding="utf-8"))
 
 
-def test_ebay_dispute_text_matches_golden(ebay_case: Path, cache: Path) -> None:
-    result = _build(ebay_case, cache)
-    _golden("ebay-not-received.txt", result.dispute_text.read_text(encoding="utf-8"))
+def test_ebay_dispute_text_matches_golden(built_ebay: BuildResult) -> None:
+    _golden("ebay-not-received.txt", built_ebay.dispute_text.read_text(encoding="utf-8"))
 
 
-def test_dispute_text_states_what_a_reviewer_needs(aliexpress_case: Path, cache: Path) -> None:
-    text = _build(aliexpress_case, cache).dispute_text.read_text(encoding="utf-8")
+def test_dispute_text_states_what_a_reviewer_needs(built_aliexpress: BuildResult) -> None:
+    text = built_aliexpress.dispute_text.read_text(encoding="utf-8")
     needed = ["8190123456789012", "Shenzhen Gadget Store", "35.46 EUR", "2 September 2026",
               "20 October 2026", "26 November 2026", "LP00123456789012",
               "a full refund of 35.46 EUR to the original payment method",
@@ -111,13 +123,14 @@ def test_dispute_text_states_what_a_reviewer_needs(aliexpress_case: Path, cache:
     for paragraph in text.rstrip("\n").split("\n\n"):
         assert "\n" not in paragraph
     assert all(line == line.rstrip() for line in text.splitlines())
-    assert "*" not in text and "#" not in text
+    assert "*" not in text
+    assert "#" not in text
 
 
 def test_max_chars_drops_optional_sentences_but_never_the_essentials(
-    aliexpress_case: Path, cache: Path
+    aliexpress_case: Path, cache: Path, built_aliexpress: BuildResult
 ) -> None:
-    full = _build(aliexpress_case, cache)
+    full = built_aliexpress
     result = _build(aliexpress_case, cache, max_chars=full.characters // 2)
     text = result.dispute_text.read_text(encoding="utf-8")
     assert result.dropped
@@ -130,10 +143,8 @@ def test_max_chars_drops_optional_sentences_but_never_the_essentials(
 # --- the PDF --------------------------------------------------------------------------
 
 
-def test_pdf_carries_every_fact_and_the_chinese_messages(
-    aliexpress_case: Path, cache: Path
-) -> None:
-    result = _build(aliexpress_case, cache)
+def test_pdf_carries_every_fact_and_the_chinese_messages(built_aliexpress: BuildResult) -> None:
+    result = built_aliexpress
     reader = PdfReader(result.evidence_pdf)
     assert len(reader.pages) == result.pages
     text = _pdf_text(result.evidence_pdf)
@@ -146,8 +157,8 @@ def test_pdf_carries_every_fact_and_the_chinese_messages(
         assert f"Page {number} of {result.pages}" in page.extract_text()
 
 
-def test_pdf_outline_metadata_and_fonts(aliexpress_case: Path, cache: Path) -> None:
-    result = _build(aliexpress_case, cache)
+def test_pdf_outline_metadata_and_fonts(built_aliexpress: BuildResult) -> None:
+    result = built_aliexpress
     reader = PdfReader(result.evidence_pdf)
     titles = _outline_titles(reader.outline)
     assert titles[0] == "Evidence for order 8190123456789012"
@@ -159,24 +170,26 @@ def test_pdf_outline_metadata_and_fonts(aliexpress_case: Path, cache: Path) -> N
     assert info is not None
     assert info.title == "Evidence for AliExpress order 8190123456789012"
     assert "Jane Doe" in (info.subject or "")
-    assert reader.trailer["/Root"]["/Lang"] == "en"
-    assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"]
-    assert "/StructTreeRoot" in reader.trailer["/Root"]
+    assert str(reader.root_object["/Lang"]) == "en"
+    assert _dictionary(reader.root_object["/MarkInfo"])["/Marked"]
+    assert "/StructTreeRoot" in reader.root_object
     assert info.creation_date_raw == "D:20261126"
     fonts = []
     for page in reader.pages:
-        for font in page["/Resources"]["/Font"].values():
-            font = font.get_object()
+        for reference in _dictionary(_dictionary(page["/Resources"])["/Font"]).values():
+            font = _dictionary(reference)
             descendants = font.get("/DescendantFonts")
-            descriptor = (descendants[0].get_object() if descendants else font)["/FontDescriptor"]
-            fonts.append((font["/BaseFont"], any(
+            described = _dictionary(descendants[0]) if descendants else font
+            descriptor = _dictionary(described["/FontDescriptor"])
+            fonts.append((str(font["/BaseFont"]), any(
                 key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))))
-    assert fonts and all(embedded for _, embedded in fonts)
+    assert fonts
+    assert all(embedded for _, embedded in fonts)
     assert any("CJK" in name for name, _ in fonts)
 
 
-def test_exhibit_index_gives_real_page_numbers(aliexpress_case: Path, cache: Path) -> None:
-    result = _build(aliexpress_case, cache)
+def test_exhibit_index_gives_real_page_numbers(built_aliexpress: BuildResult) -> None:
+    result = built_aliexpress
     reader = PdfReader(result.evidence_pdf)
     pages_text = [page.extract_text() for page in reader.pages]
     actual = [
@@ -187,7 +200,8 @@ def test_exhibit_index_gives_real_page_numbers(aliexpress_case: Path, cache: Pat
     # Each index row ends with: date, page number, the start of the SHA-256.
     listed = [int(n) for n in re.findall(r"\d{4} (\d+) [0-9a-f]{12}", index_page)]
     assert listed == actual
-    assert actual == sorted(actual) and len(set(actual)) == 4
+    assert actual == sorted(actual)
+    assert len(set(actual)) == 4
 
 
 def test_pdf_evidence_is_merged_page_by_page(
@@ -209,10 +223,12 @@ def test_pdf_evidence_is_merged_page_by_page(
     assert f"Page {first + 2} of {len(pages)}" in pages[first + 1]
     # Merging keeps what makes the bundle PDF/UA-1: version, tags, identification.
     reader = PdfReader(result.evidence_pdf)
-    root = reader.trailer["/Root"]
+    root = reader.root_object
     assert reader.pdf_header == "%PDF-1.7"
     assert "/StructTreeRoot" in root
-    assert 'pdfuaid:part="1"' in root["/Metadata"].get_object().get_data().decode()
+    metadata = root["/Metadata"].get_object()
+    assert isinstance(metadata, StreamObject)
+    assert 'pdfuaid:part="1"' in metadata.get_data().decode()
 
 
 def test_attach_embeds_order_file_and_exhibits(aliexpress_case: Path, cache: Path) -> None:
@@ -361,17 +377,17 @@ def test_template_cannot_load_files_outside_the_build(
     assert any("127.0.0.1" in w for w in result.warnings)
 
 
-def test_pdf_bytes_are_a_pdf(ebay_case: Path, cache: Path) -> None:
-    result = _build(ebay_case, cache)
+def test_pdf_bytes_are_a_pdf(built_ebay: BuildResult) -> None:
+    result = built_ebay
     data = result.evidence_pdf.read_bytes()
     assert data.startswith(b"%PDF-")
     assert len(PdfReader(io.BytesIO(data)).pages) == result.pages
 
 
-def test_sample_hides_the_buyers_phone_and_street(aliexpress_case: Path, cache: Path) -> None:
+def test_sample_hides_the_buyers_phone_and_street(built_aliexpress: BuildResult) -> None:
     from PIL import Image
 
-    result = _build(aliexpress_case, cache)
+    result = built_aliexpress
     exhibit = next(p for p in result.exhibits if p.name.startswith("C-"))
     with Image.open(exhibit) as image:
         scale = image.width / 1170
@@ -431,7 +447,8 @@ def test_a_long_conversation_is_capped_in_the_text_and_kept_in_the_pdf(
     text = result.dispute_text.read_text(encoding="utf-8")
     assert result.char_limit is None
     assert result.characters <= contents.TEXT_CAP
-    assert "Reply 0 -" in text and "Reply 39 -" not in text
+    assert "Reply 0 -" in text
+    assert "Reply 39 -" not in text
     kept = text.count("the seller replied")
     assert any(warning.startswith(
         f"no character limit is known for AliExpress's form, and the seller's 40 replies "

@@ -47,7 +47,8 @@ def test_platforms_fall_back_to_a_card_chargeback(platform: str) -> None:
     assert profile.fallback is not None
     assert profile.fallback.date_id == "chargeback_by"
     fallback = profiles.fallback_of(profile)
-    assert fallback is not None and fallback.id == "card"
+    assert fallback is not None
+    assert fallback.id == "card"
     assert profiles.fallback_of(fallback) is None
 
 
@@ -115,7 +116,8 @@ def test_a_profile_can_be_read_from_another_folder(tmp_path: Path) -> None:
     shop = profiles.load("shop", tmp_path)
     assert shop.name == "Shop"
     fallback = profiles.fallback_of(shop)
-    assert fallback is not None and fallback.path == tmp_path / "card.yaml"
+    assert fallback is not None
+    assert fallback.path == tmp_path / "card.yaml"
 
 
 # --- malformed profiles: the error names the file, the line and the field ------------------
@@ -246,7 +248,8 @@ def test_every_rule_is_explained_with_its_source_and_check_date(platform: str) -
     explained = profiles.explain(profile)
     assert {item.id for item in explained if item.kind == "date"} == set(profile.rule_ids)
     for item in explained:
-        assert item.source.strip() and item.says.strip()
+        assert item.source.strip()
+        assert item.says.strip()
         assert date(2026, 1, 1) <= item.checked <= date(2026, 11, 29)
         assert item.url is None or item.url.startswith("https://")
     assert any(item.kind == "upload" for item in explained)
@@ -280,7 +283,8 @@ def test_etsy_has_no_seller_side_coverage_figure_and_amazon_marks_its_unsourced_
     appeal = next(advice for advice in amazon.advice if "appeal" in advice.text)
     assert appeal.unconfirmed
     decision = next(rule for rule in amazon.rules if rule.id == "decision_by")
-    assert decision.unconfirmed and not decision.public
+    assert decision.unconfirmed
+    assert not decision.public
 
 
 def test_an_unconfirmed_public_rule_is_refused(tmp_path: Path) -> None:

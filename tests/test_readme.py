@@ -54,7 +54,8 @@ def _commands() -> dict[str, click.Command]:
 @pytest.mark.parametrize("name", sorted(_commands()))
 def test_every_command_has_help_and_a_place_in_the_readme(name: str) -> None:
     command = _commands()[name]
-    assert command.help and command.help.strip(), f"{name} has no help text"
+    assert command.help, f"{name} has no help text"
+    assert command.help.strip(), f"{name} has no help text"
     assert command.get_short_help_str().strip()
     assert f"orderpack {name}" in README, f"the README does not mention `orderpack {name}`"
     for param in command.params:

@@ -121,7 +121,8 @@ def test_what_the_plan_needs_is_written_in_not_commented_out(tmp_path: Path) -> 
     order = validate(path).order
     assert order.order.payment == "PayPal"
     assert order.shipping.tracking_number == "JT123456789GB"
-    assert order.shipping.shipped is not None and order.shipping.shipped.isoformat() == (
+    assert order.shipping.shipped is not None
+    assert order.shipping.shipped.isoformat() == (
         "2026-10-31")
 
 

@@ -8,16 +8,18 @@ intended change to the wording, regenerate them with
 
 from __future__ import annotations
 
-import datetime as real_datetime
 import json
 import os
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner, Result
+from time_machine import TimeMachineFixture
 
-from orderpack import cli, messages, profiles
+from orderpack import messages, profiles
 from orderpack.cli import main
 from orderpack.validation import validate
 
@@ -124,17 +126,15 @@ def test_status_once_the_dispute_is_open(aliexpress_case: Path) -> None:
 
 def test_status_keeps_non_ascii_text(aliexpress_case: Path) -> None:
     result = invoke("status", str(aliexpress_case), "--today", TODAY, "--json")
-    assert "“Open a Dispute”" in result.stdout and "\\u" not in result.stdout
+    assert "“Open a Dispute”" in result.stdout
+    assert "\\u" not in result.stdout
 
 
 def test_status_defaults_to_the_local_date(aliexpress_case: Path,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    class Frozen(real_datetime.date):
-        @classmethod
-        def today(cls) -> Frozen:
-            return cls(2026, 11, 30)
-
-    monkeypatch.setattr(cli, "date", Frozen)
+                                           time_machine: TimeMachineFixture) -> None:
+    # 08:00 on 30 November in Auckland is still 29 November in UTC: the local date counts.
+    time_machine.move_to(datetime(2026, 11, 30, 8, 0, tzinfo=ZoneInfo("Pacific/Auckland")),
+                         tick=False)
     data = json.loads(invoke("status", str(aliexpress_case), "--json").stdout)
     assert data["today"] == "2026-11-30"
     assert data["stage"] == "last_days"
@@ -183,9 +183,11 @@ def test_message_golden(sample: str, step: str, today: str, opened: str | None) 
     golden(f"messages/{sample}-{step}.txt", result.stdout)
     lines = result.stdout.splitlines()
     assert all(line == line.rstrip() for line in lines)
-    assert result.stdout.endswith("\n") and not result.stdout.endswith("\n\n")
+    assert result.stdout.endswith("\n")
+    assert not result.stdout.endswith("\n\n")
     assert "\n\n\n" not in result.stdout
-    assert "{{" not in result.stdout and "{%" not in result.stdout
+    assert "{{" not in result.stdout
+    assert "{%" not in result.stdout
 
 
 def test_every_step_names_the_order_and_its_dates(aliexpress_case: Path) -> None:
@@ -210,7 +212,8 @@ def test_the_chargeback_letter_after_the_window_says_it_closed(aliexpress_case: 
     assert "Buyer Protection ended on 3 December 2026." in text
     # the sample paid by Visa: only Visa's reason code is named
     assert "Subject: chargeback request, merchandise not received (Visa reason code 13.1)" in text
-    assert "Mastercard" not in text and "4853" not in text
+    assert "Mastercard" not in text
+    assert "4853" not in text
 
 
 @pytest.mark.parametrize("sample", ["aliexpress", "ebay"], indirect=True)
@@ -322,10 +325,12 @@ def test_every_step_renders_on_every_platform_at_any_time(
             assert "orderpack message" in result.stderr or "orderpack status" in result.stderr
             continue
         assert result.exit_code == 0, result.output
-        assert "3052123456789012" in result.stdout and "2 September 2026" in result.stdout
+        assert "3052123456789012" in result.stdout
+        assert "2 September 2026" in result.stdout
         assert all(line == line.rstrip() for line in result.stdout.splitlines())
         assert "\n\n\n" not in result.stdout
-        assert " ." not in result.stdout and ".." not in result.stdout
+        assert " ." not in result.stdout
+        assert ".." not in result.stdout
 
 
 def test_paragraphs_joins_lines_and_keeps_paragraphs() -> None:
@@ -412,7 +417,8 @@ def test_no_seller_message_promising_ebay_after_its_window(ebay_case: Path) -> N
 def test_the_chargeback_letter_names_the_card_behind_paypal(ebay_case: Path) -> None:
     text = invoke("message", "chargeback", str(ebay_case), "--today", "2026-12-11").stdout
     assert "I paid through PayPal, and PayPal charged this card." in text
-    assert "4853" not in text and "13.1" not in text  # the network is not known
+    assert "4853" not in text  # the network is not known
+    assert "13.1" not in text
 
 
 @pytest.mark.parametrize("platform", [None, "etsy"])
@@ -426,7 +432,8 @@ def test_rules_prints_every_rule_with_source_and_date(platform: str | None) -> N
         assert {i["id"] for i in items if i["kind"] == "date"} == set(
             profiles.load(name).rule_ids)
         for item in items:
-            assert item["source"] and item["checked"]
+            assert item["source"]
+            assert item["checked"]
             assert f"checked {item['checked']}" in text.stdout
     assert text.stdout.count("source: ") == sum(len(items) for items in data.values())
 

@@ -38,7 +38,8 @@ def test_events_are_sorted_oldest_first() -> None:
     ), TODAY)
     assert statuses(summary) == ["Accepted by carrier", "Export customs clearance started",
                                  "Departed from country of origin"]
-    assert summary.last is not None and summary.last.status == "Departed from country of origin"
+    assert summary.last is not None
+    assert summary.last.status == "Departed from country of origin"
     assert summary.days_since_last == 73  # 14 September to 26 November
 
 
@@ -92,7 +93,8 @@ def test_sample_case(aliexpress_case: Any) -> None:
 
     summary = summarize(validate(aliexpress_case).order.tracking, TODAY)
     assert len(summary.events) == 7
-    assert summary.last is not None and summary.last.status == "Departed from country of origin"
+    assert summary.last is not None
+    assert summary.last.status == "Departed from country of origin"
     assert summary.days_since_last == 73
 
 

@@ -27,7 +27,8 @@ def test_counts_days_dates_and_articles() -> None:
 def test_clipping_and_scripts() -> None:
     assert words.clip("x" * 40) == "x" * 40
     assert words.clip("x" * 41) == "x" * 37 + "..."
-    assert words.has_cjk(["plain", "包裹"]) and not words.has_cjk(["plain"])
+    assert words.has_cjk(["plain", "包裹"])
+    assert not words.has_cjk(["plain"])
     assert [words.script_lang(t) for t in ("こんにちは", "안녕", "包裹", "hello")] == [
         "ja", "ko", "zh", "und"]
 
