@@ -19,8 +19,7 @@ from typing import Any
 
 import pytest
 from PIL import Image, ImageChops, ImageDraw, ImageFilter
-
-from tests.web_helpers import TODAY
+from web_helpers import TODAY
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [
@@ -74,7 +73,7 @@ def _shoot_every_page(browser: Any, address: str, case: Path, shots: Path) -> No
     """Each page at a desktop's and a phone's width; none may be wider than the window."""
     from playwright.sync_api import expect
 
-    base = address.split("/?")[0]
+    base = address.split("/?", maxsplit=1)[0]
     for width, height in WIDTHS.values():
         page = browser.new_page(viewport={"width": width, "height": height})
         page.goto(address)  # its own session, from the printed address
@@ -235,10 +234,17 @@ def _black_under(image: Image.Image, box: list[int], shown: tuple[int, int]) -> 
     rgb = image.convert("RGB")
     for fx, fy in ((0.5, 0.5), (0.2, 0.3), (0.8, 0.7)):
         point = (int((x + width * fx) * scale_x), int((y + height * fy) * scale_y))
-        assert max(rgb.getpixel(point)) <= 16, (point, rgb.getpixel(point))
+        assert max(_rgb_at(rgb, point)) <= 16, (point, _rgb_at(rgb, point))
     below = (int((x + width / 2) * scale_x), min(int((y + height + 40) * scale_y),
                                                  image.height - 1))
-    assert max(rgb.getpixel(below)) > 16
+    assert max(_rgb_at(rgb, below)) > 16
+
+
+def _rgb_at(image: Image.Image, xy: tuple[int, int]) -> tuple[int, ...]:
+    """The pixel of an RGB image at ``xy``."""
+    pixel = image.getpixel(xy)
+    assert isinstance(pixel, tuple)  # Pillow's type also allows a one-band value, or None
+    return pixel
 
 
 def _exhibit(journey: Journey, source: str) -> Image.Image:

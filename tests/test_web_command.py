@@ -13,8 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
-from tests.conftest import SAMPLES
+from conftest import SAMPLES
 
 
 @pytest.mark.slow
