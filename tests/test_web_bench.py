@@ -17,7 +17,8 @@ SCRIPT = Path(__file__).resolve().parent.parent / "benchmarks" / "web.py"
 @pytest.fixture(scope="module")
 def web_bench() -> Iterator[ModuleType]:
     spec = importlib.util.spec_from_file_location("web_bench", SCRIPT)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules["web_bench"] = module  # dataclasses look their module up by name
     spec.loader.exec_module(module)
@@ -43,7 +44,9 @@ def test_it_measures_every_page_and_edit(web_bench: ModuleType,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ORDERPACK_CACHE_DIR", "")  # the benchmark sets its own
     pages, edits = web_bench.measure(1)
-    assert len(pages) == 9 and len(edits) == 3
+    assert len(pages) == 9
+    assert len(edits) == 3
     assert all(len(figure.seconds) == 1 and figure.seconds[0] > 0 for figure in pages + edits)
     text = web_bench.section(pages, edits, 1, 1.0)
-    assert text.startswith(web_bench.START) and text.endswith(web_bench.END + "\n")
+    assert text.startswith(web_bench.START)
+    assert text.endswith(web_bench.END + "\n")

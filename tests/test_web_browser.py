@@ -12,15 +12,16 @@ import io
 import os
 import shutil
 import subprocess
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 from PIL import Image, ImageChops, ImageDraw, ImageFilter
+from web_helpers import TODAY
 
-from tests.web_helpers import TODAY
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [
@@ -70,11 +71,11 @@ def _rotated_photo(path: Path) -> None:
 WIDTHS = {"desktop": (1280, 900), "phone": (360, 780)}
 
 
-def _shoot_every_page(browser: Any, address: str, case: Path, shots: Path) -> None:
+def _shoot_every_page(browser: Browser, address: str, case: Path, shots: Path) -> None:
     """Each page at a desktop's and a phone's width; none may be wider than the window."""
     from playwright.sync_api import expect
 
-    base = address.split("/?")[0]
+    base = address.split("/?", maxsplit=1)[0]
     for width, height in WIDTHS.values():
         page = browser.new_page(viewport={"width": width, "height": height})
         page.goto(address)  # its own session, from the printed address
@@ -104,8 +105,108 @@ def _shoot_every_page(browser: Any, address: str, case: Path, shots: Path) -> No
         page.close()
 
 
+def _create_case(page: Page, root: Path, shots: Path) -> Path:
+    """A new case, with one mistake the form points out (shot), then fixed."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("link", name="New case").first.click()
+    page.get_by_label("Your name as on the order").fill("Ana Buyer")
+    page.get_by_label("Order number").fill(NUMBER)
+    page.get_by_label("Order date").fill("2026-09-02")
+    page.get_by_label("Store or seller").fill("Lamp Store")
+    page.get_by_label("What you ordered").fill("Desk lamp")
+    page.get_by_label("Amount paid, shipping included").fill("19,99")
+    page.get_by_label("Currency").fill("EUR")
+    page.get_by_label("Promised delivery date").fill("2026-10-20")
+    page.get_by_label("Buyer Protection ends").fill("ends in 9 days")
+    page.get_by_role("button", name="Create the case").click()
+    expect(page.locator("#np-total")).to_contain_text("write 19.99, not 19,99")
+    page.screenshot(path=shots / "new-case-mistake-1280.png", full_page=True)
+    page.get_by_label("Amount paid, shipping included").fill("19.99")
+    page.get_by_role("button", name="Create the case").click()
+    expect(page.get_by_text("Case created.")).to_be_visible()
+    page.wait_for_load_state("load")  # the page's script listens from then on
+    case = root / f"aliexpress-{NUMBER}"
+    assert (case / "order.yaml").is_file()
+    return case
+
+
+def _fix_a_typed_mistake(page: Page) -> None:
+    """A mistake typed on the case page is pointed out as the buyer types."""
+    from playwright.sync_api import expect
+
+    shipped = page.locator('[id="f-shipping.shipped"]')
+    shipped.fill("2026-08-01")
+    expect(page.locator('[id="problem-shipping.shipped"]')).to_contain_text(
+        "before the order date")
+    shipped.fill("2026-09-05")
+    expect(page.locator('[id="problem-shipping.shipped"]')).to_be_empty()
+    page.get_by_role("button", name="Save shipping and tracking").click()
+    expect(page.get_by_text("Saved.")).to_be_visible()
+
+
+def _upload_pictures(page: Page, pictures: list[Path]) -> None:
+    """Pictures picked at once, as from a phone's gallery; the page's script sends them as
+    soon as they are picked, once it runs (after the load)."""
+    from playwright.sync_api import expect
+
+    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.locator("#upload-files").set_input_files(pictures)
+    expect(page.locator("img.thumb")).to_have_count(len(pictures))
+
+
+def _draw_boxes(page: Page, base: str, case: Path,
+                targets: dict[str, tuple[float, float, float, float]],
+                ) -> dict[str, tuple[int, int]]:
+    """A box drawn with the mouse on each picture (``targets``: its corners as fractions
+    of the picture); the size each picture was shown at, by evidence file."""
+    from playwright.sync_api import expect
+
+    shown: dict[str, tuple[int, int]] = {}
+    page.set_viewport_size({"width": 1280, "height": 2600})  # the whole picture in view
+    for index, (file_name, (x0, y0, x1, y1)) in enumerate(targets.items()):
+        page.goto(base + f"/editor/{case.name}?n={index}")
+        picture = page.locator("#picture")
+        expect(picture).to_be_visible()
+        page.wait_for_function("document.getElementById('picture').naturalWidth > 0")
+        rect = picture.bounding_box()
+        assert rect is not None
+        page.mouse.move(rect["x"] + rect["width"] * x0, rect["y"] + rect["height"] * y0)
+        page.mouse.down()
+        page.mouse.move(rect["x"] + rect["width"] * x1, rect["y"] + rect["height"] * y1,
+                        steps=8)
+        page.mouse.up()
+        expect(page.locator(".box")).to_have_count(1)
+        page.get_by_role("button", name="Save the boxes").click()
+        expect(page.get_by_text("Saved. The preview")).to_be_visible()
+        editor = page.locator("#editor")
+        shown[file_name] = (int(editor.get_attribute("data-width") or 0),
+                            int(editor.get_attribute("data-height") or 0))
+    page.set_viewport_size({"width": 1280, "height": 900})
+    return shown
+
+
+def _build(page: Page, base: str, case: Path) -> bytes:
+    """Build, with progress, then the packet's files: exhibits.zip downloaded, and the
+    evidence PDF's bytes."""
+    from playwright.sync_api import expect
+
+    page.goto(base + f"/case/{case.name}")
+    page.get_by_role("button", name="Build the dispute text and PDF").click()
+    expect(page.get_by_text("Built:")).to_be_visible(timeout=300_000)
+    expect(page.get_by_role("link", name="evidence.pdf")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="exhibits.zip").click()
+    assert download.value.suggested_filename == "exhibits.zip"
+    pdf_url = page.get_by_role("link", name="evidence.pdf").get_attribute("href")
+    answer = page.request.get(base + str(pdf_url))
+    assert answer.headers["content-type"] == "application/pdf"
+    return answer.body()
+
+
 @pytest.fixture(scope="module")
-def journey(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Journey]:
+def journey(tmp_path_factory: pytest.TempPathFactory) -> Journey:
     from playwright.sync_api import expect, sync_playwright
 
     from orderpack.web import orderfile, server
@@ -121,8 +222,6 @@ def journey(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Journey]:
     _rotated_photo(pictures / "IMG_0042.jpg")
     shots = Path(os.environ.get("ORDERPACK_SCREENSHOTS") or work / "shots")
     shots.mkdir(parents=True, exist_ok=True)
-    boxes: dict[str, list[int]] = {}
-    shown: dict[str, tuple[int, int]] = {}
     with server.in_background(root, lambda: TODAY) as address, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -131,93 +230,22 @@ def journey(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Journey]:
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.goto(address)
-        base = address.split("/?")[0]
+        base = address.split("/?", maxsplit=1)[0]
         expect(page.get_by_role("heading", name="Your cases")).to_be_visible()
-
-        # A new case, with one mistake the form points out, then fixed.
-        page.get_by_role("link", name="New case").first.click()
-        page.get_by_label("Your name as on the order").fill("Ana Buyer")
-        page.get_by_label("Order number").fill(NUMBER)
-        page.get_by_label("Order date").fill("2026-09-02")
-        page.get_by_label("Store or seller").fill("Lamp Store")
-        page.get_by_label("What you ordered").fill("Desk lamp")
-        page.get_by_label("Amount paid, shipping included").fill("19,99")
-        page.get_by_label("Currency").fill("EUR")
-        page.get_by_label("Promised delivery date").fill("2026-10-20")
-        page.get_by_label("Buyer Protection ends").fill("ends in 9 days")
-        page.get_by_role("button", name="Create the case").click()
-        expect(page.locator("#np-total")).to_contain_text("write 19.99, not 19,99")
-        page.screenshot(path=shots / "new-case-mistake-1280.png", full_page=True)
-        page.get_by_label("Amount paid, shipping included").fill("19.99")
-        page.get_by_role("button", name="Create the case").click()
-        expect(page.get_by_text("Case created.")).to_be_visible()
-        page.wait_for_load_state("load")  # the page's script listens from then on
-        case = root / f"aliexpress-{NUMBER}"
-        assert (case / "order.yaml").is_file()
-
-        # A mistake typed on the case page is pointed out as the buyer types.
-        shipped = page.locator('[id="f-shipping.shipped"]')
-        shipped.fill("2026-08-01")
-        expect(page.locator('[id="problem-shipping.shipped"]')).to_contain_text(
-            "before the order date")
-        shipped.fill("2026-09-05")
-        expect(page.locator('[id="problem-shipping.shipped"]')).to_be_empty()
-        page.get_by_role("button", name="Save shipping and tracking").click()
-        expect(page.get_by_text("Saved.")).to_be_visible()
-
-        # Two pictures at once, as from a phone's gallery; the page's script sends them
-        # as soon as they are picked, once it runs (after the load).
-        page.wait_for_load_state("load")
-        with page.expect_navigation():
-            page.locator("#upload-files").set_input_files(
-                [pictures / "order page.png", pictures / "IMG_0042.jpg"])
-        expect(page.locator("img.thumb")).to_have_count(2)
-
-        # A box drawn with the mouse on each picture.
-        targets = {"screenshots/order-page.png": (0.10, 0.42, 0.75, 0.46),
-                   "screenshots/img-0042.jpg": (0.30, 0.15, 0.70, 0.30)}
-        page.set_viewport_size({"width": 1280, "height": 2600})  # the whole picture in view
-        for index, (file_name, (x0, y0, x1, y1)) in enumerate(targets.items()):
-            page.goto(base + f"/editor/{case.name}?n={index}")
-            picture = page.locator("#picture")
-            expect(picture).to_be_visible()
-            page.wait_for_function("document.getElementById('picture').naturalWidth > 0")
-            rect = picture.bounding_box()
-            assert rect is not None
-            page.mouse.move(rect["x"] + rect["width"] * x0, rect["y"] + rect["height"] * y0)
-            page.mouse.down()
-            page.mouse.move(rect["x"] + rect["width"] * x1, rect["y"] + rect["height"] * y1,
-                            steps=8)
-            page.mouse.up()
-            expect(page.locator(".box")).to_have_count(1)
-            page.get_by_role("button", name="Save the boxes").click()
-            expect(page.get_by_text("Saved. The preview")).to_be_visible()
-            editor = page.locator("#editor")
-            shown[file_name] = (int(editor.get_attribute("data-width") or 0),
-                                int(editor.get_attribute("data-height") or 0))
-
-        page.set_viewport_size({"width": 1280, "height": 900})
-        # Build, with progress, then the packet's files.
-        page.goto(base + f"/case/{case.name}")
-        page.get_by_role("button", name="Build the dispute text and PDF").click()
-        expect(page.get_by_text("Built:")).to_be_visible(timeout=300_000)
-        expect(page.get_by_role("link", name="evidence.pdf")).to_be_visible()
-        with page.expect_download() as download:
-            page.get_by_role("link", name="exhibits.zip").click()
-        assert download.value.suggested_filename == "exhibits.zip"
-        pdf_url = page.get_by_role("link", name="evidence.pdf").get_attribute("href")
-        answer = page.request.get(base + str(pdf_url))
-        assert answer.headers["content-type"] == "application/pdf"
-        pdf = answer.body()
-
+        case = _create_case(page, root, shots)
+        _fix_a_typed_mistake(page)
+        _upload_pictures(page, [pictures / "order page.png", pictures / "IMG_0042.jpg"])
+        shown = _draw_boxes(page, base, case, {
+            "screenshots/order-page.png": (0.10, 0.42, 0.75, 0.46),
+            "screenshots/img-0042.jpg": (0.30, 0.15, 0.70, 0.30)})
+        pdf = _build(page, base, case)
         _shoot_every_page(browser, address, case, shots)
         # The one 422 is the new case form's answer to the mistake.
         assert [e for e in errors if "status of 422" not in e] == []
         browser.close()
     data, _version = orderfile.read(case / "order.yaml")
-    for row in data["evidence"]:
-        boxes[row["file"]] = list(row["redact"][0])
-    yield Journey(case=case, boxes=boxes, shown=shown, pdf=pdf, shots=shots)
+    boxes = {row["file"]: list(row["redact"][0]) for row in data["evidence"]}
+    return Journey(case=case, boxes=boxes, shown=shown, pdf=pdf, shots=shots)
 
 
 def test_the_pdf_has_the_order_number(journey: Journey, tmp_path: Path) -> None:
@@ -235,10 +263,17 @@ def _black_under(image: Image.Image, box: list[int], shown: tuple[int, int]) -> 
     rgb = image.convert("RGB")
     for fx, fy in ((0.5, 0.5), (0.2, 0.3), (0.8, 0.7)):
         point = (int((x + width * fx) * scale_x), int((y + height * fy) * scale_y))
-        assert max(rgb.getpixel(point)) <= 16, (point, rgb.getpixel(point))
+        assert max(_rgb_at(rgb, point)) <= 16, (point, _rgb_at(rgb, point))
     below = (int((x + width / 2) * scale_x), min(int((y + height + 40) * scale_y),
                                                  image.height - 1))
-    assert max(rgb.getpixel(below)) > 16
+    assert max(_rgb_at(rgb, below)) > 16
+
+
+def _rgb_at(image: Image.Image, xy: tuple[int, int]) -> tuple[int, ...]:
+    """The pixel of an RGB image at ``xy``."""
+    pixel = image.getpixel(xy)
+    assert isinstance(pixel, tuple)  # Pillow's type also allows a one-band value, or None
+    return pixel
 
 
 def _exhibit(journey: Journey, source: str) -> Image.Image:

@@ -13,8 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
-from tests.conftest import SAMPLES
+from conftest import SAMPLES
 
 
 @pytest.mark.slow
@@ -29,7 +28,7 @@ def test_serve_prints_its_address_and_stops_cleanly_on_ctrl_c(tmp_path: Path) ->
         line = process.stdout.readline()
         match = re.search(r"at (http://127\.0\.0\.1:(\d+)/\?token=[\w-]{20,})  \(Ctrl-C", line)
         assert match, line
-        with pytest.raises(urllib.error.HTTPError) as refused:
+        with pytest.raises(urllib.error.HTTPError, match="HTTP Error 403") as refused:
             urllib.request.urlopen(f"http://127.0.0.1:{match[2]}/", timeout=10)
         assert refused.value.code == 403
         refused.value.close()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from starlette.testclient import TestClient
 
-from orderpack.web.app import Settings, create_app
+from orderpack.web.app import MAX_UPLOAD, Settings, create_app
 from orderpack.web.security import COOKIE, Secrets
 
 TODAY = date(2026, 11, 26)
@@ -17,14 +17,21 @@ PORT = 8765
 BASE = f"http://127.0.0.1:{PORT}"
 
 
-def client(cases_dir: Path, *, signed_in: bool = True, max_upload: int | None = None,
-           keys: Secrets | None = None) -> TestClient:
+class WebClient(TestClient):
+    """A test client of the web page that knows the app's secrets (its CSRF token)."""
+
+    def __init__(self, settings: Settings, keys: Secrets) -> None:
+        super().__init__(create_app(settings, keys), base_url=BASE,
+                         headers={"origin": BASE}, follow_redirects=False)
+        self.keys = keys
+
+
+def client(cases_dir: Path, *, signed_in: bool = True, max_upload: int = MAX_UPLOAD,
+           keys: Secrets | None = None) -> WebClient:
     keys = keys or Secrets()
     settings = Settings(cases_dir=cases_dir, today=lambda: TODAY, port=PORT,
-                        **({"max_upload": max_upload} if max_upload else {}))
-    test_client = TestClient(create_app(settings, keys), base_url=BASE,
-                             headers={"origin": BASE}, follow_redirects=False)
-    test_client.keys = keys  # type: ignore[attr-defined]
+                        max_upload=max_upload)
+    test_client = WebClient(settings, keys)
     if signed_in:
         test_client.cookies.set(COOKIE, keys.session)
     return test_client

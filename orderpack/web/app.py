@@ -15,7 +15,7 @@ import re
 import tempfile
 import zipfile
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -64,6 +64,19 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     max_upload: int = MAX_UPLOAD
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """An order file as the case page shows it: the case, the data (as read, or as the form
+    would make it), the version it was read at, and what checking it found."""
+
+    name: str
+    order_path: Path
+    data: Any
+    version: str
+    problems: Sequence[orderpack.Problem] = ()
+    cautions: Sequence[orderpack.Problem] = ()
 
 
 def create_app(settings: Settings, keys: Secrets) -> Guard:
@@ -251,8 +264,8 @@ class _Site:
         except (YAMLError, UnicodeDecodeError):
             return self._unreadable(request, name, order_path)
         problems, cautions = _checked(order_path)
-        return self._case(request, name, order_path, data, version, problems,
-                          cautions=cautions, saved=request.query_params.get("saved", ""),
+        shown = _Shown(name, order_path, data, version, problems, cautions)
+        return self._case(request, shown, saved=request.query_params.get("saved", ""),
                           created=bool(request.query_params.get("created")))
 
     def _unreadable(self, request: Request, name: str, order_path: Path) -> Response:
@@ -260,15 +273,15 @@ class _Site:
         return self.page(request, "unreadable.html", 200, name=name, order_path=order_path,
                          problems=[_words(p) for p in problems])
 
-    def _case(self, request: Request, name: str, order_path: Path, data: Any, version: str,
-              problems: list[orderpack.Problem], *, saved: str = "", created: bool = False,
-              conflict: bool = False, status_code: int = 200,
-              cautions: Sequence[orderpack.Problem] = ()) -> Response:
+    def _case(self, request: Request, shown: _Shown, *, saved: str = "",
+              created: bool = False, conflict: bool = False,
+              status_code: int = 200) -> Response:
+        name, order_path, data = shown.name, shown.order_path, shown.data
         by_field: dict[str, list[str]] = {}
-        for problem in problems:
+        for problem in shown.problems:
             by_field.setdefault(problem.field, []).append(_words(problem))
         caution_by_field: dict[str, list[str]] = {}
-        for caution in cautions:  # what validate warns about: the file is valid
+        for caution in shown.cautions:  # what validate warns about: the file is valid
             caution_by_field.setdefault(caution.field, []).append(_words(caution))
         platform_id = data.get("platform") if isinstance(data, dict) else None
         known = orderpack.platforms()
@@ -276,7 +289,7 @@ class _Site:
         evidence = _evidence_rows(data, order_path)
         return self.page(
             request, "case.html", status_code, name=name, order_path=order_path, data=data,
-            version=version, problems=by_field, cautions=caution_by_field,
+            version=shown.version, problems=by_field, cautions=caution_by_field,
             sections=fields.SECTIONS,
             evidence_rows=fields.EVIDENCE, evidence=evidence, profile=profile,
             platforms=_platform_choices(), senders=fields.SENDERS, remedies=fields.REMEDIES,
@@ -321,22 +334,19 @@ class _Site:
             data, version = self._candidate(order_path, form)
         except (YAMLError, UnicodeDecodeError):
             return self._unreadable(request, name, order_path)
+        shown = _Shown(name, order_path, data, version)
         if str(form.get("version", "")) != version:
-            return self._case(request, name, order_path, data, version, [], conflict=True,
-                              status_code=409)
+            return self._case(request, shown, conflict=True, status_code=409)
         if form.get("_add"):
-            return self._case(request, name, order_path, data, version, [],
-                              saved="", status_code=200)
+            return self._case(request, shown, saved="", status_code=200)
         text = orderfile.dump(data)
         problems = _check_text(order_path, text)
         if problems:
-            return self._case(request, name, order_path, data, version, problems,
-                              status_code=422)
+            return self._case(request, replace(shown, problems=problems), status_code=422)
         try:
             orderfile.write(order_path, text, version)
         except orderfile.Conflict:
-            return self._case(request, name, order_path, data, version, [], conflict=True,
-                              status_code=409)
+            return self._case(request, shown, conflict=True, status_code=409)
         return RedirectResponse(f"/case/{_url_name(name)}?saved={section}#{section}", 303)
 
     async def check(self, request: Request) -> Response:

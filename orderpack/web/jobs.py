@@ -8,9 +8,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import orderpack
+
+if TYPE_CHECKING:
+    from orderpack.api_types import BuildResult
+
+
+class Build(Protocol):
+    """What builds a case: :func:`orderpack.build`, or a stand-in in a test."""
+
+    def __call__(self, order_path: Path, today: date, *,
+                 progress: Callable[[str], None]) -> BuildResult: ...
 
 
 @dataclass
@@ -38,7 +48,7 @@ class Builds:
             return self._jobs.get(order_path)
 
     def start(self, order_path: Path, today: date,
-              run: Callable[..., Any] = orderpack.build) -> Job:
+              run: Build = orderpack.build) -> Job:
         """Start building ``order_path`` unless a build of it is running; return its job."""
         with self._lock:
             job = self._jobs.get(order_path)
@@ -52,7 +62,7 @@ class Builds:
         return job
 
     @staticmethod
-    def _run(job: Job, order_path: Path, today: date, run: Callable[..., Any]) -> None:
+    def _run(job: Job, order_path: Path, today: date, run: Build) -> None:
         try:
             result = run(order_path, today, progress=job.steps.append)
         except orderpack.OrderpackError as exc:

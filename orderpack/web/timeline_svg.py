@@ -9,9 +9,12 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from orderpack.words import long_date
+
+if TYPE_CHECKING:
+    from orderpack.timeline import Status
 
 WIDTH = 760
 LEFT, RIGHT = 20, 20
@@ -48,9 +51,9 @@ class Layout:
     marks: tuple[Mark, ...]
 
 
-def layout(status: Any) -> Layout:
-    """Where each key date of ``status`` (an :class:`orderpack.timeline.Status`) goes."""
-    today: date = status.today
+def layout(status: Status) -> Layout:
+    """Where each key date of ``status`` goes."""
+    today = status.today
     days = [key.date for key in status.key_dates] + [today]
     first, last = min(days), max(days)
     span = max((last - first).days, 1)
