@@ -139,14 +139,17 @@ class Structure:
                      if isinstance(element, Dictionary) and element.objgen not in self.reachable}
             if not loose:
                 continue
-            instructions = []
+            instructions: list[pikepdf.ContentStreamInstruction
+                               | pikepdf.ContentStreamInlineImage] = []
             for instruction in pikepdf.parse_content_stream(page):
                 operands = instruction.operands
                 if str(instruction.operator) == "BDC" and isinstance(operands[1], Dictionary) \
                         and int(operands[1].get("/MCID", -1)) in loose:
-                    instruction = pikepdf.ContentStreamInstruction(
-                        [Name.Artifact, Dictionary(Type=Name.Pagination)], pikepdf.Operator("BDC"))
-                instructions.append(instruction)
+                    instructions.append(pikepdf.ContentStreamInstruction(
+                        [Name.Artifact, Dictionary(Type=Name.Pagination)],
+                        pikepdf.Operator("BDC")))
+                else:
+                    instructions.append(instruction)
             page.obj.Contents = self.pdf.make_stream(pikepdf.unparse_content_stream(instructions))
             for mcid in loose:
                 marks[mcid] = None

@@ -100,7 +100,8 @@ def test_init_with_today_reads_the_answers_as_the_interview_does(tmp_path: Path)
     assert orderpack.init_problems(answers, TODAY) == {}
     made = orderpack.init(tmp_path / "new", answers, TODAY)
     text = made.order_path.read_text(encoding="utf-8")
-    assert "platform: aliexpress" in text and "currency: EUR" in text
+    assert "platform: aliexpress" in text
+    assert "currency: EUR" in text
     assert "protection_ends: 2026-12-05" in text  # nine days after TODAY
     with pytest.raises(orderpack.OrderFileError) as refused:
         orderpack.init(tmp_path / "bad", {"platform": "aliexpress", "placed": "02/09/2026"},

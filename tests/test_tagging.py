@@ -19,8 +19,9 @@ def page_with(pdf: pikepdf.Pdf, content: bytes, **keys: object) -> pikepdf.Page:
 
 
 def operators(stream: pikepdf.Object) -> list[str]:
-    return [f"{operator} {' '.join(str(operand) for operand in operands)}".strip()
-            for operands, operator in pikepdf.parse_content_stream(stream)]
+    return [f"{item.operator} {' '.join(str(operand) for operand in item.operands)}".strip()
+            for item in pikepdf.parse_content_stream(stream)
+            if isinstance(item, pikepdf.ContentStreamInstruction)]
 
 
 def test_the_page_loses_its_tags_and_keeps_its_layers_and_drawing() -> None:
