@@ -135,8 +135,7 @@ class Renderer:
         return pdf.render(
             html,
             target=target,
-            base_dir=self.stage,
-            allowed={view.shown for view in shown},
+            files=pdf.BuildFiles(base_dir=self.stage, allowed={view.shown for view in shown}),
             metadata=pdf.Metadata(
                 title=f"Evidence for {case.profile.name} order {case_facts.order_number}"
                       + suffix,

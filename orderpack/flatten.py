@@ -72,38 +72,14 @@ def flatten(data: bytes) -> Flat:
 
     writer = PdfWriter(clone_from=open_pdf(data))
     found: dict[str, int] = {}
-
-    def count(what: str, number: int = 1) -> None:
-        found[what] = found.get(what, 0) + number
-
     root = writer.root_object
-    names = root.get("/Names")
-    names = names.get_object() if names is not None else {}
-    if "/OpenAction" in root or "/AA" in root:
-        count("actions")
-    if "/JavaScript" in names:
-        count("JavaScript")
-    if "/EmbeddedFiles" in names:
-        count("embedded files", sum(1 for _ in _name_tree_values(names["/EmbeddedFiles"])))
-    if "/AcroForm" in root:
-        count("form")
-    if "/Outlines" in root:
-        count("bookmarks")
     has_xmp = "/Metadata" in root
-    for key in _CATALOG_KEYS:
-        root.pop(key, None)
+    _strip_catalog(root, found)
     for page in writer.pages:
-        for annotation in page.get("/Annots") or []:
-            subtype = annotation.get_object().get("/Subtype")
-            count({"/Link": "links", "/Widget": "form fields",
-                   "/FileAttachment": "embedded files"}.get(str(subtype), "annotations"))
-        if "/AA" in page:
-            count("actions")
-        for key in _PAGE_KEYS:
-            page.pop(key, None)
-    count("photo metadata", _clean_images(writer))
+        _strip_page(page, found)
+    _count(found, "photo metadata", _clean_images(writer))
     if any(key != "/Producer" for key in writer.metadata or {}) or has_xmp:
-        count("document properties")
+        _count(found, "document properties")
     # Cloning copied every object; a new file made of the pages alone holds only what they
     # use (not the scripts or the embedded files, which would be left behind unreferenced).
     pages_only = PdfWriter()
@@ -116,6 +92,43 @@ def flatten(data: bytes) -> Flat:
     output = io.BytesIO()
     pages_only.write(output)
     return Flat(output.getvalue(), _in_words(found))
+
+
+def _count(found: dict[str, int], what: str, number: int = 1) -> None:
+    found[what] = found.get(what, 0) + number
+
+
+def _strip_catalog(root: Any, found: dict[str, int]) -> None:
+    """Remove the document catalog's entries that hold no page content (see
+    :data:`_CATALOG_KEYS`), counting what they held in ``found``."""
+    names = root.get("/Names")
+    names = names.get_object() if names is not None else {}
+    if "/OpenAction" in root or "/AA" in root:
+        _count(found, "actions")
+    if "/JavaScript" in names:
+        _count(found, "JavaScript")
+    if "/EmbeddedFiles" in names:
+        _count(found, "embedded files",
+               sum(1 for _ in _name_tree_values(names["/EmbeddedFiles"])))
+    if "/AcroForm" in root:
+        _count(found, "form")
+    if "/Outlines" in root:
+        _count(found, "bookmarks")
+    for key in _CATALOG_KEYS:
+        root.pop(key, None)
+
+
+def _strip_page(page: Any, found: dict[str, int]) -> None:
+    """Remove the ``page``'s entries that hold no content (see :data:`_PAGE_KEYS`),
+    counting what they held in ``found``."""
+    for annotation in page.get("/Annots") or []:
+        subtype = annotation.get_object().get("/Subtype")
+        _count(found, {"/Link": "links", "/Widget": "form fields",
+                       "/FileAttachment": "embedded files"}.get(str(subtype), "annotations"))
+    if "/AA" in page:
+        _count(found, "actions")
+    for key in _PAGE_KEYS:
+        page.pop(key, None)
 
 
 def _in_words(found: dict[str, int]) -> tuple[str, ...]:

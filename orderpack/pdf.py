@@ -75,6 +75,15 @@ class Attachment:
 
 
 @dataclass(frozen=True)
+class BuildFiles:
+    """The files the HTML may load: the ``allowed`` ones, found under ``base_dir`` by
+    their URL under :data:`BASE_URL`; nothing else."""
+
+    base_dir: Path
+    allowed: set[Path]
+
+
+@dataclass(frozen=True)
 class Metadata:
     title: str
     subject: str
@@ -105,12 +114,13 @@ class Rendered:
 BASE_URL = "file:///orderpack-build/"
 
 
-def _fetcher(base_dir: Path, allowed: set[Path]) -> Any:
-    """A WeasyPrint URL fetcher serving only the ``allowed`` files of the build, by their
+def _fetcher(files: BuildFiles) -> Any:
+    """A WeasyPrint URL fetcher serving only the allowed ``files`` of the build, by their
     URL under :data:`BASE_URL`, and refusing everything else: other files, the network."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    permitted = {path.resolve() for path in allowed}
+    base_dir = files.base_dir
+    permitted = {path.resolve() for path in files.allowed}
 
     class BuildFilesOnly(URLFetcher):  # type: ignore[misc]  # WeasyPrint is untyped
         def fetch(self, url: str, headers: Any = None) -> Any:
@@ -192,8 +202,7 @@ def render(
     html: str,
     *,
     target: Path,
-    base_dir: Path,
-    allowed: set[Path],
+    files: BuildFiles,
     metadata: Metadata,
     slots: Sequence[Slot] = (),
     attachments: Sequence[Attachment] = (),
@@ -205,7 +214,7 @@ def render(
     completes it from there (reading the streams it does not change from the file)."""
     import weasyprint
 
-    fetcher = _fetcher(base_dir, allowed)
+    fetcher = _fetcher(files)
     stamp = datetime(metadata.day.year, metadata.day.month, metadata.day.day)  # noqa: DTZ001
     options: dict[str, Any] = {
         "pdf_variant": PDF_VARIANT,
