@@ -28,13 +28,12 @@ class Problem:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        text = f"{where}: "
-        if self.field:
-            text += f"{self.field}: "
-        text += self.message
-        if self.fix:
-            text += f" — {self.fix}"
-        return text
+        return f"{where}: " + (f"{self.field}: " if self.field else "") + self.words
+
+    @property
+    def words(self) -> str:
+        """What is wrong and how to fix it, without where: for a page that shows the field."""
+        return self.message + (f" — {self.fix}" if self.fix else "")
 
     def as_dict(self) -> dict[str, object]:
         return {

@@ -277,7 +277,7 @@ class _Site:
     def _unreadable(self, request: Request, name: str, order_path: Path) -> Response:
         problems = _problems(order_path)
         return self.page(request, "unreadable.html", 200, name=name, order_path=order_path,
-                         problems=[_words(p) for p in problems])
+                         problems=[p.words for p in problems])
 
     def _case(self, request: Request, shown: _Shown, *, saved: str = "",
               created: bool = False, conflict: bool = False,
@@ -285,10 +285,10 @@ class _Site:
         name, order_path, data = shown.name, shown.order_path, shown.data
         by_field: dict[str, list[str]] = {}
         for problem in shown.problems:
-            by_field.setdefault(problem.field, []).append(_words(problem))
+            by_field.setdefault(problem.field, []).append(problem.words)
         caution_by_field: dict[str, list[str]] = {}
         for caution in shown.cautions:  # what validate warns about: the file is valid
-            caution_by_field.setdefault(caution.field, []).append(_words(caution))
+            caution_by_field.setdefault(caution.field, []).append(caution.words)
         platform_id = data.get("platform") if isinstance(data, dict) else None
         known = orderpack.platforms()
         profile = orderpack.platform(platform_id) if platform_id in known else None
@@ -366,7 +366,7 @@ class _Site:
             return JSONResponse({"problems": {}, "general": ["order.yaml cannot be read"]})
         by_field: dict[str, list[str]] = {}
         for problem in _check_text(order_path, orderfile.dump(data)):
-            by_field.setdefault(problem.field, []).append(_words(problem))
+            by_field.setdefault(problem.field, []).append(problem.words)
         return JSONResponse({"problems": by_field})
 
     # --- status and dispute text --------------------------------------------------------
@@ -379,7 +379,7 @@ class _Site:
             status = orderpack.status(order_path, today)
         except orderpack.OrderpackError as exc:
             return self.page(request, "invalid.html", 200, name=name,
-                             problems=[(p.field, _words(p)) for p in exc.problems])
+                             problems=[(p.field, p.words) for p in exc.problems])
         steps: list[tuple[orderpack.MessageStep, str | None]] = []
         for step in orderpack.message_steps(order_path, today).steps:
             text = None  # a step that does not apply now has no message (it would be stale)
@@ -388,7 +388,7 @@ class _Site:
             steps.append((step, text))
         return self.page(request, "status.html", name=name, case=case, status=status,
                          svg=timeline_svg.layout(status), steps=steps,
-                         checks=[(p.field, _words(p)) for p in case.warnings],
+                         checks=[(p.field, p.words) for p in case.warnings],
                          order_path=order_path)
 
     async def dispute_text(self, request: Request) -> Response:
@@ -453,7 +453,7 @@ class _Site:
             try:
                 info = orderpack.check_file(temp, original.name)
             except orderpack.OrderpackError as exc:
-                raise _Refused("; ".join(_words(p) for p in exc.problems) or str(exc)) from None
+                raise _Refused("; ".join(p.words for p in exc.problems) or str(exc)) from None
             kind_folder = folder / UPLOAD_FOLDERS[info.kind]
             kind_folder.mkdir(exist_ok=True)
             target = unused(kind_folder, original.stem, SUFFIXES.get(info.format, ".bin"))
@@ -591,7 +591,7 @@ class _Site:
         problems = _check_text(order_path, text)
         mine = [p for p in problems if p.field.startswith(f"evidence[{index}]")]
         if mine:
-            raise HTTPException(422, "; ".join(_words(p) for p in mine))
+            raise HTTPException(422, "; ".join(p.words for p in mine))
         orderfile.write(order_path, text, version)
         del path
         return RedirectResponse(f"/editor/{_url_name(name)}?n={index}&saved=1", 303)
@@ -720,12 +720,7 @@ def _check_text(order_path: Path, text: str) -> list[orderpack.Problem]:
 def _where(problem: orderpack.Problem) -> str:
     """A problem of a file other than order.yaml, with its file's name and line."""
     where = Path(problem.file).name + (f", line {problem.line}" if problem.line else "")
-    return f"{where}: {_words(problem)}"
-
-
-def _words(problem: orderpack.Problem) -> str:
-    """A problem in the CLI's words, without the file and line (the page shows the field)."""
-    return problem.message + (f" — {problem.fix}" if problem.fix else "")
+    return f"{where}: {problem.words}"
 
 
 def _platform_choices() -> list[tuple[str, str]]:
