@@ -17,7 +17,7 @@ PYTHON_NEWEST ?= $(firstword $(foreach candidate,python$(NEWEST) \
 	$(shell $(candidate) -c 'import sys' >/dev/null 2>&1 && echo $(candidate))))
 VENV_NEWEST := .venv-$(NEWEST)
 
-.PHONY: demo test test-pythons lint typecheck setup system-deps bench bench-web preview samples clean
+.PHONY: demo test test-pythons lint typecheck setup system-deps bench bench-web preview samples catalogs clean
 
 setup: system-deps $(STAMP)
 
@@ -72,6 +72,19 @@ bench-web: setup
 preview: demo
 	@mkdir -p docs
 	pdftoppm -png -r 60 -f 1 -l 1 -singlefile $(SAMPLE)/out/evidence.pdf docs/sample-page-1
+
+# The translation catalogs: the English sentences extracted from the code and templates into
+# messages.pot, each language's messages.po updated from it (new sentences appear there
+# untranslated), and the .po files compiled to the .mo files orderpack reads.
+LOCALES := orderpack/locale
+catalogs: setup
+	$(BIN)/pybabel extract --mapping-file babel.cfg --output-file $(LOCALES)/messages.pot \
+		--keyword mark --add-comments Translators: --add-location file --sort-by-file \
+		--project orderpack --copyright-holder "the orderpack authors" --omit-header \
+		--width 100 .
+	$(BIN)/pybabel update --input-file $(LOCALES)/messages.pot --output-dir $(LOCALES) \
+		--domain messages --width 100
+	$(BIN)/pybabel compile --directory $(LOCALES) --domain messages --statistics
 
 samples: setup
 	$(BIN)/python samples/make_samples.py

@@ -16,10 +16,11 @@ from pathlib import Path
 from orderpack import chat, payment, profiles, timeline
 from orderpack.errors import OrderpackError, StepError
 from orderpack.facts import gather
+from orderpack.i18n import long_date
 from orderpack.model import Case
 from orderpack.profiles import Profile
 from orderpack.render import render
-from orderpack.words import long_date, sentence_start, with_article
+from orderpack.words import sentence_start, with_article
 
 
 @dataclass(frozen=True)

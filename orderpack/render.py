@@ -16,9 +16,9 @@ from typing import Any, Literal
 import jinja2
 from markupsafe import Markup
 
-from orderpack import words
+from orderpack import i18n, words
 from orderpack.errors import TemplateError
-from orderpack.words import long_date, plural, relative_days
+from orderpack.words import plural
 
 _PACKAGE = Path(__file__).parent
 
@@ -47,7 +47,15 @@ def environment(kind: Kind, override: Path | None = None) -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    # {% trans %} blocks: whole sentences, their line breaks and indentation collapsed (as
+    # babel.cfg extracts them), their placeholders filled after translation (newstyle). The
+    # callables read the language in use (i18n.using), so one cached environment serves all.
+    env.policies["ext.i18n.trimmed"] = True
+    env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the i18n extension
+        i18n.raw_gettext, i18n.raw_ngettext, newstyle=True,
+        pgettext=i18n.raw_pgettext, npgettext=i18n.raw_npgettext)
     env.filters.update(FILTERS)
     return env
 
@@ -101,8 +109,9 @@ def _shown(filename: str | None, override: Path | None) -> str | None:
 
 
 def money(amount: Any, currency: str) -> str:
-    """68.17 EUR (amounts keep their cents; no locale guessing)."""
-    return f"{amount:.2f} {currency}"
+    """68.17 EUR, 68,17 €: amounts keep their cents, written as the language in use writes
+    them (see i18n.money)."""
+    return i18n.money(amount, currency)
 
 
 def yaml_scalar(value: Any) -> str:
@@ -157,10 +166,10 @@ FILTERS: dict[str, Any] = {
     "css_string": css_string,
     "capitalize_first": capitalize_first,
     "one_line": one_line,
-    "relative_days": relative_days,
+    "relative_days": i18n.relative_days,
     "moment": moment,
     "script_lang": script_lang,
-    "long_date": long_date,
+    "long_date": i18n.long_date,
     "money": money,
     "plural": plural,
     "yaml": yaml_scalar,

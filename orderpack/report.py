@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from orderpack.budget import format_size
-from orderpack.words import long_date, plural, when
+from orderpack.i18n import long_date, when
+from orderpack.words import plural
 
 if TYPE_CHECKING:
     from orderpack.api import MessageSteps, NewCase, PlatformRules

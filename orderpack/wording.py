@@ -18,7 +18,8 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from orderpack.words import long_date, plural, relative_days, sentence_start
+from orderpack.i18n import long_date, relative_days
+from orderpack.words import plural, sentence_start
 
 #: The planner's sentences and phrases by id. Sentences end in a full stop; phrases (used
 #: inside another note) do not.

@@ -1,14 +1,15 @@
-"""The small word helpers every part of orderpack writes with: counts, relative days, dates,
-articles, clipping and scripts. One home for each, so the command line, the planner, the
-templates and the error messages say a thing the same way.
+"""The small word helpers every part of orderpack writes with: counts, articles, clipping
+and scripts. One home for each, so the command line, the planner, the templates and the
+error messages say a thing the same way.
 
-English only: the translations (Babel's CLDR rules) will replace these in one place.
+Dates, relative days, money and the plurals of translated sentences come from CLDR through
+:mod:`orderpack.i18n`. ``plural`` and ``with_article`` are English only: they serve the
+messages not yet in the catalogs (the order file's problems).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 
 #: How long a value quoted in an error message may be before it is clipped.
 CLIP = 40
@@ -17,27 +18,6 @@ CLIP = 40
 def plural(count: int, singular: str, many: str | None = None) -> str:
     """1 day, 3 days, 2 replies (with ``many``)."""
     return f"{count} {singular if count == 1 else (many or singular + 's')}"
-
-
-def relative_days(days: int) -> str:
-    """today, tomorrow, in 3 days, yesterday, 3 days ago."""
-    if days == 0:
-        return "today"
-    if days == 1:
-        return "tomorrow"
-    if days == -1:
-        return "yesterday"
-    return f"in {plural(days, 'day')}" if days > 0 else f"{plural(-days, 'day')} ago"
-
-
-def when(day: date, today: date) -> str:
-    """``day`` said from ``today``: today, tomorrow, in 3 days, 3 days ago."""
-    return relative_days((day - today).days)
-
-
-def long_date(value: date) -> str:
-    """14 September 2026: day, month in words, year — unambiguous in every country."""
-    return f"{value.day} {value:%B %Y}"
 
 
 def with_article(phrase: str) -> str:

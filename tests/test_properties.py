@@ -37,7 +37,7 @@ from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
 import orderpack
-from orderpack import facts, model, narrative, profiles, render, timeline, words
+from orderpack import facts, i18n, model, narrative, profiles, render, timeline
 from orderpack.chat import load_messages
 from orderpack.errors import OrderpackError
 from orderpack.validation import validate
@@ -183,7 +183,7 @@ def assert_carries_the_essentials(text: str, data: dict[str, Any], case: Any,
     placed = date.fromisoformat(data["order"]["placed"])
     deadline = date.fromisoformat(data["shipping"]["delivery_deadline"])
     for day in (placed, deadline, today):
-        assert words.long_date(day) in text
+        assert i18n.long_date(day) in text
     assert facts.gather(case, today).remedy_text in text
 
 

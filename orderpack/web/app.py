@@ -38,6 +38,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 import orderpack
+from orderpack.i18n import long_date
 from orderpack.render import capitalize_first, money, templates_dir
 from orderpack.web import fields, orderfile, timeline_svg
 from orderpack.web.cases import (
@@ -52,7 +53,6 @@ from orderpack.web.cases import (
 )
 from orderpack.web.jobs import Builds
 from orderpack.web.security import CSRF_FIELD, Guard, Secrets, allowed_hosts
-from orderpack.words import long_date
 
 ROOT_NAME = "~"
 #: The largest file an upload may be: what `validate` accepts.

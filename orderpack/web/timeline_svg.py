@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from orderpack.words import long_date
+from orderpack.i18n import long_date
 
 if TYPE_CHECKING:
     from orderpack.timeline import Status
