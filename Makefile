@@ -83,7 +83,7 @@ catalogs: setup
 		--project orderpack --copyright-holder "the orderpack authors" --omit-header \
 		--width 100 .
 	$(BIN)/pybabel update --input-file $(LOCALES)/messages.pot --output-dir $(LOCALES) \
-		--domain messages --width 100
+		--domain messages --width 100 --ignore-pot-creation-date
 	$(BIN)/pybabel compile --directory $(LOCALES) --domain messages --statistics
 
 samples: setup
