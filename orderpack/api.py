@@ -36,13 +36,23 @@ def validate(order_path: str | Path) -> Case:
     return run(order_path)
 
 
-def status(order_path: str | Path, today: date) -> Status:
+def status(order_path: str | Path, today: date, lang: str | None = None) -> Status:
     """Where the case stands on ``today``: its key dates, stage, next action, warnings, the
-    route after the platform's own, the reasons on the form and the upload limits."""
-    from orderpack import chat, timeline
+    route after the platform's own, the reasons on the form, the upload limits and the
+    language of the packet. Written in ``lang`` (a language tag), else the order file's
+    ``buyer.language``."""
+    from dataclasses import replace
+
+    from orderpack import chat, i18n, timeline, wording
 
     case = validate(order_path)
-    return timeline.compute(case.order, case.profile, today, chat.load_messages(case))
+    order = case.order
+    with i18n.using(i18n.buyer_language(order.buyer.language, lang)) as tag:
+        result = timeline.compute(order, case.profile, today, chat.load_messages(case))
+        choice = i18n.packet_language(order.platform, order.buyer.language,
+                                      order.dispute.language)
+        return replace(result, language=tag, packet_language=choice.tag,
+                       packet_language_text=wording.packet_language(choice, result.platform_name))
 
 
 def _options(options: Options | None, settings: Mapping[str, object]) -> Options:
@@ -62,9 +72,11 @@ def _options(options: Options | None, settings: Mapping[str, object]) -> Options
 def build(order_path: str | Path, today: date, options: Options | None = None,
           progress: Callable[[str], None] | None = None, **settings: object) -> BuildResult:
     """Build the packet of the case at ``order_path``: dispute.txt, evidence.pdf, exhibits/
-    and manifest.json, in ``options.out`` (default: out/ beside the order file).
+    and manifest.json, in ``options.out`` (default: out/ beside the order file), in the
+    packet's language (``options.lang``, else as :func:`orderpack.i18n.packet_language`
+    chooses).
 
-    Keyword arguments fill :class:`~orderpack.api_types.Options` (``out=``, ``max_bytes=``...);
+    Keyword arguments fill :class:`~orderpack.api_types.Options` (``out=``, ``lang=``...);
     ``progress`` is called with a few words for each step.
     """
     from orderpack import packet
@@ -102,14 +114,17 @@ class Message:
 
 
 def message(order_path: str | Path, step: str, today: date,
-            templates: Path | None = None) -> Message:
-    """The message for ``step`` of the case on ``today``. ``templates`` is a folder whose
+            templates: Path | None = None, lang: str | None = None) -> Message:
+    """The message for ``step`` of the case on ``today``, in ``lang`` (a language tag), else
+    the order file's ``buyer.language``. ``templates`` is a folder whose
     ``messages/STEP.txt.j2`` replaces the built-in one. Raise
     :class:`~orderpack.errors.StepError` for a step the platform does not have, and
     :class:`~orderpack.errors.OrderpackError` for one that does not apply on ``today``."""
-    from orderpack import messages
+    from orderpack import i18n, messages
 
-    return Message(step, messages.write(validate(order_path), step, today, override=templates))
+    case = validate(order_path)
+    with i18n.using(i18n.buyer_language(case.order.buyer.language, lang)):
+        return Message(step, messages.write(case, step, today, override=templates))
 
 
 StepState = Literal["due_now", "next", "applies", "does_not_apply"]
@@ -139,11 +154,20 @@ class MessageSteps:
     steps: list[MessageStep]
 
 
-def message_steps(order_path: str | Path, today: date) -> MessageSteps:
-    """The message steps of the case's platform, each with whether it applies on ``today``."""
-    from orderpack import chat, messages, timeline
+def message_steps(order_path: str | Path, today: date, lang: str | None = None,
+                  ) -> MessageSteps:
+    """The message steps of the case's platform, each with whether it applies on ``today``,
+    said in ``lang``, else the order file's ``buyer.language``."""
+    from orderpack import i18n
 
     case = validate(order_path)
+    with i18n.using(i18n.buyer_language(case.order.buyer.language, lang)):
+        return _message_steps(case, today)
+
+
+def _message_steps(case: Case, today: date) -> MessageSteps:
+    from orderpack import chat, messages, timeline
+
     plan = timeline.compute(case.order, case.profile, today, chat.load_messages(case))
     action = plan.next_action
     out = []

@@ -42,6 +42,10 @@ class Options:
     orderpack/destinations.yaml (--fit); ``max_bytes`` and ``max_pages`` override them."""
     split: bool = False
     """Cut the evidence PDF into numbered parts, each within the budget (--split)."""
+    lang: str | None = None
+    """The packet's language for this build, a language tag (--lang); None: the order
+    file's ``dispute.language``, else English for a platform and the buyer's language for a
+    card chargeback."""
 
     def __post_init__(self) -> None:
         for name in ("out", "templates", "cache_dir"):

@@ -54,6 +54,33 @@ TODAY_OPTION = click.option(
 )
 
 
+class _Language(click.ParamType):  # type: ignore[type-arg]  # generic only from click 8.4
+    """A language tag orderpack writes (es, pt-BR...), any case."""
+
+    name = "language"
+
+    def convert(self, value: object, param: click.Parameter | None,
+                ctx: click.Context | None) -> str:
+        from orderpack import i18n
+
+        problem = i18n.tag_problem(str(value))
+        if problem is not None:
+            self.fail(problem.words, param, ctx)
+        return i18n.parse(str(value))
+
+
+PACKET_LANG_OPTION = click.option(
+    "--lang", type=_Language(), default=None, metavar="TAG",
+    help="The packet's language for this run: en, es, pt-BR, fr, de, pl or ru (default: "
+         "dispute.language of the order file, else English for a platform and buyer.language "
+         "for a card chargeback).")
+
+BUYER_LANG_OPTION = click.option(
+    "--lang", type=_Language(), default=None, metavar="TAG",
+    help="Write in this language for this run: en, es, pt-BR, fr, de, pl or ru (default: "
+         "buyer.language of the order file).")
+
+
 def today_or_local(value: date | None) -> date:
     """The --today value, else the local calendar date (read here, not in the core)."""
     return value if value is not None else date.today()  # noqa: DTZ011 (local date wanted)
@@ -234,10 +261,11 @@ class _Destination(click.ParamType):  # type: ignore[type-arg]  # generic only f
               help="With several cases: build N at once, each in its own process "
                    "(default: the number of cores).")
 @click.option("-q", "--quiet", is_flag=True, help="With several cases: no progress bar.")
+@PACKET_LANG_OPTION
 def build(order_files: tuple[Path, ...], out: Path | None, today: date | None,
           templates: Path | None, attach: bool, paper: str, max_chars: int | None,
           max_size: int | None, max_pages: int | None, fit: str | None, split: bool,
-          dry_run: bool, jobs: int | None, quiet: bool) -> None:
+          dry_run: bool, jobs: int | None, quiet: bool, lang: str | None) -> None:
     """Build the dispute packet: dispute.txt, evidence.pdf, exhibits/ and manifest.json.
 
     Several order files build several cases, each into out/ beside its order file; one
@@ -255,7 +283,7 @@ def build(order_files: tuple[Path, ...], out: Path | None, today: date | None,
                                "--max-pages or --fit")
     options = Options(out=out, templates=templates, attach=attach, paper=paper,
                       max_chars=max_chars, max_bytes=max_size, max_pages=max_pages, fit=fit,
-                      split=split)
+                      split=split, lang=lang)
     day = today_or_local(today)
     if dry_run:
         _dry_run(order_files, day, options)
@@ -312,13 +340,15 @@ def _dry_run(order_files: tuple[Path, ...], day: date, options: Options) -> None
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON (stable keys).")
 @click.option("--all", "show_all", is_flag=True,
               help="Show every key date; by default the past ones are folded into a count.")
-def status(order_file: Path, today: date | None, as_json: bool, show_all: bool) -> None:
+@BUYER_LANG_OPTION
+def status(order_file: Path, today: date | None, as_json: bool, show_all: bool,
+           lang: str | None) -> None:
     """Show what to do now, the case's key dates, the next step and warnings.
 
     --today is a what-if date: messages, tracking events and a dispute opened after it
     are left out of the plan, and status says so.
     """
-    result = api.status(order_file, today_or_local(today))
+    result = api.status(order_file, today_or_local(today), lang)
     click.echo(report.status_json(result) if as_json
                else report.status(result, order_file, show_all))
 
@@ -331,8 +361,9 @@ def status(order_file: Path, today: date | None, as_json: bool, show_all: bool) 
 @click.option("--templates", type=click.Path(path_type=Path, file_okay=False, exists=True),
               default=None, metavar="DIR",
               help="A folder whose messages/STEP.txt.j2 replaces the built-in message.")
+@BUYER_LANG_OPTION
 def message(args: tuple[str, ...], list_steps: bool, today: date | None,
-            templates: Path | None) -> None:
+            templates: Path | None, lang: str | None) -> None:
     """Print a ready-to-send message for a step of the case.
 
     STEP is one of: seller (ask the seller for an update), extension (ask for a
@@ -346,14 +377,14 @@ def message(args: tuple[str, ...], list_steps: bool, today: date | None,
             raise click.UsageError("with --list, give only the order file: "
                                    "orderpack message --list ORDER.yaml")
         order_file = Path(args[0])
-        click.echo(report.message_steps(api.message_steps(order_file, day), order_file))
+        click.echo(report.message_steps(api.message_steps(order_file, day, lang), order_file))
         return
     if len(args) != 2:
         raise click.UsageError("give a step and the order file, e.g. "
                                "orderpack message seller order.yaml (steps: orderpack message "
                                "--list order.yaml)")
     try:
-        result = api.message(Path(args[1]), args[0], day, templates)
+        result = api.message(Path(args[1]), args[0], day, templates, lang)
     except StepError as exc:
         raise click.BadParameter(str(exc), param_hint="STEP") from None
     click.echo(result.text, nl=False)

@@ -11,13 +11,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from orderpack import i18n
+from orderpack.i18n import mark
 from orderpack.model import Case, Item, Message, instant
 from orderpack.render import money
 from orderpack.tracking import TrackingSummary, summarize
 
+#: The remedy asked for, in a sentence's words (in the language in use).
 REMEDY_WORDS = {
-    "full_refund": "a full refund",
-    "refund_and_return": "a refund, returning the goods",
+    "full_refund": mark("a full refund of %(amount)s to the original payment method"),
+    "refund_and_return": mark(
+        "a refund, returning the goods, of %(amount)s to the original payment method"),
 }
 
 
@@ -86,7 +90,7 @@ def gather(case: Case, today: date, messages: Sequence[Message] | None = None) -
     amount = money(order.order.total, order.order.currency)
     labels = {reason.id: reason.label for reason in case.profile.reasons}
     remedy = order.dispute.remedy
-    remedy_text = f"{REMEDY_WORDS[remedy]} of {amount} to the original payment method"
+    remedy_text = i18n.gettext(REMEDY_WORDS[remedy], amount=amount)
     known = [m for m in messages if m.at.date() <= today]  # what had been written by today
     first_contact = next((m.at.date() for m in known if m.sender == "buyer"), None)
     unanswered = _unanswered(known)
@@ -173,7 +177,4 @@ def _count(word: str) -> int:
 
 
 def _items(items: Sequence[Item]) -> str:
-    parts = [f"{item.quantity} × {item.title}" for item in items]
-    if len(parts) <= 1:
-        return "".join(parts)
-    return ", ".join(parts[:-1]) + " and " + parts[-1]
+    return i18n.and_list([f"{item.quantity} × {item.title}" for item in items])

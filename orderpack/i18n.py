@@ -16,20 +16,23 @@ underscore (``pt_BR``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-
-from babel import Locale
-from babel.dates import format_date, format_time
-from babel.numbers import format_currency, format_decimal
-from babel.support import NullTranslations, Translations
+from typing import TYPE_CHECKING, Literal
 
 from orderpack.errors import OrderpackError, Problem
+
+if TYPE_CHECKING:
+    from babel.support import NullTranslations
+
+# Babel loads where it is first used, not on import: `orderpack validate` checks language
+# tags without paying for CLDR's data.
 
 #: The languages orderpack writes, the source language first.
 SUPPORTED: tuple[str, ...] = ("en", "es", "pt-BR", "fr", "de", "pl", "ru")
@@ -96,6 +99,8 @@ def babel_locale(tag: str) -> str:
 def name(tag: str, in_language: str | None = None) -> str:
     """The language's own name from CLDR, said in ``in_language`` (default: the one in use):
     ``name("es", "en")`` → ``Spanish``, ``name("es", "es")`` → ``español``."""
+    from babel import Locale
+
     locale = Locale.parse(babel_locale(tag))
     shown_in = Locale.parse(babel_locale(in_language or current()))
     return locale.get_display_name(shown_in) or tag
@@ -123,6 +128,8 @@ def using(tag: str | None) -> Iterator[str]:
 @cache
 def translations(tag: str) -> NullTranslations:
     """The compiled catalog of ``tag`` (no catalog, or English: the message ids themselves)."""
+    from babel.support import NullTranslations, Translations
+
     if tag == SOURCE:
         return NullTranslations()
     return Translations.load(str(LOCALE_DIR), [babel_locale(tag)], DOMAIN)
@@ -196,12 +203,16 @@ _EN_MONEY = "#,##0.00 ¤¤"
 
 def long_date(value: date) -> str:
     """14 September 2026 · 14 de septiembre de 2026 · 14 сентября 2026 г."""
+    from babel.dates import format_date
+
     tag = current()
     return format_date(value, _EN_LONG if tag == SOURCE else "long", locale=babel_locale(tag))
 
 
 def short_date(value: date) -> str:
     """6 Sep 2026 · 6 sept 2026 · 6 сент. 2026 г."""
+    from babel.dates import format_date
+
     tag = current()
     return format_date(value, _EN_SHORT if tag == SOURCE else "medium",
                        locale=babel_locale(tag))
@@ -209,11 +220,15 @@ def short_date(value: date) -> str:
 
 def clock(value: datetime) -> str:
     """10:12 (24-hour in every language orderpack writes)."""
+    from babel.dates import format_time
+
     return format_time(value, "HH:mm", locale=babel_locale(current()))
 
 
 def money(amount: Decimal | float | int, currency: str) -> str:
     """68.17 EUR · 68,17 € · R$ 68,17: the amount with its cents, as the language writes it."""
+    from babel.numbers import format_currency
+
     tag = current()
     if tag == SOURCE:
         return format_currency(amount, currency, format=_EN_MONEY, locale="en",
@@ -223,7 +238,21 @@ def money(amount: Decimal | float | int, currency: str) -> str:
 
 def decimal(number: Decimal | float | int) -> str:
     """1,234.5 · 1.234,5 · 1 234,5."""
+    from babel.numbers import format_decimal
+
     return format_decimal(number, locale=babel_locale(current()))
+
+
+def and_list(items: Sequence[str]) -> str:
+    """A, B and C: CLDR's list of the language in use (English keeps orderpack's own form:
+    "A, B and C", without the serial comma)."""
+    if current() == SOURCE or len(items) <= 1:
+        if len(items) <= 1:
+            return "".join(items)
+        return ", ".join(items[:-1]) + " and " + items[-1]
+    from babel.lists import format_list
+
+    return format_list(list(items), locale=babel_locale(current()))
 
 
 def relative_days(days: int) -> str:
@@ -242,3 +271,44 @@ def relative_days(days: int) -> str:
 def when(day: date, today: date) -> str:
     """``day`` said from ``today``: today, tomorrow, in 3 days, 3 days ago."""
     return relative_days((day - today).days)
+
+
+# --- Which language a case is written in --------------------------------------------------------
+
+#: The platforms whose reviewers read English. The research notes
+#: (../shared/research/platform-rules.md) name no platform that takes a dispute in another
+#: language, so a packet for any of them is English unless the buyer asks otherwise.
+ENGLISH_REVIEWERS = frozenset({"aliexpress", "ebay", "paypal", "amazon", "etsy"})
+
+#: Why the packet is in its language: asked for this run (``--lang``), written in the order
+#: file (``dispute.language``), the platform's reviewers (English), or the buyer's bank (a card
+#: chargeback: the buyer's own language).
+Why = Literal["asked", "order_file", "platform", "bank"]
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The language of a packet and why it is that one."""
+
+    tag: str
+    why: Why
+
+
+def packet_language(platform: str, buyer_language: str, dispute_language: str | None,
+                    asked: str | None = None) -> Choice:
+    """The language of dispute.txt and evidence.pdf, read by the reviewer: ``asked`` (--lang)
+    if given, else the order file's ``dispute.language``, else the buyer's language for a
+    card chargeback (the bank is local) and English for a platform."""
+    if asked is not None:
+        return Choice(parse(asked), "asked")
+    if dispute_language is not None:
+        return Choice(parse(dispute_language), "order_file")
+    if platform == "card":
+        return Choice(parse(buyer_language), "bank")
+    return Choice(SOURCE, "platform")
+
+
+def buyer_language(buyer: str, asked: str | None = None) -> str:
+    """The language the buyer reads advice and messages in: ``asked`` (--lang), else
+    ``buyer.language`` of the order file."""
+    return parse(asked if asked is not None else buyer)

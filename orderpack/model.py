@@ -33,6 +33,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from orderpack import i18n
 from orderpack.loader import visible
 from orderpack.words import clip
 
@@ -275,6 +276,22 @@ def _parse_country(value: Any) -> str:
     return text
 
 
+def _parse_language(value: Any) -> str:
+    """A language tag orderpack writes, normalised: "ES" → es, "pt_br" → pt-BR."""
+    found = i18n.normalise(value) if isinstance(value, str) else None
+    if found is None:
+        raise _fail(f"{_show(value)} is not a language orderpack writes",
+                    "write one of " + ", ".join(i18n.SUPPORTED))
+    return found
+
+
+Language = Annotated[
+    str, BeforeValidator(_parse_language),
+    WithJsonSchema({"type": "string", "examples": list(i18n.SUPPORTED),
+                    "description": "A language tag: " + ", ".join(i18n.SUPPORTED) + "."}),
+]
+
+
 def _require_text(value: Any) -> Any:
     """Refuse numbers where text is needed (an order number loses zeros that way); take
     out of text the invisible characters of :data:`_HIDDEN`."""
@@ -429,6 +446,9 @@ class Buyer(_Strict):
         default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", examples=["jane@example.org"],
         description="Optional: the e-mail address of your account.")
     country: Country | None = Field(default=None, description="Optional: ISO 3166 alpha-2 code.")
+    language: Language = Field(
+        default="en", description="The language you read: advice, messages to send, the web "
+                                  "page (en, es, pt-BR, fr, de, pl, ru).")
 
 
 class Item(_Strict):
@@ -531,6 +551,10 @@ class Dispute(_Strict):
     remedy: Literal["full_refund", "refund_and_return"] = "full_refund"
     opened: CalendarDate | None = Field(default=None, description="Once the dispute is open.")
     details: LongText | None = Field(default=None, description="Your own words to add.")
+    language: Language | None = Field(
+        default=None, description="The language of dispute.txt and evidence.pdf, read by the "
+                                  "reviewer. Default: English for a platform, your language for "
+                                  "a card chargeback.")
 
 
 class OrderFile(_Strict):

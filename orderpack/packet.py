@@ -23,6 +23,7 @@ from orderpack import (
     destinations,
     fitting,
     fonts,
+    i18n,
     manifest,
     narrative,
     output_folder,
@@ -62,9 +63,17 @@ def build(
     case = validate(order_path)
     out = (options.out or case.folder / "out").absolute()
     output_folder.check(out, case)
-    with contents.cache_folder(options) as (options, cache_warnings):
+    with contents.cache_folder(options) as (options, cache_warnings), \
+            i18n.using(language(case, options).tag):
         result = _build(case, out, today, options, step)
     return replace(result, warnings=[*cache_warnings, *result.warnings])
+
+
+def language(case: Case, options: Options) -> i18n.Choice:
+    """The packet's language, and why (see :func:`orderpack.i18n.packet_language`)."""
+    order = case.order
+    return i18n.packet_language(order.platform, order.buyer.language, order.dispute.language,
+                                options.lang)
 
 
 def _build(case: Case, out: Path, today: date, options: Options,
@@ -130,7 +139,8 @@ def preflight(order_path: str | Path, today: date, options: Options | None = Non
     each fitting step as :func:`build` would take it."""
     options = options or Options()
     case = validate(order_path)
-    with contents.cache_folder(options) as (options, _warnings):
+    with contents.cache_folder(options) as (options, _warnings), \
+            i18n.using(language(case, options).tag):
         return _preflight(case, today, options, progress or (lambda _message: None))
 
 
@@ -140,7 +150,8 @@ def dispute_text(order_path: str | Path, today: date,
     count; writes nothing but the exhibit cache (the text names the exhibits)."""
     options = options or Options()
     case = validate(order_path)
-    with contents.cache_folder(options) as (options, _warnings):
+    with contents.cache_folder(options) as (options, _warnings), \
+            i18n.using(language(case, options).tag):
         bundle = contents.prepare(case, today, options)
         exhibits = contents.process(case, options, budget.ladder(options.attach)[0])
         text = contents.dispute_text(bundle, exhibits)

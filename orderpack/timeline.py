@@ -159,6 +159,12 @@ class Status:
     """The message steps of the platform (`orderpack message STEP`), in its order."""
     destination: Destination | None = None
     """The platform as a destination: its upload limits, each with its source."""
+    language: str = "en"
+    """The language this status is written in (the buyer's)."""
+    packet_language: str = "en"
+    """The language of the packet (dispute.txt, evidence.pdf) a build writes."""
+    packet_language_text: Note | None = None
+    """Which language the packet is in and why (:func:`orderpack.wording.packet_language`)."""
 
     def as_json(self) -> dict[str, Any]:
         """Plain JSON types, dates as ISO strings; the keys are stable."""
@@ -193,12 +199,17 @@ class Status:
             "upload": self.upload,
             "ignored": [{"kind": i.kind, "date": i.date.isoformat()} for i in self.ignored],
             "limits": {} if self.destination is None else _limits_json(self.destination.limits),
+            "language": self.language,
+            "packet_language": {"language": self.packet_language,
+                                "text": self.packet_language_text},
             "notes": {  # the sentences above as ids and parameters (orderpack.wording)
                 "stage": self.stage_text.as_json(),
                 "next_action": action.text.as_json(),
                 "warnings": [warning.as_json() for warning in self.warnings],
                 "headline": None if self.headline is None else self.headline.as_json(),
-                "route": None if route is None else route.text.as_json()},
+                "route": None if route is None else route.text.as_json(),
+                "packet_language": (None if self.packet_language_text is None
+                                    else self.packet_language_text.as_json())},
         }
 
 

@@ -59,7 +59,8 @@ def forms(message: Message) -> list[str]:
     return [str(message.string or "")]
 
 
-PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+#: %(name)s in gettext's sentences; {name} or {name:spec} in the planner's notes (wording.py).
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|\{(\w+(?::[^}]*)?)\}")
 MARKUP = re.compile(r"</?[a-zA-Z][^>]*>")
 
 
