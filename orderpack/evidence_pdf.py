@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from orderpack import pdf, render
+from orderpack import i18n, pdf, render
 from orderpack.api_types import Options, PdfFile
 from orderpack.budget import Level, Part
 from orderpack.contents import EVIDENCE_PDF, EXHIBITS_DIR, RENDITIONS_DIR, Bundle, part_name
@@ -113,38 +113,51 @@ class Renderer:
             "compact": level.compact,
             "paper": bundle.paper,
             "slot_header_mm": pdf.SLOT_HEADER_MM,
-            "title": f"Evidence for order {case_facts.order_number}" + (
-                f", part {number} of {len(groups)}" if part is not None else ""),
-            "lang": "en",
+            "title": (i18n.gettext("Evidence for order %(number)s, part %(part)s of %(parts)s",
+                                   number=case_facts.order_number, part=number,
+                                   parts=len(groups)) if part is not None else
+                      i18n.gettext("Evidence for order %(number)s",
+                                   number=case_facts.order_number)),
+            "lang": i18n.current(),
         }, kind="html", override=options.templates)
         slots = [
             pdf.Slot(anchor=f"slot-{view.label}-{page + 1}", source=view.path, page_index=page,
-                     alt=f"Exhibit {view.label}: {view.caption}" + (
-                         f" (page {page + 1} of {view.pages})" if view.pages > 1 else ""))
+                     alt=i18n.gettext("Exhibit %(label)s: %(caption)s (page %(page)s of "
+                                      "%(pages)s)", label=view.label, caption=view.caption,
+                                      page=page + 1, pages=view.pages) if view.pages > 1 else
+                         i18n.gettext("Exhibit %(label)s: %(caption)s", label=view.label,
+                                      caption=view.caption))
             for view in shown if view.kind == "pdf" for page in range(view.pages)
         ]
         attachments = []
         if level.attach:
             if number == 1:
-                attachments = [pdf.Attachment(case.path, case.path.name, "The case's order file")]
+                attachments = [pdf.Attachment(case.path, case.path.name,
+                                              i18n.gettext("The case's order file"))]
             attachments += [
-                pdf.Attachment(view.path, view.path.name, f"Exhibit {view.label}: {view.caption}")
+                pdf.Attachment(view.path, view.path.name,
+                               i18n.gettext("Exhibit %(label)s: %(caption)s", label=view.label,
+                                            caption=view.caption))
                 for view in shown
             ]
-        suffix = f" (part {number} of {len(groups)})" if part is not None else ""
+        platform, order_number = case.profile.name, case_facts.order_number
         return pdf.render(
             html,
             target=target,
             files=pdf.BuildFiles(base_dir=self.stage, allowed={view.shown for view in shown}),
             metadata=pdf.Metadata(
-                title=f"Evidence for {case.profile.name} order {case_facts.order_number}"
-                      + suffix,
-                subject=f"Item not received: {case_facts.buyer_name} requests "
-                        f"{case_facts.remedy_text}",
-                keywords=[case.profile.name, "dispute", "item not received",
-                          case_facts.order_number],
+                title=i18n.gettext(
+                    "Evidence for %(platform)s order %(number)s (part %(part)s of %(parts)s)",
+                    platform=platform, number=order_number, part=number, parts=len(groups),
+                ) if part is not None else i18n.gettext(
+                    "Evidence for %(platform)s order %(number)s", platform=platform,
+                    number=order_number),
+                subject=i18n.gettext("Item not received: %(buyer)s requests %(remedy)s",
+                                     buyer=case_facts.buyer_name, remedy=case_facts.remedy_text),
+                keywords=[platform, i18n.gettext("dispute"), i18n.gettext("item not received"),
+                          order_number],
                 author=case_facts.buyer_name,
-                lang="en",
+                lang=i18n.current(),
                 day=bundle.today,
                 identifier=identifier(bundle.inputs, bundle.today, options,
                                       extra=None if bundle.budget is None and part is None

@@ -148,9 +148,9 @@ def one_line(value: Any) -> str:
 
 def moment(value: Any) -> str:
     """A message or tracking time: 6 Sep 2026 10:12 (+08:00 where the file gave an offset)."""
-    text = f"{value.day} {value:%b %Y}"
+    text = i18n.short_date(value)
     if (value.hour, value.minute, value.second) != (0, 0, 0) or value.tzinfo is not None:
-        text += f" {value:%H:%M}"
+        text += f" {i18n.clock(value)}"
     if value.tzinfo is not None:
         offset = value.strftime("%z")
         text += f" ({offset[:3]}:{offset[3:]})" if offset else ""
