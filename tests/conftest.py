@@ -36,7 +36,7 @@ def own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
     return folder
 
 
-def _copy_sample(tmp_path: Path, name: str) -> Path:
+def copy_sample(tmp_path: Path, name: str) -> Path:
     """A copy of samples/NAME in tmp_path (without any built packet); returns its order.yaml."""
     shutil.copytree(SAMPLES / name, tmp_path / name, ignore=shutil.ignore_patterns("out"))
     return tmp_path / name / "order.yaml"
@@ -45,13 +45,13 @@ def _copy_sample(tmp_path: Path, name: str) -> Path:
 @pytest.fixture
 def aliexpress_case(tmp_path: Path) -> Path:
     """A copy of samples/aliexpress-missing; returns its order.yaml."""
-    return _copy_sample(tmp_path, "aliexpress-missing")
+    return copy_sample(tmp_path, "aliexpress-missing")
 
 
 @pytest.fixture
 def ebay_case(tmp_path: Path) -> Path:
     """A copy of samples/ebay-not-received; returns its order.yaml."""
-    return _copy_sample(tmp_path, "ebay-not-received")
+    return copy_sample(tmp_path, "ebay-not-received")
 
 
 @pytest.fixture
@@ -73,7 +73,7 @@ def _built_sample(tmp_path_factory: pytest.TempPathFactory, name: str) -> BuildR
     import orderpack
 
     folder = tmp_path_factory.mktemp(f"built-{name}")
-    return orderpack.build(_copy_sample(folder, name), date(2026, 11, 26),
+    return orderpack.build(copy_sample(folder, name), date(2026, 11, 26),
                            cache_dir=folder / "cache")
 
 
