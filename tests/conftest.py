@@ -37,39 +37,44 @@ def own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
     return folder
 
 
-class _Frozen:
-    """How many objects the last full collection left: see :func:`long_lived_frozen`."""
+#: Tests between two full collections of the frozen objects (:func:`long_lived_frozen`).
+TESTS_BETWEEN_FULL_COLLECTIONS = 20
 
-    after_full_collection = 0
+
+class _Frozen:
+    tests_since_full_collection = TESTS_BETWEEN_FULL_COLLECTIONS
 
 
 @pytest.fixture(autouse=True)
 def long_lived_frozen(request: pytest.FixtureRequest) -> Iterator[None]:
-    """The test process's long-lived objects (pytest's, hypothesis's, the modules': some
-    150,000) are frozen (:func:`gc.freeze`) while a test runs, so the full collection a
+    """The test process's long-lived objects (pytest's, hypothesis's, the modules': over
+    100,000) stay frozen (:func:`gc.freeze`) from test to test, so the full collection a
     build makes before it writes the PDF walks the build's objects, not all of the suite's
-    as well. Unfrozen after the test. Garbage a test leaves is collected once the frozen
-    objects are a quarter more than after the last full collection (CPython's own rule for
-    full collections). A test marked ``collector`` watches the collector: it is left alone.
+    as well (50 ms each). Unfrozen after each test, they made Python's own full collections
+    run often: it counts them from the last one, made while they were frozen. Garbage a
+    test leaves behind is frozen with them and freed by a full collection every
+    ``TESTS_BETWEEN_FULL_COLLECTIONS`` tests. (Counting the frozen objects instead walks
+    them all: 8 ms a test.) A test marked ``collector`` watches the collector: it starts
+    with nothing frozen.
     """
     if request.node.get_closest_marker("collector") is not None:
+        gc.unfreeze()
         yield
         return
-    gc.freeze()
-    if gc.get_freeze_count() > _Frozen.after_full_collection * 5 // 4:
+    _Frozen.tests_since_full_collection += 1
+    if _Frozen.tests_since_full_collection >= TESTS_BETWEEN_FULL_COLLECTIONS:
         gc.unfreeze()
         gc.collect()
-        gc.freeze()
-        _Frozen.after_full_collection = gc.get_freeze_count()
+        _Frozen.tests_since_full_collection = 0
+    gc.freeze()
     yield
-    gc.unfreeze()
 
 
 def refreeze() -> None:
     """Freeze the old objects again before the command line builds: it unfreezes them all
     once its build is done (orderpack.pdf.collector_spared), and a test that runs it in a
     loop would otherwise walk the whole suite's objects at every build. The command line
-    unfreezes them again, and :func:`long_lived_frozen` after the test."""
+    unfreezes them again; see :func:`long_lived_frozen` for how garbage is still freed."""
     gc.freeze()
 
 
