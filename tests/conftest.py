@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,7 +37,48 @@ def own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
     return folder
 
 
-def _copy_sample(tmp_path: Path, name: str) -> Path:
+#: Tests between two full collections of the frozen objects (:func:`long_lived_frozen`).
+TESTS_BETWEEN_FULL_COLLECTIONS = 20
+
+
+class _Frozen:
+    tests_since_full_collection = TESTS_BETWEEN_FULL_COLLECTIONS
+
+
+@pytest.fixture(autouse=True)
+def long_lived_frozen(request: pytest.FixtureRequest) -> Iterator[None]:
+    """The test process's long-lived objects (pytest's, hypothesis's, the modules': over
+    100,000) stay frozen (:func:`gc.freeze`) from test to test, so the full collection a
+    build makes before it writes the PDF walks the build's objects, not all of the suite's
+    as well (50 ms each). Unfrozen after each test, they made Python's own full collections
+    run often: it counts them from the last one, made while they were frozen. Garbage a
+    test leaves behind is frozen with them and freed by a full collection every
+    ``TESTS_BETWEEN_FULL_COLLECTIONS`` tests. (Counting the frozen objects instead walks
+    them all: 8 ms a test.) A test marked ``collector`` watches the collector: it starts
+    with nothing frozen.
+    """
+    if request.node.get_closest_marker("collector") is not None:
+        gc.unfreeze()
+        yield
+        return
+    _Frozen.tests_since_full_collection += 1
+    if _Frozen.tests_since_full_collection >= TESTS_BETWEEN_FULL_COLLECTIONS:
+        gc.unfreeze()
+        gc.collect()
+        _Frozen.tests_since_full_collection = 0
+    gc.freeze()
+    yield
+
+
+def refreeze() -> None:
+    """Freeze the old objects again before the command line builds: it unfreezes them all
+    once its build is done (orderpack.pdf.collector_spared), and a test that runs it in a
+    loop would otherwise walk the whole suite's objects at every build. The command line
+    unfreezes them again; see :func:`long_lived_frozen` for how garbage is still freed."""
+    gc.freeze()
+
+
+def copy_sample(tmp_path: Path, name: str) -> Path:
     """A copy of samples/NAME in tmp_path (without any built packet); returns its order.yaml."""
     shutil.copytree(SAMPLES / name, tmp_path / name, ignore=shutil.ignore_patterns("out"))
     return tmp_path / name / "order.yaml"
@@ -45,13 +87,13 @@ def _copy_sample(tmp_path: Path, name: str) -> Path:
 @pytest.fixture
 def aliexpress_case(tmp_path: Path) -> Path:
     """A copy of samples/aliexpress-missing; returns its order.yaml."""
-    return _copy_sample(tmp_path, "aliexpress-missing")
+    return copy_sample(tmp_path, "aliexpress-missing")
 
 
 @pytest.fixture
 def ebay_case(tmp_path: Path) -> Path:
     """A copy of samples/ebay-not-received; returns its order.yaml."""
-    return _copy_sample(tmp_path, "ebay-not-received")
+    return copy_sample(tmp_path, "ebay-not-received")
 
 
 @pytest.fixture
@@ -73,7 +115,7 @@ def _built_sample(tmp_path_factory: pytest.TempPathFactory, name: str) -> BuildR
     import orderpack
 
     folder = tmp_path_factory.mktemp(f"built-{name}")
-    return orderpack.build(_copy_sample(folder, name), date(2026, 11, 26),
+    return orderpack.build(copy_sample(folder, name), date(2026, 11, 26),
                            cache_dir=folder / "cache")
 
 
@@ -89,3 +131,16 @@ def built_aliexpress(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
 def built_ebay(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     """The eBay sample built once per session, as :func:`built_aliexpress`."""
     return _built_sample(tmp_path_factory, "ebay-not-received")
+
+
+@pytest.fixture
+def warm_cache(tmp_path: Path, built_aliexpress: BuildResult) -> Path:
+    """A cache folder of the test's own that already holds the AliExpress sample's processed
+    exhibits (a copy of the session build's cache), for a test whose subject is not the
+    processing of pictures: its build then only renders. The cache is keyed by content and
+    settings and checks each entry's SHA-256, so a warm cache changes no result; a picture
+    the test changes or adds is processed as in a cold one."""
+    folder = tmp_path / "warm-cache"
+    shutil.copytree(built_aliexpress.out.parent.parent / "cache", folder)
+    return folder
+

@@ -34,6 +34,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from conftest import refreeze
 from orders import SHIPPED_ORDER, line_of
 
 from orderpack.cli import main
@@ -81,6 +82,7 @@ def snapshot(folder: Path) -> dict[str, str]:
 
 
 def run(args: list[str], cache: Path) -> Result:
+    refreeze()
     return CliRunner().invoke(main, args, env={"ORDERPACK_CACHE_DIR": str(cache)})
 
 

@@ -37,6 +37,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from conftest import refreeze
 
 import orderpack
 from orderpack import evidence, images
@@ -135,6 +136,7 @@ def case(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def build_cli(order: Path) -> Result:
+    refreeze()
     return CliRunner().invoke(main, ["build", str(order), "--today", TODAY.isoformat()])
 
 

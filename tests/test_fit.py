@@ -271,13 +271,14 @@ def test_attachments_are_left_out_before_any_picture_loses_anything(
 
 
 def test_a_budget_already_met_changes_nothing(aliexpress_case: Path, cache: Path,
-                                              tmp_path: Path) -> None:
-    plain = _build(aliexpress_case, cache, out=tmp_path / "plain")
+                                              tmp_path: Path,
+                                              built_aliexpress: BuildResult) -> None:
+    plain = built_aliexpress  # the sample built without a budget, on the same day
     fitted = _build(aliexpress_case, cache, out=tmp_path / "fitted", fit="card-visa")
     assert fitted.fit_steps == ()
     assert fitted.budget is not None
     assert fitted.budget.pdf_bytes == 2_000_000
-    assert _tree(tmp_path / "plain" / "exhibits") == _tree(tmp_path / "fitted" / "exhibits")
+    assert _tree(plain.out / "exhibits") == _tree(tmp_path / "fitted" / "exhibits")
     assert fitted.pdf_bytes == plain.pdf_bytes
 
 

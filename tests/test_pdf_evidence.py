@@ -7,8 +7,8 @@ on the page.
 from __future__ import annotations
 
 import io
-import shutil
 import subprocess
+import tempfile
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+from conftest import copy_sample
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 from pypdf.annotations import Link
@@ -89,13 +90,12 @@ def hostile_pdf(path: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def hostile_case(aliexpress_case: Path) -> Path:
-    """The sample case with a hostile PDF exhibit and a long URL in a message and in a
-    tracking status; its order file."""
-    folder = aliexpress_case.parent
+def make_hostile(order: Path) -> Path:
+    """Make a copy of the sample case (its order file, ``order``) hostile: a hostile PDF
+    exhibit, and a long URL in a message and in a tracking status; its order file."""
+    folder = order.parent
     hostile_pdf(folder / "invoice.pdf")
-    text = aliexpress_case.read_text(encoding="utf-8")
+    text = order.read_text(encoding="utf-8")
     text = text.replace("    date: 2026-11-20\n\ndispute:", "    date: 2026-11-20\n"
                         "  - file: invoice.pdf\n    caption: Invoice from the store\n\ndispute:")
     text = text.replace('text: "Hello, my order has had no tracking update since 14 September. '
@@ -103,14 +103,27 @@ def hostile_case(aliexpress_case: Path) -> Path:
     text = text.replace("status: Arrived at sorting centre", f"status: {URL}")
     assert text.count(URL) == 2
     assert "invoice.pdf" in text
-    aliexpress_case.write_text(text, encoding="utf-8")
-    return aliexpress_case
+    order.write_text(text, encoding="utf-8")
+    return order
 
 
 @pytest.fixture
-def built(hostile_case: Path, tmp_path: Path) -> BuildResult:
-    """The hostile case, built."""
-    return build(hostile_case, TODAY, Options(cache_dir=tmp_path / "cache"))
+def hostile_case(aliexpress_case: Path) -> Path:
+    """The sample case made hostile (:func:`make_hostile`), for a test that builds it."""
+    return make_hostile(aliexpress_case)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """The hostile case, built once for the tests of this module that only read the packet
+    (they run on one pytest-xdist worker: their ``xdist_group``)."""
+    folder = tmp_path_factory.mktemp("hostile")
+    order = make_hostile(copy_sample(folder, "aliexpress-missing"))
+    return build(order, TODAY, Options(cache_dir=folder / "cache"))
+
+
+#: The tests that read the one hostile build run on one worker, which builds it once.
+READS_THE_BUILD = pytest.mark.xdist_group("hostile-build")
 
 
 def test_the_fixture_carries_everything_that_must_go(tmp_path: Path) -> None:
@@ -124,17 +137,18 @@ def test_the_fixture_carries_everything_that_must_go(tmp_path: Path) -> None:
 
 def gps_positions(pdf: Path) -> int:
     """How many images `pdfimages` extracts from ``pdf`` with a GPS position in them."""
-    folder = pdf.parent / f"{pdf.stem}-images"
-    folder.mkdir()
-    subprocess.run(["pdfimages", "-j", str(pdf), str(folder / "x")], check=True)
-    found = 0
-    for file in folder.iterdir():
-        with Image.open(file) as image:
-            found += bool(image.getexif().get_ifd(0x8825)) or b"Jane Doe" in file.read_bytes()
-    shutil.rmtree(folder)
+    with tempfile.TemporaryDirectory() as name:  # not beside a packet other tests read
+        folder = Path(name)
+        subprocess.run(["pdfimages", "-j", str(pdf), str(folder / "x")], check=True)
+        found = 0
+        for file in folder.iterdir():
+            with Image.open(file) as image:
+                found += (bool(image.getexif().get_ifd(0x8825))
+                          or b"Jane Doe" in file.read_bytes())
     return found
 
 
+@READS_THE_BUILD
 def test_pdf_exhibit_is_flattened_in_the_copy_and_in_the_bundle(built: BuildResult) -> None:
     copy = built.exhibits[-1]
     assert copy.suffix == ".pdf"
@@ -164,11 +178,13 @@ def test_pdf_exhibit_is_flattened_in_the_copy_and_in_the_bundle(built: BuildResu
         assert "/StructTreeRoot" not in pdf.Root
 
 
+@READS_THE_BUILD
 def test_no_gps_comes_back_out_of_a_pdf_exhibit(built: BuildResult) -> None:
     assert gps_positions(built.exhibits[-1]) == 0
     assert gps_positions(built.evidence_pdf) == 0
 
 
+@READS_THE_BUILD
 def test_build_says_what_was_blacked_out_and_removed(built: BuildResult) -> None:
     said = [cleaned.describe(built.out) for cleaned in built.cleaned]
     assert said == [
@@ -180,12 +196,14 @@ def test_build_says_what_was_blacked_out_and_removed(built: BuildResult) -> None
     ]
 
 
+@READS_THE_BUILD
 def test_qpdf_finds_no_fault(built: BuildResult) -> None:
     for path in (built.evidence_pdf, built.exhibits[-1]):
         with pikepdf.open(path) as pdf:
             assert pdf.check_pdf_syntax() == [], path  # qpdf --check
 
 
+@READS_THE_BUILD
 def test_long_unbroken_text_wraps_and_stays_in_the_text(built: BuildResult) -> None:
     text = subprocess.run(["pdftotext", str(built.evidence_pdf), "-"], check=True,
                           capture_output=True, text=True).stdout
@@ -393,10 +411,12 @@ def structure_faults(path: Path) -> list[str]:
     return faults
 
 
+@READS_THE_BUILD
 def test_the_bundle_is_one_consistent_tagged_document(built: BuildResult) -> None:
     assert structure_faults(built.evidence_pdf) == []
 
 
+@READS_THE_BUILD
 def test_a_merged_page_is_a_figure_with_the_caption_as_its_alternative_text(
         built: BuildResult) -> None:
     with pikepdf.open(built.evidence_pdf) as pdf:
