@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from catalogs import record, template_ids, use_catalog
+from catalogs import Entries, record, template_ids, use_catalog
 from click.testing import CliRunner, Result
 
 from orderpack import api, i18n
@@ -21,7 +21,7 @@ from orderpack.loader import buyer_language
 
 BAD = Path(__file__).resolve().parent / "fixtures" / "bad"
 
-SPANISH = {
+SPANISH: Entries = {
     "expected a date written year-month-day (YYYY-MM-DD), got %(value)s":
         "se esperaba una fecha escrita año-mes-día (AAAA-MM-DD), pero pone %(value)s",
     "write %(value)s": "escriba %(value)s",
