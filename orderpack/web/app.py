@@ -38,6 +38,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 import orderpack
+from orderpack import i18n
 from orderpack.i18n import long_date
 from orderpack.render import capitalize_first, money, templates_dir
 from orderpack.web import fields, orderfile, timeline_svg
@@ -122,12 +123,101 @@ def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir() / "web"),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
-        lstrip_blocks=True)
+        lstrip_blocks=True, extensions=["jinja2.ext.i18n"])
+    # As orderpack.render's environments: the gettext callables read the language in use
+    # (the page's, see _Site.page), and {% trans %} blocks are trimmed as babel.cfg extracts.
+    env.policies["ext.i18n.trimmed"] = True
+    env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the i18n extension
+        i18n.raw_gettext, i18n.raw_ngettext, newstyle=True,
+        pgettext=i18n.raw_pgettext, npgettext=i18n.raw_npgettext)
     env.filters.update(long_date=long_date, money=money, capitalize_first=capitalize_first,
                        zip=lambda first, second: list(zip(first, second, strict=False)),
-                       remedy_label=lambda remedy: fields.REMEDIES.get(remedy, remedy))
+                       remedy_label=lambda remedy: (
+                           _said(fields.REMEDIES[remedy]) if remedy in fields.REMEDIES
+                           else remedy),
+                       said=_said,
+                       said_choices=lambda choices: [(key, _said(text)) for key, text in choices])
+    env.globals.update(languages=_languages, page_words=_page_words)
     env.tests["iso_date"] = lambda value: bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value)))
     return env
+
+
+def _said(text: str) -> str:
+    """A sentence kept in a table (fields.py, marked for the catalogs) in the page's language."""
+    return i18n.gettext(text) if text else ""
+
+
+def _languages() -> list[tuple[str, str]]:
+    """The languages a buyer may choose, each by its own name: ("es", "Español")."""
+    return [(tag, capitalize_first(i18n.name(tag, tag))) for tag in i18n.SUPPORTED]
+
+
+def language_of(data: Any) -> str:
+    """The language of a case's pages: its ``buyer.language`` if orderpack writes it, else
+    English (the order file's default)."""
+    buyer = data.get("buyer") if isinstance(data, dict) else None
+    written = buyer.get("language") if isinstance(buyer, dict) else None
+    return (i18n.normalise(written) if isinstance(written, str) else None) or i18n.SOURCE
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    """The form of a counted sentence for ``count``, its placeholders left for the page's
+    script to fill (named so that `make catalogs` extracts the sentences)."""
+    return i18n.raw_ngettext(singular, plural, count)
+
+
+#: A number of each CLDR plural category in the languages orderpack writes (Spanish,
+#: French and Portuguese name a million "many").
+_PLURAL_SAMPLES = (*range(0, 112), 1_000_000)
+
+
+def _forms(say: Callable[[int], str]) -> dict[str, str]:
+    """A counted sentence for the browser: each CLDR plural category of the language in use
+    (what ``Intl.PluralRules`` answers) with its form."""
+    from babel import Locale
+
+    rule = Locale.parse(i18n.babel_locale(i18n.current())).plural_form
+    forms: dict[str, str] = {}
+    for count in _PLURAL_SAMPLES:
+        forms.setdefault(rule(count), say(count))
+    return forms
+
+
+def _page_words() -> dict[str, Any]:
+    """What the page's scripts say (static/app.js, static/redact.js), from the same catalogs
+    as the page: sentences with ``%(name)s`` placeholders, counted ones by plural category."""
+    return {
+        "fields_to_fix": _forms(lambda n: ngettext(
+            "%(num)d field to fix", "%(num)d fields to fix", n)),
+        "no_problems": i18n.gettext("No problems"),
+        "copied": i18n.gettext("Copied"),
+        "characters": _forms(lambda n: ngettext(
+            "%(num)s character", "%(num)s characters", n)),
+        "characters_of": _forms(lambda n: ngettext(
+            "%(num)s character of %(limit)s allowed", "%(num)s characters of %(limit)s allowed",
+            n)),
+        "uploading": _forms(lambda n: ngettext(
+            "Uploading %(num)d file…", "Uploading %(num)d files…", n)),
+        "not_added": i18n.gettext("Not added: %(reasons)s"),
+        "upload_failed": i18n.gettext("the upload failed"),
+        "box": i18n.gettext("Box %(number)s: %(width)s by %(height)s pixels at %(x)s, %(y)s. "
+                            "Arrows move it, Shift+arrows resize it, Delete removes it."),
+    }
+
+
+def _asked(request: Request) -> str:
+    """The language a page of no case is asked in (``?lang=es``, the language picker's),
+    else English."""
+    return i18n.normalise(request.query_params.get("lang", "")) or i18n.SOURCE
+
+
+def _case_language(order_path: Path) -> str:
+    """:func:`language_of` the order file at ``order_path``; English if it cannot be read."""
+    try:
+        data, _version = orderfile.read(order_path)
+    except (YAMLError, UnicodeDecodeError, OSError):
+        return i18n.SOURCE
+    return language_of(data)
 
 
 def _url_name(name: str) -> str:
@@ -144,11 +234,14 @@ class _Site:
     # --- helpers ------------------------------------------------------------------------
 
     def page(self, request: Request, template: str, status_code: int = 200,
-             **context: Any) -> HTMLResponse:
+             lang: str = i18n.SOURCE, **context: Any) -> HTMLResponse:
+        """``template`` rendered in ``lang``, the language of the case it shows (its
+        ``buyer.language``; English for the pages of no case)."""
         state = request.scope.get("state", {})
-        html = self.env.get_template(template).render(
-            nonce=state.get("nonce", ""), csrf=state.get("csrf", ""),
-            today=self.settings.today(), url_name=_url_name, **context)
+        with i18n.using(lang) as tag:
+            html = self.env.get_template(template).render(
+                nonce=state.get("nonce", ""), csrf=state.get("csrf", ""),
+                today=self.settings.today(), url_name=_url_name, lang=tag, **context)
         return HTMLResponse(html, status_code=status_code)
 
     def case(self, request: Request) -> tuple[str, Path]:
@@ -201,7 +294,8 @@ class _Site:
     async def cases_page(self, request: Request) -> Response:
         today = self.settings.today()
         rows = [self._summary(name, today) for name in self.root.cases()]
-        return self.page(request, "cases.html", rows=rows, cases_dir=self.root.folder)
+        return self.page(request, "cases.html", lang=_asked(request), rows=rows,
+                         cases_dir=self.root.folder)
 
     def _summary(self, name: str, today: date) -> dict[str, Any]:
         order_path = self.root.case_folder(name) / ORDER_FILE
@@ -231,30 +325,40 @@ class _Site:
 
     NEW_FIELDS = ("platform", "buyer_name", "number", "placed", "delivery_deadline",
                   "protection_ends", "store", "item_title", "total", "currency", "payment",
-                  "tracking_number", "shipped", "folder")
+                  "tracking_number", "shipped", "folder", "language")
 
     async def new_case_page(self, request: Request) -> Response:
         values = dict.fromkeys(self.NEW_FIELDS, "")
         values["platform"] = "aliexpress"
+        values["language"] = _asked(request)
         return self._new_form(request, values, {})
 
     def _new_form(self, request: Request, values: dict[str, str],
                   problems: dict[str, str], status_code: int = 200) -> Response:
-        return self.page(request, "new.html", status_code, values=values, problems=problems,
-                         platforms=_platform_choices())
+        return self.page(request, "new.html", status_code,
+                         lang=i18n.normalise(values["language"]) or i18n.SOURCE,
+                         values=values, problems=problems, platforms=_platform_choices())
 
     async def new_case(self, request: Request) -> Response:
         form = await self.form(request)
         values = {key: str(form.get(key, "")).strip() for key in self.NEW_FIELDS}
-        answers = {key: value for key, value in values.items() if key != "folder"}
+        language = i18n.normalise(values["language"]) or i18n.SOURCE
+        values["language"] = language
+        answers = {key: value for key, value in values.items()
+                   if key not in {"folder", "language"}}
         today = self.settings.today()
-        problems = orderpack.init_problems(answers, today)
+        with i18n.using(language):  # the answers' problems, in the language chosen
+            problems = orderpack.init_problems(answers, today)
         if problems:
             return self._new_form(request, values, problems, 422)
         folder = self.root.new_case_folder(values["folder"]
                                            or f"{values['platform']}-{values['number']}")
         try:
             order_path = orderpack.init(folder, answers, today).order_path
+            if language != i18n.SOURCE:  # English is the order file's default
+                data, version = orderfile.read(order_path)
+                orderfile.set_value(data, ("buyer", "language"), language)
+                orderfile.write(order_path, orderfile.dump(data), version)
         except orderpack.OrderpackError as exc:
             problems["folder"] = str(exc)
             return self._new_form(request, values, problems, 422)
@@ -294,11 +398,12 @@ class _Site:
         profile = orderpack.platform(platform_id) if platform_id in known else None
         evidence = _evidence_rows(data, order_path)
         return self.page(
-            request, "case.html", status_code, name=name, order_path=order_path, data=data,
+            request, "case.html", status_code, lang=language_of(data), name=name,
+            order_path=order_path, data=data,
             version=shown.version, problems=by_field, cautions=caution_by_field,
             sections=fields.SECTIONS,
             evidence_rows=fields.EVIDENCE, evidence=evidence, profile=profile,
-            platforms=_platform_choices(), senders=fields.SENDERS, remedies=fields.REMEDIES,
+            platforms=_platform_choices(), senders=fields.SENDERS,
             shown=orderfile.shown, parse_loc=orderfile.parse_loc, rows=_rows,
             saved=saved, created=created, conflict=conflict, shown_fields=_shown_fields(),
             messages_file=isinstance(data.get("messages"), dict),
@@ -378,15 +483,16 @@ class _Site:
             case = orderpack.validate(order_path)
             status = orderpack.status(order_path, today)
         except orderpack.OrderpackError as exc:
-            return self.page(request, "invalid.html", 200, name=name,
-                             problems=[(p.field, p.words) for p in exc.problems])
+            return self.page(request, "invalid.html", 200, lang=_case_language(order_path),
+                             name=name, problems=[(p.field, p.words) for p in exc.problems])
         steps: list[tuple[orderpack.MessageStep, str | None]] = []
         for step in orderpack.message_steps(order_path, today).steps:
             text = None  # a step that does not apply now has no message (it would be stale)
             if step.state != "does_not_apply":
                 text = orderpack.message(order_path, step.id, today).text
             steps.append((step, text))
-        return self.page(request, "status.html", name=name, case=case, status=status,
+        return self.page(request, "status.html", lang=status.language, name=name, case=case,
+                         status=status,
                          svg=timeline_svg.layout(status), steps=steps,
                          checks=[(p.field, p.words) for p in case.warnings],
                          order_path=order_path)
@@ -561,7 +667,8 @@ class _Site:
         except orderpack.OrderpackError as exc:
             raise HTTPException(422, str(exc)) from None
         boxes = [list(box) for box in row.get("redact") or [] if isinstance(box, list)]
-        return self.page(request, "editor.html", name=name, index=index, row=row,
+        return self.page(request, "editor.html", lang=language_of(_data), name=name,
+                         index=index, row=row,
                          width=width, height=height, boxes=json.dumps(boxes),
                          version=version, saved=bool(request.query_params.get("saved")))
 
@@ -641,7 +748,8 @@ class _Site:
         name, order_path = self.case(request)
         job = self.builds.get(order_path)
         out = order_path.parent / "out"
-        return self.page(request, "build.html", name=name, job=job,
+        return self.page(request, "build.html", lang=_case_language(order_path), name=name,
+                         job=job,
                          built=(out / "evidence.pdf").is_file(),
                          exhibits=(out / "exhibits").is_dir())
 
