@@ -210,5 +210,9 @@ def test_every_sentence_of_the_pages_is_in_the_template(
     refused = test_client.post("/new", data={"csrf": test_client.keys.csrf, "language": tag,
                                              "placed": "14/09/2026"})
     assert refused.status_code == 422
+    # A refusal about a case is said in the case's language.
+    unbuilt = test_client.get(f"/out/{ALI}?name=evidence.pdf")
+    assert unbuilt.status_code == 404
+    assert lang_of(unbuilt.text) == tag
     assert len(recorder.seen) > 150
     assert recorder.seen - template_ids() == set()

@@ -249,21 +249,21 @@ class _Site:
         name = request.path_params["case"]
         raw = request.scope.get("raw_path", b"").lower()
         if b"%2f" in raw or b"%5c" in raw or b"%2e" in raw or b"%00" in raw:
-            raise HTTPException(404, "No such case.")
+            raise HTTPException(404, i18n.gettext("No such case."))
         name = "." if name == ROOT_NAME else name
         try:
             folder = self.root.case_folder(name)
         except NotFound:
-            raise HTTPException(404, "No such case.") from None
+            raise HTTPException(404, i18n.gettext("No such case.")) from None
         return name, folder / ORDER_FILE
 
     def inside(self, order_path: Path, name: str) -> Path:
         try:
             path = Root.inside(order_path.parent, name)
         except NotFound:
-            raise HTTPException(404, "No such file in this case.") from None
+            raise HTTPException(404, i18n.gettext("No such file in this case.")) from None
         if not path.is_file():
-            raise HTTPException(404, "No such file in this case.")
+            raise HTTPException(404, i18n.gettext("No such file in this case."))
         return path
 
     async def form(self, request: Request, *, max_files: int = 0) -> FormData:
@@ -274,20 +274,31 @@ class _Site:
         except HTTPException:
             raise
         except Exception:
-            raise HTTPException(400, "The form could not be read.") from None
+            raise HTTPException(400, i18n.gettext("The form could not be read.")) from None
         checked = request.scope.get("state", {}).get("csrf_checked", False)
         token = form.get(CSRF_FIELD)
         keys_ok = isinstance(token, str) and token == request.scope["state"]["csrf"]
         if not checked and not keys_ok:
-            raise HTTPException(403, "Refused: the form's security token is missing or wrong; "
-                                     "reload the page.")
+            raise HTTPException(403, i18n.gettext(
+                "Refused: the form's security token is missing or wrong; reload the page."))
         return form
 
     async def error_page(self, request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
         if "state" not in request.scope or "nonce" not in request.scope["state"]:
             return Response(exc.detail, exc.status_code, media_type="text/plain")
-        return self.page(request, "error.html", exc.status_code, message=exc.detail)
+        return self.page(request, "error.html", exc.status_code,
+                         lang=self._request_language(request), message=exc.detail)
+
+    def _request_language(self, request: Request) -> str:
+        """The language of the case a request names, if there is one, else English."""
+        name = request.path_params.get("case")
+        try:
+            folder = self.root.case_folder("." if name == ROOT_NAME else str(name)) if (
+                name) else None
+        except (NotFound, OSError):
+            folder = None
+        return _case_language(folder / ORDER_FILE) if folder else i18n.SOURCE
 
     # --- the cases ----------------------------------------------------------------------
 
@@ -511,9 +522,13 @@ class _Site:
 
     async def upload(self, request: Request) -> Response:
         name, order_path = self.case(request)
+        with i18n.using(_case_language(order_path)):  # its refusals, in the buyer's language
+            return await self._upload(request, name, order_path)
+
+    async def _upload(self, request: Request, name: str, order_path: Path) -> Response:
         length = int(request.headers.get("content-length") or 0)
         if length > self.settings.max_upload * MAX_FILES:
-            raise HTTPException(413, "Too much at once: upload fewer files.")
+            raise HTTPException(413, i18n.gettext("Too much at once: upload fewer files."))
         form = await self.form(request, max_files=MAX_FILES)
         uploads = [item for item in form.getlist("files") if isinstance(item, UploadFile)]
         refused: list[str] = []
@@ -543,8 +558,9 @@ class _Site:
             return JSONResponse({"added": added, "refused": refused},
                                 200 if added or not refused else 422)
         if refused:
-            return self.page(request, "error.html", 422,
-                             message="Some files were not added: " + "; ".join(refused),
+            return self.page(request, "error.html", 422, lang=i18n.current(),
+                             message=i18n.gettext("Some files were not added: %(reasons)s",
+                                                  reasons="; ".join(refused)),
                              back=f"/case/{_url_name(name)}#evidence")
         return RedirectResponse(f"/case/{_url_name(name)}?saved=evidence#evidence", 303)
 
@@ -570,8 +586,8 @@ class _Site:
     def _received(self, upload: UploadFile, folder: Path, suffix: str) -> Iterator[Path]:
         """The upload copied into a hidden file in ``folder`` (removed afterwards); raise
         :class:`_Refused` if it is over the size limit."""
-        too_big = (f"the file is over the limit of "
-                   f"{self.settings.max_upload // 1024 // 1024} MB")
+        too_big = i18n.gettext("the file is over the limit of %(limit)d MB",
+                               limit=self.settings.max_upload // 1024 // 1024)
         if upload.size is not None and upload.size > self.settings.max_upload:
             raise _Refused(too_big)
         handle, temp_name = tempfile.mkstemp(dir=folder, prefix=".upload-", suffix=suffix)
@@ -596,7 +612,8 @@ class _Site:
         back = f"/case/{_url_name(name)}#messages"
         form = await self.form(request, max_files=2)
         try:
-            return self._keep_chat(request, name, order_path, form, back)
+            with i18n.using(_case_language(order_path)):
+                return self._keep_chat(request, name, order_path, form, back)
         finally:
             await form.close()
 
@@ -604,19 +621,22 @@ class _Site:
                    back: str) -> Response:
         data, version = orderfile.read(order_path)
         if str(form.get("version", "")) != version:
-            return self.page(request, "error.html", 409, back=back, message=(
-                "order.yaml was changed on disk since this page was opened. Reload the "
-                "page, then upload the chat again."))
+            return self.page(request, "error.html", 409, lang=i18n.current(), back=back,
+                             message=i18n.gettext(
+                                 "order.yaml was changed on disk since this page was opened. "
+                                 "Reload the page, then upload the chat again."))
         existing = data.get("messages")
         if isinstance(existing, list) and existing:
-            return self.page(request, "error.html", 409, back=back, message=(
-                "The case lists its messages already; an exported chat would replace them. "
-                "Remove those rows first if the export holds them all."))
+            return self.page(request, "error.html", 409, lang=i18n.current(), back=back,
+                             message=i18n.gettext(
+                                 "The case lists its messages already; an exported chat would "
+                                 "replace them. Remove those rows first if the export holds "
+                                 "them all."))
         uploads = {key: form.get(key) for key in ("chat", "translation")}
         files = {key: item for key, item in uploads.items()
                  if isinstance(item, UploadFile) and item.filename}
         if "chat" not in files:
-            raise HTTPException(400, "Choose the exported chat file (a .txt file).")
+            raise HTTPException(400, i18n.gettext("Choose the exported chat file (a .txt file)."))
         folder = order_path.parent
         kept: dict[str, Path] = {}
         try:
@@ -639,10 +659,11 @@ class _Site:
         except (_Refused, orderfile.Conflict) as exc:
             for path in kept.values():
                 path.unlink(missing_ok=True)
-            message = ("order.yaml was changed on disk meanwhile; reload the page"
+            message = (i18n.gettext("order.yaml was changed on disk meanwhile; reload the page")
                        if isinstance(exc, orderfile.Conflict) else str(exc))
-            return self.page(request, "error.html", 422, back=back,
-                             message=f"The chat was not added: {message}")
+            return self.page(request, "error.html", 422, lang=i18n.current(), back=back,
+                             message=i18n.gettext("The chat was not added: %(reason)s",
+                                                  reason=message))
         return RedirectResponse(f"/case/{_url_name(name)}?saved=messages#messages", 303)
 
     def _evidence_path(self, order_path: Path, index_text: str) -> tuple[int, Any, Path]:
@@ -650,12 +671,12 @@ class _Site:
         rows = data.get("evidence")
         if not index_text.isdigit() or not isinstance(rows, list) or (
                 int(index_text) >= len(rows)):
-            raise HTTPException(404, "No such evidence.")
+            raise HTTPException(404, i18n.gettext("No such evidence."))
         index = int(index_text)
         row = rows[index]
         file_name = row.get("file") if isinstance(row, dict) else None
         if not isinstance(file_name, str):
-            raise HTTPException(404, "No such evidence.")
+            raise HTTPException(404, i18n.gettext("No such evidence."))
         return index, row, self.inside(order_path, file_name)
 
     async def editor_page(self, request: Request) -> Response:
@@ -674,16 +695,22 @@ class _Site:
 
     async def redact(self, request: Request) -> Response:
         name, order_path = self.case(request)
+        with i18n.using(_case_language(order_path)):  # its refusals, in the buyer's language
+            return await self._redact(request, name, order_path)
+
+    async def _redact(self, request: Request, name: str, order_path: Path) -> Response:
         form = await self.form(request)
         index, _row, path = self._evidence_path(order_path, str(form.get("n", "")))
         boxes = _boxes(str(form.get("boxes", "[]")))
         if boxes is None:
-            raise HTTPException(400, "The boxes could not be read.")
+            raise HTTPException(400, i18n.gettext("The boxes could not be read."))
         data, version = orderfile.read(order_path)
         if str(form.get("version", "")) != version:
-            return self.page(request, "error.html", 409, back=f"/editor/{_url_name(name)}"
-                             f"?n={index}", message="order.yaml was changed on disk since "
-                             "this page was opened. Reload the page to see the changes.")
+            return self.page(request, "error.html", 409, lang=i18n.current(),
+                             back=f"/editor/{_url_name(name)}?n={index}",
+                             message=i18n.gettext(
+                                 "order.yaml was changed on disk since this page was opened. "
+                                 "Reload the page to see the changes."))
         row = data["evidence"][index]
         if boxes:
             value = CommentedSeq()
@@ -712,7 +739,7 @@ class _Site:
         side_text = request.query_params.get("side", "1200")
         side = min(max(int(side_text), 64), 1600) if side_text.isdigit() else 1200
         if boxes is None:
-            raise HTTPException(400, "The boxes could not be read.")
+            raise HTTPException(400, i18n.gettext("The boxes could not be read."))
         try:
             picture = orderpack.preview(path, file_name, [(x, y, w, h) for x, y, w, h in boxes],
                                         side)
@@ -728,7 +755,7 @@ class _Site:
         try:
             info = orderpack.check_file(path, file_name)
         except orderpack.OrderpackError:
-            raise HTTPException(404, "Not a file this page shows.") from None
+            raise HTTPException(404, i18n.gettext("Not a file this page shows.")) from None
         media_type = MEDIA_TYPES.get(SUFFIXES.get(info.format, ""), "application/octet-stream")
         return Response(path.read_bytes(), media_type=media_type, headers={
             "content-disposition": "inline" if media_type != "application/octet-stream"
@@ -762,17 +789,17 @@ class _Site:
         _name, order_path = self.case(request)
         file_name = request.query_params.get("name", "")
         if file_name not in OUT_FILES:
-            raise HTTPException(404, "No such file in the packet.")
+            raise HTTPException(404, i18n.gettext("No such file in the packet."))
         out = order_path.parent / "out"
         if out.is_symlink() or not out.is_dir():
-            raise HTTPException(404, "Build the packet first.")
+            raise HTTPException(404, i18n.gettext("Build the packet first."))
         if file_name == "exhibits.zip":
             data = _zip(out / "exhibits")
             disposition = 'attachment; filename="exhibits.zip"'
         else:
             path = out / file_name
             if path.is_symlink() or not path.is_file():
-                raise HTTPException(404, "Build the packet first.")
+                raise HTTPException(404, i18n.gettext("Build the packet first."))
             data = path.read_bytes()
             inline = file_name.endswith((".pdf", ".txt"))
             disposition = f'{"inline" if inline else "attachment"}; filename="{file_name}"'
@@ -797,7 +824,7 @@ class _MultiForm(dict[str, str]):
 
 def _zip(folder: Path) -> bytes:
     if not folder.is_dir():
-        raise HTTPException(404, "Build the packet first.")
+        raise HTTPException(404, i18n.gettext("Build the packet first."))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
         for path in sorted(folder.iterdir()):
