@@ -154,21 +154,21 @@ def _order_number_fault(profile: Profile, text: str) -> tuple[str, str] | None:
 def _check_dates(document: Document, order: OrderFile) -> list[Problem]:
     """Dates in an order that cannot be: shipped before it was placed, and so on."""
     placed = order.order.placed
+    # Marked here, said only when a date is wrong: a valid file loads no catalog.
     checks: list[tuple[Loc, Any, str]] = [
         (("shipping", "shipped"), order.shipping.shipped,
-         _("shipped (%(date)s) is before the order date (%(placed)s)")),
+         mark("shipped (%(date)s) is before the order date (%(placed)s)")),
         (("shipping", "delivery_deadline"), order.shipping.delivery_deadline,
-         _("the delivery deadline (%(date)s) is before the order date (%(placed)s)")),
+         mark("the delivery deadline (%(date)s) is before the order date (%(placed)s)")),
         (("shipping", "protection_ends"), order.shipping.protection_ends,
-         _("Buyer Protection's end (%(date)s) is before the order date (%(placed)s)")),
+         mark("Buyer Protection's end (%(date)s) is before the order date (%(placed)s)")),
         (("dispute", "opened"), order.dispute.opened,
-         _("the dispute's opening (%(date)s) is before the order date (%(placed)s)")),
+         mark("the dispute's opening (%(date)s) is before the order date (%(placed)s)")),
         (("tracking", "checked"), order.tracking.checked if order.tracking else None,
-         _("the tracking check (%(date)s) is before the order date (%(placed)s)")),
+         mark("the tracking check (%(date)s) is before the order date (%(placed)s)")),
     ]
     problems = [
-        document.problem(loc, sentence % {"date": value.isoformat(),
-                                          "placed": placed.isoformat()},
+        document.problem(loc, _(sentence, date=value.isoformat(), placed=placed.isoformat()),
                          _("check both dates against your order page"))
         for loc, value, sentence in checks
         if value is not None and value < placed
@@ -210,16 +210,16 @@ def warnings_for(document: Document, order: OrderFile) -> list[Problem]:
                 _("check its date; if it is about another order, leave it out")))
     for loc, value, field, fix in (
         (("buyer", "name"), order.buyer.name, Buyer.model_fields["name"],
-         _("write your name as on the order page")),
+         mark("write your name as on the order page")),
         (("order", "number"), order.order.number, Order.model_fields["number"],
-         _("write your order number as on the order page")),
+         mark("write your order number as on the order page")),
         (("order", "store"), order.order.store, Order.model_fields["store"],
-         _("write the seller's store name as on the order page")),
+         mark("write the seller's store name as on the order page")),
     ):
         if value in (field.examples or []):
             warnings.append(document.problem(
                 loc, _('"%(value)s" is an example from orderpack\'s template or samples',
-                       value=visible(value)), fix))
+                       value=visible(value)), _(fix)))
     return warnings
 
 
