@@ -190,3 +190,23 @@ def test_every_sentence_of_the_bad_input_corpus_is_in_the_template(
     assert refused > 80
     assert len(recorder.seen) > 100  # the corpus says many different things
     assert recorder.seen - template_ids() == set()
+
+
+def test_validating_a_valid_english_file_loads_no_catalog(tmp_path: Path) -> None:
+    """Sentences are looked up only when there is something to say: a valid file's
+    `validate` starts without importing Babel (CLDR's data is slow to load)."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "clean"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "samples" / "aliexpress-missing",
+                    folder, ignore=shutil.ignore_patterns("out"))
+    order = folder / "order.yaml"
+    order.write_text(order.read_text(encoding="utf-8").replace("Jane Doe", "Ana Real").replace(
+        "8190123456789012", "8190123456789099").replace("Shenzhen Gadget Store", "Real Store"),
+        encoding="utf-8")
+    code = ("import sys, orderpack; case = orderpack.validate(sys.argv[1]);"
+            "print(len(case.warnings), any(name.startswith('babel') for name in sys.modules))")
+    output = subprocess.run([sys.executable, "-c", code, str(order)], capture_output=True,
+                            text=True, check=True).stdout
+    assert output.split() == ["0", "False"]
