@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from orderpack.words import plural
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -72,12 +74,9 @@ class OrderFileError(OrderpackError):
 
     @classmethod
     def from_problems(cls, problems: list[Problem]) -> OrderFileError:
-        from orderpack.i18n import ngettext  # here: orderpack.i18n imports this module
-
         problems = sorted(problems, key=lambda p: (p.file, p.line or 0, p.column or 0))
         files = sorted({problem.file for problem in problems})
-        return cls(ngettext("%(num)d problem in %(files)s:", "%(num)d problems in %(files)s:",
-                            len(problems), files=", ".join(files)), problems)
+        return cls(f"{plural(len(problems), 'problem')} in {', '.join(files)}:", problems)
 
 
 class EvidenceError(OrderpackError):

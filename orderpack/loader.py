@@ -30,6 +30,7 @@ import yaml
 from orderpack import i18n
 from orderpack.errors import OrderFileError, Problem
 from orderpack.i18n import gettext as _
+from orderpack.i18n import ngettext
 from orderpack.words import clip
 
 #: A field's position: the keys and list indexes leading to it, e.g. ("order", "items", 0).
@@ -270,6 +271,16 @@ def read_text(path: Path, display: str | None = None) -> str:
         ]) from None
 
 
+def refused(problems: list[Problem]) -> OrderFileError:
+    """:meth:`OrderFileError.from_problems`, its first line ("2 problems in order.yaml:") said
+    in the language in use (here: orderpack.errors is below orderpack.i18n)."""
+    found = OrderFileError.from_problems(problems)
+    files = ", ".join(sorted({problem.file for problem in found.problems}))
+    return OrderFileError(ngettext("%(num)d problem in %(files)s:",
+                                   "%(num)d problems in %(files)s:", len(found.problems),
+                                   files=files), found.problems)
+
+
 def load(path: Path) -> Document:
     """Parse an order file into a :class:`Document`; raise OrderFileError if it is not YAML."""
     text = read_text(path)
@@ -285,7 +296,7 @@ def load(path: Path) -> Document:
                                         fix=_("indent with spaces only (YAML does not allow "
                                               "tabs)")))
         if problems:
-            raise OrderFileError.from_problems(problems)
+            raise refused(problems)
     fast = _fast_compose(text)
     if fast is not None:
         root, loader = fast
@@ -348,7 +359,7 @@ def _document(path: Path, text: str, root: Any, loader: Any) -> Document:
     except RecursionError:
         raise _too_deep(name) from None
     if problems:
-        raise OrderFileError.from_problems(problems)
+        raise refused(problems)
     assert isinstance(data, dict)
     document.data = data
     return document

@@ -23,7 +23,7 @@ from orderpack import chat, evidence, profiles
 from orderpack.errors import OrderFileError, Problem
 from orderpack.i18n import gettext as _
 from orderpack.i18n import mark, ngettext
-from orderpack.loader import Document, Loc, format_loc, load, visible
+from orderpack.loader import Document, Loc, format_loc, load, refused, visible
 from orderpack.model import MOMENT_PATTERN, SHORT_TEXT, Buyer, Case, Order, OrderFile
 from orderpack.profiles import Profile
 from orderpack.words import clip
@@ -49,7 +49,7 @@ def validate(order_path: str | Path) -> Case:
     if order is not None:
         problems += _check_dates(document, order)
     if problems or order is None or profile is None:
-        raise OrderFileError.from_problems(problems)
+        raise refused(problems)
     return Case(path=path, order=order, profile=profile, document=document,
                 warnings=tuple(warnings_for(document, order)))
 
