@@ -220,6 +220,29 @@ def warnings_for(document: Document, order: OrderFile) -> list[Problem]:
             warnings.append(document.problem(
                 loc, _('"%(value)s" is an example from orderpack\'s template or samples',
                        value=visible(value)), _(fix)))
+    return warnings + _language_warnings(document, order)
+
+
+def _language_warnings(document: Document, order: OrderFile) -> list[Problem]:
+    """The buyer's texts in another language than the packet's, which quotes them as
+    written: each with how to give the reviewer words they can read."""
+    from orderpack import i18n, text_language
+
+    warnings = []
+    for found in text_language.mismatches(order):
+        # The languages' names as the language in use says them (CLDR).
+        values = {"language": i18n.name(found.found), "packet": i18n.name(found.packet),
+                  "tag": found.found}
+        fix = {
+            "details": _("write it in %(packet)s, or add `language: %(tag)s` under `dispute:` "
+                         "to have the whole packet in %(language)s", **values),
+            "message": _("add its `translation:` in %(packet)s", **values),
+            "caption": _("write the caption in %(packet)s", **values),
+        }[found.kind]
+        warnings.append(document.problem(
+            found.loc, _("this text seems to be in %(language)s, and the packet (dispute.txt, "
+                         "evidence.pdf) is in %(packet)s: it quotes the text as written",
+                         **values), fix))
     return warnings
 
 
