@@ -28,12 +28,17 @@ if TYPE_CHECKING:
     from orderpack.timeline import Status
 
 
-def validate(order_path: str | Path) -> Case:
+def validate(order_path: str | Path, lang: str | None = None) -> Case:
     """Load and check the case at ``order_path``: the order, its platform's profile, its
-    folder. Raise :class:`~orderpack.errors.OrderFileError` listing every problem."""
+    folder. Raise :class:`~orderpack.errors.OrderFileError` listing every problem, said in
+    ``lang`` (a language tag), else the order file's ``buyer.language`` (read even from a
+    faulty file), else English."""
+    from orderpack import i18n
+    from orderpack.loader import buyer_language
     from orderpack.validation import validate as run
 
-    return run(order_path)
+    with i18n.using(lang if lang is not None else buyer_language(Path(order_path))):
+        return run(order_path)
 
 
 def status(order_path: str | Path, today: date, lang: str | None = None) -> Status:
@@ -45,7 +50,7 @@ def status(order_path: str | Path, today: date, lang: str | None = None) -> Stat
 
     from orderpack import chat, i18n, timeline, wording
 
-    case = validate(order_path)
+    case = validate(order_path, lang)
     order = case.order
     with i18n.using(i18n.buyer_language(order.buyer.language, lang)) as tag:
         result = timeline.compute(order, case.profile, today, chat.load_messages(case))
@@ -122,7 +127,7 @@ def message(order_path: str | Path, step: str, today: date,
     :class:`~orderpack.errors.OrderpackError` for one that does not apply on ``today``."""
     from orderpack import i18n, messages
 
-    case = validate(order_path)
+    case = validate(order_path, lang)
     with i18n.using(i18n.buyer_language(case.order.buyer.language, lang)):
         return Message(step, messages.write(case, step, today, override=templates))
 
@@ -164,7 +169,7 @@ def message_steps(order_path: str | Path, today: date, lang: str | None = None,
 
     from orderpack import i18n
 
-    case = validate(order_path)
+    case = validate(order_path, lang)
     with i18n.using(i18n.buyer_language(case.order.buyer.language, lang)) as tag:
         return replace(_message_steps(case, today), language=tag)
 

@@ -131,14 +131,15 @@ def main(debug: bool) -> None:
 @main.command()
 @ORDER_ARG
 @click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
-def validate(order_file: Path, as_json: bool) -> None:
+@BUYER_LANG_OPTION
+def validate(order_file: Path, as_json: bool, lang: str | None) -> None:
     """Check an order file and the files it names; list every problem at once.
 
     A valid file may still get warnings (on stderr; exit 0): tracking events or messages
     dated before the order, values left as orderpack's examples.
     """
     try:
-        case = api.validate(order_file)
+        case = api.validate(order_file, lang)
     except OrderFileError as exc:
         if not as_json:
             raise

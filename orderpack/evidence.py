@@ -38,6 +38,7 @@ from PIL import Image, UnidentifiedImageError
 
 from orderpack import cache, flatten, images
 from orderpack.errors import EvidenceError, OrderFileError, OrderpackError, Problem
+from orderpack.i18n import gettext as _
 from orderpack.loader import visible
 from orderpack.pdf import quiet_pypdf
 from orderpack.words import plural
@@ -82,18 +83,19 @@ def resolve_inside(folder: Path, name: str) -> Path:
     """
     candidate = Path(name)
     if candidate.is_absolute() or name.startswith(("/", "\\")) or _DRIVE.match(name):
-        raise _refuse(name, "an absolute path is not allowed",
-                      "put the file in the case folder and give its path relative to order.yaml")
+        raise _refuse(name, _("an absolute path is not allowed"),
+                      _("put the file in the case folder and give its path relative to "
+                        "order.yaml"))
     if ".." in candidate.parts:
-        raise _refuse(name, "the path leads outside the case folder (`..`)",
-                      "copy the file into the case folder")
+        raise _refuse(name, _("the path leads outside the case folder (`..`)"),
+                      _("copy the file into the case folder"))
     path = folder / candidate
     try:
         if not path.exists() and not _loops(path):
             path = _normalised(folder, candidate.parts) or path
         if not path.resolve().is_relative_to(folder.resolve()):
-            raise _refuse(name, "the path is a link that points outside the case folder",
-                          "copy the file itself into the case folder")
+            raise _refuse(name, _("the path is a link that points outside the case folder"),
+                          _("copy the file itself into the case folder"))
     except RuntimeError:  # Path.resolve() on Python 3.11 and 3.12: "Symlink loop from …"
         raise _loop(name) from None
     if _loops(path):
@@ -101,7 +103,7 @@ def resolve_inside(folder: Path, name: str) -> Path:
     if not path.exists():
         raise _missing(folder, name)
     if path.is_dir():
-        raise _refuse(name, "this is a folder, not a file", "name a file inside it")
+        raise _refuse(name, _("this is a folder, not a file"), _("name a file inside it"))
     return path
 
 
@@ -121,8 +123,8 @@ def _loops(path: Path) -> bool:
 
 
 def _loop(name: str) -> OrderFileError:
-    return _refuse(name, "the path is a link that leads back to itself (a loop)",
-                   "replace the link with the file itself")
+    return _refuse(name, _("the path is a link that leads back to itself (a loop)"),
+                   _("replace the link with the file itself"))
 
 
 def _normalised(folder: Path, parts: Sequence[str]) -> Path | None:
@@ -147,9 +149,9 @@ def _normalised(folder: Path, parts: Sequence[str]) -> Path | None:
 def _missing(folder: Path, name: str) -> OrderFileError:
     """The refusal of a name no file has, saying why it may be so."""
     if "\\" in name and os.sep == "/":
-        return _refuse(name, "the file does not exist",
-                       f"separate folders with / rather than \\, e.g. "
-                       f"{name.replace(chr(92), '/')}")
+        return _refuse(name, _("the file does not exist"),
+                       _("separate folders with / rather than \\, e.g. %(path)s",
+                         path=name.replace(chr(92), "/")))
     parent, base = (folder / name).parent, Path(name).name
     try:
         names = sorted(entry.name for entry in parent.iterdir()) if parent.is_dir() else []
@@ -159,30 +161,48 @@ def _missing(folder: Path, name: str) -> OrderFileError:
         f"{folder.name or '.'}/")
     stripped = base.strip(" ")
     if stripped != base:
-        ends = ("starts and ends" if base[0] == base[-1] == " " else
-                "starts" if base[0] == " " else "ends")
-        there = (f"{where} has a file named {_quoted(stripped)}; remove the space"
-                 if stripped in names else "remove the space")
-        return _refuse(name, f"the file does not exist: its name {ends} with a space",
-                       f"{there} (put the name in quotes only if it really has one)")
+        message = (
+            _("the file does not exist: its name starts and ends with a space")
+            if base[0] == base[-1] == " " else
+            _("the file does not exist: its name starts with a space") if base[0] == " " else
+            _("the file does not exist: its name ends with a space"))
+        return _refuse(name, message,
+                       _("%(folder)s has a file named %(file)s; remove the space (put the name "
+                         "in quotes only if it really has one)", folder=where,
+                         file=_quoted(stripped)) if stripped in names else
+                       _("remove the space (put the name in quotes only if it really has one)"))
     same_letters = [entry for entry in names if entry.casefold() == base.casefold()]
     if same_letters:
-        return _refuse(name, f"the file does not exist; {where} has "
-                             f"{_quoted(same_letters[0])}, which differs only in letter case",
-                       f"write the name exactly as the file has it: {_quoted(same_letters[0])}")
+        found = _quoted(same_letters[0])
+        return _refuse(name, _("the file does not exist; %(folder)s has %(file)s, which differs "
+                               "only in letter case", folder=where, file=found),
+                       _("write the name exactly as the file has it: %(file)s", file=found))
     close = difflib.get_close_matches(base, names, n=3, cutoff=0.75)
-    fix = (f"did you mean {' or '.join(map(_quoted, close))} (in {where})?" if close else
-           f"check the spelling; paths are relative to {folder.name or '.'}/")
+    spelling = _("check the spelling; paths are relative to %(folder)s/",
+                 folder=folder.name or ".")
+    fix = (_("did you mean %(files)s (in %(folder)s)?", folder=where,
+             files=_or_list([_quoted(found) for found in close])) if close else spelling)
     if ":" in base:
-        return _refuse(name, "the file does not exist; its name has a colon, which Windows "
-                             "does not allow and macOS's Finder shows as /",
-                       fix + ("" if close else ".") + " Copy the name as the terminal's `ls` "
-                       "shows it")
-    return _refuse(name, "the file does not exist", fix)
+        return _refuse(name, _("the file does not exist; its name has a colon, which Windows "
+                               "does not allow and macOS's Finder shows as /"),
+                       _("%(fix)s Copy the name as the terminal's `ls` shows it",
+                         fix=fix if close else spelling + "."))
+    return _refuse(name, _("the file does not exist"), fix)
 
 
 def _quoted(name: str) -> str:
     return f'"{visible(name)}"'
+
+
+def _or_list(items: list[str]) -> str:
+    """A or B or C; CLDR's "or" list in the language in use."""
+    from babel.lists import format_list
+
+    from orderpack import i18n
+
+    if i18n.current() == i18n.SOURCE:
+        return " or ".join(items)
+    return format_list(items, style="or", locale=i18n.babel_locale(i18n.current()))
 
 
 def read_evidence(folder: Path, name: str) -> tuple[Path, bytes]:
@@ -209,8 +229,9 @@ def _read(path: Path, name: str, root: Path | None = None) -> bytes:
         # O_NONBLOCK: a named pipe would otherwise wait for a writer forever.
         handle = os.fdopen(os.open(path, flags), "rb")
     except OSError as exc:
-        raise _refuse(name, f"the file cannot be opened ({exc.strerror or exc})",
-                      "check that it exists and that you may read it") from None
+        raise _refuse(name, _("the file cannot be opened (%(reason)s)",
+                              reason=exc.strerror or exc),
+                      _("check that it exists and that you may read it")) from None
     with handle:
         opened = os.fstat(handle.fileno())
         if root is not None:
@@ -220,10 +241,10 @@ def _read(path: Path, name: str, root: Path | None = None) -> bytes:
             except OSError:
                 same = False
             if not same:
-                raise _refuse(name, "the path is a link that points outside the case folder",
-                              "copy the file itself into the case folder")
+                raise _refuse(name, _("the path is a link that points outside the case folder"),
+                              _("copy the file itself into the case folder"))
         if not stat.S_ISREG(opened.st_mode):
-            raise _refuse(name, "this is not a regular file", "name an image or a PDF")
+            raise _refuse(name, _("this is not a regular file"), _("name an image or a PDF"))
         _check_size(name, opened.st_size)
         data = handle.read(MAX_BYTES + 1)
     _check_size(name, len(data))
@@ -232,11 +253,12 @@ def _read(path: Path, name: str, root: Path | None = None) -> bytes:
 
 def _check_size(name: str, size: int) -> None:
     if size == 0:
-        raise _refuse(name, "the file is empty (0 bytes)", "copy the file again from its source")
+        raise _refuse(name, _("the file is empty (0 bytes)"),
+                      _("copy the file again from its source"))
     if size > MAX_BYTES:
-        raise _refuse(name, f"the file is {size / 1024 / 1024:.0f} MB; the limit is "
-                            f"{MAX_BYTES // 1024 // 1024} MB",
-                      "take a screenshot of the relevant part or save it smaller")
+        raise _refuse(name, _("the file is %(size).0f MB; the limit is %(limit)d MB",
+                              size=size / 1024 / 1024, limit=MAX_BYTES // 1024 // 1024),
+                      _("take a screenshot of the relevant part or save it smaller"))
 
 
 def inspect_data(path: Path, data: bytes, name: str, *, whole: bool = True) -> FileInfo:
@@ -248,24 +270,27 @@ def inspect_data(path: Path, data: bytes, name: str, *, whole: bool = True) -> F
     if data.startswith(b"%PDF") or suffix in PDF_SUFFIXES:
         return _inspect_pdf(path, data, name)
     if suffix and suffix not in IMAGE_SUFFIXES:
-        raise _refuse(name, f"{visible(suffix)} files are not supported as evidence",
-                      "use a PNG, JPEG, WebP, GIF, TIFF or HEIC image, or a PDF")
+        raise _refuse(name, _("%(suffix)s files are not supported as evidence",
+                              suffix=visible(suffix)),
+                      _("use a PNG, JPEG, WebP, GIF, TIFF or HEIC image, or a PDF"))
     try:
         with quiet_pillow(), images.open_image(io.BytesIO(data)) as image:
             width, height = images.shown_size(image)
             fmt = image.format or "?"
             if width * height > MAX_PIXELS:
-                raise _refuse(name, f"the image is {width}×{height} pixels "
-                                    f"({width * height / 1e6:.0f} megapixels); the limit is "
-                                    f"{MAX_PIXELS // 1_000_000}",
-                              "resize it or crop it to the relevant part")
+                raise _refuse(name, _("the image is %(width)d×%(height)d pixels (%(size).0f "
+                                      "megapixels); the limit is %(limit)d", width=width,
+                                      height=height, size=width * height / 1e6,
+                                      limit=MAX_PIXELS // 1_000_000),
+                              _("resize it or crop it to the relevant part"))
             if images.frame_count(image) > images.MAX_FRAMES:
                 raise _refuse(name, images.TOO_MANY_FRAMES, images.TOO_MANY_FRAMES_FIX)
             if whole:
                 images.check_whole(image)
     except Image.DecompressionBombError:
-        raise _refuse(name, "the image is too large to open safely",
-                      f"use an image under {MAX_PIXELS // 1_000_000} megapixels") from None
+        raise _refuse(name, _("the image is too large to open safely"),
+                      _("use an image under %(limit)d megapixels",
+                        limit=MAX_PIXELS // 1_000_000)) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
         raise _refuse(name, *images.unreadable(data, exc)) from None
     except MemoryError:
@@ -285,8 +310,8 @@ def _inspect_pdf(path: Path, data: bytes, name: str) -> FileInfo:
     from pypdf import PdfWriter, Transformation
 
     if not data.startswith(b"%PDF"):
-        raise _refuse(name, "the file is named .pdf but is not a PDF",
-                      "open it and save it again as PDF")
+        raise _refuse(name, _("the file is named .pdf but is not a PDF"),
+                      _("open it and save it again as PDF"))
     try:
         with quiet_pypdf():
             reader = flatten.open_pdf(data)
@@ -301,17 +326,18 @@ def _inspect_pdf(path: Path, data: bytes, name: str) -> FileInfo:
                         raise ValueError("a page has no size")
                     trial.add_blank_page(1, 1).merge_transformed_page(page, Transformation())
     except flatten.NeedsPassword:
-        raise _refuse(name, "the PDF needs a password to open",
-                      "open it with its password, then print or save it as a new PDF "
-                      "without a password") from None
+        raise _refuse(name, _("the PDF needs a password to open"),
+                      _("open it with its password, then print or save it as a new PDF "
+                        "without a password")) from None
     except Exception:  # on a damaged file pypdf may raise anything (PdfReadError, KeyError…)
-        raise _refuse(name, "the PDF is damaged and cannot be read",
-                      "open it in a PDF viewer and save or print it as a new PDF") from None
+        raise _refuse(name, _("the PDF is damaged and cannot be read"),
+                      _("open it in a PDF viewer and save or print it as a new PDF")) from None
     if pages == 0:
-        raise _refuse(name, "the PDF has no pages", "use the right file")
+        raise _refuse(name, _("the PDF has no pages"), _("use the right file"))
     if pages > MAX_PDF_PAGES:
-        raise _refuse(name, f"the PDF has {pages:,} pages; the limit is {MAX_PDF_PAGES}",
-                      "save only the pages that matter for the dispute as a new PDF")
+        raise _refuse(name, _("the PDF has %(pages)s pages; the limit is %(limit)d",
+                              pages=f"{pages:,}", limit=MAX_PDF_PAGES),
+                      _("save only the pages that matter for the dispute as a new PDF"))
     return FileInfo(path=path, kind="pdf", format="PDF", size=len(data), pages=pages)
 
 

@@ -11,9 +11,10 @@ YAML is parsed with PyYAML's safe machinery and a stricter resolver than YAML 1.
 - a key given twice is an error naming both lines;
 - a merge key (``<<:``) is refused by name: it only makes sense with aliases.
 
-Why one module of about 460 lines: the stricter YAML resolver, constructor and loader,
-the positions of every field (:class:`Document`) and the messages for YAML's own errors
-are one reader; none is used without the others.
+Why one module of about 520 lines: the stricter YAML resolver, constructor and loader,
+the positions of every field (:class:`Document`), the messages for YAML's own errors and
+the peek at ``buyer.language`` those messages are said in are one reader; none is used
+without the others.
 """
 
 from __future__ import annotations
@@ -26,7 +27,10 @@ from typing import Any
 
 import yaml
 
+from orderpack import i18n
 from orderpack.errors import OrderFileError, Problem
+from orderpack.i18n import gettext as _
+from orderpack.i18n import ngettext
 from orderpack.words import clip
 
 #: A field's position: the keys and list indexes leading to it, e.g. ("order", "items", 0).
@@ -103,16 +107,17 @@ class _Loader(
             event = self.peek_event()  # type: ignore[no-untyped-call]
             raise _Refused(
                 event.start_mark,
-                "YAML aliases (*name) are not allowed in an order file",
-                "write the value out in full instead of referring to an &anchor",
+                _("YAML aliases (*name) are not allowed in an order file"),
+                _("write the value out in full instead of referring to an &anchor"),
             )
         event = self.peek_event()  # type: ignore[no-untyped-call]
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
             raise _Refused(
                 event.start_mark,
-                f"YAML anchors (&{anchor}) are not allowed in an order file",
-                "remove the &anchor and write each value out in full",
+                _("YAML anchors (&%(anchor)s) are not allowed in an order file",
+                  anchor=anchor),
+                _("remove the &anchor and write each value out in full"),
             )
         return super().compose_node(parent, index)
 
@@ -229,27 +234,29 @@ def read_text(path: Path, display: str | None = None) -> str:
     name = display or str(path)
     if not path.exists():
         raise OrderFileError(
-            f"{name}: no such file",
-            [Problem(name, "the file does not exist", fix="check the path and spelling")],
+            _("%(file)s: no such file", file=name),
+            [Problem(name, _("the file does not exist"), fix=_("check the path and spelling"))],
         )
     if path.is_dir():
         raise OrderFileError(
-            f"{name}: this is a folder, not a file",
-            [Problem(name, "this is a folder",
-                     fix=f"give the file inside it, e.g. {name}/order.yaml")],
+            _("%(file)s: this is a folder, not a file", file=name),
+            [Problem(name, _("this is a folder"),
+                     fix=_("give the file inside it, e.g. %(file)s/order.yaml", file=name))],
         )
     size = path.stat().st_size
     if size > MAX_ORDER_FILE_BYTES:
         raise OrderFileError(
-            f"{name}: the file is too large ({size:,} bytes)",
-            [Problem(name, f"the file is {size:,} bytes; order files are at most "
-                     f"{MAX_ORDER_FILE_BYTES:,}", fix="move long texts into separate files")],
+            _("%(file)s: the file is too large (%(size)s bytes)", file=name,
+              size=i18n.decimal(size)),
+            [Problem(name, _("the file is %(size)s bytes; order files are at most %(limit)s",
+                             size=i18n.decimal(size), limit=i18n.decimal(MAX_ORDER_FILE_BYTES)),
+                     fix=_("move long texts into separate files"))],
         )
     raw = path.read_bytes()
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise OrderFileError.from_problems([
-            Problem(name, "the file is saved as UTF-16, not UTF-8", line=1, column=1,
-                    fix="save it again choosing the encoding UTF-8 in your editor")
+            Problem(name, _("the file is saved as UTF-16, not UTF-8"), line=1, column=1,
+                    fix=_("save it again choosing the encoding UTF-8 in your editor"))
         ])
     try:
         return raw.decode("utf-8-sig")
@@ -257,10 +264,21 @@ def read_text(path: Path, display: str | None = None) -> str:
         line = raw.count(b"\n", 0, exc.start) + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise OrderFileError.from_problems([
-            Problem(name, f"this character is not UTF-8 text (byte 0x{raw[exc.start]:02x})",
+            Problem(name, _("this character is not UTF-8 text (byte 0x%(byte)02x)",
+                            byte=raw[exc.start]),
                     line=line, column=column,
-                    fix="save the file again choosing the encoding UTF-8 in your editor")
+                    fix=_("save the file again choosing the encoding UTF-8 in your editor"))
         ]) from None
+
+
+def refused(problems: list[Problem]) -> OrderFileError:
+    """:meth:`OrderFileError.from_problems`, its first line ("2 problems in order.yaml:") said
+    in the language in use (here: orderpack.errors is below orderpack.i18n)."""
+    found = OrderFileError.from_problems(problems)
+    files = ", ".join(sorted({problem.file for problem in found.problems}))
+    return OrderFileError(ngettext("%(num)d problem in %(files)s:",
+                                   "%(num)d problems in %(files)s:", len(found.problems),
+                                   files=files), found.problems)
 
 
 def load(path: Path) -> Document:
@@ -273,11 +291,12 @@ def load(path: Path) -> Document:
         for number, line in enumerate(text.splitlines(), start=1):
             indent = line[: len(line) - len(line.lstrip(" \t"))]
             if "\t" in indent:
-                problems.append(Problem(name, "a tab is used for indentation", line=number,
+                problems.append(Problem(name, _("a tab is used for indentation"), line=number,
                                         column=indent.index("\t") + 1,
-                                        fix="indent with spaces only (YAML does not allow tabs)"))
+                                        fix=_("indent with spaces only (YAML does not allow "
+                                              "tabs)")))
         if problems:
-            raise OrderFileError.from_problems(problems)
+            raise refused(problems)
     fast = _fast_compose(text)
     if fast is not None:
         root, loader = fast
@@ -287,9 +306,11 @@ def load(path: Path) -> Document:
     except yaml.reader.ReaderError as exc:
         before = text[: exc.position]
         raise OrderFileError.from_problems([Problem(
-            name, f"the file contains an invisible control character (U+{exc.character:04X})",
+            name, _("the file contains an invisible control character (U+%(code)04X)",
+                    code=exc.character),
             line=before.count("\n") + 1, column=exc.position - (before.rfind("\n") + 1) + 1,
-            fix="delete it (it often comes with text copied from a web page or chat)")]) from None
+            fix=_("delete it (it often comes with text copied from a web page or chat)"))],
+        ) from None
     try:
         root = loader.get_single_node()
     except RecursionError:
@@ -303,7 +324,8 @@ def load(path: Path) -> Document:
         raise OrderFileError.from_problems([_yaml_problem(name, exc)]) from None
     except yaml.YAMLError as exc:
         raise OrderFileError.from_problems(
-            [Problem(name, f"not valid YAML: {exc}", fix="check the file's syntax")]
+            [Problem(name, _("not valid YAML: %(reason)s", reason=exc),
+                     fix=_("check the file's syntax"))]
         ) from None
     finally:
         loader.dispose()
@@ -316,19 +338,20 @@ def _document(path: Path, text: str, root: Any, loader: Any) -> Document:
     problems: list[Problem] = []
     if root is None or (isinstance(root, yaml.ScalarNode) and root.tag.endswith(":null")):
         commented = any(line.lstrip().startswith("#") for line in text.splitlines())
-        empty = "the file has only comments" if commented else "the file is empty"
+        empty = _("the file has only comments") if commented else _("the file is empty")
         raise OrderFileError.from_problems(
             [Problem(name, empty, line=1,
-                     fix="start from the template written by `orderpack init`")]
+                     fix=_("start from the template written by `orderpack init`"))]
         )
     if not isinstance(root, yaml.MappingNode):
-        got = "a list (lines starting with `- `)" if isinstance(
-            root, yaml.SequenceNode) else "a single text"
+        got = (_("the file must be made of `key: value` fields, but it is a list (lines "
+                 "starting with `- `)") if isinstance(root, yaml.SequenceNode) else
+               _("the file must be made of `key: value` fields, but it is a single text"))
         raise OrderFileError.from_problems(
-            [Problem(name, f"the file must be made of `key: value` fields, but it is {got}",
+            [Problem(name, got,
                      line=root.start_mark.line + 1, column=root.start_mark.column + 1,
-                     fix="start with `platform: aliexpress`, then `buyer:`, `order:` and so "
-                         "on, as in the template written by `orderpack init`")]
+                     fix=_("start with `platform: aliexpress`, then `buyer:`, `order:` and so "
+                           "on, as in the template written by `orderpack init`"))]
         )
     document = Document(path=path, data={}, text=text)
     try:
@@ -336,7 +359,7 @@ def _document(path: Path, text: str, root: Any, loader: Any) -> Document:
     except RecursionError:
         raise _too_deep(name) from None
     if problems:
-        raise OrderFileError.from_problems(problems)
+        raise refused(problems)
     assert isinstance(data, dict)
     document.data = data
     return document
@@ -344,37 +367,39 @@ def _document(path: Path, text: str, root: Any, loader: Any) -> Document:
 
 def _too_deep(name: str) -> OrderFileError:
     return OrderFileError.from_problems([Problem(
-        name, "the file is nested too deeply to be an order file", line=1,
-        fix="start from the template written by `orderpack init`")])
+        name, _("the file is nested too deeply to be an order file"), line=1,
+        fix=_("start from the template written by `orderpack init`"))])
 
 
 def _yaml_problem(name: str, exc: yaml.MarkedYAMLError) -> Problem:
     mark = exc.problem_mark or exc.context_mark
-    what = exc.problem or "not valid YAML"
-    fix = "check the quotes, colons and indentation on this line"
-    if "found unexpected end of stream" in what or "while scanning a quoted scalar" in str(
+    yamls = exc.problem or ""  # PyYAML's own words (English), for the cases not named below
+    message = _("not valid YAML: %(reason)s", reason=yamls) if yamls else _("not valid YAML")
+    fix = _("check the quotes, colons and indentation on this line")
+    if "found unexpected end of stream" in yamls or "while scanning a quoted scalar" in str(
         exc.context
     ):
-        what = "a quoted text is not closed"
+        message = _("not valid YAML: a quoted text is not closed")
         mark = exc.context_mark or mark
-        fix = "add the closing quote (\" or ') at the end of the text"
-    elif "mapping values are not allowed" in what:
-        fix = "put texts that contain ': ' in quotes"
-    elif "found another document" in what:
-        what = "a second document starts here (`---`)"
-        fix = "an order file is one document: remove this line and keep one set of fields"
-    elif "'\\t'" in what:
-        what = "a tab character is not allowed here"
-        fix = "use spaces instead of tabs"
-    elif found := re.search(r"found character '(.)' that cannot start any token", what):
-        what = f'a value cannot start with "{found[1]}"'
-        fix = "put the text in quotes"
-    elif "expected <block end>" in what:
-        what = "this line's indentation does not match the lines above"
-        fix = "indent the fields of one group by the same number of spaces"
+        fix = _("add the closing quote (\" or ') at the end of the text")
+    elif "mapping values are not allowed" in yamls:
+        fix = _("put texts that contain ': ' in quotes")
+    elif "found another document" in yamls:
+        message = _("not valid YAML: a second document starts here (`---`)")
+        fix = _("an order file is one document: remove this line and keep one set of fields")
+    elif "'\\t'" in yamls:
+        message = _("not valid YAML: a tab character is not allowed here")
+        fix = _("use spaces instead of tabs")
+    elif found := re.search(r"found character '(.)' that cannot start any token", yamls):
+        message = _('not valid YAML: a value cannot start with "%(character)s"',
+                    character=found[1])
+        fix = _("put the text in quotes")
+    elif "expected <block end>" in yamls:
+        message = _("not valid YAML: this line's indentation does not match the lines above")
+        fix = _("indent the fields of one group by the same number of spaces")
     return Problem(
         name,
-        f"not valid YAML: {what}",
+        message,
         line=mark.line + 1 if mark else None,
         column=mark.column + 1 if mark else None,
         fix=fix,
@@ -395,10 +420,10 @@ def _build(
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 problems.append(Problem(
-                    document.name, "`<<:` (a YAML merge key) is not allowed in an order file",
+                    document.name, _("`<<:` (a YAML merge key) is not allowed in an order file"),
                     line=key_node.start_mark.line + 1, column=key_node.start_mark.column + 1,
                     field=format_loc(loc),
-                    fix="write the fields out in full here instead of merging them in"))
+                    fix=_("write the fields out in full here instead of merging them in")))
                 continue
             key = _scalar(key_node, loc, document, loader, problems) if isinstance(
                 key_node, yaml.ScalarNode) else None
@@ -406,17 +431,18 @@ def _build(
                 continue
             line = key_node.start_mark.line + 1
             if not isinstance(key, str | int) or isinstance(key, bool):
-                problems.append(Problem(document.name, "a key must be a plain word",
+                problems.append(Problem(document.name, _("a key must be a plain word"),
                                         line=line, column=key_node.start_mark.column + 1,
-                                        field=format_loc(loc), fix="write `name: value`"))
+                                        field=format_loc(loc), fix=_("write `name: value`")))
                 continue
             key = str(key)
             if key in seen:
                 problems.append(Problem(
                     document.name,
-                    f"`{visible(key)}` is given twice (first on line {seen[key]})",
+                    _("`%(key)s` is given twice (first on line %(line)d)", key=visible(key),
+                      line=seen[key]),
                     line=line, column=key_node.start_mark.column + 1,
-                    field=format_loc((*loc, key)), fix="keep one of them"))
+                    field=format_loc((*loc, key)), fix=_("keep one of them")))
                 continue
             seen[key] = line
             result[key] = _build(value_node, (*loc, key), document, loader, problems)
@@ -450,12 +476,59 @@ def _scalar(
             yaml.ScalarNode, node.value, (True, False))
         implicit = resolved == node.tag
         if implicit and tag in ("!!int", "!!float"):
-            message = f"{clip(str(node.value))} is too long to be read as a number"
-            fix = "check the number; put text such as an order number in quotes"
+            message = _("%(value)s is too long to be read as a number",
+                        value=clip(str(node.value)))
+            fix = _("check the number; put text such as an order number in quotes")
         else:
-            message = f"the YAML tag {tag} cannot be used here"
-            fix = "remove the tag (the word starting with !) and write just the value"
+            message = _("the YAML tag %(tag)s cannot be used here", tag=tag)
+            fix = _("remove the tag (the word starting with !) and write just the value")
         problems.append(Problem(document.name, message, line=node.start_mark.line + 1,
                                 column=node.start_mark.column + 1, field=format_loc(loc),
                                 fix=fix))
         return _UNREADABLE
+
+
+# --- The buyer's language, before the file is checked --------------------------------------
+
+#: ``  language: es`` indented under ``buyer:``, for a file that is not valid YAML.
+_LANGUAGE_LINE = re.compile(r"""^[ \t]+language:[ \t]*["']?([A-Za-z_-]+)""")
+_BUYER_LINE = re.compile(r"^buyer:[ \t]*(?:#.*)?$")
+
+
+def buyer_language(path: Path) -> str:
+    """The language the buyer reads (``buyer.language``), found even when the order file has
+    other faults, so that those are said in it: from the parsed file, else from a line
+    ``language:`` under ``buyer:``. English when the file cannot be read or names no
+    language orderpack writes."""
+    try:
+        text = read_text(path)
+    except OrderFileError:
+        return i18n.SOURCE
+    fast = _fast_compose(text)
+    written = _language_node(fast[0]) if fast is not None else _language_line(text)
+    return (i18n.normalise(written) if written else None) or i18n.SOURCE
+
+
+def _value_of(node: Any, key: str) -> Any:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+                return value_node
+    return None
+
+
+def _language_node(root: Any) -> str | None:
+    node = _value_of(_value_of(root, "buyer"), "language")
+    return str(node.value) if isinstance(node, yaml.ScalarNode) else None
+
+
+def _language_line(text: str) -> str | None:
+    in_buyer = False
+    for line in text.splitlines():
+        if _BUYER_LINE.match(line):
+            in_buyer = True
+        elif line[:1] not in ("", " ", "\t", "#"):
+            in_buyer = False
+        elif in_buyer and (found := _LANGUAGE_LINE.match(line)):
+            return found[1]
+    return None

@@ -34,6 +34,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from orderpack import i18n
+from orderpack.i18n import gettext as _
 from orderpack.loader import visible
 from orderpack.words import clip
 
@@ -68,14 +69,14 @@ def parse_date(value: Any) -> date:
         return value
     text = value.strip() if isinstance(value, str) else None
     if text is None or not _DATE.match(text):
-        raise _fail(f"expected a date written year-month-day (YYYY-MM-DD), got {_show(value)}",
-                    _date_fix(value))
+        raise _fail(_("expected a date written year-month-day (YYYY-MM-DD), got %(value)s",
+                      value=_show(value)), _date_fix(value))
     try:
         return date.fromisoformat(text)
     except ValueError:
         raise _fail(
-            f"{text} is not a real calendar date",
-            "check the day and month (e.g. February has 28 days, 29 in leap years)",
+            _("%(date)s is not a real calendar date", date=text),
+            _("check the day and month (e.g. February has 28 days, 29 in leap years)"),
         ) from None
 
 
@@ -126,10 +127,11 @@ def _date_fix(value: Any) -> str:
     read, else the form, never an example date one could copy by mistake."""
     readings = [day.isoformat() for day in date_readings(value)]
     if len(readings) == 1:
-        return f"write {readings[0]}"
+        return _("write %(value)s", value=readings[0])
     if len(readings) == 2:
-        return f"{str(value).strip()}: did you mean {readings[0]} or {readings[1]}?"
-    return "write the date as year-month-day: YYYY-MM-DD"
+        return _("%(written)s: did you mean %(first)s or %(second)s?",
+                 written=str(value).strip(), first=readings[0], second=readings[1])
+    return _("write the date as year-month-day: YYYY-MM-DD")
 
 
 def _moment_fix(text: str | None) -> str:
@@ -140,11 +142,12 @@ def _moment_fix(text: str | None) -> str:
         time = f" {match[2]}" if match[2] else ""
         readings = [day.isoformat() + time for day in date_readings(match[1])]
         if len(readings) == 1:
-            return f"write {readings[0]}"
+            return _("write %(value)s", value=readings[0])
         if len(readings) == 2:
-            return f"{text}: did you mean {readings[0]} or {readings[1]}?"
-    return "write year-month-day, then optionally hours:minutes (24-hour clock): " \
-           "YYYY-MM-DD HH:MM"
+            return _("%(written)s: did you mean %(first)s or %(second)s?",
+                     written=text, first=readings[0], second=readings[1])
+    return _("write year-month-day, then optionally hours:minutes (24-hour clock): "
+             "YYYY-MM-DD HH:MM")
 
 
 def _parse_moment(value: Any) -> datetime:
@@ -157,12 +160,13 @@ def _parse_moment(value: Any) -> datetime:
     match = _MOMENT.match(text) if text is not None else None
     if match is None:
         raise _fail(
-            f"expected a date (YYYY-MM-DD) or a date and time (YYYY-MM-DD HH:MM), "
-            f"got {_show(value)}", _moment_fix(text))
+            _("expected a date (YYYY-MM-DD) or a date and time (YYYY-MM-DD HH:MM), "
+              "got %(value)s", value=_show(value)), _moment_fix(text))
     day = parse_date(match[1])
     hour, minute, second = (int(match[i] or 0) for i in (2, 3, 4))
     if hour > 23 or minute > 59 or second > 59:
-        raise _fail(f"{text} is not a real time of day", "use a 24-hour time like 14:30")
+        raise _fail(_("%(time)s is not a real time of day", time=text),
+                    _("use a 24-hour time like 14:30"))
     tz = None
     if match[5]:
         offset = match[5].replace(":", "")
@@ -172,15 +176,16 @@ def _parse_moment(value: Any) -> datetime:
             sign = -1 if offset[0] == "-" else 1
             hours, minutes = int(offset[1:3]), int(offset[3:5])
             if hours > 14 or minutes > 59:
-                raise _fail(f"{match[5]} is not a real UTC offset", "use e.g. +08:00 or -05:00")
+                raise _fail(_("%(offset)s is not a real UTC offset", offset=match[5]),
+                            _("use e.g. +08:00 or -05:00"))
             tz = timezone(sign * timedelta(hours=hours, minutes=minutes))
     return datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=tz)
 
 
 def _parse_money(value: Any) -> Decimal:
     if isinstance(value, bool) or value is None:
-        raise _fail(f"expected an amount, got {_show(value)}",
-                    "write the amount you paid as a number, with a dot before the cents")
+        raise _fail(_("expected an amount, got %(value)s", value=_show(value)),
+                    _("write the amount you paid as a number, with a dot before the cents"))
     if isinstance(value, int | Decimal):
         amount = Decimal(value)
     elif isinstance(value, float):
@@ -188,19 +193,22 @@ def _parse_money(value: Any) -> Decimal:
     elif isinstance(value, str) and re.fullmatch(r"\s*-?\d+(\.\d+)?\s*", value):
         amount = Decimal(value.strip())
     else:
-        raise _fail(f"expected an amount, got {_show(value)}", _money_fix(value))
+        raise _fail(_("expected an amount, got %(value)s", value=_show(value)),
+                    _money_fix(value))
     if not amount.is_finite():
-        raise _fail(f"{value} is not an amount", "write the amount you paid as a number")
+        raise _fail(_("%(value)s is not an amount", value=value),
+                    _("write the amount you paid as a number"))
     if amount < 0:
-        raise _fail(f"an amount cannot be negative ({amount})",
-                    f"write the amount you paid: {amount.copy_abs()}")
+        raise _fail(_("an amount cannot be negative (%(amount)s)", amount=amount),
+                    _("write the amount you paid: %(amount)s", amount=amount.copy_abs()))
     if amount.is_zero():
         amount = amount.copy_abs()  # -0 would print as "-0.00 EUR"
     if amount.as_tuple().exponent < -4:  # type: ignore[operator]
-        raise _fail(f"{amount} has too many decimals",
-                    f"round to the cent: {amount.quantize(Decimal('0.01'))}")
+        raise _fail(_("%(amount)s has too many decimals", amount=amount),
+                    _("round to the cent: %(amount)s", amount=amount.quantize(Decimal("0.01"))))
     if amount >= Decimal("1e9"):
-        raise _fail(f"{amount} is not a plausible order amount", "check the number")
+        raise _fail(_("%(amount)s is not a plausible order amount", amount=amount),
+                    _("check the number"))
     return amount
 
 
@@ -215,12 +223,13 @@ def _money_fix(value: Any) -> str:
                   r"|\s+[A-Za-z]{3}$", "", text)
     number = _read_amount(bare)
     if number is None:
-        return "write the amount you paid as a number, with a dot before the cents"
+        return _("write the amount you paid as a number, with a dot before the cents")
     if bare != text:
-        return f"write only the number, {number}; the currency goes in `currency:`"
+        return _("write only the number, %(number)s; the currency goes in `currency:`",
+                 number=number)
     if "," in bare and "." not in bare and re.fullmatch(r"\d+,\d{1,2}", bare):
-        return f"write {number}, not {bare}"
-    return f"write {number}, without a thousands separator"
+        return _("write %(number)s, not %(written)s", number=number, written=bare)
+    return _("write %(number)s, without a thousands separator", number=number)
 
 
 def _read_amount(text: str) -> str | None:
@@ -245,14 +254,15 @@ CURRENCY_NAMES = {"€": "EUR", "euro": "EUR", "euros": "EUR", "£": "GBP", "pou
                   "₹": "INR", "₩": "KRW", "₽": "RUB", "₺": "TRY", "zł": "PLN", "yuan": "CNY",
                   "rmb": "CNY", "kr": "", "$": "", "¥": ""}
 """The empty ones are several currencies' (kr, $, ¥): the buyer is asked which."""
-_SHARED_SIGNS = {"kr": "SEK, NOK, DKK or ISK", "$": "USD, CAD, AUD, NZD, SGD, MXN ...",
-                 "¥": "CNY or JPY"}
+_SHARED_SIGNS = {"kr": "SEK, NOK, DKK, ISK", "$": "USD, CAD, AUD, NZD, SGD, MXN ...",
+                 "¥": "CNY, JPY"}
 
 
 def _parse_currency(value: Any) -> str:
     text = value.strip().upper() if isinstance(value, str) else ""
     if not re.fullmatch(r"[A-Z]{3}", text) or pycountry.currencies.get(alpha_3=text) is None:
-        raise _fail(f"{_show(value)} is not an ISO 4217 currency code", currency_fix(value))
+        raise _fail(_("%(value)s is not an ISO 4217 currency code", value=_show(value)),
+                    currency_fix(value))
     return text
 
 
@@ -261,18 +271,19 @@ def currency_fix(value: Any) -> str:
     name = value.strip().lower() if isinstance(value, str) else ""
     code = CURRENCY_NAMES.get(name)
     if code:
-        return f"write {code}"
+        return _("write %(value)s", value=code)
     if name in _SHARED_SIGNS:
-        return f"write the three-letter code; {value.strip()} is used by {_SHARED_SIGNS[name]}"
-    return "use the three-letter code, e.g. EUR, USD, GBP, CNY"
+        return _("write the three-letter code; %(sign)s is used by %(codes)s",
+                 sign=value.strip(), codes=_SHARED_SIGNS[name])
+    return _("use the three-letter code, e.g. EUR, USD, GBP, CNY")
 
 
 def _parse_country(value: Any) -> str:
     text = value.strip().upper() if isinstance(value, str) else ""
     if not re.fullmatch(r"[A-Z]{2}", text) or pycountry.countries.get(alpha_2=text) is None:
-        raise _fail(f"{_show(value)} is not an ISO 3166 country code",
-                    "the United Kingdom's code is GB" if text == "UK" else
-                    "use the two-letter code, e.g. DE, FR, GB, US")
+        raise _fail(_("%(value)s is not an ISO 3166 country code", value=_show(value)),
+                    _("the United Kingdom's code is GB") if text == "UK" else
+                    _("use the two-letter code, e.g. DE, FR, GB, US"))
     return text
 
 
@@ -280,8 +291,8 @@ def _parse_language(value: Any) -> str:
     """A language tag orderpack writes, normalised: "ES" → es, "pt_br" → pt-BR."""
     found = i18n.normalise(value) if isinstance(value, str) else None
     if found is None:
-        raise _fail(f"{_show(value)} is not a language orderpack writes",
-                    "write one of " + ", ".join(i18n.SUPPORTED))
+        raise _fail(_("%(value)s is not a language orderpack writes", value=_show(value)),
+                    _("write one of %(choices)s", choices=", ".join(i18n.SUPPORTED)))
     return found
 
 
@@ -297,11 +308,11 @@ def _require_text(value: Any) -> Any:
     out of text the invisible characters of :data:`_HIDDEN`."""
     if isinstance(value, bool):
         shown = _show(value)
-        raise _fail(f"expected text in quotes, got the yes/no value {shown}",
-                    f'put it in quotes: "{shown}"')
+        raise _fail(_("expected text in quotes, got the yes/no value %(value)s", value=shown),
+                    _('put it in quotes: "%(value)s"', value=shown))
     if isinstance(value, int | float | Decimal):
-        raise _fail(f"expected text in quotes, got the number {value}",
-                    f'put it in quotes: "{value}"')
+        raise _fail(_("expected text in quotes, got the number %(value)s", value=value),
+                    _('put it in quotes: "%(value)s"', value=value))
     if isinstance(value, str):
         value = _HIDDEN.sub("", _LINE_BREAK.sub("\n", value))
     return value
@@ -326,7 +337,7 @@ def _one_line(value: Any) -> Any:
 
 def _show(value: Any) -> str:
     if value is None or isinstance(value, bool):
-        return {None: "nothing", True: "true", False: "false"}[value]  # as written in YAML
+        return {None: _("nothing"), True: "true", False: "false"}[value]  # as in YAML
     text = repr(value) if not isinstance(value, str) else f'"{visible(value)}"'
     return clip(text)
 
@@ -391,16 +402,17 @@ def _file_name(value: Any) -> Any:
         return _require_text(value)
     for char in value:
         if char in "\n\r\x85\u2028\u2029":
-            raise _fail("a file name cannot hold a line break",
-                        "write the file's name on one line")
+            raise _fail(_("a file name cannot hold a line break"),
+                        _("write the file's name on one line"))
         if unicodedata.category(char) == "Cc":
-            raise _fail(f"the file name holds an invisible control character "
-                        f"(U+{ord(char):04X})", "type the name again, or rename the file")
+            raise _fail(_("the file name holds an invisible control character "
+                          "(U+%(code)04X)", code=ord(char)),
+                        _("type the name again, or rename the file"))
         if _HIDDEN.match(char):
-            raise _fail(f"the file name holds U+{ord(char):04X}, an invisible character that "
-                        "changes the order in which the name is shown",
-                        "type the name again by hand; if the file itself is named so, "
-                        "rename it")
+            raise _fail(_("the file name holds U+%(code)04X, an invisible character that "
+                          "changes the order in which the name is shown", code=ord(char)),
+                        _("type the name again by hand; if the file itself is named so, "
+                          "rename it"))
     return value
 
 
@@ -424,8 +436,9 @@ def _order_number(value: Any) -> Any:
     value = _require_text(value)
     if isinstance(value, str) and (label := _NUMBER_LABEL.match(value.strip())):
         number = value.strip()[label.end():]
-        raise _fail(f"the order number is written with its label ({_show(value)})",
-                    f'write only the number: "{number}"')
+        raise _fail(_("the order number is written with its label (%(value)s)",
+                      value=_show(value)),
+                    _('write only the number: "%(number)s"', number=number))
     return value
 
 

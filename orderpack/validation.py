@@ -21,10 +21,12 @@ from pydantic_core import ErrorDetails
 
 from orderpack import chat, evidence, profiles
 from orderpack.errors import OrderFileError, Problem
-from orderpack.loader import Document, Loc, format_loc, load, visible
+from orderpack.i18n import gettext as _
+from orderpack.i18n import mark, ngettext
+from orderpack.loader import Document, Loc, format_loc, load, refused, visible
 from orderpack.model import MOMENT_PATTERN, SHORT_TEXT, Buyer, Case, Order, OrderFile
 from orderpack.profiles import Profile
-from orderpack.words import clip, plural
+from orderpack.words import clip
 
 
 def validate(order_path: str | Path) -> Case:
@@ -47,7 +49,7 @@ def validate(order_path: str | Path) -> Case:
     if order is not None:
         problems += _check_dates(document, order)
     if problems or order is None or profile is None:
-        raise OrderFileError.from_problems(problems)
+        raise refused(problems)
     return Case(path=path, order=order, profile=profile, document=document,
                 warnings=tuple(warnings_for(document, order)))
 
@@ -60,8 +62,9 @@ def _check_platform(document: Document, failed: set[str]) -> tuple[Profile | Non
         return None, []
     known = profiles.available()
     if platform not in known:
-        return None, [document.problem(("platform",), f"unknown platform {platform!r}",
-                                       _suggest(platform, known, "use one of: "))]
+        return None, [document.problem(("platform",),
+                                       _("unknown platform %(platform)r", platform=platform),
+                                       _suggest(platform, known))]
     profile = profiles.load(platform)  # a malformed shipped profile is our fault: ProfileError
     problems = []
     dispute = document.data.get("dispute")
@@ -71,15 +74,18 @@ def _check_platform(document: Document, failed: set[str]) -> tuple[Profile | Non
         reason not in profile.reason_ids
     ):
         problems.append(document.problem(
-            ("dispute", "reason"), f"{profile.name} has no dispute reason {reason!r}",
-            _suggest(reason, profile.reason_ids, "use one of: ")))
+            ("dispute", "reason"),
+            _("%(platform)s has no dispute reason %(reason)r", platform=profile.name,
+              reason=reason),
+            _suggest(reason, profile.reason_ids)))
     remedy = dispute.get("remedy", "full_refund")
     if isinstance(remedy, str) and "dispute.remedy" not in failed and (
         remedy not in profile.remedies
     ):
         problems.append(document.problem(
-            ("dispute", "remedy"), f"{profile.name} does not offer {remedy!r}",
-            "use one of: " + ", ".join(profile.remedies)))
+            ("dispute", "remedy"),
+            _("%(platform)s does not offer %(remedy)r", platform=profile.name, remedy=remedy),
+            _("use one of: %(choices)s", choices=", ".join(profile.remedies))))
     elif remedy == "refund_and_return" and isinstance(reason, str) and (
         reason in profile.reason_ids
     ):
@@ -88,15 +94,16 @@ def _check_platform(document: Document, failed: set[str]) -> tuple[Profile | Non
         label = next(r.label for r in profile.reasons if r.id == reason)
         problems.append(document.problem(
             ("dispute", "remedy"),
-            f"'refund_and_return' asks to send back goods, and the reason {reason!r} "
-            f"(\"{label}\") says they never arrived", "use `remedy: full_refund`"))
+            _("'refund_and_return' asks to send back goods, and the reason %(reason)r "
+              "(\"%(label)s\") says they never arrived", reason=reason, label=label),
+            _("use `remedy: full_refund`")))
     problems += _check_order_number(document, profile, failed)
     return profile, problems
 
 
-#: How a platform's order numbers are written, where it is certain: (pattern, in words).
+#: How a platform's order numbers are written, where it is certain: (pattern, digits).
 _ORDER_NUMBERS = {
-    "aliexpress": (re.compile(r"\d{16}"), "16 digits"),
+    "aliexpress": (re.compile(r"\d{16}"), 16),
 }
 
 
@@ -123,46 +130,57 @@ def _order_number_fault(profile: Profile, text: str) -> tuple[str, str] | None:
     form = _ORDER_NUMBERS.get(profile.id)
     if form is None:
         return None
-    pattern, words = form
+    pattern, length = form
     if pattern.fullmatch(text):
         return None
     digits = re.sub(r"\D", "", text)
     if pattern.fullmatch(digits):
-        return (f"{profile.name} order numbers are {words}, with nothing between them",
-                f'write only the digits: "{digits}"')
-    return (f"{profile.name} order numbers have {words}; \"{visible(text)}\" has "
-            f"{plural(len(digits), 'digit')}"
-            + (" and other characters" if len(digits) != len(text) else ""),
-            "copy it again from the order's details page (My Orders, then the order)")
+        return (_("%(platform)s order numbers are %(length)d digits, with nothing between them",
+                  platform=profile.name, length=length),
+                _('write only the digits: "%(digits)s"', digits=digits))
+    values = {"platform": profile.name, "length": length, "number": visible(text)}
+    return ((ngettext('%(platform)s order numbers have %(length)d digits; "%(number)s" has '
+                      "%(num)d digit",
+                      '%(platform)s order numbers have %(length)d digits; "%(number)s" has '
+                      "%(num)d digits", len(digits), **values)
+             if len(digits) == len(text) else
+             ngettext('%(platform)s order numbers have %(length)d digits; "%(number)s" has '
+                      "%(num)d digit and other characters",
+                      '%(platform)s order numbers have %(length)d digits; "%(number)s" has '
+                      "%(num)d digits and other characters", len(digits), **values)),
+            _("copy it again from the order's details page (My Orders, then the order)"))
 
 
 def _check_dates(document: Document, order: OrderFile) -> list[Problem]:
     """Dates in an order that cannot be: shipped before it was placed, and so on."""
     placed = order.order.placed
+    # Marked here, said only when a date is wrong: a valid file loads no catalog.
     checks: list[tuple[Loc, Any, str]] = [
-        (("shipping", "shipped"), order.shipping.shipped, "shipped"),
+        (("shipping", "shipped"), order.shipping.shipped,
+         mark("shipped (%(date)s) is before the order date (%(placed)s)")),
         (("shipping", "delivery_deadline"), order.shipping.delivery_deadline,
-         "the delivery deadline"),
+         mark("the delivery deadline (%(date)s) is before the order date (%(placed)s)")),
         (("shipping", "protection_ends"), order.shipping.protection_ends,
-         "Buyer Protection's end"),
-        (("dispute", "opened"), order.dispute.opened, "the dispute's opening"),
+         mark("Buyer Protection's end (%(date)s) is before the order date (%(placed)s)")),
+        (("dispute", "opened"), order.dispute.opened,
+         mark("the dispute's opening (%(date)s) is before the order date (%(placed)s)")),
         (("tracking", "checked"), order.tracking.checked if order.tracking else None,
-         "the tracking check"),
+         mark("the tracking check (%(date)s) is before the order date (%(placed)s)")),
     ]
     problems = [
-        document.problem(loc, f"{what} ({value.isoformat()}) is before the order date "
-                              f"({placed.isoformat()})",
-                         "check both dates against your order page")
-        for loc, value, what in checks
+        document.problem(loc, _(sentence, date=value.isoformat(), placed=placed.isoformat()),
+                         _("check both dates against your order page"))
+        for loc, value, sentence in checks
         if value is not None and value < placed
     ]
     shipped = order.shipping.shipped
     if shipped is not None and order.shipping.delivery_deadline < shipped:
         problems.append(document.problem(
             ("shipping", "delivery_deadline"),
-            f"the delivery deadline ({order.shipping.delivery_deadline.isoformat()}) is before "
-            f"the shipping date ({shipped.isoformat()})",
-            "check both dates against your order page"))
+            _("the delivery deadline (%(deadline)s) is before the shipping date (%(shipped)s)",
+              deadline=order.shipping.delivery_deadline.isoformat(),
+              shipped=shipped.isoformat()),
+            _("check both dates against your order page")))
     return problems
 
 
@@ -177,29 +195,31 @@ def warnings_for(document: Document, order: OrderFile) -> list[Problem]:
         if event.at.date() < placed:
             warnings.append(document.problem(
                 ("tracking", "events", index, "at"),
-                f"this tracking event ({event.at.date().isoformat()}) is dated before the "
-                f"order was placed ({placed.isoformat()})",
-                "check the date on the tracking page, and that the tracking number is this "
-                "order's"))
+                _("this tracking event (%(date)s) is dated before the order was placed "
+                  "(%(placed)s)", date=event.at.date().isoformat(),
+                  placed=placed.isoformat()),
+                _("check the date on the tracking page, and that the tracking number is this "
+                  "order's")))
     messages = order.messages if isinstance(order.messages, list) else []
     for index, message in enumerate(messages):
         if message.at.date() < placed:
             warnings.append(document.problem(
                 ("messages", index, "at"),
-                f"this message ({message.at.date().isoformat()}) is dated before the order "
-                f"was placed ({placed.isoformat()})",
-                "check its date; if it is about another order, leave it out"))
-    for loc, value, field, what in (
-        (("buyer", "name"), order.buyer.name, Buyer.model_fields["name"], "your name"),
+                _("this message (%(date)s) is dated before the order was placed (%(placed)s)",
+                  date=message.at.date().isoformat(), placed=placed.isoformat()),
+                _("check its date; if it is about another order, leave it out")))
+    for loc, value, field, fix in (
+        (("buyer", "name"), order.buyer.name, Buyer.model_fields["name"],
+         mark("write your name as on the order page")),
         (("order", "number"), order.order.number, Order.model_fields["number"],
-         "your order number"),
+         mark("write your order number as on the order page")),
         (("order", "store"), order.order.store, Order.model_fields["store"],
-         "the seller's store name"),
+         mark("write the seller's store name as on the order page")),
     ):
         if value in (field.examples or []):
             warnings.append(document.problem(
-                loc, f"\"{visible(value)}\" is an example from orderpack's template or "
-                     "samples", f"write {what} as on the order page"))
+                loc, _('"%(value)s" is an example from orderpack\'s template or samples',
+                       value=visible(value)), _(fix)))
     return warnings + _language_warnings(document, order)
 
 
@@ -210,16 +230,19 @@ def _language_warnings(document: Document, order: OrderFile) -> list[Problem]:
 
     warnings = []
     for found in text_language.mismatches(order):
-        language, packet = i18n.name(found.found, "en"), i18n.name(found.packet, "en")
+        # The languages' names as the language in use says them (CLDR).
+        values = {"language": i18n.name(found.found), "packet": i18n.name(found.packet),
+                  "tag": found.found}
         fix = {
-            "details": f"write it in {packet}, or add `language: {found.found}` under "
-                       f"`dispute:` to have the whole packet in {language}",
-            "message": f"add its `translation:` in {packet}",
-            "caption": f"write the caption in {packet}",
+            "details": _("write it in %(packet)s, or add `language: %(tag)s` under `dispute:` "
+                         "to have the whole packet in %(language)s", **values),
+            "message": _("add its `translation:` in %(packet)s", **values),
+            "caption": _("write the caption in %(packet)s", **values),
         }[found.kind]
         warnings.append(document.problem(
-            found.loc, f"this text seems to be in {language}, and the packet (dispute.txt, "
-                       f"evidence.pdf) is in {packet}: it quotes the text as written", fix))
+            found.loc, _("this text seems to be in %(language)s, and the packet (dispute.txt, "
+                         "evidence.pdf) is in %(packet)s: it quotes the text as written",
+                         **values), fix))
     return warnings
 
 
@@ -248,8 +271,8 @@ def _check_evidence_files(document: Document, failed: set[str]) -> list[Problem]
         boxes = item.get("redact")
         if info.kind != "image" and boxes:
             problems.append(document.problem(
-                ("evidence", index, "redact"), "redaction boxes apply to images only",
-                "black out the area in the PDF itself, or remove `redact`"))
+                ("evidence", index, "redact"), _("redaction boxes apply to images only"),
+                _("black out the area in the PDF itself, or remove `redact`")))
             continue
         for box_index, box in enumerate(boxes if isinstance(boxes, list) else []):
             box_loc: Loc = ("evidence", index, "redact", box_index)
@@ -261,9 +284,11 @@ def _check_evidence_files(document: Document, failed: set[str]) -> list[Problem]
             if x + width > info.width or y + height > info.height:
                 problems.append(document.problem(
                     box_loc,
-                    f"the box [{x}, {y}, {width}, {height}] reaches outside the image "
-                    f"({info.width}×{info.height} pixels as shown)",
-                    "measure the box on the picture as shown (upright), in its pixels"))
+                    _("the box [%(x)d, %(y)d, %(width)d, %(height)d] reaches outside the image "
+                      "(%(image_width)d×%(image_height)d pixels as shown)", x=x, y=y,
+                      width=width, height=height, image_width=info.width,
+                      image_height=info.height),
+                    _("measure the box on the picture as shown (upright), in its pixels")))
     return problems
 
 
@@ -306,91 +331,119 @@ def _problem(  # noqa: C901, PLR0911, PLR0912  (one case per pydantic error type
     if "redact" in loc[:-1] and isinstance(loc[loc.index("redact") + 1], int):
         # Any fault inside a box (a missing number, a zero width): name the box, show the form.
         box = loc[: loc.index("redact") + 2]
-        return document.problem(box, "a box is four whole numbers [x, y, width, height], "
-                                     "width and height at least 1",
-                                "write it like [0, 0, 1170, 140]")
+        return document.problem(box, _("a box is four whole numbers [x, y, width, height], "
+                                       "width and height at least 1"),
+                                _("write it like [0, 0, 1170, 140]"))
     example = _example(loc)
-    template = "see the template written by `orderpack init`"
+    template = _("see the template written by `orderpack init`")
     if kind == "extra_forbidden":
         known = sorted(_known_fields(loc[:-1]))
-        return document.problem(loc, f"unknown field `{visible(str(field))}`",
-                                _suggest(str(field), known, "known fields here: "))
+        return document.problem(loc, _("unknown field `%(field)s`", field=visible(str(field))),
+                                _suggest(str(field), known, fields=True))
     own = _own_value(loc)
+    like = _("write it like %(example)s", example=example) if example else template
     if kind == "missing":
-        parent = format_loc(loc[:-1])
-        where = f" under `{parent}:`" if parent else ""
-        if own:
-            return document.problem(loc, "this field is required",
-                                    f"add `{field}:`{where} with {own}")
-        if example:
-            return document.problem(loc, "this field is required",
-                                    f"add `{field}: {example}`{where}")
-        return document.problem(loc, "this field is required",
-                                f"add `{field}:`{where}; {template}")
+        return document.problem(loc, _("this field is required"),
+                                _missing_fix(loc, str(field), own, example))
     if kind == "string_type" and error["input"] is None:
-        return document.problem(loc, "this field is empty",
-                                f"fill in {own}" if own else
-                                f"write it like {example}" if example else template)
+        return document.problem(loc, _("this field is empty"),
+                                _("fill in %(value)s", value=own) if own else like)
     if kind in ("string_type", "model_type", "list_type", "dict_type", "model_attributes_type"):
-        wanted = {"string_type": "text", "list_type": "a list (lines starting with `- `)"}.get(
-            kind, "a group of `key: value` fields, indented below")
-        return document.problem(loc, f"expected {wanted}, got {_kind_of(error['input'])}",
-                                f"write it like {example}" if example else template)
+        got = _kind_of(error["input"])
+        message = (
+            _("expected text, got %(value)s", value=got) if kind == "string_type" else
+            _("expected a list (lines starting with `- `), got %(value)s", value=got)
+            if kind == "list_type" else
+            _("expected a group of `key: value` fields, indented below, got %(value)s",
+              value=got))
+        return document.problem(loc, message, like)
     if kind == "literal_error":
-        return document.problem(loc, f"{_shown(error['input'])} is not allowed here",
-                                f"use {ctx.get('expected', 'one of the listed values')}")
+        expected = ctx.get("expected")
+        return document.problem(loc, _("%(value)s is not allowed here",
+                                       value=_shown(error["input"])),
+                                _("use %(choices)s", choices=expected) if expected else
+                                _("use one of the listed values"))
     is_text = isinstance(error["input"], str)
     if kind in ("string_too_long", "too_long"):
         limit = ctx.get("max_length")
         if not is_text:
-            return document.problem(loc, f"too many entries: at most {limit}",
-                                    "keep only the ones that matter for the dispute")
+            return document.problem(loc, _("too many entries: at most %(limit)s", limit=limit),
+                                    _("keep only the ones that matter for the dispute"))
         return document.problem(
-            loc, f"too long: at most {limit} characters",
-            "shorten it; long explanations belong in `dispute.details`"
-            if limit == SHORT_TEXT else "shorten it")
+            loc, _("too long: at most %(limit)s characters", limit=limit),
+            _("shorten it; long explanations belong in `dispute.details`")
+            if limit == SHORT_TEXT else _("shorten it"))
     if kind in ("string_too_short", "too_short"):
         if not is_text:
-            return document.problem(loc, "needs at least one entry",
-                                    f"add one (lines starting with `- `); {template}")
-        return document.problem(loc, "must not be empty",
-                                f"fill in {own}" if own else
-                                f"fill it in, e.g. {example}" if example else "fill it in")
+            return document.problem(loc, _("needs at least one entry"),
+                                    _("add one (lines starting with `- `); %(then)s",
+                                      then=template))
+        return document.problem(loc, _("must not be empty"),
+                                _("fill in %(value)s", value=own) if own else
+                                _("fill it in, e.g. %(example)s", example=example) if example
+                                else _("fill it in"))
     if kind == "string_pattern_mismatch":
-        return document.problem(loc, f"{_shown(error['input'])} is not in the expected form",
-                                f"write it like {example}" if example else template)
+        return document.problem(loc, _("%(value)s is not in the expected form",
+                                       value=_shown(error["input"])), like)
+    write_eg = _("write e.g. %(example)s", example=example) if example else None
     if kind in ("int_parsing", "int_type", "int_from_float"):
-        return document.problem(loc, f"expected a whole number, got {_kind_of(error['input'])}",
-                                f"write e.g. {example or 1}")
-    bounds = {"greater_than_equal": "at least {ge}", "greater_than": "more than {gt}",
-              "less_than_equal": "at most {le}", "less_than": "less than {lt}"}
+        return document.problem(loc, _("expected a whole number, got %(value)s",
+                                       value=_kind_of(error["input"])),
+                                _("write e.g. %(example)s", example=example or 1))
+    bounds = {
+        "greater_than_equal": _("%(value)s is out of range: it must be at least %(bound)s"),
+        "greater_than": _("%(value)s is out of range: it must be more than %(bound)s"),
+        "less_than_equal": _("%(value)s is out of range: it must be at most %(bound)s"),
+        "less_than": _("%(value)s is out of range: it must be less than %(bound)s"),
+    }
     if kind in bounds:
-        return document.problem(loc, f"{_shown(error['input'])} is out of range: it must be "
-                                     + bounds[kind].format(**ctx),
-                                f"write e.g. {example}" if example else "check the number")
-    return document.problem(loc, error["msg"], f"write e.g. {example}" if example else template)
+        bound = next(iter(v for k, v in ctx.items() if k in ("ge", "gt", "le", "lt")), "")
+        return document.problem(loc, bounds[kind] % {"value": _shown(error["input"]),
+                                                     "bound": bound},
+                                write_eg or _("check the number"))
+    # A pydantic error orderpack has no sentence for: pydantic's own words (English).
+    return document.problem(loc, error["msg"], write_eg or template)
 
 
-def _suggest(word: str, choices: list[str], prefix: str) -> str:
+def _missing_fix(loc: Loc, field: str, own: str, example: str) -> str:
+    """How to add a required field: under which group, with what."""
+    parent = format_loc(loc[:-1])
+    if own:
+        return (_("add `%(field)s:` under `%(parent)s:` with %(value)s", field=field,
+                  parent=parent, value=own) if parent else
+                _("add `%(field)s:` with %(value)s", field=field, value=own))
+    if example:
+        return (_("add `%(field)s: %(example)s` under `%(parent)s:`", field=field,
+                  example=example, parent=parent) if parent else
+                _("add `%(field)s: %(example)s`", field=field, example=example))
+    template = _("see the template written by `orderpack init`")
+    return (_("add `%(field)s:` under `%(parent)s:`; %(then)s", field=field, parent=parent,
+              then=template) if parent else
+            _("add `%(field)s:`; %(then)s", field=field, then=template))
+
+
+def _suggest(word: str, choices: list[str], *, fields: bool = False) -> str:
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     if close:
-        return f"did you mean `{close[0]}`?"
-    return prefix + ", ".join(choices)
+        return _("did you mean `%(word)s`?", word=close[0])
+    listed = ", ".join(choices)
+    return (_("known fields here: %(choices)s", choices=listed) if fields else
+            _("use one of: %(choices)s", choices=listed))
 
 
 def _kind_of(value: Any) -> str:
     if value is None:
-        return "nothing"
+        return _("nothing")
     if isinstance(value, dict):
-        return "a group of fields"
+        return _("a group of fields")
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     return _shown(value)
 
 
 def _shown(value: Any) -> str:
     if value is None or isinstance(value, bool):
-        return {None: "nothing", True: "true", False: "false"}[value]
+        return {None: _("nothing"), True: "true", False: "false"}[value]
     text = f'"{visible(value)}"' if isinstance(value, str) else str(value)
     return clip(text)
 
@@ -447,15 +500,16 @@ def _example(loc: Loc) -> str:
 
 #: Fields whose value is the buyer's own: a fix names what to write, never an example
 #: value (which would be copied; `warnings_for` warns about those left in).
-_OWN_VALUES: dict[Loc, str] = {("buyer", "name"): "your name as on the order",
-                               ("order", "number"): "the order number from the order page, "
-                                                    "in quotes",
-                               ("order", "store"): "the seller's store name as on the order "
-                                                   "page"}
+_OWN_VALUES: dict[Loc, str] = {
+    ("buyer", "name"): mark("your name as on the order"),
+    ("order", "number"): mark("the order number from the order page, in quotes"),
+    ("order", "store"): mark("the seller's store name as on the order page"),
+}
 
 
 def _own_value(loc: Loc) -> str:
-    return _OWN_VALUES.get(loc, "")
+    own = _OWN_VALUES.get(loc)
+    return _(own) if own else ""
 
 
 def _schema_example(annotation: Any) -> str:

@@ -144,7 +144,8 @@ def test_the_cover_keeps_its_sentences_apart(built_aliexpress: BuildResult) -> N
 
 
 def test_validate_suggests_writing_details_in_the_packets_language(spanish_case: Path) -> None:
-    (warning,) = orderpack.validate(spanish_case).warnings
+    # In English (--lang en): the buyer's own language, Spanish, names the languages in Spanish.
+    (warning,) = orderpack.validate(spanish_case, "en").warnings
     assert warning.field == "dispute.details"
     assert warning.words == (
         "this text seems to be in Spanish, and the packet (dispute.txt, evidence.pdf) is in "
@@ -158,7 +159,7 @@ def test_a_message_without_translation_gets_the_suggestion(spanish_case: Path) -
                         'September. Where is the parcel?"\n', "")
     text = text.replace('  details: "El seguimiento', '  # details: "El seguimiento')
     spanish_case.write_text(text, encoding="utf-8")
-    (warning,) = orderpack.validate(spanish_case).warnings
+    (warning,) = orderpack.validate(spanish_case, "en").warnings
     assert (warning.field, warning.fix) == ("messages[0].text", "add its `translation:` in English")
 
 

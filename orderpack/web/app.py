@@ -38,6 +38,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 import orderpack
+from orderpack import i18n
 from orderpack.i18n import long_date
 from orderpack.render import capitalize_first, money, templates_dir
 from orderpack.web import fields, orderfile, timeline_svg
@@ -122,12 +123,101 @@ def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir() / "web"),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
-        lstrip_blocks=True)
+        lstrip_blocks=True, extensions=["jinja2.ext.i18n"])
+    # As orderpack.render's environments: the gettext callables read the language in use
+    # (the page's, see _Site.page), and {% trans %} blocks are trimmed as babel.cfg extracts.
+    env.policies["ext.i18n.trimmed"] = True
+    env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the i18n extension
+        i18n.raw_gettext, i18n.raw_ngettext, newstyle=True,
+        pgettext=i18n.raw_pgettext, npgettext=i18n.raw_npgettext)
     env.filters.update(long_date=long_date, money=money, capitalize_first=capitalize_first,
                        zip=lambda first, second: list(zip(first, second, strict=False)),
-                       remedy_label=lambda remedy: fields.REMEDIES.get(remedy, remedy))
+                       remedy_label=lambda remedy: (
+                           _said(fields.REMEDIES[remedy]) if remedy in fields.REMEDIES
+                           else remedy),
+                       said=_said,
+                       said_choices=lambda choices: [(key, _said(text)) for key, text in choices])
+    env.globals.update(languages=_languages, page_words=_page_words)
     env.tests["iso_date"] = lambda value: bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value)))
     return env
+
+
+def _said(text: str) -> str:
+    """A sentence kept in a table (fields.py, marked for the catalogs) in the page's language."""
+    return i18n.gettext(text) if text else ""
+
+
+def _languages() -> list[tuple[str, str]]:
+    """The languages a buyer may choose, each by its own name: ("es", "Español")."""
+    return [(tag, capitalize_first(i18n.name(tag, tag))) for tag in i18n.SUPPORTED]
+
+
+def language_of(data: Any) -> str:
+    """The language of a case's pages: its ``buyer.language`` if orderpack writes it, else
+    English (the order file's default)."""
+    buyer = data.get("buyer") if isinstance(data, dict) else None
+    written = buyer.get("language") if isinstance(buyer, dict) else None
+    return (i18n.normalise(written) if isinstance(written, str) else None) or i18n.SOURCE
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    """The form of a counted sentence for ``count``, its placeholders left for the page's
+    script to fill (named so that `make catalogs` extracts the sentences)."""
+    return i18n.raw_ngettext(singular, plural, count)
+
+
+#: A number of each CLDR plural category in the languages orderpack writes (Spanish,
+#: French and Portuguese name a million "many").
+_PLURAL_SAMPLES = (*range(0, 112), 1_000_000)
+
+
+def _forms(say: Callable[[int], str]) -> dict[str, str]:
+    """A counted sentence for the browser: each CLDR plural category of the language in use
+    (what ``Intl.PluralRules`` answers) with its form."""
+    from babel import Locale
+
+    rule = Locale.parse(i18n.babel_locale(i18n.current())).plural_form
+    forms: dict[str, str] = {}
+    for count in _PLURAL_SAMPLES:
+        forms.setdefault(rule(count), say(count))
+    return forms
+
+
+def _page_words() -> dict[str, Any]:
+    """What the page's scripts say (static/app.js, static/redact.js), from the same catalogs
+    as the page: sentences with ``%(name)s`` placeholders, counted ones by plural category."""
+    return {
+        "fields_to_fix": _forms(lambda n: ngettext(
+            "%(num)d field to fix", "%(num)d fields to fix", n)),
+        "no_problems": i18n.gettext("No problems"),
+        "copied": i18n.gettext("Copied"),
+        "characters": _forms(lambda n: ngettext(
+            "%(num)s character", "%(num)s characters", n)),
+        "characters_of": _forms(lambda n: ngettext(
+            "%(num)s character of %(limit)s allowed", "%(num)s characters of %(limit)s allowed",
+            n)),
+        "uploading": _forms(lambda n: ngettext(
+            "Uploading %(num)d file…", "Uploading %(num)d files…", n)),
+        "not_added": i18n.gettext("Not added: %(reasons)s"),
+        "upload_failed": i18n.gettext("the upload failed"),
+        "box": i18n.gettext("Box %(number)s: %(width)s by %(height)s pixels at %(x)s, %(y)s. "
+                            "Arrows move it, Shift+arrows resize it, Delete removes it."),
+    }
+
+
+def _asked(request: Request) -> str:
+    """The language a page of no case is asked in (``?lang=es``, the language picker's),
+    else English."""
+    return i18n.normalise(request.query_params.get("lang", "")) or i18n.SOURCE
+
+
+def _case_language(order_path: Path) -> str:
+    """:func:`language_of` the order file at ``order_path``; English if it cannot be read."""
+    try:
+        data, _version = orderfile.read(order_path)
+    except (YAMLError, UnicodeDecodeError, OSError):
+        return i18n.SOURCE
+    return language_of(data)
 
 
 def _url_name(name: str) -> str:
@@ -144,11 +234,14 @@ class _Site:
     # --- helpers ------------------------------------------------------------------------
 
     def page(self, request: Request, template: str, status_code: int = 200,
-             **context: Any) -> HTMLResponse:
+             lang: str = i18n.SOURCE, **context: Any) -> HTMLResponse:
+        """``template`` rendered in ``lang``, the language of the case it shows (its
+        ``buyer.language``; English for the pages of no case)."""
         state = request.scope.get("state", {})
-        html = self.env.get_template(template).render(
-            nonce=state.get("nonce", ""), csrf=state.get("csrf", ""),
-            today=self.settings.today(), url_name=_url_name, **context)
+        with i18n.using(lang) as tag:
+            html = self.env.get_template(template).render(
+                nonce=state.get("nonce", ""), csrf=state.get("csrf", ""),
+                today=self.settings.today(), url_name=_url_name, lang=tag, **context)
         return HTMLResponse(html, status_code=status_code)
 
     def case(self, request: Request) -> tuple[str, Path]:
@@ -156,21 +249,21 @@ class _Site:
         name = request.path_params["case"]
         raw = request.scope.get("raw_path", b"").lower()
         if b"%2f" in raw or b"%5c" in raw or b"%2e" in raw or b"%00" in raw:
-            raise HTTPException(404, "No such case.")
+            raise HTTPException(404, i18n.gettext("No such case."))
         name = "." if name == ROOT_NAME else name
         try:
             folder = self.root.case_folder(name)
         except NotFound:
-            raise HTTPException(404, "No such case.") from None
+            raise HTTPException(404, i18n.gettext("No such case.")) from None
         return name, folder / ORDER_FILE
 
     def inside(self, order_path: Path, name: str) -> Path:
         try:
             path = Root.inside(order_path.parent, name)
         except NotFound:
-            raise HTTPException(404, "No such file in this case.") from None
+            raise HTTPException(404, i18n.gettext("No such file in this case.")) from None
         if not path.is_file():
-            raise HTTPException(404, "No such file in this case.")
+            raise HTTPException(404, i18n.gettext("No such file in this case."))
         return path
 
     async def form(self, request: Request, *, max_files: int = 0) -> FormData:
@@ -181,27 +274,39 @@ class _Site:
         except HTTPException:
             raise
         except Exception:
-            raise HTTPException(400, "The form could not be read.") from None
+            raise HTTPException(400, i18n.gettext("The form could not be read.")) from None
         checked = request.scope.get("state", {}).get("csrf_checked", False)
         token = form.get(CSRF_FIELD)
         keys_ok = isinstance(token, str) and token == request.scope["state"]["csrf"]
         if not checked and not keys_ok:
-            raise HTTPException(403, "Refused: the form's security token is missing or wrong; "
-                                     "reload the page.")
+            raise HTTPException(403, i18n.gettext(
+                "Refused: the form's security token is missing or wrong; reload the page."))
         return form
 
     async def error_page(self, request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
         if "state" not in request.scope or "nonce" not in request.scope["state"]:
             return Response(exc.detail, exc.status_code, media_type="text/plain")
-        return self.page(request, "error.html", exc.status_code, message=exc.detail)
+        return self.page(request, "error.html", exc.status_code,
+                         lang=self._request_language(request), message=exc.detail)
+
+    def _request_language(self, request: Request) -> str:
+        """The language of the case a request names, if there is one, else English."""
+        name = request.path_params.get("case")
+        try:
+            folder = self.root.case_folder("." if name == ROOT_NAME else str(name)) if (
+                name) else None
+        except (NotFound, OSError):
+            folder = None
+        return _case_language(folder / ORDER_FILE) if folder else i18n.SOURCE
 
     # --- the cases ----------------------------------------------------------------------
 
     async def cases_page(self, request: Request) -> Response:
         today = self.settings.today()
         rows = [self._summary(name, today) for name in self.root.cases()]
-        return self.page(request, "cases.html", rows=rows, cases_dir=self.root.folder)
+        return self.page(request, "cases.html", lang=_asked(request), rows=rows,
+                         cases_dir=self.root.folder)
 
     def _summary(self, name: str, today: date) -> dict[str, Any]:
         order_path = self.root.case_folder(name) / ORDER_FILE
@@ -231,30 +336,40 @@ class _Site:
 
     NEW_FIELDS = ("platform", "buyer_name", "number", "placed", "delivery_deadline",
                   "protection_ends", "store", "item_title", "total", "currency", "payment",
-                  "tracking_number", "shipped", "folder")
+                  "tracking_number", "shipped", "folder", "language")
 
     async def new_case_page(self, request: Request) -> Response:
         values = dict.fromkeys(self.NEW_FIELDS, "")
         values["platform"] = "aliexpress"
+        values["language"] = _asked(request)
         return self._new_form(request, values, {})
 
     def _new_form(self, request: Request, values: dict[str, str],
                   problems: dict[str, str], status_code: int = 200) -> Response:
-        return self.page(request, "new.html", status_code, values=values, problems=problems,
-                         platforms=_platform_choices())
+        return self.page(request, "new.html", status_code,
+                         lang=i18n.normalise(values["language"]) or i18n.SOURCE,
+                         values=values, problems=problems, platforms=_platform_choices())
 
     async def new_case(self, request: Request) -> Response:
         form = await self.form(request)
         values = {key: str(form.get(key, "")).strip() for key in self.NEW_FIELDS}
-        answers = {key: value for key, value in values.items() if key != "folder"}
+        language = i18n.normalise(values["language"]) or i18n.SOURCE
+        values["language"] = language
+        answers = {key: value for key, value in values.items()
+                   if key not in {"folder", "language"}}
         today = self.settings.today()
-        problems = orderpack.init_problems(answers, today)
+        with i18n.using(language):  # the answers' problems, in the language chosen
+            problems = orderpack.init_problems(answers, today)
         if problems:
             return self._new_form(request, values, problems, 422)
         folder = self.root.new_case_folder(values["folder"]
                                            or f"{values['platform']}-{values['number']}")
         try:
             order_path = orderpack.init(folder, answers, today).order_path
+            if language != i18n.SOURCE:  # English is the order file's default
+                data, version = orderfile.read(order_path)
+                orderfile.set_value(data, ("buyer", "language"), language)
+                orderfile.write(order_path, orderfile.dump(data), version)
         except orderpack.OrderpackError as exc:
             problems["folder"] = str(exc)
             return self._new_form(request, values, problems, 422)
@@ -294,11 +409,12 @@ class _Site:
         profile = orderpack.platform(platform_id) if platform_id in known else None
         evidence = _evidence_rows(data, order_path)
         return self.page(
-            request, "case.html", status_code, name=name, order_path=order_path, data=data,
+            request, "case.html", status_code, lang=language_of(data), name=name,
+            order_path=order_path, data=data,
             version=shown.version, problems=by_field, cautions=caution_by_field,
             sections=fields.SECTIONS,
             evidence_rows=fields.EVIDENCE, evidence=evidence, profile=profile,
-            platforms=_platform_choices(), senders=fields.SENDERS, remedies=fields.REMEDIES,
+            platforms=_platform_choices(), senders=fields.SENDERS,
             shown=orderfile.shown, parse_loc=orderfile.parse_loc, rows=_rows,
             saved=saved, created=created, conflict=conflict, shown_fields=_shown_fields(),
             messages_file=isinstance(data.get("messages"), dict),
@@ -378,15 +494,16 @@ class _Site:
             case = orderpack.validate(order_path)
             status = orderpack.status(order_path, today)
         except orderpack.OrderpackError as exc:
-            return self.page(request, "invalid.html", 200, name=name,
-                             problems=[(p.field, p.words) for p in exc.problems])
+            return self.page(request, "invalid.html", 200, lang=_case_language(order_path),
+                             name=name, problems=[(p.field, p.words) for p in exc.problems])
         steps: list[tuple[orderpack.MessageStep, str | None]] = []
         for step in orderpack.message_steps(order_path, today).steps:
             text = None  # a step that does not apply now has no message (it would be stale)
             if step.state != "does_not_apply":
                 text = orderpack.message(order_path, step.id, today).text
             steps.append((step, text))
-        return self.page(request, "status.html", name=name, case=case, status=status,
+        return self.page(request, "status.html", lang=status.language, name=name, case=case,
+                         status=status,
                          svg=timeline_svg.layout(status), steps=steps,
                          checks=[(p.field, p.words) for p in case.warnings],
                          order_path=order_path)
@@ -405,9 +522,13 @@ class _Site:
 
     async def upload(self, request: Request) -> Response:
         name, order_path = self.case(request)
+        with i18n.using(_case_language(order_path)):  # its refusals, in the buyer's language
+            return await self._upload(request, name, order_path)
+
+    async def _upload(self, request: Request, name: str, order_path: Path) -> Response:
         length = int(request.headers.get("content-length") or 0)
         if length > self.settings.max_upload * MAX_FILES:
-            raise HTTPException(413, "Too much at once: upload fewer files.")
+            raise HTTPException(413, i18n.gettext("Too much at once: upload fewer files."))
         form = await self.form(request, max_files=MAX_FILES)
         uploads = [item for item in form.getlist("files") if isinstance(item, UploadFile)]
         refused: list[str] = []
@@ -437,8 +558,9 @@ class _Site:
             return JSONResponse({"added": added, "refused": refused},
                                 200 if added or not refused else 422)
         if refused:
-            return self.page(request, "error.html", 422,
-                             message="Some files were not added: " + "; ".join(refused),
+            return self.page(request, "error.html", 422, lang=i18n.current(),
+                             message=i18n.gettext("Some files were not added: %(reasons)s",
+                                                  reasons="; ".join(refused)),
                              back=f"/case/{_url_name(name)}#evidence")
         return RedirectResponse(f"/case/{_url_name(name)}?saved=evidence#evidence", 303)
 
@@ -464,8 +586,8 @@ class _Site:
     def _received(self, upload: UploadFile, folder: Path, suffix: str) -> Iterator[Path]:
         """The upload copied into a hidden file in ``folder`` (removed afterwards); raise
         :class:`_Refused` if it is over the size limit."""
-        too_big = (f"the file is over the limit of "
-                   f"{self.settings.max_upload // 1024 // 1024} MB")
+        too_big = i18n.gettext("the file is over the limit of %(limit)d MB",
+                               limit=self.settings.max_upload // 1024 // 1024)
         if upload.size is not None and upload.size > self.settings.max_upload:
             raise _Refused(too_big)
         handle, temp_name = tempfile.mkstemp(dir=folder, prefix=".upload-", suffix=suffix)
@@ -490,7 +612,8 @@ class _Site:
         back = f"/case/{_url_name(name)}#messages"
         form = await self.form(request, max_files=2)
         try:
-            return self._keep_chat(request, name, order_path, form, back)
+            with i18n.using(_case_language(order_path)):
+                return self._keep_chat(request, name, order_path, form, back)
         finally:
             await form.close()
 
@@ -498,19 +621,22 @@ class _Site:
                    back: str) -> Response:
         data, version = orderfile.read(order_path)
         if str(form.get("version", "")) != version:
-            return self.page(request, "error.html", 409, back=back, message=(
-                "order.yaml was changed on disk since this page was opened. Reload the "
-                "page, then upload the chat again."))
+            return self.page(request, "error.html", 409, lang=i18n.current(), back=back,
+                             message=i18n.gettext(
+                                 "order.yaml was changed on disk since this page was opened. "
+                                 "Reload the page, then upload the chat again."))
         existing = data.get("messages")
         if isinstance(existing, list) and existing:
-            return self.page(request, "error.html", 409, back=back, message=(
-                "The case lists its messages already; an exported chat would replace them. "
-                "Remove those rows first if the export holds them all."))
+            return self.page(request, "error.html", 409, lang=i18n.current(), back=back,
+                             message=i18n.gettext(
+                                 "The case lists its messages already; an exported chat would "
+                                 "replace them. Remove those rows first if the export holds "
+                                 "them all."))
         uploads = {key: form.get(key) for key in ("chat", "translation")}
         files = {key: item for key, item in uploads.items()
                  if isinstance(item, UploadFile) and item.filename}
         if "chat" not in files:
-            raise HTTPException(400, "Choose the exported chat file (a .txt file).")
+            raise HTTPException(400, i18n.gettext("Choose the exported chat file (a .txt file)."))
         folder = order_path.parent
         kept: dict[str, Path] = {}
         try:
@@ -533,10 +659,11 @@ class _Site:
         except (_Refused, orderfile.Conflict) as exc:
             for path in kept.values():
                 path.unlink(missing_ok=True)
-            message = ("order.yaml was changed on disk meanwhile; reload the page"
+            message = (i18n.gettext("order.yaml was changed on disk meanwhile; reload the page")
                        if isinstance(exc, orderfile.Conflict) else str(exc))
-            return self.page(request, "error.html", 422, back=back,
-                             message=f"The chat was not added: {message}")
+            return self.page(request, "error.html", 422, lang=i18n.current(), back=back,
+                             message=i18n.gettext("The chat was not added: %(reason)s",
+                                                  reason=message))
         return RedirectResponse(f"/case/{_url_name(name)}?saved=messages#messages", 303)
 
     def _evidence_path(self, order_path: Path, index_text: str) -> tuple[int, Any, Path]:
@@ -544,12 +671,12 @@ class _Site:
         rows = data.get("evidence")
         if not index_text.isdigit() or not isinstance(rows, list) or (
                 int(index_text) >= len(rows)):
-            raise HTTPException(404, "No such evidence.")
+            raise HTTPException(404, i18n.gettext("No such evidence."))
         index = int(index_text)
         row = rows[index]
         file_name = row.get("file") if isinstance(row, dict) else None
         if not isinstance(file_name, str):
-            raise HTTPException(404, "No such evidence.")
+            raise HTTPException(404, i18n.gettext("No such evidence."))
         return index, row, self.inside(order_path, file_name)
 
     async def editor_page(self, request: Request) -> Response:
@@ -561,22 +688,29 @@ class _Site:
         except orderpack.OrderpackError as exc:
             raise HTTPException(422, str(exc)) from None
         boxes = [list(box) for box in row.get("redact") or [] if isinstance(box, list)]
-        return self.page(request, "editor.html", name=name, index=index, row=row,
+        return self.page(request, "editor.html", lang=language_of(_data), name=name,
+                         index=index, row=row,
                          width=width, height=height, boxes=json.dumps(boxes),
                          version=version, saved=bool(request.query_params.get("saved")))
 
     async def redact(self, request: Request) -> Response:
         name, order_path = self.case(request)
+        with i18n.using(_case_language(order_path)):  # its refusals, in the buyer's language
+            return await self._redact(request, name, order_path)
+
+    async def _redact(self, request: Request, name: str, order_path: Path) -> Response:
         form = await self.form(request)
         index, _row, path = self._evidence_path(order_path, str(form.get("n", "")))
         boxes = _boxes(str(form.get("boxes", "[]")))
         if boxes is None:
-            raise HTTPException(400, "The boxes could not be read.")
+            raise HTTPException(400, i18n.gettext("The boxes could not be read."))
         data, version = orderfile.read(order_path)
         if str(form.get("version", "")) != version:
-            return self.page(request, "error.html", 409, back=f"/editor/{_url_name(name)}"
-                             f"?n={index}", message="order.yaml was changed on disk since "
-                             "this page was opened. Reload the page to see the changes.")
+            return self.page(request, "error.html", 409, lang=i18n.current(),
+                             back=f"/editor/{_url_name(name)}?n={index}",
+                             message=i18n.gettext(
+                                 "order.yaml was changed on disk since this page was opened. "
+                                 "Reload the page to see the changes."))
         row = data["evidence"][index]
         if boxes:
             value = CommentedSeq()
@@ -605,7 +739,7 @@ class _Site:
         side_text = request.query_params.get("side", "1200")
         side = min(max(int(side_text), 64), 1600) if side_text.isdigit() else 1200
         if boxes is None:
-            raise HTTPException(400, "The boxes could not be read.")
+            raise HTTPException(400, i18n.gettext("The boxes could not be read."))
         try:
             picture = orderpack.preview(path, file_name, [(x, y, w, h) for x, y, w, h in boxes],
                                         side)
@@ -621,7 +755,7 @@ class _Site:
         try:
             info = orderpack.check_file(path, file_name)
         except orderpack.OrderpackError:
-            raise HTTPException(404, "Not a file this page shows.") from None
+            raise HTTPException(404, i18n.gettext("Not a file this page shows.")) from None
         media_type = MEDIA_TYPES.get(SUFFIXES.get(info.format, ""), "application/octet-stream")
         return Response(path.read_bytes(), media_type=media_type, headers={
             "content-disposition": "inline" if media_type != "application/octet-stream"
@@ -641,7 +775,8 @@ class _Site:
         name, order_path = self.case(request)
         job = self.builds.get(order_path)
         out = order_path.parent / "out"
-        return self.page(request, "build.html", name=name, job=job,
+        return self.page(request, "build.html", lang=_case_language(order_path), name=name,
+                         job=job,
                          built=(out / "evidence.pdf").is_file(),
                          exhibits=(out / "exhibits").is_dir())
 
@@ -654,17 +789,17 @@ class _Site:
         _name, order_path = self.case(request)
         file_name = request.query_params.get("name", "")
         if file_name not in OUT_FILES:
-            raise HTTPException(404, "No such file in the packet.")
+            raise HTTPException(404, i18n.gettext("No such file in the packet."))
         out = order_path.parent / "out"
         if out.is_symlink() or not out.is_dir():
-            raise HTTPException(404, "Build the packet first.")
+            raise HTTPException(404, i18n.gettext("Build the packet first."))
         if file_name == "exhibits.zip":
             data = _zip(out / "exhibits")
             disposition = 'attachment; filename="exhibits.zip"'
         else:
             path = out / file_name
             if path.is_symlink() or not path.is_file():
-                raise HTTPException(404, "Build the packet first.")
+                raise HTTPException(404, i18n.gettext("Build the packet first."))
             data = path.read_bytes()
             inline = file_name.endswith((".pdf", ".txt"))
             disposition = f'{"inline" if inline else "attachment"}; filename="{file_name}"'
@@ -689,7 +824,7 @@ class _MultiForm(dict[str, str]):
 
 def _zip(folder: Path) -> bytes:
     if not folder.is_dir():
-        raise HTTPException(404, "Build the packet first.")
+        raise HTTPException(404, i18n.gettext("Build the packet first."))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
         for path in sorted(folder.iterdir()):

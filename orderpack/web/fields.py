@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from orderpack.i18n import mark
+
 
 @dataclass(frozen=True)
 class Field:
@@ -37,65 +39,83 @@ class Section:
     fields: tuple[tuple[str, Field], ...]
     """Each with the prefix of its name (``order.``)."""
     rows: tuple[Rows, ...] = ()
+    save: str = ""
+    """Its save button, a whole sentence (a title cannot be fitted into one in every
+    language)."""
 
 
-ITEMS = Rows("order.items", "Items", (
-    Field("title", "What you ordered", required=True),
-    Field("quantity", "Quantity", "number"),
-    Field("price", "Unit price", "money", "optional"),
-), "Add an item")
+# Labels, hints and titles are English sentences marked for the catalogs; the page says
+# them in its language (app._said). Keys and kinds are orderpack's own words.
 
-EVENTS = Rows("tracking.events", "Tracking events, oldest first", (
-    Field("at", "When", "moment", "2026-09-06 10:12", required=True),
-    Field("place", "Where", hint="optional, e.g. Shenzhen, CN"),
-    Field("status", "What the tracking page says", required=True),
-), "Add a tracking event")
+ITEMS = Rows("order.items", mark("Items"), (
+    Field("title", mark("What you ordered"), required=True),
+    Field("quantity", mark("Quantity"), "number"),
+    Field("price", mark("Unit price"), "money", mark("optional")),
+), mark("Add an item"))
 
-MESSAGES = Rows("messages", "Messages, oldest first", (
-    Field("at", "When", "moment", "2026-10-25 09:14", required=True),
-    Field("from", "From", "choice", required=True),
-    Field("text", "Text", "long", required=True),
-    Field("translation", "Translation", "long", "optional: the app's translation"),
-), "Add a message")
+EVENTS = Rows("tracking.events", mark("Tracking events, oldest first"), (
+    Field("at", mark("When"), "moment", "2026-09-06 10:12", required=True),
+    Field("place", mark("Where"), hint=mark("optional, e.g. Shenzhen, CN")),
+    Field("status", mark("What the tracking page says"), required=True),
+), mark("Add a tracking event"))
+
+MESSAGES = Rows("messages", mark("Messages, oldest first"), (
+    Field("at", mark("When"), "moment", "2026-10-25 09:14", required=True),
+    Field("from", mark("From"), "choice", required=True),
+    Field("text", mark("Text"), "long", required=True),
+    Field("translation", mark("Translation"), "long", mark("optional: the app's translation")),
+), mark("Add a message"))
 
 SECTIONS = (
-    Section("order", "The order", (
-        ("", Field("platform", "Platform", "choice", required=True)),
-        ("buyer.", Field("name", "Your name as on the order", required=True)),
-        ("buyer.", Field("email", "Your account's e-mail", "email", "optional")),
-        ("buyer.", Field("country", "Your country", "country", "optional, two letters: DE")),
-        ("order.", Field("number", "Order number", required=True)),
-        ("order.", Field("placed", "Order date", "date", required=True)),
-        ("order.", Field("store", "Store or seller", required=True)),
-        ("order.", Field("total", "Amount paid, shipping included", "money", required=True)),
-        ("order.", Field("currency", "Currency", "currency", "three letters: EUR, USD, GBP",
+    Section("order", mark("The order"), (
+        ("", Field("platform", mark("Platform"), "choice", required=True)),
+        ("buyer.", Field("name", mark("Your name as on the order"), required=True)),
+        ("buyer.", Field("email", mark("Your account's e-mail"), "email", mark("optional"))),
+        ("buyer.", Field("country", mark("Your country"), "country",
+                         mark("optional, two letters: DE"))),
+        ("buyer.", Field("language", mark("Your language"), "choice",
+                         mark("the language of these pages, of orderpack's advice and of "
+                              "your messages"))),
+        ("order.", Field("number", mark("Order number"), required=True)),
+        ("order.", Field("placed", mark("Order date"), "date", required=True)),
+        ("order.", Field("store", mark("Store or seller"), required=True)),
+        ("order.", Field("total", mark("Amount paid, shipping included"), "money",
                          required=True)),
-        ("order.", Field("payment", "How you paid", hint="optional, e.g. Visa ending 4242")),
-    ), (ITEMS,)),
-    Section("shipping", "Shipping and tracking", (
-        ("shipping.", Field("method", "Shipping method", hint="optional")),
-        ("shipping.", Field("carrier", "Carrier", hint="optional")),
-        ("shipping.", Field("tracking_number", "Tracking number", hint="optional")),
-        ("shipping.", Field("shipped", "Shipped on", "date", "optional")),
-        ("shipping.", Field("delivery_deadline", "Promised delivery date", "date",
+        ("order.", Field("currency", mark("Currency"), "currency",
+                         mark("three letters: EUR, USD, GBP"), required=True)),
+        ("order.", Field("payment", mark("How you paid"),
+                         hint=mark("optional, e.g. Visa ending 4242"))),
+    ), (ITEMS,), mark("Save the order")),
+    Section("shipping", mark("Shipping and tracking"), (
+        ("shipping.", Field("method", mark("Shipping method"), hint=mark("optional"))),
+        ("shipping.", Field("carrier", mark("Carrier"), hint=mark("optional"))),
+        ("shipping.", Field("tracking_number", mark("Tracking number"), hint=mark("optional"))),
+        ("shipping.", Field("shipped", mark("Shipped on"), "date", mark("optional"))),
+        ("shipping.", Field("delivery_deadline", mark("Promised delivery date"), "date",
                             required=True)),
-        ("shipping.", Field("protection_ends", "Buyer Protection ends", "date",
-                            "as shown on the order page")),
-        ("tracking.", Field("checked", "Tracking last checked on", "date", "optional")),
-    ), (EVENTS,)),
-    Section("messages", "Messages with the seller", (), (MESSAGES,)),
-    Section("dispute", "The dispute", (
-        ("dispute.", Field("reason", "Reason", "choice", required=True)),
-        ("dispute.", Field("remedy", "What you ask for", "choice", required=True)),
-        ("dispute.", Field("opened", "Dispute opened on", "date", "once you have opened it")),
-        ("dispute.", Field("details", "Details in your own words", "long", "optional")),
-    )),
+        ("shipping.", Field("protection_ends", mark("Buyer Protection ends"), "date",
+                            mark("as shown on the order page"))),
+        ("tracking.", Field("checked", mark("Tracking last checked on"), "date",
+                            mark("optional"))),
+    ), (EVENTS,), mark("Save shipping and tracking")),
+    Section("messages", mark("Messages with the seller"), (), (MESSAGES,),
+            mark("Save messages with the seller")),
+    Section("dispute", mark("The dispute"), (
+        ("dispute.", Field("reason", mark("Reason"), "choice", required=True)),
+        ("dispute.", Field("remedy", mark("What you ask for"), "choice", required=True)),
+        ("dispute.", Field("opened", mark("Dispute opened on"), "date",
+                           mark("once you have opened it"))),
+        ("dispute.", Field("details", mark("Details in your own words"), "long",
+                           mark("optional"))),
+    ), save=mark("Save the dispute")),
 )
 
-EVIDENCE = Rows("evidence", "Evidence", (
-    Field("caption", "Caption", required=True),
-    Field("date", "Taken on", "date", "optional"),
+EVIDENCE = Rows("evidence", mark("Evidence"), (
+    Field("caption", mark("Caption"), required=True),
+    Field("date", mark("Taken on"), "date", mark("optional")),
 ), "")
 
-SENDERS = (("buyer", "You"), ("seller", "The seller"), ("platform", "The platform"))
-REMEDIES = {"full_refund": "A full refund", "refund_and_return": "A refund, and return the item"}
+SENDERS = (("buyer", mark("You")), ("seller", mark("The seller")),
+           ("platform", mark("The platform")))
+REMEDIES = {"full_refund": mark("A full refund"),
+            "refund_and_return": mark("A refund, and return the item")}

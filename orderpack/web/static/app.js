@@ -1,8 +1,30 @@
 // orderpack serve: live checks of the case forms, copy buttons, the dispute text's
 // character count, uploads by drag and drop, and build progress. A plain module: every
-// page works without it, this only makes it answer sooner.
+// page works without it, this only makes it answer sooner. What it says comes from the page
+// (main's data-words), in the page's language, from the same catalogs as the page.
 
-const csrf = document.querySelector("main")?.dataset.csrf ?? "";
+const main = document.querySelector("main");
+const csrf = main?.dataset.csrf ?? "";
+const words = JSON.parse(main?.dataset.words ?? "{}");
+const lang = document.documentElement.lang || "en";
+
+// A sentence with its %(name)s placeholders filled.
+function say(text, values = {}) {
+  return (text ?? "").replace(/%\((\w+)\)[sd]/g, (_, name) => String(values[name] ?? ""));
+}
+
+// A counted sentence: the form of the language's plural category for `num`.
+function counted(forms, num, values = {}) {
+  const form = forms?.[new Intl.PluralRules(lang).select(num)] ?? forms?.other;
+  return say(form, { num: num.toLocaleString(lang), ...values });
+}
+
+// The language picker of the new-case page: the page again, in the language chosen.
+for (const select of document.querySelectorAll("select[data-relanguage]")) {
+  select.addEventListener("change", () => {
+    location.assign(`${select.dataset.relanguage}?lang=${encodeURIComponent(select.value)}`);
+  });
+}
 
 function debounce(fn, ms) {
   let timer;
@@ -42,7 +64,7 @@ for (const form of document.querySelectorAll("form.case-form")) {
     const { problems } = await answer.json();
     showProblems(form, problems);
     const count = Object.keys(problems).filter((name) => form.querySelector(`[id="problem-${name}"]`)).length;
-    if (live) live.textContent = count ? `${count} field${count === 1 ? "" : "s"} to fix` : "No problems";
+    if (live) live.textContent = count ? counted(words.fields_to_fix, count) : words.no_problems;
   }, 350);
   form.addEventListener("input", check);
   form.addEventListener("change", check);
@@ -58,7 +80,7 @@ for (const button of document.querySelectorAll("button.copy")) {
       document.execCommand("copy");
     }
     const label = button.textContent;
-    button.textContent = "Copied";
+    button.textContent = words.copied;
     setTimeout(() => { button.textContent = label; }, 1500);
   });
 }
@@ -70,8 +92,9 @@ if (textBox) {
   fetch(textBox.dataset.textUrl).then((r) => r.json()).then((data) => {
     if (data.error) { area.value = data.error; return; }
     area.value = data.text;
-    const limit = data.limit ? ` of ${data.limit.toLocaleString("en")} allowed` : "";
-    count.textContent = `${data.characters.toLocaleString("en")} characters${limit}`;
+    count.textContent = data.limit
+      ? counted(words.characters_of, data.characters, { limit: data.limit.toLocaleString(lang) })
+      : counted(words.characters, data.characters);
     count.classList.toggle("over", Boolean(data.limit && data.characters > data.limit));
   });
 }
@@ -85,10 +108,10 @@ if (upload) {
     const body = new FormData();
     body.append("csrf", csrf);
     for (const file of files) body.append("files", file);
-    status.textContent = `Uploading ${files.length} file${files.length === 1 ? "" : "s"}…`;
+    status.textContent = counted(words.uploading, files.length);
     const answer = await fetch(upload.action, { method: "POST", body, headers: { Accept: "application/json" } });
-    const data = await answer.json().catch(() => ({ added: [], refused: ["the upload failed"] }));
-    if (data.refused.length) status.textContent = `Not added: ${data.refused.join("; ")}`;
+    const data = await answer.json().catch(() => ({ added: [], refused: [words.upload_failed] }));
+    if (data.refused.length) status.textContent = say(words.not_added, { reasons: data.refused.join("; ") });
     if (data.added.length) location.reload();
   };
   zone.addEventListener("dragover", (event) => { event.preventDefault(); zone.classList.add("over"); });

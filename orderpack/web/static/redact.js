@@ -10,6 +10,8 @@ const field = document.getElementById("boxes");
 const result = document.getElementById("result");
 const width = Number(editor.dataset.width);
 const height = Number(editor.dataset.height);
+// What the editor says, in the page's language (main's data-words).
+const words = JSON.parse(document.querySelector("main")?.dataset.words ?? "{}");
 let boxes = JSON.parse(field.value || "[]");
 let selected = -1;
 
@@ -52,7 +54,8 @@ function draw({ focus = false } = {}) {
     div.style.height = `${(100 * h) / height}%`;
     div.tabIndex = 0;
     div.setAttribute("role", "button");
-    div.setAttribute("aria-label", `Box ${index + 1}: ${w} by ${h} pixels at ${x}, ${y}. Arrows move it, Shift+arrows resize it, Delete removes it.`);
+    div.setAttribute("aria-label", (words.box ?? "").replace(/%\((\w+)\)s/g, (_, name) => String(
+      { number: index + 1, width: w, height: h, x, y }[name] ?? "")));
     div.addEventListener("focus", () => { if (selected !== index) { selected = index; draw({ focus: true }); } });
     stage.appendChild(div);
     if (focus && index === selected) div.focus();
