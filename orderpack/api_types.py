@@ -116,7 +116,9 @@ class BuildResult:
     cleaned: tuple[Cleaned, ...] = ()
     """Each exhibit something was blacked out of or removed from, in order."""
     upload: str = ""
-    """What to upload where, on the platform's form."""
+    """What to upload where, on the platform's form, in :attr:`language`."""
+    language: str = "en"
+    """The buyer's language (``buyer.language``), in which the build speaks to the buyer."""
 
 
 @dataclass(frozen=True)

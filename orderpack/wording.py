@@ -159,6 +159,9 @@ TEMPLATES: dict[str, str] = {
         "Add it under `{section}:` from {where}."),
     "warning.unconfirmed": mark("Not confirmed: “{label}” {date} — {why}."),
     "headline": mark("Today: {summary}."),
+    # why a step's message does not apply now (orderpack message)
+    "refusal.not_opened": mark("no {dispute} is open yet: open it first"),
+    "refusal.opened": mark("the {dispute} has been open since {opened}"),
     # the route after the platform's own (phrases: they follow "If not, ")
     "route.bank_transfer": mark(
         "a bank transfer has no card chargeback: ask your bank whether it can recall the "
