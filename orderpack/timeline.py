@@ -415,6 +415,7 @@ def _route(order: OrderFile, profile: Profile, dated: dict[str, _Dated]) -> Rout
     card = profiles.fallback_of(profile)
     if card is None or profile.fallback is None:
         return None
+    card = profiles.localised(card)
     paid = payment.read(order.order)
     card_dates, _ = _evaluate(order, card, {})
     limit = card_dates.get(card.window_closes)
@@ -472,14 +473,14 @@ def _route(order: OrderFile, profile: Profile, dated: dict[str, _Dated]) -> Rout
 def _paypal_route(order: OrderFile, profile: Profile, dated: dict[str, _Dated]) -> Route | None:
     """PayPal's own Buyer Protection, for an order of another platform paid with PayPal."""
     folder = profile.path.parent if profile.path else None
-    paypal = profiles.load("paypal", folder)
+    paypal = profiles.localised(profiles.load("paypal", folder))
     paypal_dates, _ = _evaluate(order, paypal, {})
     last = paypal_dates.get("open_dispute_by")
     if last is None:
         return None
     cover = profile.paypal_cover
     dated["paypal_dispute_by"] = _Dated(
-        last.date, "Open a PayPal dispute by (180 days after the payment)",
+        last.date, i18n.gettext("Open a PayPal dispute by (180 days after the payment)"),
         cover.source if cover else last.source, last.unconfirmed, last.own_doubt, last.note,
         order=len(dated), public=False)
     text = say("route.paypal_dispute", last=last.date, platform=profile.name)
@@ -748,10 +749,9 @@ class _Planner:
             text.append(self.say("action.route.ask_platform"))
             return ("window_closed", why,
                     self._action(route.action, due, sentences(text), now=late))
-        helpers = self.help + (" and your card issuer"
-                               if route is not None and route.id == "card_chargeback" else "")
-        return ("closed", why, self._action(
-            "last_resort", None, self.say("action.last_resort", helpers=helpers)))
+        with_card = route is not None and route.id == "card_chargeback"
+        return ("closed", why, self._action("last_resort", None, self.say(
+            "action.last_resort.card" if with_card else "action.last_resort")))
 
     def _missing_date(self) -> tuple[str, Note, Action]:
         needed = self.missing.get("open_dispute_by") or self.missing.get(

@@ -110,7 +110,10 @@ TEMPLATES: dict[str, str] = {
     "action.route": mark("{route:start}."),
     "action.route.ask_platform": mark("You can also ask {help} whether they can still help."),
     "action.last_resort": mark(
-        "Ask {helpers} whether anything can still be done, and keep your evidence."),
+        "Ask {help} whether anything can still be done, and keep your evidence."),
+    "action.last_resort.card": mark(
+        "Ask {help} and your card issuer whether anything can still be done, and keep your "
+        "evidence."),
     "action.add_date": mark("Add `{field}:` under `{section}:` in the order file ({label})."),
     "action.add_date.where": mark(
         "Add `{field}:` under `{section}:` in the order file ({label}, found on {where})."),
