@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from orderpack.words import plural
+from orderpack import i18n
 
 if TYPE_CHECKING:
     from orderpack.budget import Budget, Estimate, Part
@@ -80,16 +80,17 @@ class Cleaned:
     """What was removed from a PDF exhibit, in words (:func:`orderpack.flatten.flatten`)."""
 
     def describe(self, relative_to: Path) -> str:
-        """e.g. "B: 1 box blacked out — check exhibits/B-chat.png"."""
+        """e.g. "B: 1 box blacked out — check exhibits/B-chat.png", in the language in use
+        (what flatten removed is named in its own words)."""
         done = []
         if self.boxes:
-            done.append(f"{plural(self.boxes, 'box', 'boxes')} blacked out")
+            done.append(i18n.ngettext("%(num)d box blacked out", "%(num)d boxes blacked out",
+                                      self.boxes))
         if self.removed:
-            listed = (", ".join(self.removed[:-1]) + " and " + self.removed[-1]
-                      if len(self.removed) > 1 else self.removed[0])
-            done.append(f"removed {listed}")
-        return (f"{self.label}: {'; '.join(done)} — check "
-                f"{self.exhibit.relative_to(relative_to).as_posix()}")
+            done.append(i18n.gettext("removed %(what)s", what=i18n.and_list(self.removed)))
+        return i18n.gettext("%(label)s: %(done)s — check %(file)s", label=self.label,
+                            done="; ".join(done),
+                            file=self.exhibit.relative_to(relative_to).as_posix())
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,9 @@ class BuildResult:
     cleaned: tuple[Cleaned, ...] = ()
     """Each exhibit something was blacked out of or removed from, in order."""
     upload: str = ""
-    """What to upload where, on the platform's form."""
+    """What to upload where, on the platform's form, in :attr:`language`."""
+    language: str = "en"
+    """The buyer's language (``buyer.language``), in which the build speaks to the buyer."""
 
 
 @dataclass(frozen=True)

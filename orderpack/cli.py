@@ -294,9 +294,10 @@ def build(order_files: tuple[Path, ...], out: Path | None, today: date | None,
     with collector_spared():  # it changes the whole process, so it is done here, not in builds
         if len(order_files) == 1:
             result = api.build(order_files[0], day, options)
-            click.echo(report.built(result))
-            if result.warnings:
-                click.echo(report.warnings(result.warnings), err=True)
+            with i18n.using(result.language):
+                click.echo(report.built(result))
+                if result.warnings:
+                    click.echo(report.warnings(result.warnings), err=True)
         else:
             _build_many(order_files, day, options, jobs, quiet)
 
@@ -313,7 +314,9 @@ def _build_many(order_files: tuple[Path, ...], day: date, options: Options, jobs
         click.echo(report.batch_errors(results), err=True)
     for outcome in results:
         if outcome.result is not None and outcome.result.warnings:
-            click.echo(report.warnings(outcome.result.warnings, outcome.order_path), err=True)
+            with i18n.using(outcome.result.language):
+                click.echo(report.warnings(outcome.result.warnings, outcome.order_path),
+                           err=True)
     click.echo(report.batch_summary(results))
     if not all(r.ok for r in results):
         sys.exit(1)

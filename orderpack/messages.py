@@ -13,14 +13,14 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from orderpack import chat, payment, profiles, timeline
+from orderpack import chat, i18n, payment, profiles, timeline, wording
 from orderpack.errors import OrderpackError, StepError
 from orderpack.facts import gather
 from orderpack.i18n import long_date
 from orderpack.model import Case
 from orderpack.profiles import Profile
 from orderpack.render import render
-from orderpack.words import sentence_start, with_article
+from orderpack.words import sentence_start
 
 
 @dataclass(frozen=True)
@@ -31,13 +31,14 @@ class Step:
 
 
 def steps(profile: Profile) -> list[Step]:
-    """The steps that apply to ``profile``'s platform, in the profile's order."""
-    terms = profile.terms
+    """The steps that apply to ``profile``'s platform, in the profile's order, each said in
+    the language in use."""
+    words = profiles.phrases(profile)
     summaries = {
-        "seller": "ask the seller for an update on the parcel",
-        "extension": f"ask {terms.customer_service} to extend {terms.window}",
-        "escalate": f"ask {terms.customer_service} to step in",
-        "chargeback": "a cover letter asking your card issuer for a chargeback",
+        "seller": i18n.gettext("ask the seller for an update on the parcel"),
+        "extension": profiles.said(profile, words["extend_it"]),
+        "escalate": profiles.said(profile, words["step_in"]),
+        "chargeback": i18n.gettext("a cover letter asking your card issuer for a chargeback"),
     }
     return [Step(step, summaries[step]) for step in profile.steps]
 
@@ -45,9 +46,13 @@ def steps(profile: Profile) -> list[Step]:
 def unknown_step(profile: Profile, step: str) -> str:
     """The message for a step ``profile`` does not have, listing those it has."""
     close = difflib.get_close_matches(step, profile.steps, n=1, cutoff=0.6)
-    hint = f"did you mean {close[0]!r}? " if close else ""
-    return (f"{profile.name} has no step {step!r}; {hint}the steps for {profile.name} are: "
-            + ", ".join(profile.steps))
+    steps = ", ".join(profile.steps)
+    if close:
+        return i18n.gettext("%(platform)s has no step %(step)s; did you mean %(close)s? the "
+                            "steps for %(platform)s are: %(steps)s", platform=profile.name,
+                            step=repr(step), close=repr(close[0]), steps=steps)
+    return i18n.gettext("%(platform)s has no step %(step)s; the steps for %(platform)s are: "
+                        "%(steps)s", platform=profile.name, step=repr(step), steps=steps)
 
 
 #: The stages in which each step's message is true to the case.
@@ -61,7 +66,8 @@ _CARD_STAGES = ("overdue", "dispute_window", "last_days", "dispute_open", "escal
 
 
 def not_applicable(step: str, status: timeline.Status, profile: Profile) -> str | None:
-    """Why ``step``'s message would be stale on ``status.today``, or None if it applies."""
+    """Why ``step``'s message would be stale on ``status.today``, or None if it applies; said
+    in the language in use."""
     stage, today = status.stage, status.today
     if step == "chargeback":
         route = status.route
@@ -70,36 +76,43 @@ def not_applicable(step: str, status: timeline.Status, profile: Profile) -> str 
                 return None
             return status.stage_text
         if route.id != "card_chargeback":
-            return (f"orderpack does not know that you paid by card ({route.text})"
+            return (i18n.gettext("orderpack does not know that you paid by card (%(route)s)",
+                                 route=route.text)
                     if route.id == "check_payment" else
-                    "you paid with PayPal, and PayPal's own Buyer Protection is the route")
+                    i18n.gettext("you paid with PayPal, and PayPal's own Buyer Protection is "
+                                 "the route"))
         if route.due(today) is None and route.last_day is not None:
-            return f"the time for a card chargeback ended on {long_date(route.last_day)}"
+            return i18n.gettext("the time for a card chargeback ended on %(date)s",
+                                date=long_date(route.last_day))
         if stage in ("escalation", "window_closed"):
             return None
-        return (f"{profile.name}'s own route is still open ({status.stage_text}); a chargeback "
-                f"comes after it")
+        return i18n.gettext("%(platform)s's own route is still open (%(stage)s); a chargeback "
+                            "comes after it", platform=profile.name, stage=status.stage_text)
     if stage in _APPLIES.get(step, ()):
         return None
     opened = status.dates.get("opened")
+    words = profiles.phrases(profile)
     if step == "escalate" and opened is None and stage not in ("window_closed", "closed"):
-        return f"no {profile.terms.dispute} is open yet: open it first"
+        return wording.say_for(profile.id, words, "refusal.not_opened")
     if step == "extension" and opened is not None:
-        return f"the {profile.terms.dispute} has been open since {long_date(opened)}"
+        return wording.say_for(profile.id, words, "refusal.opened", opened=opened)
     return status.stage_text
 
 
 def refusal(step: str, status: timeline.Status, profile: Profile, order_path: Path) -> str:
     """The message for a stale step: why, and the step that applies now."""
-    why = not_applicable(step, status, profile) or ""
+    why = (not_applicable(step, status, profile) or "").rstrip(".")
     now = status.next_action
-    text = f"the step {step!r} does not apply now: {why.rstrip('.')}."
     if now.id in profile.steps and not_applicable(now.id, status, profile) is None:
-        text += (f" The step that applies now is {now.id!r} ({now.summary}): "
-                 f"orderpack message {now.id} {order_path}")
-    else:
-        text += f" What to do now: {now.summary} (orderpack status {order_path})."
-    return text
+        return i18n.gettext(
+            "the step %(step)s does not apply now: %(why)s. The step that applies now is "
+            "%(now_quoted)s (%(summary)s): orderpack message %(now)s %(path)s",
+            step=repr(step), why=why, now=now.id, now_quoted=repr(now.id),
+            summary=now.summary, path=order_path)
+    return i18n.gettext(
+        "the step %(step)s does not apply now: %(why)s. What to do now: %(summary)s "
+        "(orderpack status %(path)s).", step=repr(step), why=why, summary=now.summary,
+        path=order_path)
 
 
 def write(case: Case, step: str, today: date, override: Path | None = None) -> str:
@@ -125,17 +138,21 @@ def write(case: Case, step: str, today: date, override: Path | None = None) -> s
     if network is None and card is not None and profile.fallback is None:
         paid = payment.read(case.order.order)
         network = card.networks.get(paid.network) if paid.network else None
-    card_reason = "merchandise not received"
-    if network is not None:
-        card_reason += f" ({network.name} reason code {network.reason_code})"
+    card_reason = (i18n.gettext("merchandise not received (%(network)s reason code %(code)s)",
+                                network=network.name, code=network.reason_code)
+                   if network is not None else i18n.gettext("merchandise not received"))
+    words = profiles.phrases(profile)
+    terms = profile.terms.model_copy(update={
+        name: profiles.said(profile, getattr(profile.terms, name))
+        for name in ("dispute", "window", "customer_service")})
     fallback_date = profile.fallback.date_id if profile.fallback else profile.window_closes
     context = {
         "facts": facts,
         "status": status,
         "route": route,
-        "terms": profile.terms,
-        "a_dispute": with_article(profile.terms.dispute),
-        "window_start": sentence_start(profile.terms.window),
+        "terms": terms,
+        "a_dispute": profiles.said(profile, words["a_dispute"]),
+        "window_start": sentence_start(terms.window),
         "paragraphs": paragraphs,
         "platform_id": profile.id,
         "deadline_words": timeline.deadline_words(profile),

@@ -66,7 +66,10 @@ def build(
     with contents.cache_folder(options) as (options, cache_warnings), \
             i18n.using(language(case, options).tag):
         result = _build(case, out, today, options, step)
-    return replace(result, warnings=[*cache_warnings, *result.warnings])
+    with i18n.using(case.order.buyer.language) as buyer:
+        upload = timeline.upload_advice(case.profile, len(result.exhibits))
+    return replace(result, warnings=[*cache_warnings, *result.warnings], upload=upload,
+                   language=buyer)
 
 
 def language(case: Case, options: Options) -> i18n.Choice:
@@ -119,7 +122,6 @@ def _build(case: Case, out: Path, today: date, options: Options,
         characters=text.characters,
         char_limit=bundle.char_limit,
         dropped=text.dropped,
-        upload=timeline.upload_advice(case.profile, len(staged)),
         pages=sum(file.pages for file in files),
         pdf_bytes=sum(file.bytes for file in files),
         warnings=warnings,

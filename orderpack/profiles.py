@@ -33,19 +33,21 @@ explaining it for ``orderpack rules`` all follow the one YAML layout.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
+from orderpack import i18n
 from orderpack.errors import OrderFileError, Problem, ProfileError
 from orderpack.loader import Document, Loc
 from orderpack.loader import load as load_yaml
-from orderpack.words import plural
+from orderpack.words import lower_start, plural, with_article
 
 PLATFORMS_DIR = Path(__file__).parent / "platforms"
 
@@ -259,6 +261,8 @@ class Profile(_Model):
     advice: list[Advice] = Field(default_factory=list)
     limits_file: LimitsFile = Field(alias="limits")
     _path: Path | None = PrivateAttr(default=None)
+    _english: Profile | None = PrivateAttr(default=None)
+    """The profile a :func:`localised` copy was made from."""
 
     @property
     def reason_ids(self) -> list[str]:
@@ -478,3 +482,116 @@ def explain(profile: Profile) -> list[Explained]:
         out.append(item("advice", f"advice_{index + 1}", advice.text,
                         "added to the step: " + ", ".join(advice.when), advice))
     return out
+
+
+# --- The profile's words in the language in use ------------------------------------------------
+# A profile's texts that a buyer or a reviewer reads are catalog entries whose msgctxt is the
+# profile's id (one platform's "dispute" is another's "case"): `make catalogs` extracts them
+# with :func:`extract`, registered in babel.cfg.
+
+
+def phrases(profile: Profile) -> dict[str, str]:
+    """The platform's words that enter the planner's and the messages' sentences, in English,
+    by the name the sentences give them (wording.TEMPLATES). The same for a :func:`localised`
+    copy."""
+    profile = profile._english or profile
+    terms = profile.terms
+    a_dispute = with_article(terms.dispute)
+    deadline = profile.date_label("delivery_deadline")
+    escalate = next((rule.label for rule in profile.rules if rule.id == "escalate_by"), None)
+    return {
+        "window": terms.window,
+        "dispute": terms.dispute,
+        "a_dispute": a_dispute,
+        "help": terms.customer_service,
+        "open_it": terms.open_action or f"open {a_dispute} on {profile.name}",
+        "deadline_words": deadline[:1].lower() + deadline[1:],
+        "escalate_it": (lower_start(escalate.removesuffix(" by")) if escalate
+                        else f"escalate the {terms.dispute} to {terms.customer_service}"),
+        "extend_it": f"ask {terms.customer_service} to extend {terms.window}",
+        "step_in": f"ask {terms.customer_service} to step in",
+    }
+
+
+def said(profile: Profile, text: str) -> str:
+    """One of ``profile``'s texts in the language in use."""
+    return i18n.pgettext(profile.id, text)
+
+
+def localised(profile: Profile) -> Profile:
+    """``profile`` with the labels, notes and advice the buyer reads in the language in use
+    (the profile itself in English). Its terms stay English: see :func:`phrases`."""
+    if i18n.current() == i18n.SOURCE:
+        return profile
+
+    def note(item: Sourced) -> str | None:
+        return said(profile, item.note) if item.note else None
+
+    copy = profile.model_copy(update={
+        "reasons": [reason.model_copy(update={"label": said(profile, reason.label)})
+                    for reason in profile.reasons],
+        "dates": {name: found.model_copy(update={
+                      "label": said(profile, found.label),
+                      "where": said(profile, found.where) if found.where else None})
+                  for name, found in profile.dates.items()},
+        "rules": [rule.model_copy(update={"label": said(profile, rule.label), "note": note(rule)})
+                  for rule in profile.rules],
+        "advice": [advice.model_copy(update={"text": said(profile, advice.text)})
+                   for advice in profile.advice],
+        "upload": profile.upload.model_copy(update={"note": note(profile.upload)}),
+    })
+    copy._path, copy._english = profile._path, profile
+    return copy
+
+
+def texts(profile: Profile) -> list[tuple[str, str]]:
+    """Every text of ``profile`` a buyer or a reviewer reads, each with a word for the
+    translator on what it is."""
+    found = [(text, f"{profile.name}: the word or phrase `{name}` of the planner's sentences")
+             for name, text in phrases(profile).items()]
+    found += [(reason.label, f"{profile.name}: a reason on the dispute form, as the form words "
+                             "it") for reason in profile.reasons]
+    for order_date in profile.dates.values():
+        found.append((order_date.label, f"{profile.name}: the label of a key date"))
+        if order_date.where:
+            found.append((order_date.where, f"{profile.name}: where the buyer finds a date "
+                                            "(follows “found on”, “read the real date from”)"))
+    for rule in profile.rules:
+        found.append((rule.label, f"{profile.name}: the label of a key date"))
+        if rule.note:
+            found.append((rule.note, f"{profile.name}: a key date explained, lower case"))
+    found += [(advice.text, f"{profile.name}: advice added to the next step")
+              for advice in profile.advice]
+    if profile.upload.note:
+        found.append((profile.upload.note, f"{profile.name}: what the dispute form takes"))
+    return found
+
+
+def extract(fileobj: Any, keywords: Any, comment_tags: Any, options: Any,
+            ) -> Iterator[tuple[int, str, tuple[str, str], list[str]]]:
+    """Babel's extraction method for a profile file (babel.cfg): its texts (:func:`texts`),
+    and each planner sentence that takes the platform's words, written as one whole sentence
+    for the platform so that a translation can decline them; the msgctxt is the profile's id."""
+    from orderpack import wording
+
+    raw = fileobj.read().decode("utf-8")
+    profile = Profile.model_validate(yaml.safe_load(raw))
+    lines = raw.splitlines()
+
+    def line_of(text: str) -> int:
+        return next((number for number, line in enumerate(lines, 1)
+                     if text[:40] in line), 1)
+
+    seen: set[str] = set()
+    for text, comment in texts(profile):
+        if text not in seen:
+            seen.add(text)
+            yield line_of(text), "pgettext", (profile.id, text), [f"Translators: {comment}"]
+    words = phrases(profile)
+    for note_id in wording.TEMPLATES:
+        whole = wording.with_terms(note_id, words)
+        if whole is not None and whole not in seen:
+            seen.add(whole)
+            yield 1, "pgettext", (profile.id, whole), [
+                f"Translators: {profile.name}'s own wording of the sentence {note_id}; "
+                "translate it like that sentence, declining the platform's words as needed"]

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from orderpack.budget import format_size
-from orderpack.i18n import _, long_date, ngettext, when
+from orderpack.i18n import _, and_list, decimal, long_date, ngettext, when
 from orderpack.words import plural
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ def as_json(data: object) -> str:
 
 
 def pages(count: int) -> str:
-    return plural(count, "page")
+    return ngettext("%(num)d page", "%(num)d pages", count)
 
 
 # --- validate ------------------------------------------------------------------------------
@@ -222,53 +222,67 @@ def rules_json(found: Sequence[PlatformRules]) -> str:
 
 
 def built(result: BuildResult) -> str:
-    """What was written, where it goes, and what was changed to fit the budget."""
-    limit = f" of {result.char_limit:,} allowed" if result.char_limit else ""
-    lines = [f"Packet written to {result.out}/",
-             f"  {result.dispute_text.name:<14} {result.characters:,} characters{limit}"
-             " — paste it into the dispute form"]
+    """What was written, where it goes, and what was changed to fit the budget, in the
+    language in use."""
+    pad = f"  {'':<14} "
+    characters = (_("%(count)s characters of %(limit)s allowed — paste it into the dispute form",
+                    count=decimal(result.characters), limit=decimal(result.char_limit))
+                  if result.char_limit else
+                  _("%(count)s characters — paste it into the dispute form",
+                    count=decimal(result.characters)))
+    lines = [_("Packet written to %(folder)s/", folder=result.out),
+             f"  {result.dispute_text.name:<14} {characters}"]
     if result.dropped:
-        lines.append(f"  {'':<14} shortened to fit: left out "
-                     f"{plural(len(result.dropped), 'optional sentence')}")
+        lines.append(pad + ngettext("shortened to fit: left out %(num)d optional sentence",
+                                    "shortened to fit: left out %(num)d optional sentences",
+                                    len(result.dropped)))
     if not result.char_limit:
-        lines.append(f"  {'':<14} the form's character limit is not known: if the form "
-                     "counts or cuts the text,")
-        lines.append(f"  {'':<14} build again with --max-chars N (its limit)")
+        lines.append(pad + _("the form's character limit is not known: if the form counts or "
+                             "cuts the text,"))
+        lines.append(pad + _("build again with --max-chars N (its limit)"))
     files = result.pdf_files or ()
     if len(files) > 1:
         for number, file in enumerate(files, start=1):
-            holds = ([f"exhibit{'' if len(file.exhibits) == 1 else 's'} "
-                      f"{', '.join(file.exhibits)}"] if file.exhibits else [])
-            holds += ["tracking and conversation"] if file.transcript else []
-            lines.append(f"  {file.path.name:<14} {pages(file.pages)}, "
-                         f"{format_size(file.bytes)} — part {number} of {len(files)}: "
-                         f"{' and '.join(holds)}")
-        lines.append(f"  {'':<14} attach every part")
+            holds = [ngettext("exhibit %(labels)s", "exhibits %(labels)s", len(file.exhibits),
+                              labels=", ".join(file.exhibits))] if file.exhibits else []
+            holds += [_("tracking and conversation")] if file.transcript else []
+            lines.append(f"  {file.path.name:<14} " + _(
+                "%(pages)s, %(size)s — part %(number)d of %(parts)d: %(holds)s",
+                pages=pages(file.pages), size=format_size(file.bytes), number=number,
+                parts=len(files), holds=and_list(holds)))
+        lines.append(pad + _("attach every part"))
     else:
-        lines.append(f"  {result.evidence_pdf.name:<14} {pages(result.pages)}, "
-                     f"{format_size(result.pdf_bytes)} — attach it")
+        lines.append(f"  {result.evidence_pdf.name:<14} " + _(
+            "%(pages)s, %(size)s — attach it", pages=pages(result.pages),
+            size=format_size(result.pdf_bytes)))
     if result.exhibits:
-        lines.append(f"  {'exhibits/':<14} {plural(len(result.exhibits), 'image')} for forms "
-                     "that take only images")
-    lines.append(f"  {result.manifest.name:<14} what went in and came out, with SHA-256")
+        lines.append(f"  {'exhibits/':<14} " + ngettext(
+            "%(num)d image for forms that take only images",
+            "%(num)d images for forms that take only images", len(result.exhibits)))
+    lines.append(f"  {result.manifest.name:<14} "
+                 + _("what went in and came out, with SHA-256"))
     if result.cleaned:
-        lines.append("Hidden or removed (check before you send):")
+        lines.append(_("Hidden or removed (check before you send):"))
         lines += [f"  {cleaned.describe(result.out)}" for cleaned in result.cleaned]
     if result.upload:
-        lines.append(wrap(f"What to upload: {result.upload}", indent="", hang="  "))
+        lines.append(wrap(_("What to upload: %(advice)s", advice=result.upload), indent="",
+                          hang="  "))
     if result.budget is not None:
         if result.fit_steps:
-            lines.append(f"Fitted into {result.budget.describe()}:")
+            lines.append(_("Fitted into %(budget)s:", budget=result.budget.describe()))
             lines += [f"  - {fit_step}" for fit_step in result.fit_steps]
         else:
-            lines.append(f"Within {result.budget.describe()}: nothing had to change.")
+            lines.append(_("Within %(budget)s: nothing had to change.",
+                           budget=result.budget.describe()))
     return "\n".join(lines)
 
 
 def warnings(found: Sequence[str], about: Path | None = None) -> str:
-    """One "Warning: ..." line each (for stderr), naming the case if given."""
-    prefix = f"{about}: " if about is not None else ""
-    return "\n".join(f"Warning: {prefix}{warning}" for warning in found)
+    """One "Warning: ..." line each (for stderr), naming the case if given; in the language
+    in use."""
+    return "\n".join(_("Warning: %(case)s: %(warning)s", case=about, warning=warning)
+                     if about is not None else _("Warning: %(warning)s", warning=warning)
+                     for warning in found)
 
 
 def batch_table(results: Sequence[CaseResult]) -> str:

@@ -29,8 +29,7 @@ from orderpack.destinations import Destination
 from orderpack.model import Message, OrderFile, instant
 from orderpack.profiles import CASE_DATES, ORDER_DATES, Limits, Profile, Rule
 from orderpack.tracking import summarize
-from orderpack.wording import Note, Param, parts, say, sentences
-from orderpack.words import lower_start, with_article
+from orderpack.wording import Note, Param, parts, say, say_for, sentences
 
 #: Stages, in the order a case usually goes through them.
 STAGES = ("missing_date", "waiting", "overdue", "dispute_window", "last_days", "dispute_open",
@@ -369,6 +368,7 @@ def compute(order: OrderFile, profile: Profile, today: date,
 
     ``messages``: the case's messages when they come from a chat export; see :func:`as_of`.
     """
+    profile = profiles.localised(profile)
     view = as_of(order, today, messages)
     order = view.order
     case_dates = {"first_contact": view.first_contact} if view.first_contact else {}
@@ -388,7 +388,9 @@ def compute(order: OrderFile, profile: Profile, today: date,
     ignored = ignored_words(view.ignored, today)
     if ignored:
         warnings.insert(0, ignored)
-    action = _with_advice(action, stage, profile, profiles.fallback_of(profile))
+    fallback = profiles.fallback_of(profile)
+    action = _with_advice(action, stage, profile,
+                          profiles.localised(fallback) if fallback else None)
     due_now = action.id not in ("wait", "wait_for_reply", "wait_for_decision", "last_resort") \
         and (action.now or (action.due is not None and action.due <= today)
              or stage == "last_days")
@@ -413,6 +415,7 @@ def _route(order: OrderFile, profile: Profile, dated: dict[str, _Dated]) -> Rout
     card = profiles.fallback_of(profile)
     if card is None or profile.fallback is None:
         return None
+    card = profiles.localised(card)
     paid = payment.read(order.order)
     card_dates, _ = _evaluate(order, card, {})
     limit = card_dates.get(card.window_closes)
@@ -470,14 +473,14 @@ def _route(order: OrderFile, profile: Profile, dated: dict[str, _Dated]) -> Rout
 def _paypal_route(order: OrderFile, profile: Profile, dated: dict[str, _Dated]) -> Route | None:
     """PayPal's own Buyer Protection, for an order of another platform paid with PayPal."""
     folder = profile.path.parent if profile.path else None
-    paypal = profiles.load("paypal", folder)
+    paypal = profiles.localised(profiles.load("paypal", folder))
     paypal_dates, _ = _evaluate(order, paypal, {})
     last = paypal_dates.get("open_dispute_by")
     if last is None:
         return None
     cover = profile.paypal_cover
     dated["paypal_dispute_by"] = _Dated(
-        last.date, "Open a PayPal dispute by (180 days after the payment)",
+        last.date, i18n.gettext("Open a PayPal dispute by (180 days after the payment)"),
         cover.source if cover else last.source, last.unconfirmed, last.own_doubt, last.note,
         order=len(dated), public=False)
     text = say("route.paypal_dispute", last=last.date, platform=profile.name)
@@ -542,10 +545,9 @@ def upload_advice(profile: Profile, exhibits: int) -> str:
 
 
 def deadline_words(profile: Profile) -> str:
-    """The delivery deadline as the platform calls it, mid-sentence: latest estimated
-    delivery date."""
-    label = profile.date_label("delivery_deadline")
-    return label[:1].lower() + label[1:]
+    """The delivery deadline as the platform calls it, mid-sentence, in the language in use:
+    latest estimated delivery date."""
+    return profiles.said(profile, profiles.phrases(profile)["deadline_words"])
 
 
 def compared(closes: date, deadline: date) -> Note:
@@ -566,11 +568,9 @@ class _Planner:
                  view: AsOf) -> None:
         self.order, self.profile, self.today = order, profile, today
         self.dates, self.missing, self.route, self.view = dates, missing, route, view
-        terms = profile.terms
-        self.dispute, self.window, self.help = terms.dispute, terms.window, terms.customer_service
-        self.a_dispute = with_article(terms.dispute)
-        self.open_it = terms.open_action or f"open {self.a_dispute} on {profile.name}"
-        self.deadline_words = deadline_words(profile)
+        self.words = profiles.phrases(profile)
+        """The platform's words, English (the sentences translate them: wording.say_for)."""
+        self.help = profiles.said(profile, self.words["help"])
 
     def d(self, name: str) -> date | None:
         return self.dates.get(name)
@@ -584,28 +584,27 @@ class _Planner:
         return Action(action_id, due, text, self._summary(action_id), now)
 
     def _summary(self, action_id: str) -> str:
-        escalate = next((r.label for r in self.profile.rules if r.id == "escalate_by"), None)
-        return {
-            "add_date": "add the missing date to the order file",
-            "wait": "wait",
-            "seller": "write to the seller",
-            "extension": f"ask {self.help} to extend {self.window}",
-            "open_dispute": self.open_it,
-            "wait_for_reply": "wait for the seller's answer",
-            "wait_for_decision": "wait for the decision",
-            "escalate": (lower_start(escalate.removesuffix(" by")) if escalate
-                         else f"escalate the {self.dispute} to {self.help}"),
-            "chargeback": "ask your card issuer for a chargeback",
-            "paypal_dispute": "open a PayPal dispute",
-            "check_payment": "check how you paid, and what that payment allows",
-            "last_resort": "keep your evidence",
-        }.get(action_id, action_id.replace("_", " "))
+        platform = {"extension": "extend_it", "open_dispute": "open_it", "escalate": "escalate_it"}
+        if action_id in platform:
+            return profiles.said(self.profile, self.words[platform[action_id]])
+        summaries = {
+            "add_date": i18n.mark("add the missing date to the order file"),
+            "wait": i18n.mark("wait"),
+            "seller": i18n.mark("write to the seller"),
+            "wait_for_reply": i18n.mark("wait for the seller's answer"),
+            "wait_for_decision": i18n.mark("wait for the decision"),
+            "chargeback": i18n.mark("ask your card issuer for a chargeback"),
+            "paypal_dispute": i18n.mark("open a PayPal dispute"),
+            "check_payment": i18n.mark("check how you paid, and what that payment allows"),
+            "last_resort": i18n.mark("keep your evidence"),
+        }
+        return i18n.gettext(summaries[action_id]) if action_id in summaries else \
+            action_id.replace("_", " ")
 
     def say(self, note_id: str, /, **params: Param) -> Note:
-        """The note ``note_id`` with the platform's terms and ``params``."""
-        return say(note_id, window=self.window, dispute=self.dispute, a_dispute=self.a_dispute,
-                   help=self.help, open_it=self.open_it, deadline_words=self.deadline_words,
-                   platform=self.profile.name, **params)
+        """The note ``note_id`` with the platform's words and ``params``."""
+        return say_for(self.profile.id, self.words, note_id, platform=self.profile.name,
+                       **params)
 
     def _before_dispute(self) -> tuple[str, Note, Action]:
         today, p = self.today, self.profile
@@ -750,10 +749,9 @@ class _Planner:
             text.append(self.say("action.route.ask_platform"))
             return ("window_closed", why,
                     self._action(route.action, due, sentences(text), now=late))
-        helpers = self.help + (" and your card issuer"
-                               if route is not None and route.id == "card_chargeback" else "")
-        return ("closed", why, self._action(
-            "last_resort", None, self.say("action.last_resort", helpers=helpers)))
+        with_card = route is not None and route.id == "card_chargeback"
+        return ("closed", why, self._action("last_resort", None, self.say(
+            "action.last_resort.card" if with_card else "action.last_resort")))
 
     def _missing_date(self) -> tuple[str, Note, Action]:
         needed = self.missing.get("open_dispute_by") or self.missing.get(

@@ -110,7 +110,10 @@ TEMPLATES: dict[str, str] = {
     "action.route": mark("{route:start}."),
     "action.route.ask_platform": mark("You can also ask {help} whether they can still help."),
     "action.last_resort": mark(
-        "Ask {helpers} whether anything can still be done, and keep your evidence."),
+        "Ask {help} whether anything can still be done, and keep your evidence."),
+    "action.last_resort.card": mark(
+        "Ask {help} and your card issuer whether anything can still be done, and keep your "
+        "evidence."),
     "action.add_date": mark("Add `{field}:` under `{section}:` in the order file ({label})."),
     "action.add_date.where": mark(
         "Add `{field}:` under `{section}:` in the order file ({label}, found on {where})."),
@@ -159,6 +162,9 @@ TEMPLATES: dict[str, str] = {
         "Add it under `{section}:` from {where}."),
     "warning.unconfirmed": mark("Not confirmed: “{label}” {date} — {why}."),
     "headline": mark("Today: {summary}."),
+    # why a step's message does not apply now (orderpack message)
+    "refusal.not_opened": mark("no {dispute} is open yet: open it first"),
+    "refusal.opened": mark("the {dispute} has been open since {opened}"),
     # the route after the platform's own (phrases: they follow "If not, ")
     "route.bank_transfer": mark(
         "a bank transfer has no card chargeback: ask your bank whether it can recall the "
@@ -281,6 +287,44 @@ def say(note_id: str, /, **params: Param) -> Note:
     used = {name: value for name, value in params.items() if name in fields(note_id)}
     text = i18n.raw_gettext(TEMPLATES[note_id])
     return Note(_FORMATTER.vformat(text, (), used), note_id, used)
+
+
+def _literal(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+def with_terms(note_id: str, terms: Mapping[str, str]) -> str | None:
+    """The template ``note_id`` with a platform's ``terms`` written in (its other fields
+    kept), or None if it takes none of them: the platform's own whole sentence, the message
+    id a translation declines the terms in (:func:`say_for`)."""
+    pieces: list[str] = []
+    written = False
+    for literal, name, spec, conversion in _FORMATTER.parse(TEMPLATES[note_id]):
+        pieces.append(_literal(literal))
+        if name is None:
+            continue
+        if name in terms:
+            written = True
+            pieces.append(_literal(_FORMATTER.format_field(terms[name], spec or "")))
+        else:
+            pieces.append("{" + name + (f"!{conversion}" if conversion else "")
+                          + (f":{spec}" if spec else "") + "}")
+    return "".join(pieces) if written else None
+
+
+def say_for(platform: str, terms: Mapping[str, str], note_id: str, /, **params: Param) -> Note:
+    """The note ``note_id`` of the platform whose profile id is ``platform``, with its
+    ``terms`` (English, :func:`orderpack.profiles.phrases`): the platform's whole sentence
+    where the catalog translates it, else the sentence with each term translated alone."""
+    local = {name: i18n.raw_pgettext(platform, text) for name, text in terms.items()}
+    whole = with_terms(note_id, terms) if i18n.current() != i18n.SOURCE else None
+    if whole is not None:
+        translated = i18n.raw_pgettext(platform, whole)
+        if translated != whole:
+            used = {name: value for name, value in {**local, **params}.items()
+                    if name in fields(note_id)}
+            return Note(_FORMATTER.vformat(translated, (), used), note_id, used)
+    return say(note_id, **{**local, **params})
 
 
 def packet_language(choice: i18n.Choice, platform: str) -> Note:
