@@ -152,17 +152,21 @@ class MessageSteps:
 
     platform_name: str
     steps: list[MessageStep]
+    language: str = "en"
+    """The language the steps are said in."""
 
 
 def message_steps(order_path: str | Path, today: date, lang: str | None = None,
                   ) -> MessageSteps:
     """The message steps of the case's platform, each with whether it applies on ``today``,
     said in ``lang``, else the order file's ``buyer.language``."""
+    from dataclasses import replace
+
     from orderpack import i18n
 
     case = validate(order_path)
-    with i18n.using(i18n.buyer_language(case.order.buyer.language, lang)):
-        return _message_steps(case, today)
+    with i18n.using(i18n.buyer_language(case.order.buyer.language, lang)) as tag:
+        return replace(_message_steps(case, today), language=tag)
 
 
 def _message_steps(case: Case, today: date) -> MessageSteps:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from orderpack import __version__, api, report
+from orderpack import __version__, api, i18n, report
 from orderpack.errors import OrderFileError, OrderpackError, StepError
 
 TYPE_CHECKING = False  # not typing's: the command line starts without importing it
@@ -349,8 +349,9 @@ def status(order_file: Path, today: date | None, as_json: bool, show_all: bool,
     are left out of the plan, and status says so.
     """
     result = api.status(order_file, today_or_local(today), lang)
-    click.echo(report.status_json(result) if as_json
-               else report.status(result, order_file, show_all))
+    with i18n.using(result.language):
+        click.echo(report.status_json(result) if as_json
+                   else report.status(result, order_file, show_all))
 
 
 @main.command()
@@ -377,7 +378,9 @@ def message(args: tuple[str, ...], list_steps: bool, today: date | None,
             raise click.UsageError("with --list, give only the order file: "
                                    "orderpack message --list ORDER.yaml")
         order_file = Path(args[0])
-        click.echo(report.message_steps(api.message_steps(order_file, day, lang), order_file))
+        steps = api.message_steps(order_file, day, lang)
+        with i18n.using(steps.language):
+            click.echo(report.message_steps(steps, order_file))
         return
     if len(args) != 2:
         raise click.UsageError("give a step and the order file, e.g. "

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from orderpack.budget import format_size
-from orderpack.i18n import long_date, when
+from orderpack.i18n import _, long_date, ngettext, when
 from orderpack.words import plural
 
 if TYPE_CHECKING:
@@ -75,52 +75,71 @@ def created(new: NewCase) -> str:
 
 def status(result: Status, order_path: Path, show_all: bool = False) -> str:
     """The status as `orderpack status` prints it: today's step, key dates, next step,
-    the upload limits and warnings."""
+    the upload limits, the packet's language and warnings, in the language in use."""
     today = result.today
-    lines = [f"{result.platform_name} order {result.order_number} from {result.store}, "
-             f"on {long_date(today)}", ""]
+    lines = [_("%(platform)s order %(number)s from %(store)s, on %(today)s",
+               platform=result.platform_name, number=result.order_number, store=result.store,
+               today=long_date(today)), ""]
     if result.headline:
         lines.append(result.headline)
-    lines += [wrap(result.stage_text, indent=""), "", "Key dates"]
-    shown_keys = [key for key in result.key_dates if show_all or key.days_from_today >= 0]
-    folded = len(result.key_dates) - len(shown_keys)
-    if folded:
-        lines.append(f"  ({plural(folded, 'earlier date')}; "
-                     f"orderpack status --all {order_path} shows them)")
-    dates = [long_date(key.date) for key in shown_keys]
-    whens = [when(key.date, today) for key in shown_keys]
-    date_width, when_width = max(map(len, dates), default=0), max(map(len, whens), default=0)
-    marked = any(key.days_from_today == 0 for key in shown_keys)
-    for key, shown, relative in zip(shown_keys, dates, whens, strict=True):
-        if not marked and key.days_from_today > 0:
-            lines.append("  — today —")
-            marked = True
-        flag = " (estimate)" if key.estimated else (" (unconfirmed)" if key.unconfirmed else "")
-        lines.append(f"  {shown:<{date_width}}  {relative:<{when_width}}  {key.label}{flag}")
-    if not marked:
-        lines.append("  — today —")
+    lines += [wrap(result.stage_text, indent=""), "", _("Key dates"),
+              *_key_dates(result, order_path, show_all)]
     action = result.next_action
-    due = f", by {long_date(action.due)} ({when(action.due, today)})" if action.due else ""
-    lines += ["", f"Next step{due}:", wrap(action.text)]
+    heading = (_("Next step, by %(due)s (%(when)s):", due=long_date(action.due),
+                 when=when(action.due, today)) if action.due else _("Next step:"))
+    lines += ["", heading, wrap(action.text)]
     if action.id in result.steps:
-        lines.append(f"  A message for this step: orderpack message {action.id} {order_path}")
+        lines.append("  " + _("A message for this step: %(command)s",
+                              command=f"orderpack message {action.id} {order_path}"))
     if action.id in _UPLOADING:
-        lines.append(wrap(f"What to upload: {result.upload}", hang="    "))
+        lines.append(wrap(_("What to upload: %(upload)s", upload=result.upload), hang="    "))
         if action.id == "open_dispute" and result.reasons:
-            lines.append(f"  Reasons on {result.platform_name}'s form (→ fits your case):")
+            lines.append("  " + _("Reasons on %(platform)s's form (→ fits your case):",
+                                  platform=result.platform_name))
             for reason in result.reasons:
                 mark = "→" if reason.fits else " "
-                chosen = "  (your order file's dispute.reason)" if reason.chosen else ""
+                chosen = ("  " + _("(your order file's dispute.reason)")
+                          if reason.chosen else "")
                 lines.append(f"  {mark} {reason.id:<24} “{reason.label}”{chosen}")
     destination = result.destination
     if destination is not None and destination.known:
         lines += ["", limits(destination),
-                  f"  Check the packet against them: orderpack build --fit "
-                  f"{destination.id} --dry-run {order_path}"]
+                  "  " + _("Check the packet against them: %(command)s", command=(
+                      f"orderpack build --fit {destination.id} --dry-run {order_path}"))]
+    if result.packet_language_text is not None:
+        lines += ["", _("Language"), wrap(result.packet_language_text)]
     if result.warnings:
-        lines += ["", "Warnings:"]
+        lines += ["", _("Warnings:")]
         lines += [wrap(warning, indent="  ! ", hang="    ") for warning in result.warnings]
     return "\n".join(lines)
+
+
+def _key_dates(result: Status, order_path: Path, show_all: bool) -> list[str]:
+    """The key dates' lines, the past ones folded into a count unless ``show_all``."""
+    today = result.today
+    lines: list[str] = []
+    shown_keys = [key for key in result.key_dates if show_all or key.days_from_today >= 0]
+    folded = len(result.key_dates) - len(shown_keys)
+    if folded:
+        lines.append("  " + ngettext(
+            "(%(num)d earlier date; orderpack status --all %(order)s shows it)",
+            "(%(num)d earlier dates; orderpack status --all %(order)s shows them)",
+            folded, order=order_path))
+    dates = [long_date(key.date) for key in shown_keys]
+    whens = [when(key.date, today) for key in shown_keys]
+    date_width, when_width = max(map(len, dates), default=0), max(map(len, whens), default=0)
+    marked = any(key.days_from_today == 0 for key in shown_keys)
+    today_line = "  — " + _("today") + " —"
+    for key, shown, relative in zip(shown_keys, dates, whens, strict=True):
+        if not marked and key.days_from_today > 0:
+            lines.append(today_line)
+            marked = True
+        flag = (" " + _("(estimate)") if key.estimated else
+                " " + _("(unconfirmed)") if key.unconfirmed else "")
+        lines.append(f"  {shown:<{date_width}}  {relative:<{when_width}}  {key.label}{flag}")
+    if not marked:
+        lines.append(today_line)
+    return lines
 
 
 def status_json(result: Status) -> str:
@@ -161,12 +180,15 @@ def limits(destination: Destination, how: str = "") -> str:
 
 def message_steps(found: MessageSteps, order_path: Path) -> str:
     """`orderpack message --list`: each step, the one due marked."""
-    lines = [f"Steps for {found.platform_name} (orderpack message STEP {order_path}):"]
+    lines = [_("Steps for %(platform)s (%(command)s):", platform=found.platform_name,
+               command=f"orderpack message STEP {order_path}")]
     width = max((len(step.id) for step in found.steps), default=0)
     for step in found.steps:
-        by = f", by {step.due.isoformat()}" if step.due else ""
-        marker = {"due_now": "  ← due now", "next": f"  ← the next step{by}",
-                  "does_not_apply": "  (does not apply now)", "applies": ""}[step.state]
+        following = (_("← the next step, by %(due)s", due=step.due.isoformat()) if step.due
+                     else _("← the next step"))
+        marker = {"due_now": "  " + _("← due now"), "next": "  " + following,
+                  "does_not_apply": "  " + _("(does not apply now)"),
+                  "applies": ""}[step.state]
         lines.append(f"  {step.id:<{width}}  {step.summary}{marker}")
     return "\n".join(lines)
 

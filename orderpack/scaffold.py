@@ -58,6 +58,8 @@ QUESTIONS = [
     Question("protection_ends", "Buyer Protection ends (YYYY-MM-DD, or as the order page "
              "says it: \"ends in 9 days\"; Enter if not shown)", _DATE, optional=True,
              only_if_date="protection_ends"),
+    Question("language", "The language you read: en, es, pt-BR, fr, de, pl or ru (Enter for "
+             "English)", TypeAdapter(model.Language), optional=True),
 ]
 
 

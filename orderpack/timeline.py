@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from orderpack import payment, profiles
+from orderpack import i18n, payment, profiles
 from orderpack.destinations import Destination
 from orderpack.model import Message, OrderFile, instant
 from orderpack.profiles import CASE_DATES, ORDER_DATES, Limits, Profile, Rule
@@ -430,13 +430,14 @@ def _route(order: OrderFile, profile: Profile, dated: dict[str, _Dated]) -> Rout
     if network is not None:
         code = say("route.code", network=network.name, reason_code=network.reason_code,
                    reason_label=network.reason_label.lower())
-        limit_label = f"{network.name}'s limit for a chargeback (your bank's deadline)"
+        limit_label = i18n.gettext("%(network)s's limit for a chargeback (your bank's deadline)",
+                                   network=network.name)
     else:
         names = [f"{n.name} {n.reason_code}" for n in card.networks.values()]
         code = say("route.code.any", codes=" or ".join(names))
         limit_label = limit.label
     if paid.method is None or paid.method == "other":
-        limit_label += " — if you paid by card"
+        limit_label = i18n.gettext("%(label)s — if you paid by card", label=limit_label)
     fallback = profile.fallback
     dated[fallback.date_id] = _Dated(limit.date, limit_label, limit.source, limit.unconfirmed,
                                      limit.own_doubt, limit.note, order=len(dated), public=False)
@@ -515,23 +516,26 @@ def upload_advice(profile: Profile, exhibits: int) -> str:
     from orderpack.evidence import exhibit_label
 
     if exhibits == 0:
-        images = "the images in exhibits/"
+        images = i18n.gettext("the images in exhibits/")
     elif exhibits == 1:
         images = "exhibits/A"
     else:
         images = f"exhibits/A–{exhibit_label(exhibits - 1)}"
-    takes = profile.upload.takes
+    takes, name = profile.upload.takes, profile.name
     if takes == "images":
-        return (f"{profile.name}'s form takes images: upload {images}; keep evidence.pdf for an "
-                f"escalation or your bank.")
+        return i18n.gettext("%(platform)s's form takes images: upload %(images)s; keep "
+                            "evidence.pdf for an escalation or your bank.",
+                            platform=name, images=images)
     if takes == "images_and_pdf":
-        return (f"{profile.name}'s form takes images and PDF files: attach evidence.pdf, and "
-                f"{images} where it asks for pictures.")
+        return i18n.gettext("%(platform)s's form takes images and PDF files: attach "
+                            "evidence.pdf, and %(images)s where it asks for pictures.",
+                            platform=name, images=images)
     if takes == "bank":
-        return ("Send evidence.pdf to your card issuer with the cover letter (orderpack message "
-                "chargeback); ask them how they take documents.")
-    return (f"What {profile.name}'s form accepts is not known: attach evidence.pdf if it takes "
-            f"PDF files, otherwise upload {images}.")
+        return i18n.gettext("Send evidence.pdf to your card issuer with the cover letter "
+                            "(orderpack message chargeback); ask them how they take documents.")
+    return i18n.gettext("What %(platform)s's form accepts is not known: attach evidence.pdf if "
+                        "it takes PDF files, otherwise upload %(images)s.",
+                        platform=name, images=images)
 
 
 # --- deciding the next step ------------------------------------------------------------------

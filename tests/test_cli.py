@@ -358,6 +358,7 @@ def test_init_asks_in_a_terminal_and_asks_again(tmp_path: Path,
         "",                            # shipped: Enter, not shown
         "2026-10-20",                  # delivery deadline
         "ends in 9 days",              # Buyer Protection, as the order page says it
+        "ES",                          # the language the buyer reads
     ]
     result = TerminalRunner().invoke(main, ["init", "case", "--today", "2026-11-24"],
                                      input="\n".join(answers) + "\n", prog_name="orderpack")
@@ -387,6 +388,7 @@ def test_init_asks_in_a_terminal_and_asks_again(tmp_path: Path,
     assert order.order.number == "3052123456789012"
     assert order.order.placed.isoformat() == "2026-09-06"
     assert order.order.items[0].title == "Desk lamp"
+    assert order.buyer.language == "es"
     assert (str(order.order.total), order.order.currency) == ("24.99", "EUR")
     assert order.order.payment == "Mastercard ending 5521"
     assert order.shipping.tracking_number == "LP00999999999999"
@@ -398,7 +400,7 @@ def test_init_asks_in_a_terminal_and_asks_again(tmp_path: Path,
 def test_init_skips_buyer_protection_where_there_is_none(tmp_path: Path) -> None:
     answers = ["ebay", "Oliver Bennett", "12-34567-89012", "2026-10-30", "retrobits_uk",
                "Game Boy", "68.45", "£", "PayPal", "JT123456789GB", "2026-10-31",
-               "2026-11-10"]
+               "2026-11-10", ""]
     result = TerminalRunner().invoke(main, ["init", str(tmp_path / "case")],
                                      input="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.output
@@ -406,6 +408,7 @@ def test_init_skips_buyer_protection_where_there_is_none(tmp_path: Path) -> None
     order = validation.validate(tmp_path / "case" / "order.yaml").order
     assert (order.order.currency, order.order.payment) == ("GBP", "PayPal")
     assert order.shipping.shipped is not None
+    assert order.buyer.language == "en"
 
 
 def test_init_no_input_in_a_terminal_asks_nothing(tmp_path: Path) -> None:

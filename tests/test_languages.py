@@ -1,0 +1,140 @@
+"""Which language a case is written in: buyer.language for what the buyer reads,
+dispute.language (or the platform's default) for the packet, --lang for one run."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import SAMPLES
+from orders import MINIMAL_ORDER
+from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
+
+import orderpack
+from orderpack import i18n
+from orderpack.api_types import BuildResult
+from orderpack.cli import main
+from orderpack.errors import OrderFileError
+
+TODAY = date(2026, 11, 26)
+SPAIN = "aliexpress-spain"
+
+
+@pytest.fixture
+def spanish_case(tmp_path: Path) -> Path:
+    """A copy of samples/aliexpress-spain (a buyer in Spain, buyer.language: es)."""
+    shutil.copytree(SAMPLES / SPAIN, tmp_path / SPAIN, ignore=shutil.ignore_patterns("out"))
+    return tmp_path / SPAIN / "order.yaml"
+
+
+# --- The packet's language ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("platform", ["aliexpress", "ebay", "paypal", "amazon", "etsy"])
+def test_a_platforms_packet_is_english_whatever_the_buyer_reads(platform: str) -> None:
+    assert i18n.packet_language(platform, "es", None) == i18n.Choice("en", "platform")
+
+
+def test_a_card_chargeback_packet_is_in_the_buyers_language() -> None:
+    assert i18n.packet_language("card", "pt-BR", None) == i18n.Choice("pt-BR", "bank")
+
+
+def test_the_order_file_and_then_lang_choose_otherwise() -> None:
+    assert i18n.packet_language("aliexpress", "es", "es") == i18n.Choice("es", "order_file")
+    assert i18n.packet_language("card", "es", "en") == i18n.Choice("en", "order_file")
+    assert i18n.packet_language("card", "es", "en", asked="RU") == i18n.Choice("ru", "asked")
+
+
+def test_the_language_fields_are_checked_and_normalised(
+        write_order: Callable[[str], Path]) -> None:
+    text = MINIMAL_ORDER.replace("  name: Jane Doe\n", "  name: Jane Doe\n  language: PT_br\n")
+    case = orderpack.validate(write_order(text))
+    assert case.order.buyer.language == "pt-BR"
+    assert case.order.dispute.language is None
+    bad = MINIMAL_ORDER.replace("  name: Jane Doe\n", "  name: Jane Doe\n  language: klingon\n")
+    with pytest.raises(OrderFileError) as caught:
+        orderpack.validate(write_order(bad))
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.field) == (4, "buyer.language")
+    assert problem.words == ('"klingon" is not a language orderpack writes — write one of en, '
+                             "es, pt-BR, fr, de, pl, ru")
+
+
+# --- The Spanish buyer ------------------------------------------------------------------------
+
+
+def test_status_speaks_the_buyers_language_and_says_the_packets(spanish_case: Path) -> None:
+    result = orderpack.status(spanish_case, TODAY)
+    assert (result.language, result.packet_language) == ("es", "en")
+    assert result.packet_language_text is not None
+    assert result.packet_language_text.id == "language.platform"
+    assert result.packet_language_text.params == {"language": "inglés",
+                                                  "platform": "AliExpress"}
+    assert "1 de diciembre de 2026" in result.next_action.text
+    english = orderpack.status(spanish_case, TODAY, lang="en")
+    assert english.language == "en"
+    assert "1 December 2026" in english.next_action.text
+
+
+def test_the_cli_prints_status_in_the_buyers_language(spanish_case: Path) -> None:
+    out = CliRunner().invoke(main, ["status", str(spanish_case), "--today", "2026-11-26"])
+    assert out.exit_code == 0, out.output
+    assert "on 26 de noviembre de 2026" in out.output
+    assert "is in inglés" in out.output
+    english = CliRunner().invoke(main, ["status", str(spanish_case), "--today", "2026-11-26",
+                                        "--lang", "en"])
+    assert "on 26 November 2026" in english.output
+    assert "is in English: AliExpress's reviewers" in english.output
+
+
+def test_an_unknown_lang_is_a_usage_error(spanish_case: Path) -> None:
+    out = CliRunner().invoke(main, ["status", str(spanish_case), "--lang", "xx"])
+    assert out.exit_code == 2
+    assert "unknown language 'xx' — write one of en, es, pt-BR, fr, de, pl, ru" in out.output
+
+
+def test_the_chargeback_letter_is_in_the_buyers_language(spanish_case: Path) -> None:
+    letter = orderpack.message(spanish_case, "chargeback", date(2027, 1, 20)).text
+    assert "I dispute a payment of 45,30\xa0€ made on 10 de septiembre de 2026" in letter
+    assert letter.endswith("Lucía Fernández García\n20 de enero de 2027\n")
+    english = orderpack.message(spanish_case, "chargeback", date(2027, 1, 20), lang="en").text
+    assert "I dispute a payment of 45.30 EUR made on 10 September 2026" in english
+
+
+@pytest.mark.slow
+def test_the_aliexpress_packet_is_english_unless_asked(spanish_case: Path,
+                                                        tmp_path: Path) -> None:
+    """The buyer's own words stay as she wrote them in either language."""
+    details = ("El seguimiento no se ha actualizado desde el 18 de septiembre y el vendedor "
+               "no ofrece ninguna solución.")
+    english = orderpack.build(spanish_case, TODAY, out=tmp_path / "en")
+    text = english.dispute_text.read_text(encoding="utf-8")
+    assert "I paid 45.30 EUR when I placed the order on 10 September 2026." in text
+    assert details in text
+    assert "lang: en" in _pdf_lang(english)
+
+    spanish = orderpack.build(spanish_case, TODAY, out=tmp_path / "es", lang="es")
+    text = spanish.dispute_text.read_text(encoding="utf-8")
+    assert "I paid 45,30\xa0€ when I placed the order on 10 de septiembre de 2026." in text
+    assert details in text
+    assert "lang: es" in _pdf_lang(spanish)
+    cover = PdfReader(spanish.evidence_pdf).pages[0].extract_text()
+    assert "26 de noviembre de 2026" in cover
+
+
+def _pdf_lang(result: BuildResult) -> str:
+    """The PDF's document language, as "lang: xx"."""
+    root = PdfReader(result.evidence_pdf).trailer["/Root"].get_object()
+    assert isinstance(root, DictionaryObject)
+    return f"lang: {root.get('/Lang')}"
+
+
+def test_the_cover_keeps_its_sentences_apart(built_aliexpress: BuildResult) -> None:
+    """Two sentences of the cover, two {% trans %} blocks, one space between them."""
+    cover = " ".join(PdfReader(built_aliexpress.evidence_pdf).pages[0].extract_text().split())
+    assert "to the original payment method. The parcel was due by 20 October 2026" in cover
