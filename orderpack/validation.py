@@ -200,6 +200,26 @@ def warnings_for(document: Document, order: OrderFile) -> list[Problem]:
             warnings.append(document.problem(
                 loc, f"\"{visible(value)}\" is an example from orderpack's template or "
                      "samples", f"write {what} as on the order page"))
+    return warnings + _language_warnings(document, order)
+
+
+def _language_warnings(document: Document, order: OrderFile) -> list[Problem]:
+    """The buyer's texts in another language than the packet's, which quotes them as
+    written: each with how to give the reviewer words they can read."""
+    from orderpack import i18n, text_language
+
+    warnings = []
+    for found in text_language.mismatches(order):
+        language, packet = i18n.name(found.found, "en"), i18n.name(found.packet, "en")
+        fix = {
+            "details": f"write it in {packet}, or add `language: {found.found}` under "
+                       f"`dispute:` to have the whole packet in {language}",
+            "message": f"add its `translation:` in {packet}",
+            "caption": f"write the caption in {packet}",
+        }[found.kind]
+        warnings.append(document.problem(
+            found.loc, f"this text seems to be in {language}, and the packet (dispute.txt, "
+                       f"evidence.pdf) is in {packet}: it quotes the text as written", fix))
     return warnings
 
 

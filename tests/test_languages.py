@@ -138,3 +138,41 @@ def test_the_cover_keeps_its_sentences_apart(built_aliexpress: BuildResult) -> N
     """Two sentences of the cover, two {% trans %} blocks, one space between them."""
     cover = " ".join(PdfReader(built_aliexpress.evidence_pdf).pages[0].extract_text().split())
     assert "to the original payment method. The parcel was due by 20 October 2026" in cover
+
+
+# --- The buyer's own words in another language ------------------------------------------------
+
+
+def test_validate_suggests_writing_details_in_the_packets_language(spanish_case: Path) -> None:
+    (warning,) = orderpack.validate(spanish_case).warnings
+    assert warning.field == "dispute.details"
+    assert warning.words == (
+        "this text seems to be in Spanish, and the packet (dispute.txt, evidence.pdf) is in "
+        "English: it quotes the text as written — write it in English, or add `language: es` "
+        "under `dispute:` to have the whole packet in Spanish")
+
+
+def test_a_message_without_translation_gets_the_suggestion(spanish_case: Path) -> None:
+    text = spanish_case.read_text(encoding="utf-8")
+    text = text.replace('    translation: "Hello, my order has had no tracking update since 18 '
+                        'September. Where is the parcel?"\n', "")
+    text = text.replace('  details: "El seguimiento', '  # details: "El seguimiento')
+    spanish_case.write_text(text, encoding="utf-8")
+    (warning,) = orderpack.validate(spanish_case).warnings
+    assert (warning.field, warning.fix) == ("messages[0].text", "add its `translation:` in English")
+
+
+def test_nothing_is_detected_when_the_buyer_writes_the_packets_language(
+        spanish_case: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Spanish packet for a Spanish buyer: no detector loaded, no warning."""
+    from orderpack import text_language
+
+    def refuse(tags: tuple[str, ...]) -> None:
+        raise AssertionError(f"a detector was loaded for {tags}")
+
+    monkeypatch.setattr(text_language, "_detector", refuse)
+    text = spanish_case.read_text(encoding="utf-8")
+    spanish_case.write_text(text.replace("  remedy: full_refund\n",
+                                         "  remedy: full_refund\n  language: es\n"),
+                            encoding="utf-8")
+    assert orderpack.validate(spanish_case).warnings == ()

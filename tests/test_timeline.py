@@ -454,7 +454,7 @@ def test_as_json_has_the_stable_keys() -> None:
     data = status("2026-11-26", opened="2026-11-26").as_json()
     assert list(data) == ["platform", "today", "stage", "stage_text", "dates", "next_action",
                           "warnings", "key_dates", "headline", "route", "reasons", "upload",
-                          "ignored", "limits", "notes"]
+                          "ignored", "limits", "language", "packet_language", "notes"]
     assert data["today"] == "2026-11-26"
     assert data["dates"]["seller_reply_due"] == "2026-12-01"
     assert data["next_action"] == {
