@@ -11,7 +11,7 @@ YAML is parsed with PyYAML's safe machinery and a stricter resolver than YAML 1.
 - a key given twice is an error naming both lines;
 - a merge key (``<<:``) is refused by name: it only makes sense with aliases.
 
-Why one module of about 520 lines: the stricter YAML resolver, constructor and loader,
+Why one module of about 530 lines: the stricter YAML resolver, constructor and loader,
 the positions of every field (:class:`Document`), the messages for YAML's own errors and
 the peek at ``buyer.language`` those messages are said in are one reader; none is used
 without the others.

@@ -4,7 +4,7 @@ Field names here are the contract users' files rely on. Values are checked with
 messages that say how to fix them; checks that need a platform profile or the
 file system live in :mod:`orderpack.validation`.
 
-Why one module of about 570 lines: the schema and the parsers of its values (dates,
+Why one module of about 610 lines: the schema and the parsers of its values (dates,
 moments, money, currencies, file names) are read together: each field's type names its
 parser, and each parser's message is the fix for that field.
 """

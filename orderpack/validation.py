@@ -3,7 +3,7 @@
 Every problem is collected and reported at once, each with its file, line, field
 and how to fix it.
 
-Why one module of about 450 lines: the checks of a whole case and the translation of
+Why one module of about 530 lines: the checks of a whole case and the translation of
 pydantic's errors into the user's terms (its second half) make the one list of problems
 `validate` reports.
 """
