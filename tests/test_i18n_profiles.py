@@ -19,7 +19,7 @@ from babel.support import NullTranslations, Translations
 from click.testing import CliRunner
 from conftest import SAMPLES
 
-from orderpack import api, i18n, messages, profiles, timeline, wording
+from orderpack import api, facts, i18n, messages, profiles, timeline, wording
 from orderpack.cli import main
 
 TODAY = "2026-11-26"
@@ -62,11 +62,12 @@ def pseudo_catalog() -> Translations:
     for message in template:
         if not message.id:
             continue
-        if isinstance(message.id, tuple):
-            forms = (pseudo(message.id[0]), pseudo(message.id[1]), pseudo(message.id[1]))
-            catalog.add(message.id, forms, context=message.context)
-        else:
+        if isinstance(message.id, str):
             catalog.add(message.id, pseudo(message.id), context=message.context)
+        else:
+            singular, plural = message.id[0], message.id[1]
+            catalog.add(message.id, (pseudo(singular), pseudo(plural), pseudo(plural)),
+                        context=message.context)
     return compiled(catalog)
 
 
@@ -215,3 +216,13 @@ def test_a_refusal_is_translated(translated: None, tmp_path: Path) -> None:
         status = timeline.compute(loaded.order, profile, date(2026, 11, 26))
         why = messages.not_applicable("escalate", status, profile)
     assert why == fullwidth("no dispute is open yet: open it first")
+
+
+def test_the_packet_names_the_reason_as_the_translated_form_does(
+        translated: None, tmp_path: Path) -> None:
+    """The evidence PDF's "Reason" row (facts.reason) in the packet's language."""
+    found = api.validate(case(tmp_path, "aliexpress-missing"))
+    with i18n.using("ru"):
+        reason = facts.gather(found, date(2026, 11, 26)).reason
+    assert reason == fullwidth("No tracking update")
+    assert facts.gather(found, date(2026, 11, 26)).reason == "No tracking update"
