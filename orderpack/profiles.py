@@ -570,6 +570,8 @@ def texts(profile: Profile) -> list[tuple[str, str]]:
               for advice in profile.advice]
     if profile.upload.note:
         found.append((profile.upload.note, f"{profile.name}: what the dispute form takes"))
+    found += [(limit.note, f"{profile.name}: an upload limit of the form, explained")
+              for limit in profile.limits.sources.values() if limit.note]
     return found
 
 
