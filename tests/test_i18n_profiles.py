@@ -28,7 +28,8 @@ POT = i18n.LOCALE_DIR / "messages.pot"
 
 #: What a translation keeps as it is: placeholders, markup, `code`, options, file names.
 KEPT = re.compile(r"%\(\w+\)[sd]|%%|\{\{|\}\}|\{[^{}]*\}|<[^>]+>|`[^`]*`|--[A-Za-z-]+"
-                  r"|orderpack (?:status|message|build|validate|init|rules|serve)(?: [a-z]+\b)?|'[a-z_]+'"
+                  r"|orderpack (?:status|message|build|validate|init|rules|serve)(?: [a-z]+\b)?"
+                  r"|'[a-z_]+'"
                   r"|[A-Za-z0-9_/-]*[A-Za-z0-9][./_][A-Za-z0-9_][A-Za-z0-9_/.-]*|[A-Za-z]+/")
 
 
