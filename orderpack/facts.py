@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from orderpack import i18n
+from orderpack import i18n, profiles
 from orderpack.i18n import mark
 from orderpack.model import Case, Item, Message, instant
 from orderpack.render import money
@@ -88,7 +88,8 @@ def gather(case: Case, today: date, messages: Sequence[Message] | None = None) -
         messages = order.messages if isinstance(order.messages, list) else []
     messages = sorted(messages, key=lambda m: instant(m.at))
     amount = money(order.order.total, order.order.currency)
-    labels = {reason.id: reason.label for reason in case.profile.reasons}
+    labels = {reason.id: profiles.said(case.profile, reason.label)
+              for reason in case.profile.reasons}
     remedy = order.dispute.remedy
     remedy_text = i18n.gettext(REMEDY_WORDS[remedy], amount=amount)
     known = [m for m in messages if m.at.date() <= today]  # what had been written by today

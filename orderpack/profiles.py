@@ -26,9 +26,15 @@ before another date. The timeline gives these ids a meaning:
 ``seller_reply_due``, ``escalate_by`` and ``decision_by``; any other id is shown as a key
 date only.
 
-Why one module of about 480 lines: the profile's schema (most of it: one class per kind
-of statement, each with its source), loading it, checking what the schema cannot, and
-explaining it for ``orderpack rules`` all follow the one YAML layout.
+The texts are English. Those a buyer or a reviewer reads are catalog entries whose msgctxt
+is the profile's id (:func:`texts`, extracted by :func:`extract`, registered in babel.cfg);
+:func:`localised` gives the profile in the language in use, and :func:`phrases` the
+platform's words the planner's sentences take.
+
+Why one module of about 600 lines: the profile's schema (most of it: one class per kind
+of statement, each with its source), loading it, checking what the schema cannot,
+explaining it for ``orderpack rules`` and translating its texts all follow the one YAML
+layout.
 """
 
 from __future__ import annotations
@@ -564,6 +570,8 @@ def texts(profile: Profile) -> list[tuple[str, str]]:
               for advice in profile.advice]
     if profile.upload.note:
         found.append((profile.upload.note, f"{profile.name}: what the dispute form takes"))
+    found += [(limit.note, f"{profile.name}: an upload limit of the form, explained")
+              for limit in profile.limits.sources.values() if limit.note]
     return found
 
 

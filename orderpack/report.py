@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from orderpack.budget import format_size
-from orderpack.i18n import _, and_list, decimal, long_date, ngettext, when
+from orderpack.i18n import _, and_list, decimal, long_date, ngettext, pgettext, when
 from orderpack.words import plural
 
 if TYPE_CHECKING:
@@ -155,22 +155,25 @@ def limits(destination: Destination, how: str = "") -> str:
     known_limits = destination.limits
     types = known_limits.attachment_types
     rows: list[tuple[str, str | None, str]] = [
-        ("per file", _maybe(format_size, known_limits.attachment_max_bytes),
+        (_("per file"), _maybe(format_size, known_limits.attachment_max_bytes),
          "attachment_max_bytes"),
-        ("in total", _maybe(format_size, known_limits.total_max_bytes), "total_max_bytes"),
-        ("pages", _maybe(str, known_limits.max_pages), "max_pages"),
-        ("files", _maybe(str, known_limits.attachments_max_count), "attachments_max_count"),
-        ("file types", ", ".join(types) if types is not None else None, "attachment_types"),
+        (_("in total"), _maybe(format_size, known_limits.total_max_bytes), "total_max_bytes"),
+        (_("pages"), _maybe(str, known_limits.max_pages), "max_pages"),
+        (_("files"), _maybe(str, known_limits.attachments_max_count), "attachments_max_count"),
+        (_("file types"), ", ".join(types) if types is not None else None, "attachment_types"),
     ]
     known = [(label, value, known_limits.sources[name]) for label, value, name in rows
              if value is not None]
-    heading = f"Upload limits of {destination.name}{f' ({how})' if how else ''}"
+    heading = (_("Upload limits of %(destination)s (%(how)s)", destination=destination.name,
+                 how=how) if how else
+               _("Upload limits of %(destination)s", destination=destination.name))
     if not known:
-        return f"{heading}: none known."
+        return _("%(heading)s: none known.", heading=heading)
     lines = [f"{heading}:"]
     for label, value, source in known:
-        note = f" — {source.note}" if source.note else ""
-        flag = " (unconfirmed)" if source.unconfirmed else ""
+        # a profile's notes are its catalog entries (msgctxt: its id); a destination's are not
+        note = f" — {pgettext(destination.id, source.note)}" if source.note else ""
+        flag = " " + _("(unconfirmed)") if source.unconfirmed else ""
         lines.append(wrap(f"{label:<12} {value}{flag}{note}", hang=" " * 15))
     return "\n".join(lines)
 

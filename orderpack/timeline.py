@@ -679,11 +679,9 @@ class _Planner:
                                   compared=compared(closes, deadline))
         if earliest > closes:
             step = "extension" if "extension" in self.profile.steps else "seller"
-            ask = self.help if step == "extension" else "the seller"
             return ("overdue", stage_text, self._action(
                 step, self.today,
-                self.say("action.extension.before_earliest", ask=ask, closes=closes,
-                         earliest=earliest)))
+                self.say(f"action.{step}.before_earliest", closes=closes, earliest=earliest)))
         by = last if last >= earliest else closes
         stage = "overdue" if late else "waiting"
         if self.view.wrote_to_seller:

@@ -82,8 +82,11 @@ TEMPLATES: dict[str, str] = {
         "If the seller has not solved it, you can {open_it} from {can_open}, by {last}."),
     "action.window_ends": mark("{window:start} ends on {closes}."),
     "action.extension.before_earliest": mark(
-        "Ask {ask} today to extend {window}: it ends on {closes}, before the earliest day to "
+        "Ask {help} today to extend {window}: it ends on {closes}, before the earliest day to "
         "open {a_dispute} ({earliest})."),
+    "action.seller.before_earliest": mark(
+        "Ask the seller today to extend {window}: it ends on {closes}, before the earliest day "
+        "to open {a_dispute} ({earliest})."),
     "action.wait.earliest": mark(
         "Wait until {earliest}: from then you can {open_it}. Do it by {by}."),
     "action.seller.what_happened": mark(

@@ -18,8 +18,9 @@ from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 from click.testing import CliRunner
 from conftest import SAMPLES
+from orders import MINIMAL_ORDER
 
-from orderpack import api, i18n, messages, profiles, timeline, wording
+from orderpack import api, facts, i18n, messages, profiles, timeline, wording
 from orderpack.cli import main
 
 TODAY = "2026-11-26"
@@ -27,7 +28,8 @@ POT = i18n.LOCALE_DIR / "messages.pot"
 
 #: What a translation keeps as it is: placeholders, markup, `code`, options, file names.
 KEPT = re.compile(r"%\(\w+\)[sd]|%%|\{\{|\}\}|\{[^{}]*\}|<[^>]+>|`[^`]*`|--[A-Za-z-]+"
-                  r"|orderpack [a-z]+(?: [a-z]+\b)?|'[a-z_]+'"
+                  r"|orderpack (?:status|message|build|validate|init|rules|serve)(?: [a-z]+\b)?"
+                  r"|'[a-z_]+'"
                   r"|[A-Za-z0-9_/-]*[A-Za-z0-9][./_][A-Za-z0-9_][A-Za-z0-9_/.-]*|[A-Za-z]+/")
 
 
@@ -62,11 +64,12 @@ def pseudo_catalog() -> Translations:
     for message in template:
         if not message.id:
             continue
-        if isinstance(message.id, tuple):
-            forms = (pseudo(message.id[0]), pseudo(message.id[1]), pseudo(message.id[1]))
-            catalog.add(message.id, forms, context=message.context)
-        else:
+        if isinstance(message.id, str):
             catalog.add(message.id, pseudo(message.id), context=message.context)
+        else:
+            singular, plural = message.id[0], message.id[1]
+            catalog.add(message.id, (pseudo(singular), pseudo(plural), pseudo(plural)),
+                        context=message.context)
     return compiled(catalog)
 
 
@@ -98,6 +101,7 @@ def own_words(order_file: Path) -> set[str]:
         names |= {profile.name, *(network.name for network in profile.networks.values())}
         # a card network's own name for its reason code, never translated
         names |= {network.reason_label for network in profile.networks.values()}
+        names |= set(profile.limits.attachment_types or ())  # file name extensions
     text = order_file.read_text(encoding="utf-8") + " " + " ".join(names)
     return {word.casefold() for word in re.findall(r"[A-Za-z]{3,}", text)}
 
@@ -215,3 +219,32 @@ def test_a_refusal_is_translated(translated: None, tmp_path: Path) -> None:
         status = timeline.compute(loaded.order, profile, date(2026, 11, 26))
         why = messages.not_applicable("escalate", status, profile)
     assert why == fullwidth("no dispute is open yet: open it first")
+
+
+def test_the_packet_names_the_reason_as_the_translated_form_does(
+        translated: None, tmp_path: Path) -> None:
+    """The evidence PDF's "Reason" row (facts.reason) in the packet's language."""
+    found = api.validate(case(tmp_path, "aliexpress-missing"))
+    with i18n.using("ru"):
+        reason = facts.gather(found, date(2026, 11, 26)).reason
+    assert reason == fullwidth("No tracking update")
+    assert facts.gather(found, date(2026, 11, 26)).reason == "No tracking update"
+
+
+@pytest.mark.usefixtures("translated")
+@pytest.mark.parametrize("platform", profiles.available())
+@pytest.mark.parametrize("payment", ["card", "paypal", None])
+@pytest.mark.parametrize("today", ["2026-10-10", "2026-10-25", "2026-11-26", "2027-02-01",
+                                   "2027-06-01"])
+def test_every_platform_status_has_no_english_left(tmp_path: Path, platform: str,
+                                                   payment: str | None, today: str) -> None:
+    """A minimal order of each platform, each way of paying, before and after each window."""
+    text = MINIMAL_ORDER.replace("platform: aliexpress", f"platform: {platform}").replace(
+        "buyer:\n", "buyer:\n  language: ru\n")
+    if payment is not None:
+        text = text.replace("  currency: EUR\n", f"  currency: EUR\n  payment_method: {payment}\n")
+    order = tmp_path / "order.yaml"
+    order.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["status", str(order), "--today", today, "--all"])
+    assert result.exit_code == 0, result.output
+    assert english_left(result.output, own_words(order)) == []
