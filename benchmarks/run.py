@@ -118,8 +118,8 @@ GOALS = {
     "batch": 1.2,       # a batch of 4 takes ≤ 1.2 × its CPU time / cores
 }
 #: The cases built against the naive render: name, style (heavy_case.STYLES), label.
-CASES = (("heavy", "app", "app-like screenshots, camera photos"),
-         ("flat", "flat", "text-heavy screenshots, smooth photos"))
+CASES = (("heavy", "app", "app case"),
+         ("flat", "flat", "flat case"))
 
 
 @dataclass(frozen=True)
@@ -516,7 +516,7 @@ def figures(results: Results) -> list[Row]:
     rows: list[Row] = []
     for name, _, label in CASES:
         if name in r.builds and name in r.cases:
-            rows += case_rows(r.builds[name], f"{r.cases[name]['exhibits']} exhibits, {label}")
+            rows += case_rows(r.builds[name], f"{label}, {r.cases[name]['exhibits']} exhibits")
     rows += memory_rows(r)
     if r.validate.ok:
         rows.append(("`orderpack validate` cold start, sample case", r.validate.time_text(),
