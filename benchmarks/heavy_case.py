@@ -11,6 +11,7 @@ Usage::
 
     python benchmarks/heavy_case.py DIR                 # 30 exhibits
     python benchmarks/heavy_case.py DIR --exhibits 90   # 60 screenshots, 30 photos
+    python benchmarks/heavy_case.py DIR --style flat    # text-heavy screenshots, smooth photos
 
 The output is deterministic: every random choice comes from a generator seeded
 with ``--seed``, and no clock is read, so two runs write byte-identical files
@@ -81,13 +82,23 @@ def split(exhibits: int) -> tuple[int, int]:
     return exhibits - photos, photos
 
 
+#: The kinds of case: "app" screenshots drawn like app pages (a product photo inside)
+#: with grainy camera photos, or "flat" ones: text-heavy screenshots (grey background,
+#: dark text lines, a coloured header bar) with smooth synthetic photos (gradients with
+#: shapes). Both have the same sizes, EXIF orientations and GPS positions.
+STYLES = ("app", "flat")
+
+
 def generate(folder: Path, exhibits: int = DEFAULT_EXHIBITS, *, seed: int = DEFAULT_SEED,
-             pixel_scale: float = 1.0) -> HeavyCase:
+             pixel_scale: float = 1.0, style: str = "app") -> HeavyCase:
     """Write the case into ``folder`` (created; files already there are overwritten).
 
     ``pixel_scale`` shrinks every image (tests use a small one to stay fast); the
-    benchmarks use 1.0, the real sizes.
+    benchmarks use 1.0, the real sizes. ``style`` is one of :data:`STYLES`.
     """
+    if style not in STYLES:
+        raise ValueError(f"style must be one of {', '.join(STYLES)}")
+    flat = style == "flat"
     rnd = random.Random(seed)
     screenshots, photos = split(exhibits)
     events = _tracking(rnd)
@@ -100,7 +111,8 @@ def generate(folder: Path, exhibits: int = DEFAULT_EXHIBITS, *, seed: int = DEFA
     for index in range(screenshots):
         kind = ("tracking", "chat", "order")[index % 3]
         name = f"screenshots/{index + 1:03d}-{kind}.png"
-        image = _screenshot(kind, index, fonts, events, messages, items, rnd.getrandbits(32))
+        image = (_flat_screenshot if flat else _screenshot)(
+            kind, index, fonts, events, messages, items, rnd.getrandbits(32))
         _save_png(image, folder / name)
         entry: dict[str, object] = {
             "file": name,
@@ -114,8 +126,9 @@ def generate(folder: Path, exhibits: int = DEFAULT_EXHIBITS, *, seed: int = DEFA
         orientation = ORIENTATIONS[index % len(ORIENTATIONS)]
         name = f"photos/IMG_{4100 + index}.jpg"
         taken = FIRST_PHOTO + timedelta(days=index % 12, minutes=37 * index)
-        _save_photo(folder / name, _photo(rnd.getrandbits(32), orientation, fonts, pixel_scale),
-                    orientation, taken, index)
+        picture = (_smooth_photo if flat else _photo)(rnd.getrandbits(32), orientation, fonts,
+                                                      pixel_scale)
+        _save_photo(folder / name, picture, orientation, taken, index)
         evidence.append({
             "file": name,
             "caption": f"Photo {index + 1}: the parcel locker and letterbox, no parcel",
@@ -503,6 +516,72 @@ def _photo(seed: int, orientation: int, fonts: _Fonts, scale: float) -> Image.Im
     return scene.transpose(turn) if turn is not None else scene
 
 
+HEADER = (31, 95, 191)
+
+
+def _flat_screenshot(kind: str, index: int, fonts: _Fonts, events: list[_Event],
+                     messages: list[_Message], items: list[tuple[str, int, Decimal]],
+                     seed: int) -> Image.Image:
+    """A text-heavy page: grey background, a coloured header bar, lines of dark text."""
+    del seed  # every line comes from the case's facts
+    p = fonts.px
+    width, height = p(SCREEN_SIZE[0]), p(SCREEN_SIZE[1])
+    image = Image.new("RGB", (width, height), PAGE)
+    d = ImageDraw.Draw(image)
+    d.rectangle((0, 0, width, p(260)), fill=HEADER)
+    title = {"tracking": "Tracking details", "chat": "Messages",
+             "order": "Order details"}[kind]
+    d.text((p(60), p(130)), title, font=fonts.get(54, True), fill=WHITE, anchor="lm")
+    d.text((p(60), p(215)), f"Order 8190123456789012 · page {index + 1}", font=fonts.get(30),
+           fill=WHITE, anchor="lm")
+    if kind == "tracking":
+        texts = [f"{e.at:%d %b %Y %H:%M}  {e.place}  {e.status}" for e in events]
+    elif kind == "order":
+        texts = [f"{name} × {quantity}: €{price}" for name, quantity, price in items] + [
+            f"{e.at:%d %b %Y} {e.status}" for e in events]
+    else:
+        texts = [f"{m.at:%d %b %H:%M} {m.sender}: {m.translation or m.text}" for m in messages]
+    font = fonts.get(34)
+    lines = [line for text in texts for line in _wrap(text, font, width - p(120))]
+    start = (index * 11) % max(1, len(lines) - 40)
+    y = p(300)
+    for line in lines[start:]:
+        if y + p(48) > height - p(40):
+            break
+        d.text((p(60), y), line, font=font, fill=INK if len(line) % 4 else GREY)
+        y += p(50)
+    return image
+
+
+def _smooth_photo(seed: int, orientation: int, fonts: _Fonts, scale: float) -> Image.Image:
+    """A synthetic photo: a two-colour gradient with soft-edged shapes, no grain."""
+    del fonts
+    rnd = random.Random(seed)
+    size = tuple(round(v * scale) for v in PHOTO_SIZE)
+    if orientation in (6, 8):
+        size = size[::-1]
+    full = (int(size[0]), int(size[1]))
+    # Drawn at a quarter size and scaled up: smooth gradients, soft edges.
+    small = (max(1, full[0] // 4), max(1, full[1] // 4))
+    top = tuple(rnd.randint(60, 200) for _ in range(3))
+    bottom = tuple(rnd.randint(60, 200) for _ in range(3))
+    ramp = Image.linear_gradient("L").resize(small, Image.Resampling.BILINEAR)
+    scene = Image.composite(Image.new("RGB", small, bottom), Image.new("RGB", small, top), ramp)
+    d = ImageDraw.Draw(scene)
+    for _ in range(rnd.randint(6, 12)):
+        x, y = rnd.randrange(small[0]), rnd.randrange(small[1])
+        w, h = rnd.randint(small[0] // 10, small[0] // 3), rnd.randint(small[1] // 10,
+                                                                      small[1] // 3)
+        colour = tuple(rnd.randint(30, 240) for _ in range(3))
+        if rnd.random() < 0.5:
+            d.ellipse((x, y, x + w, y + h), fill=colour)
+        else:
+            d.rectangle((x, y, x + w, y + h), fill=colour)
+    scene = scene.resize(full, Image.Resampling.BICUBIC)
+    turn = {6: Image.Transpose.ROTATE_90, 8: Image.Transpose.ROTATE_270}.get(orientation)
+    return scene.transpose(turn) if turn is not None else scene
+
+
 def _save_png(image: Image.Image, path: Path) -> None:
     image.save(path, format="PNG")
 
@@ -600,10 +679,13 @@ def main(argv: list[str] | None = None) -> int:
                              "(default: %(default)s)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
                         help="another seed gives another case of the same shape")
+    parser.add_argument("--style", choices=STYLES, default="app",
+                        help="app-like screenshots and grainy photos, or flat text-heavy "
+                             "screenshots and smooth photos (default: %(default)s)")
     args = parser.parse_args(argv)
     if args.exhibits < 1:
         parser.error("--exhibits must be at least 1")
-    case = generate(args.folder, args.exhibits, seed=args.seed)
+    case = generate(args.folder, args.exhibits, seed=args.seed, style=args.style)
     print(f"Wrote {case.order}: {case.screenshots} screenshots, {case.photos} photos, "
           f"{case.messages} messages, {case.events} tracking events.")
     return 0

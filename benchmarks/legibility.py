@@ -124,29 +124,41 @@ def placed_images(pdf: Path) -> list[tuple[Placed, Any]]:
 
 def _decode(xobject: Any) -> Image.Image | None:
     """The pixels of an image XObject, decoded by Pillow: JPEG data as it is, PNG-predicted
-    Flate data wrapped in a PNG (pypdf's own decoder does this in Python, 30 times slower).
-    None for any other kind."""
+    Flate data (RGB, grey or indexed on RGB) wrapped in a PNG (pypdf's own decoder does
+    this in Python, 30 times slower). None for any other kind."""
     raw: bytes = xobject._data  # the stream as stored, still encoded
     kind = xobject.get("/Filter")
     if kind == "/DCTDecode":
         return Image.open(io.BytesIO(raw))
     parms = xobject.get("/DecodeParms") or {}
     space = xobject.get("/ColorSpace")
-    if kind != "/FlateDecode" or int(parms.get("/Predictor", 1)) < 10 or int(
-            xobject.get("/BitsPerComponent", 8)) != 8 or "/SMask" in xobject:
+    bits = int(xobject.get("/BitsPerComponent", 8))
+    if kind != "/FlateDecode" or int(parms.get("/Predictor", 1)) < 10 or "/SMask" in xobject:
         return None
-    if space == "/DeviceRGB":
+    chunks: list[tuple[bytes, bytes]] = []
+    if space == "/DeviceRGB" and bits == 8:
         colour = 2
-    elif space == "/DeviceGray":
+    elif space == "/DeviceGray" and bits == 8:
         colour = 0
+    elif _indexed_rgb(space) and bits in (1, 2, 4, 8):
+        colour = 3  # a palette PNG's own data, as placed by orderpack
+        lookup = space[3].get_object()
+        table = lookup.get_data() if hasattr(lookup, "get_data") else bytes(lookup)
+        chunks.append((b"PLTE", table[:3 * (int(space[2]) + 1)]))
     else:
         return None
-    header = struct.pack(">IIBBBBB", int(xobject["/Width"]), int(xobject["/Height"]), 8, colour,
-                         0, 0, 0)
+    header = struct.pack(">IIBBBBB", int(xobject["/Width"]), int(xobject["/Height"]), bits,
+                         colour, 0, 0, 0)
     png = b"\x89PNG\r\n\x1a\n" + b"".join(
         struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
-        for tag, data in [(b"IHDR", header), (b"IDAT", raw), (b"IEND", b"")])
+        for tag, data in [(b"IHDR", header), *chunks, (b"IDAT", raw), (b"IEND", b"")])
     return Image.open(io.BytesIO(png))
+
+
+def _indexed_rgb(space: Any) -> bool:
+    """Whether ``space`` is ``[/Indexed /DeviceRGB hival lookup]``."""
+    return (isinstance(space, list) and len(space) == 4 and space[0] == "/Indexed"
+            and space[1] == "/DeviceRGB")
 
 
 def _multiply(m: tuple[float, ...], n: tuple[float, ...]) -> tuple[float, ...]:

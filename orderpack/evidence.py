@@ -376,9 +376,12 @@ class Exhibit:
     upload_name: str
     """e.g. "A-tracking-page-no-update-since-14-september.png"."""
     pdf_file: Path | None = None
-    """What the PDF shows, when not ``file`` itself: a JPEG of at most
-    :data:`orderpack.images.PDF_SIZE` (:func:`orderpack.images.pdf_rendition`), in the
-    cache folder."""
+    """What the PDF shows, when not ``file`` itself (:func:`orderpack.images.pdf_rendition`),
+    in the cache folder: the bytes to embed as they are, at the pixel size to draw, 8-bit
+    sRGB or grey, no transparency, no metadata. A palette PNG (``.png``: embed as Flate
+    with PNG predictors, an indexed colour space) or a JPEG (``.jpg``: embed as DCT): a
+    screenshot fitted to :data:`orderpack.images.PDF_SIZE`, a photo at its exhibit's size.
+    Without it, ``file`` (an image exhibit) is shown as it is, and meets the same terms."""
     redacted: int = 0
     """How many redaction boxes were blacked out in it."""
     removed: tuple[str, ...] = ()
@@ -433,8 +436,8 @@ def _process(case: Case, store: cache.Cache, settings: images.Settings,
         pdf_key, rendition = None, None
         if result.pdf_data is not None:
             pdf_key = cache.key(plan.key, "pdf rendition")
-            rendition = store.put(pdf_key, ".jpg", result.pdf_data,
-                                  {"media_type": "image/jpeg"}).file
+            rendition = store.put(pdf_key, _SUFFIXES[result.pdf_media_type], result.pdf_data,
+                                  {"media_type": result.pdf_media_type}).file
         entry = store.put(plan.key, _SUFFIXES[result.media_type], result.data, {
             "media_type": result.media_type, "width": result.width, "height": result.height,
             "pages": 1, "warnings": list(result.warnings), "pdf_key": pdf_key})

@@ -9,20 +9,22 @@ The steps, in this order, for every image:
    it has redaction boxes, which are then applied to the exact pixels.
 2. **Normalise** its colours to 8-bit sRGB or greyscale: embedded ICC profiles are applied,
    CMYK, 16- and 32-bit, palette and LAB images converted, transparency flattened onto white.
-3. **Orient** it upright as its EXIF Orientation tag says.
+3. **Orient** it upright as its EXIF Orientation tag says (after scaling, when there are
+   no redaction boxes: fewer pixels to turn).
 4. **Redact**: each box ``[x, y, width, height]`` (in the pixels of the picture as shown,
    upright) is filled black in the pixels themselves, before any scaling or encoding can
    spread what it covers.
-5. **Scale** it down to fit ``Settings.max_size`` (never up); a size budget may shrink it
-   further (``Settings.scale``), never below its legibility floor (:func:`legible_size`).
+5. **Scale** it down, once, to fit ``Settings.max_size`` (never up); a size budget may
+   shrink it further (``Settings.scale``), never below its legibility floor
+   (:func:`legible_size`).
 6. **Encode** a new file from the pixels alone, so no metadata (EXIF and its GPS position,
    XMP, IPTC, ICC, comments) is carried over: PNG with a reduced palette for screenshots
    and drawings (text stays sharp), JPEG for photos, reduced further until it is at most
    ``Settings.max_bytes``.
-7. Make the JPEG the evidence PDF shows (:func:`pdf_rendition`), at most
-   :data:`PDF_SIZE`: 155 pixels per inch in the PDF's exhibit box. WeasyPrint embeds a
-   JPEG as it is, so the PDF stays small and quick to write; the exhibit itself keeps its
-   full detail for upload forms (and ``--attach``).
+7. Make what the evidence PDF shows (:func:`pdf_rendition`) from the exhibit's pixels,
+   never from the original again: each picture in the encoding that is smallest for it (a
+   palette PNG for flat screenshots, a JPEG for photos and photo-like screenshots), or
+   the exhibit itself when that is small already.
 
 Checks that need no decoding (size limits, file type) are done before, by
 :func:`orderpack.evidence.inspect_file`, which also reads a file through (:func:`check_whole`)
@@ -49,7 +51,7 @@ from PIL import Image, ImageFile, UnidentifiedImageError
 from orderpack.errors import EvidenceError, Problem
 
 #: Bump when a change here changes the output: cached exhibits of older versions are redone.
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 
 #: The PDF shows an exhibit in at most about 170 mm × 230 mm of an A4 page; at 200 dpi
 #: that is 1339 × 1811 pixels.
@@ -134,7 +136,7 @@ class Settings:
 
 @dataclass(frozen=True)
 class Processed:
-    """An encoded, upload-ready image."""
+    """An encoded, upload-ready image, and what the PDF shows of it."""
 
     data: bytes
     media_type: str
@@ -143,7 +145,10 @@ class Processed:
     height: int
     warnings: tuple[str, ...]
     pdf_data: bytes | None = None
-    """The JPEG the PDF shows (:func:`pdf_rendition`); None when it shows the exhibit itself."""
+    """What the PDF shows (:func:`pdf_rendition`), when not ``data`` itself: a palette PNG
+    or a JPEG, without metadata, at the pixel size it is drawn at."""
+    pdf_media_type: str = "image/jpeg"
+    """image/png or image/jpeg: of ``pdf_data``, or of ``data`` when that is None."""
 
 
 def process(source: Path | bytes, name: str, redact: Sequence[Box] = (),
@@ -151,46 +156,124 @@ def process(source: Path | bytes, name: str, redact: Sequence[Box] = (),
     """Turn the image ``source`` (its bytes, or a file to read) into an exhibit; ``name`` is
     how messages call it. Raise :class:`EvidenceError` if it cannot be read as an image,
     whole; :class:`MemoryError` if there is not enough memory to decode it.
+
+    Each picture is decoded once (a large JPEG at reduced size) and scaled once, to the
+    exhibit's size; what the PDF shows is made from the exhibit's pixels, never from the
+    original again.
     """
     settings = settings or Settings()
     data = source if isinstance(source, bytes) else source.read_bytes()
     image, orientation, notes = decode(data, name, settings.max_size, exact=bool(redact))
     image = _normalise(image, notes)
-    if orientation in _TRANSPOSE:
-        image = image.transpose(_TRANSPOSE[orientation])
+    turn = _TRANSPOSE.get(orientation)
+    if turn is not None and redact:
+        image = image.transpose(turn)  # boxes are measured on the picture as shown
+        turn = None
     if redact:
         _black_out(image, redact)
-    image = _fit(image, settings.max_size)
-    screenshot = None
+    upright = image.size[::-1] if turn in _SIDEWAYS else image.size
+    screenshot = looks_like_screenshot(image)
+    size = _fitted(upright, settings.max_size)
     if settings.scale < 1 or settings.grayscale_screenshots:
-        screenshot = looks_like_screenshot(image)
-        size = budget_size(image.size, settings.scale, screenshot)
-        if size != image.size:
-            image = image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+        size = budget_size(size, settings.scale, screenshot)
+    if turn is not None:
+        # Scaled before it is turned: fewer pixels to turn.
+        image = _scaled(image, size[::-1] if turn in _SIDEWAYS else size).transpose(turn)
+    else:
+        image = _scaled(image, size)
     if settings.grayscale or (settings.grayscale_screenshots and screenshot):
         image = image.convert("L")
-    data, media_type, image = _encode(image, name, settings, black=bool(redact),
-                                      screenshot=screenshot)
-    return Processed(data=data, media_type=media_type, width=image.width, height=image.height,
-                     warnings=tuple(notes),
-                     pdf_data=pdf_rendition(image, media_type, settings.jpeg_quality))
+    encoded = _encode(image, name, settings, black=bool(redact), screenshot=screenshot)
+    pdf_data, pdf_type = pdf_rendition(encoded, settings)
+    return Processed(data=encoded.data, media_type=encoded.media_type,
+                     width=encoded.image.width, height=encoded.image.height,
+                     warnings=tuple(notes), pdf_data=pdf_data, pdf_media_type=pdf_type)
 
 
-def pdf_rendition(image: Image.Image, media_type: str, quality: int) -> bytes | None:
-    """The JPEG the PDF shows for an exhibit of ``media_type`` made from ``image`` (its
-    pixels before any palette reduction): ``image`` fitted to :data:`PDF_SIZE`, at JPEG
-    ``quality``. None when the exhibit is a JPEG that fits already: the PDF shows it.
+_SIDEWAYS = {Image.Transpose.ROTATE_90, Image.Transpose.ROTATE_270, Image.Transpose.TRANSPOSE,
+             Image.Transpose.TRANSVERSE}
+#: Pillow's ``reducing_gap``: an image more than twice as large as it is scaled to is first
+#: reduced by a whole factor (averaging blocks of pixels, quick), then resampled with
+#: Lanczos. A JPEG is already reduced as it is decoded (draft mode); this is for large PNGs.
+REDUCING_GAP = 2.0
+#: JPEG quality of the PDF's rendition of a photo, which is drawn at the exhibit's size:
+#: on the benchmark's camera photos, the 1350 × 1800 exhibit at quality 65 is smaller (266
+#: against 280 KB) and closer to the original (RMS 2.2 against 2.6 at 150 ppi) than the
+#: same scaled to 1040 × 1387 at quality 85, and needs no second scaling.
+PDF_JPEG_QUALITY = 65
+#: A screenshot exhibit of at most this many bytes is shown in the PDF as it is: scaling it
+#: to :data:`PDF_SIZE` would take about 45 ms to save some 15 KB (the benchmark's app
+#: screenshots: 60 KB at 832 × 1800, 45 KB at 647 × 1400); text-heavy ones (115 to 135 KB)
+#: are scaled (to 85 to 100 KB).
+PDF_SMALL = 100_000
 
-    WeasyPrint embeds a JPEG as it is, but stores any other image as RGB Flate data it
-    compresses itself (about 0.1 s a screenshot, and three times the bytes of the JPEG).
+
+def _scaled(image: Image.Image, size: tuple[int, int]) -> Image.Image:
+    if size == image.size:
+        return image
+    return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=REDUCING_GAP)
+
+
+@dataclass(frozen=True)
+class _Encoded:
+    """An exhibit as encoded, with the pixels it was encoded from."""
+
+    data: bytes
+    media_type: str
+    image: Image.Image
+    """Its pixels (RGB or L), before any palette reduction."""
+    palette: _Palette | None
+    """For a palette PNG: the palette its pixels were mapped onto."""
+    black: bool
+
+
+def pdf_rendition(encoded: _Encoded, settings: Settings) -> tuple[bytes | None, str]:
+    """What the PDF shows of the exhibit ``encoded``, and its media type: None when it shows
+    the exhibit itself. Decided per picture by size, each candidate being as legible as
+    the other (an RMS of 1 to 4 of 255 against the original at 150 ppi, where the
+    benchmark allows 8):
+
+    * a photo (a JPEG exhibit) is shown as it is if it fits :data:`PDF_SIZE`; else at its
+      own size, at JPEG quality :data:`PDF_JPEG_QUALITY` (or the settings' own, if
+      lower) — or as it is, when that saves less than a tenth;
+    * a screenshot (a palette PNG exhibit) is shown as it is if it is at most
+      :data:`PDF_SMALL` bytes; else it is fitted to :data:`PDF_SIZE` (155 ppi in the
+      PDF's exhibit box) and shown as a palette PNG on the exhibit's palette, or as a JPEG
+      at the settings' quality, whichever is smaller: text on flat colours compresses
+      best as a palette PNG, a product photo inside a screenshot as a JPEG.
+
+    Both carry no metadata: they are encoded from the pixels alone.
     """
-    size = _fitted(image.size, PDF_SIZE)
-    if media_type == "image/jpeg" and size == image.size:
-        return None
-    if size != image.size:
-        image = image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+    if encoded.palette is None:
+        if _fitted(encoded.image.size, PDF_SIZE) == encoded.image.size:
+            return None, "image/jpeg"
+        quality = min(settings.jpeg_quality, PDF_JPEG_QUALITY)
+        smaller = _jpeg(encoded.image, quality)
+        if len(smaller) <= 0.9 * len(encoded.data):
+            return smaller, "image/jpeg"
+        return None, "image/jpeg"
+    if len(encoded.data) <= PDF_SMALL:
+        return None, "image/png"
+    image = _scaled(encoded.image, _fitted(encoded.image.size, PDF_SIZE))
+    if image is encoded.image:
+        png = encoded.data
+    else:
+        png = _png(_mapped(image, encoded.palette, encoded.black))
+    jpeg = _jpeg(image, settings.jpeg_quality)
+    if len(png) <= len(jpeg):
+        return (None if png is encoded.data else png), "image/png"
+    return jpeg, "image/jpeg"
+
+
+def _jpeg(image: Image.Image, quality: int) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=quality)
+    return buffer.getvalue()
+
+
+def _png(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
     return buffer.getvalue()
 
 
@@ -479,13 +562,6 @@ def budget_size(size: tuple[int, int], scale: float, screenshot: bool) -> tuple[
     return max(1, round(size[0] * factor)), max(1, round(size[1] * factor))
 
 
-def _fit(image: Image.Image, box: tuple[int, int]) -> Image.Image:
-    size = _fitted(image.size, box)
-    if size == image.size:
-        return image
-    return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
-
-
 def looks_like_screenshot(image: Image.Image) -> bool:
     """Screenshots and drawings are mostly a few flat colours; photos are not.
 
@@ -501,23 +577,27 @@ def looks_like_screenshot(image: Image.Image) -> bool:
 
 
 def _encode(image: Image.Image, name: str, settings: Settings, black: bool,
-            screenshot: bool | None = None) -> tuple[bytes, str, Image.Image]:
+            screenshot: bool | None = None) -> _Encoded:
     """The smallest crisp encoding within ``max_bytes``: fewer colours or a lower quality
     first, then fewer pixels. ``black``: keep pure black (redactions) exact. ``screenshot``:
     whether to encode it as one (default: :func:`looks_like_screenshot`)."""
     if screenshot is None:
         screenshot = looks_like_screenshot(image)
     colors, quality = settings.colors, settings.jpeg_quality
-    image = Image.frombytes(image.mode, image.size, image.tobytes())  # pixels, no metadata
+    image = image.copy()
+    image.info = {}  # the pixels alone: no EXIF, ICC profile, XMP or comment goes along
     while True:
-        buffer = io.BytesIO()
+        palette = None
         if screenshot:
-            _palette(image, colors, black).save(buffer, "PNG")
+            palette = _palette(image, colors)
+            data = _png(_mapped(image, palette, black))
         else:
+            buffer = io.BytesIO()
             image.save(buffer, "JPEG", quality=quality, optimize=True)
-        data = buffer.getvalue()
+            data = buffer.getvalue()
         if len(data) <= settings.max_bytes:
-            return data, "image/png" if screenshot else "image/jpeg", image
+            return _Encoded(data, "image/png" if screenshot else "image/jpeg", image,
+                            palette, black)
         if screenshot and colors > 32:
             colors //= 2
         elif not screenshot and quality > 60:
@@ -533,22 +613,72 @@ def _encode(image: Image.Image, name: str, settings: Settings, black: bool,
                 name, message, fix=f"allow more than {settings.max_bytes:,} bytes per image")])
 
 
-def _palette(image: Image.Image, colors: int, black: bool) -> Image.Image:
-    """``image`` reduced to ``colors`` colours by maximum coverage, without dithering (flat
-    areas and text edges stay clean). On phone screenshots it is twice as fast as median cut
-    and its files a fifth smaller, for an RMS error still under 1 of 255; Pillow's fast
-    octree is quicker again but turns white into 253, 253, 253 (RMS 3 to 5). With
-    ``black``, every palette colour a pure black pixel was given is made pure black, so a
-    redaction box merged with dark text stays black."""
-    reduced = image.quantize(colors, method=Image.Quantize.MAXCOVERAGE,
-                             dither=Image.Dither.NONE)
+#: Above this many pixels a palette is chosen from a copy of half the width and height.
+_PALETTE_SAMPLE = 250_000
+#: Colours covering at least this share of a screenshot (its backgrounds, its text) are
+#: kept exactly in its palette.
+_COMMON_SHARE = 0.005
+
+
+@dataclass(frozen=True)
+class _Palette:
+    """The colours a screenshot is reduced to."""
+
+    image: Image.Image
+    """A palette image (mode P): pixels are given the index of its nearest colour."""
+    colours: list[int]
+    """The colours each index then shows (R, G, B, R, G, B…)."""
+
+
+def _palette(image: Image.Image, colors: int) -> _Palette:
+    """A palette of at most ``colors`` colours for ``image`` (RGB or L).
+
+    Chosen by Pillow's fast octree, without dithering (flat areas and text edges stay
+    clean), from a copy of half the width and height (averaged 2 × 2 blocks, so thin text
+    keeps its shades), then corrected: each colour that covers a visible share of the
+    picture (a background, the text) is shown exactly, where the octree would have shown
+    the average of its cell (white as 253, 253, 253). Measured on the benchmark's
+    screenshots fitted to the PDF box: 3 ms where maximum coverage takes 12 to 60 ms, files
+    45 % smaller (the octree keeps 50 to 90 colours of 256), for an RMS error at 150 ppi of
+    3 to 4 of 255 against 3.4 to 3.6.
+    """
+    sample = image.convert("RGB")
+    if sample.width * sample.height > _PALETTE_SAMPLE and min(sample.size) >= 2:
+        sample = sample.reduce(2)
+    palette = sample.quantize(colors, method=Image.Quantize.FASTOCTREE,
+                              dither=Image.Dither.NONE)
+    colours = palette.getpalette() or []
+    counted = sample.getcolors(sample.width * sample.height) or []
+    least = _COMMON_SHARE * sample.width * sample.height
+    common = [colour for count, colour in sorted(counted, reverse=True)[:colors]
+              if count >= least and isinstance(colour, tuple)]  # RGB: always a tuple
+    if common:
+        probe = Image.new("RGB", (len(common), 1))
+        probe.putdata(common)
+        # The index each common colour is given (as its pixels will be): that index shows
+        # it, the most common colour first.
+        indices = probe.quantize(palette=palette, dither=Image.Dither.NONE).tobytes()
+        done: set[int] = set()
+        for index, colour in zip(indices, common, strict=True):
+            if index not in done:
+                done.add(index)
+                colours[3 * index:3 * index + 3] = colour
+    return _Palette(palette, colours)
+
+
+def _mapped(image: Image.Image, palette: _Palette, black: bool) -> Image.Image:
+    """``image`` with each pixel given the nearest colour of ``palette``. With ``black``,
+    every palette colour a pure black pixel was given is made pure black, so a redaction
+    box merged with dark text stays black."""
+    rgb = image if image.mode == "RGB" else image.convert("RGB")
+    reduced = rgb.quantize(palette=palette.image, dither=Image.Dither.NONE)
+    colours = list(palette.colours)
     if black:
         blacks = image.convert("L").point(lambda v: 255 if v == 0 else 0)
-        palette = reduced.getpalette() or []
         for index, count in enumerate(reduced.histogram(blacks)):
             if count:
-                palette[3 * index:3 * index + 3] = [0, 0, 0]
-        reduced.putpalette(palette)
+                colours[3 * index:3 * index + 3] = [0, 0, 0]
+    reduced.putpalette(colours)
     return reduced
 
 

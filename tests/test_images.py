@@ -14,7 +14,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PIL import Image, ImageChops, ImageCms, ImageDraw, ImageFile, ImageStat, PngImagePlugin
+from PIL import (
+    Image,
+    ImageChops,
+    ImageCms,
+    ImageDraw,
+    ImageFile,
+    ImageFont,
+    ImageStat,
+    PngImagePlugin,
+)
 
 from orderpack import images
 from orderpack.errors import EvidenceError
@@ -398,22 +407,66 @@ def rendition(result: images.Processed) -> Image.Image:
     return image
 
 
-def test_screenshot_is_shown_in_the_pdf_as_a_jpeg_within_the_pdf_box(tmp_path: Path) -> None:
-    result = images.process(save(screenshot((1170, 2532)), tmp_path / "s.png"), "s.png")
+def text_screenshot(size: tuple[int, int] = (1170, 2532), seed: int = 1) -> Image.Image:
+    """A text-heavy phone screenshot: a grey page, a blue header bar, lines of dark text
+    (anti-aliased, so its file is large enough to be scaled for the PDF)."""
+    rnd = random.Random(seed)
+    image = Image.new("RGB", size, (244, 244, 244))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, size[0], 200), fill=(31, 95, 191))
+    draw.rectangle((0, 0, size[0] // 8, size[1] // 16), fill=RED)
+    font = ImageFont.load_default(34)
+    words = ["parcel", "tracking", "seller", "refund", "12 Sep", "10:33", "order", "EUR",
+             "dispute", "locker", "customs", "8190123456789012", "waiting", "delivered"]
+    for y in range(230, size[1] - 60, 50):
+        line = " ".join(rnd.choice(words) for _ in range(6))
+        draw.text((40, y), line, font=font, fill=(25, 25, 25) if y % 200 else (117, 117, 117))
+    return image
+
+
+def grey_rms(shown: Image.Image, original: Image.Image) -> float:
+    """The RMS grey-level difference of ``shown`` from ``original`` scaled to its size."""
+    reference = original.convert("L").resize(shown.size, Image.Resampling.LANCZOS)
+    return float(ImageStat.Stat(ImageChops.difference(reference, shown.convert("L"))).rms[0])
+
+
+def test_a_text_heavy_screenshot_is_shown_as_a_palette_png_smaller_than_a_jpeg(
+        tmp_path: Path) -> None:
+    original = text_screenshot()
+    result = images.process(save(original, tmp_path / "s.png"), "s.png")
     assert (result.media_type, result.width, result.height) == ("image/png", 832, 1800)
+    assert len(result.data) > images.PDF_SMALL  # so the PDF shows a smaller rendition
     shown = rendition(result)
-    assert shown.format == "JPEG"
+    assert (shown.format, shown.mode, result.pdf_media_type) == ("PNG", "P", "image/png")
     assert shown.size == (647, 1400)  # 1170 × 2532 fitted to 1040 × 1400
-    assert near(shown.getpixel((5, 5)), RED)  # the marker top left, as in the exhibit
-    exhibit = opened(result).convert("RGB").resize(shown.size, Image.Resampling.LANCZOS)
-    difference = ImageChops.difference(exhibit.convert("L"), shown.convert("L"))
-    assert ImageStat.Stat(difference).rms[0] < 4  # the same picture, at 155 ppi
+    assert near(rgb_at(shown.convert("RGB"), (5, 5)), RED)
+    # Smaller than the JPEG of the same pixels, and as legible.
+    pixels = opened(result).convert("RGB").resize(shown.size, Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    pixels.save(buffer, "JPEG", quality=images.Settings().jpeg_quality)
+    assert result.pdf_data is not None
+    assert len(result.pdf_data) < 0.8 * len(buffer.getvalue())
+    as_jpeg = Image.open(buffer)
+    assert grey_rms(shown, original) <= grey_rms(as_jpeg, original) + 0.5
+    assert grey_rms(shown, original) < 5
 
 
-def test_a_photo_is_shown_smaller_than_its_exhibit(tmp_path: Path) -> None:
+def test_the_palette_keeps_a_screenshot_s_common_colours_exactly(tmp_path: Path) -> None:
+    result = images.process(save(text_screenshot(), tmp_path / "s.png"), "s.png")
+    for image in (opened(result), rendition(result)):
+        colours = {colour for _, colour in image.convert("RGB").getcolors(256) or []}
+        assert {(244, 244, 244), (31, 95, 191), RED} <= colours
+
+
+def test_a_photo_is_shown_as_a_jpeg_at_its_exhibit_s_size(tmp_path: Path) -> None:
     result = images.process(save(photo((4032, 3024)), tmp_path / "p.jpg", quality=92), "p.jpg")
-    assert (result.width, result.height) == (1350, 1012)
-    assert rendition(result).size == (1040, 780)
+    assert (result.media_type, result.width, result.height) == ("image/jpeg", 1350, 1012)
+    shown = rendition(result)
+    assert (shown.format, shown.size, result.pdf_media_type) == ("JPEG", (1350, 1012),
+                                                                 "image/jpeg")
+    assert result.pdf_data is not None
+    assert len(result.pdf_data) <= 0.9 * len(result.data)
+    assert grey_rms(shown, opened(result)) < 6  # the same noisy picture
 
 
 def test_a_small_jpeg_exhibit_is_shown_as_it_is(tmp_path: Path) -> None:
@@ -422,10 +475,77 @@ def test_a_small_jpeg_exhibit_is_shown_as_it_is(tmp_path: Path) -> None:
     assert result.pdf_data is None  # the PDF embeds the exhibit itself
 
 
-def test_a_small_png_exhibit_is_still_shown_as_a_jpeg(tmp_path: Path) -> None:
-    result = images.process(save(screenshot(), tmp_path / "s.png"), "s.png")
-    shown = rendition(result)
-    assert (shown.format, shown.size) == ("JPEG", (390, 844))  # never enlarged
+def test_a_small_png_exhibit_is_shown_as_it_is(tmp_path: Path) -> None:
+    result = images.process(save(screenshot((1170, 2532)), tmp_path / "s.png"), "s.png")
+    assert len(result.data) <= images.PDF_SMALL
+    assert (result.pdf_data, result.pdf_media_type) == (None, "image/png")
+    assert opened(result).mode == "P"
+
+
+def test_each_picture_is_decoded_once_and_scaled_once_from_its_original(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    decoders: list[str] = []
+    scaled: list[tuple[int, int]] = []
+    getdecoder, resize = Image._getdecoder, Image.Image.resize
+
+    def counted_decoder(mode: str, name: str, *args: Any, **kwargs: Any) -> Any:
+        decoders.append(name)
+        return getdecoder(mode, name, *args, **kwargs)
+
+    def counted_resize(self: Image.Image, size: tuple[int, int], resample: Any = None,
+                       *args: Any, **kwargs: Any) -> Image.Image:
+        if resample != Image.Resampling.NEAREST:  # the screenshot test's quick sample
+            scaled.append(self.size)
+        return resize(self, size, resample, *args, **kwargs)
+
+    text = save(text_screenshot(), tmp_path / "s.png")
+    camera = save(photo((4032, 3024)), tmp_path / "p.jpg", exif=gps_exif(6))
+    monkeypatch.setattr(Image, "_getdecoder", counted_decoder)
+    monkeypatch.setattr(Image.Image, "resize", counted_resize)
+    result = images.process(text, "s.png")
+    assert result.pdf_data is not None  # an exhibit and a smaller rendition of it
+    assert decoders == ["zip"]
+    assert scaled == [(1170, 2532), (832, 1800)]  # the original once, then the exhibit
+    decoders.clear()
+    scaled.clear()
+    # A size budget's smaller exhibit: scaled to its size at once, not fitted first.
+    result = images.process(text, "s.png", settings=images.Settings(scale=0.0))
+    assert (result.width, result.height) == (640, 1385)
+    assert scaled == [(1170, 2532)]
+    decoders.clear()
+    scaled.clear()
+    result = images.process(camera, "p.jpg")
+    assert result.pdf_data is not None
+    assert decoders == ["jpeg"]
+    assert scaled == [(2016, 1512)]  # decoded at half size, scaled once, then turned
+    assert (result.width, result.height) == (1350, 1800)
+
+
+def test_a_screenshot_s_gps_and_text_are_in_neither_rendition(tmp_path: Path) -> None:
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Author", "Jane Doe, Musterstrasse 1")
+    path = save(text_screenshot(), tmp_path / "s.png", exif=gps_exif(), pnginfo=info)
+    assert b"Musterstrasse" in path.read_bytes()  # the fixture carries them
+    result = images.process(path, "s.png")
+    assert result.pdf_data is not None
+    assert_no_metadata(result)
+    for marker in (b"Exif", b"eXIf", b"tEXt", b"iTXt", b"zTXt", b"Musterstrasse"):
+        assert marker not in result.pdf_data, marker
+    assert not rendition(result).getexif()
+
+
+def test_the_pdf_rendition_follows_the_settings(tmp_path: Path) -> None:
+    path = save(text_screenshot(), tmp_path / "s.png")
+    grey = rendition(images.process(path, "s.png", settings=images.Settings(grayscale=True)))
+    colours = [colour for _, colour in grey.convert("RGB").getcolors(256) or []]
+    assert colours
+    assert all(isinstance(c, tuple) and c[0] == c[1] == c[2] for c in colours)
+    photo_path = save(photo((4032, 3024)), tmp_path / "p.jpg", quality=92)
+    best = images.process(photo_path, "p.jpg")
+    low = images.process(photo_path, "p.jpg", settings=images.Settings(jpeg_quality=30))
+    assert best.pdf_data is not None
+    assert low.pdf_data is None  # the exhibit is at quality 30 already: shown as it is
+    assert len(low.data) < 0.8 * len(best.pdf_data)
 
 
 def test_the_pdf_rendition_carries_no_metadata_and_no_redacted_pixels(tmp_path: Path) -> None:
@@ -441,17 +561,6 @@ def test_the_pdf_rendition_carries_no_metadata_and_no_redacted_pixels(tmp_path: 
     assert not secret_left(shown)
     scale = shown.width / 2000
     assert near(shown.getpixel((round(140 * scale), round(160 * scale))), (0, 0, 0), 12)
-
-
-def test_the_pdf_rendition_follows_the_settings(tmp_path: Path) -> None:
-    path = save(screenshot((1170, 2532)), tmp_path / "s.png")
-    grey = images.process(path, "s.png", settings=images.Settings(grayscale=True))
-    assert rendition(grey).mode == "L"
-    best = images.process(path, "s.png")
-    low = images.process(path, "s.png", settings=images.Settings(jpeg_quality=30))
-    assert best.pdf_data is not None
-    assert low.pdf_data is not None
-    assert len(low.pdf_data) < len(best.pdf_data)
 
 
 # --- sizes --------------------------------------------------------------------------------

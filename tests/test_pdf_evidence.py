@@ -461,7 +461,7 @@ def test_a_merged_page_is_a_figure_with_the_caption_as_its_alternative_text(
 
 
 @pytest.mark.parametrize(("options", "files"), [
-    (Options(split=True, max_bytes=500_000), 3),
+    (Options(split=True, max_bytes=500_000), 2),
     (Options(attach=True), 1),
 ], ids=["split", "attach"])
 def test_split_and_attach_builds_are_consistent_tagged_documents(
