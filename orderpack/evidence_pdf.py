@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+
+from PIL import Image
 
 from orderpack import pdf, render
 from orderpack.api_types import Options, PdfFile
@@ -52,7 +53,7 @@ class Renderer:
             if exhibit.pdf_file is not None:
                 shown = renditions / (target.stem + exhibit.pdf_file.suffix)
                 shutil.copyfile(exhibit.pdf_file, shown)
-            views.append(_ExhibitView.of(exhibit, target, shown))
+            views.append(_ExhibitView.of(exhibit, target, shown, self.bundle.paper))
         try:
             if parts is None or len(parts) == 1:
                 rendered = self._render_file(views, level, None, {}, self.stage / EVIDENCE_PDF)
@@ -123,6 +124,9 @@ class Renderer:
                          f" (page {page + 1} of {view.pages})" if view.pages > 1 else ""))
             for view in shown if view.kind == "pdf" for page in range(view.pages)
         ]
+        pictures = [pdf.Picture(anchor=f"slot-{view.label}", source=view.shown,
+                                alt=f"Exhibit {view.label}: {view.caption}")
+                    for view in shown if view.kind == "image"]
         attachments = []
         if level.attach:
             if number == 1:
@@ -135,7 +139,7 @@ class Renderer:
         return pdf.render(
             html,
             target=target,
-            files=pdf.BuildFiles(base_dir=self.stage, allowed={view.shown for view in shown}),
+            files=pdf.BuildFiles(base_dir=self.stage, allowed=set()),  # the HTML loads none
             metadata=pdf.Metadata(
                 title=f"Evidence for {case.profile.name} order {case_facts.order_number}"
                       + suffix,
@@ -150,7 +154,7 @@ class Renderer:
                                       extra=None if bundle.budget is None and part is None
                                       else [level.steps(options.attach), number]),
             ),
-            slots=slots,
+            slots=[*slots, *pictures],
             attachments=attachments,
             paper=bundle.paper,
         )
@@ -171,7 +175,8 @@ def identifier(inputs: list[dict[str, Any]], today: date, options: Options,
 
 @dataclass(frozen=True)
 class _ExhibitView:
-    """What the PDF template sees of an exhibit: the exhibit plus its staged file's URL."""
+    """What the PDF template sees of an exhibit: the exhibit, and the size of the box its
+    picture is placed into."""
 
     label: str
     caption: str
@@ -184,13 +189,33 @@ class _ExhibitView:
     """The staged exhibit (in exhibits/)."""
     shown: Path
     """The staged file the PDF shows: ``path``, or its rendition."""
-    src: str
-    """The URL of ``shown``, relative to the staging folder."""
+    picture_width_mm: float
+    """For an image: the width of the box the picture is placed into (0 for a PDF)."""
+    picture_height_mm: float
 
     @classmethod
-    def of(cls, exhibit: Exhibit, staged: Path, shown: Path) -> _ExhibitView:
-        relative = shown.parent.name + "/" + quote(shown.name)
+    def of(cls, exhibit: Exhibit, staged: Path, shown: Path, paper: pdf.Paper) -> _ExhibitView:
+        width = height = 0.0
+        if exhibit.kind == "image":
+            with Image.open(shown) as image:  # reads the header only
+                width, height = picture_box(image.size, paper)
         return cls(label=exhibit.label, caption=exhibit.caption, date=exhibit.date,
                    source=exhibit.source, original_sha256=exhibit.original_sha256,
                    kind=exhibit.kind, pages=exhibit.pages, path=staged, shown=shown,
-                   src=relative)
+                   picture_width_mm=width, picture_height_mm=height)
+
+
+#: Millimetres of a CSS pixel: a picture's pixel is one, unless it is too large for its box.
+MM_PER_PX = 25.4 / 96
+#: The space between an image exhibit's picture box and its heading (the ``slot_header_mm``
+#: above the box of a PDF exhibit's page is 4 mm more than the heading takes).
+PICTURE_GAP_MM = 4.0
+
+
+def picture_box(pixels: tuple[int, int], paper: pdf.Paper) -> tuple[float, float]:
+    """The width and height in mm of the box a picture of ``pixels`` is shown in: one CSS
+    pixel a pixel, scaled down (never up) to fit the page below the exhibit's heading."""
+    width, height = pixels[0] * MM_PER_PX, pixels[1] * MM_PER_PX
+    most_height = paper.content_height_mm - pdf.SLOT_HEADER_MM - PICTURE_GAP_MM
+    scale = min(1.0, paper.content_width_mm / width, most_height / height)
+    return round(width * scale, 3), round(height * scale, 3)

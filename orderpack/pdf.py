@@ -1,5 +1,6 @@
-"""The evidence PDF: HTML to PDF with WeasyPrint, then PDF exhibits merged in and the
-tagging completed with pikepdf (see :mod:`orderpack.tagging`).
+"""The evidence PDF: HTML to PDF with WeasyPrint, then the pictures and the pages of PDF
+exhibits placed into the boxes the layout kept for them, and the tagging completed, with
+pikepdf (see :mod:`orderpack.tagging`). WeasyPrint lays out and writes text only.
 
 WeasyPrint is imported here only, so commands that do not render stay fast. It
 loads nothing but the files a build names: the URL fetcher refuses the network and
@@ -65,6 +66,17 @@ class Slot:
     page_index: int
     alt: str
     """The page's alternative text in the tagged PDF: the exhibit's label and caption."""
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A box in the rendered HTML (an empty element of the picture's exact size) where an
+    image exhibit goes: its file is embedded as it is, a JPEG or a PNG, never re-encoded."""
+
+    anchor: str
+    source: Path
+    alt: str
+    """The picture's alternative text in the tagged PDF: the exhibit's label and caption."""
 
 
 @dataclass(frozen=True)
@@ -204,11 +216,12 @@ def render(
     target: Path,
     files: BuildFiles,
     metadata: Metadata,
-    slots: Sequence[Slot] = (),
+    slots: Sequence[Slot | Picture] = (),
     attachments: Sequence[Attachment] = (),
     paper: Paper = PAPERS["a4"],
 ) -> Rendered:
-    """Lay out ``html`` and write the PDF to ``target``; merge PDF exhibits into their slots.
+    """Lay out ``html`` and write the PDF to ``target``; place the pictures and the pages of
+    PDF exhibits into their boxes, the ``slots``.
 
     WeasyPrint writes to a file beside ``target``, never the whole PDF in memory; pikepdf
     completes it from there (reading the streams it does not change from the file)."""
@@ -243,7 +256,10 @@ def render(
             document.metadata.created = metadata.day.isoformat()
             document.metadata.modified = metadata.day.isoformat()
             document.metadata.generator = "orderpack"
-            positions = _slot_positions(document, slots)
+            merged = [slot for slot in slots if isinstance(slot, Slot)]
+            pictures = [slot for slot in slots if isinstance(slot, Picture)]
+            positions = _positions(document, [slot.anchor for slot in merged],
+                                   [picture.anchor for picture in pictures])
             # Layout leaves cycles of boxes behind (copies made while paginating); freeing
             # them before the PDF is written keeps the peak lower: 15 MB less at 90
             # exhibits, and it grows less with the exhibit count.
@@ -256,7 +272,7 @@ def render(
     anchors = {anchor: index for index, page in reversed(list(enumerate(document.pages)))
                for anchor in page.anchors}
     try:
-        _finish(laid_out, target, slots, positions, paper)
+        _finish(laid_out, target, (merged, pictures), positions, paper)
     finally:
         laid_out.unlink(missing_ok=True)
     # Once each: WeasyPrint logs a missing glyph (an emoji) every time the text is drawn.
@@ -264,37 +280,45 @@ def render(
                     warnings=list(dict.fromkeys(warnings)), anchors=anchors)
 
 
-def _slot_positions(document: Any, slots: Sequence[Slot]) -> Mapping[str, tuple[int, float, float]]:
-    """Each slot's page index and top-left corner in CSS px."""
-    wanted = {slot.anchor for slot in slots}
-    found: dict[str, tuple[int, float, float]] = {}
+#: Where a box is: its page index and its corners (left, top, right, bottom) in CSS px.
+Position = tuple[int, float, float, float, float]
+
+
+def _positions(document: Any, slots: Sequence[str], pictures: Sequence[str]
+               ) -> Mapping[str, Position]:
+    """The page and box of each anchor of ``slots`` (PDF exhibit pages) and ``pictures``."""
+    wanted = {*slots, *pictures}
+    found: dict[str, Position] = {}
     for index, page in enumerate(document.pages):
-        for anchor, (x, y, *_rest) in page.anchors.items():
+        for anchor, (left, top, right, bottom) in page.anchors.items():
             if anchor in wanted:
-                found[anchor] = (index, x, y)
-    missing = wanted - found.keys()
-    if missing:
-        raise BuildError(
-            "the evidence template has no place for PDF exhibit page(s) "
-            f"{', '.join(sorted(missing))}; a template override must keep the exhibit slots")
+                found[anchor] = (index, left, top, right, bottom)
+    for names, what in ((slots, "PDF exhibit page(s)"), (pictures, "picture(s) of exhibit(s)")):
+        missing = set(names) - found.keys()
+        if missing:
+            raise BuildError(
+                f"the evidence template has no place for {what} {', '.join(sorted(missing))}; "
+                "a template override must keep the exhibit slots")
     return found
 
 
 def _finish(
-    laid_out: Path, target: Path, slots: Sequence[Slot],
-    positions: Mapping[str, tuple[int, float, float]], paper: Paper,
+    laid_out: Path, target: Path, boxes: tuple[Sequence[Slot], Sequence[Picture]],
+    positions: Mapping[str, Position], paper: Paper,
 ) -> None:
     """Complete WeasyPrint's PDF ``laid_out`` into ``target``: its page margins marked as
-    artifacts, each PDF exhibit page drawn, scaled to fit, into its slot as a tagged figure
-    (see :mod:`orderpack.tagging`)."""
+    artifacts; each picture, and each PDF exhibit page scaled to fit, drawn into its box as
+    a tagged figure (see :mod:`orderpack.tagging`)."""
     import pikepdf
 
     from orderpack import tagging
 
+    slots, pictures = boxes
     mm = 72 / 25.4
     slot_width = paper.content_width_mm * mm
     slot_height = (paper.content_height_mm - SLOT_HEADER_MM) * mm
     sources: dict[Path, tuple[pikepdf.Pdf, set[tuple[int, int]]]] = {}
+    opened: list[pikepdf.Pdf] = []  # the pictures' files, open until the bundle is saved
     try:
         with pikepdf.open(laid_out) as bundle:
             _sort_attachments(bundle)
@@ -302,7 +326,7 @@ def _finish(
             structure.mark_margins()
             placed: dict[int, list[tuple[float, tagging.Figure]]] = {}
             for slot in slots:
-                index, x_px, y_px = positions[slot.anchor]
+                index, x_px, y_px, _right, _bottom = positions[slot.anchor]
                 try:
                     if slot.source not in sources:
                         sources[slot.source] = (pikepdf.open(slot.source), set())
@@ -321,6 +345,22 @@ def _finish(
                 top = float(bundle.pages[index].mediabox[3]) - y_px * CSS_PX_TO_PT
                 rect = pikepdf.Rectangle(left, top - height * scale, left + width * scale, top)
                 placed.setdefault(index, []).append((y_px, tagging.Figure(form, rect, slot.alt)))
+            for picture in pictures:
+                index, left_px, top_px, right_px, bottom_px = positions[picture.anchor]
+                page_top = float(bundle.pages[index].mediabox[3])
+                rect = pikepdf.Rectangle(
+                    left_px * CSS_PX_TO_PT, page_top - bottom_px * CSS_PX_TO_PT,
+                    right_px * CSS_PX_TO_PT, page_top - top_px * CSS_PX_TO_PT)
+                try:
+                    single, image = tagging.image_xobject(picture.source.read_bytes())
+                except Exception as exc:  # img2pdf refuses what it cannot embed as it is
+                    raise BuildError(
+                        f"exhibit {picture.source.name}: its picture cannot be placed in the "
+                        f"bundle ({type(exc).__name__}: {exc}) — build again with an empty "
+                        f"cache folder") from None
+                opened.append(single)
+                placed.setdefault(index, []).append(
+                    (top_px, tagging.Figure(image, rect, picture.alt)))
             for index, figures in placed.items():
                 structure.place_figures(
                     index, [figure for _, figure in sorted(figures, key=lambda item: item[0])])
@@ -330,7 +370,7 @@ def _finish(
     except OSError as exc:
         raise BuildError(f"could not write the PDF: {exc}") from None
     finally:
-        for source, _ in sources.values():
+        for source in [*(source for source, _ in sources.values()), *opened]:
             source.close()
 
 
