@@ -294,7 +294,7 @@ def test_failed_build_leaves_previous_packet_and_no_temporary_files(
     def explode(*args: object, **kwargs: object) -> object:
         raise BuildError("injected failure mid-render")
 
-    monkeypatch.setattr(pdf, "render", explode)
+    monkeypatch.setattr(pdf, "write", explode)
     with pytest.raises(BuildError, match="injected"):
         _build(aliexpress_case, cache)
     assert _tree(out) == before
@@ -455,3 +455,34 @@ def test_a_long_conversation_is_capped_in_the_text_and_kept_in_the_pdf(
         f"would make the dispute text longer than forms take: it quotes {kept} of them")
         for warning in result.warnings), result.warnings
     assert "Reply 39 -" in _pdf_text(result.evidence_pdf)
+
+
+def test_the_pdf_is_laid_out_while_the_pictures_are_made(
+        aliexpress_case: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from orderpack import images
+
+    laid_out = threading.Event()
+    layouts: list[str] = []
+    waited: list[bool] = []
+    real_lay_out, real_process = pdf.lay_out, images.process
+
+    def lay_out(html: str, files: pdf.BuildFiles) -> pdf.LaidOut:
+        layouts.append(html)
+        laid_out.set()
+        return real_lay_out(html, files)
+
+    def process(*args: object, **kwargs: object) -> images.Processed:
+        # Each picture waits for the layout: were the layout to wait for the pictures,
+        # this would time out.
+        waited.append(laid_out.wait(timeout=30))
+        return real_process(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pdf, "lay_out", lay_out)
+    monkeypatch.setattr(images, "process", process)
+    result = _build(aliexpress_case, cache)
+    assert len(waited) == 4  # the sample's four pictures, made in this build
+    assert all(waited)
+    assert len(layouts) == 1  # the early layout is the PDF's: not laid out again
+    assert result.pages > 4
