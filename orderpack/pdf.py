@@ -359,6 +359,7 @@ def _finish(
     slot_height = (paper.content_height_mm - SLOT_HEADER_MM) * mm
     sources: dict[Path, tuple[pikepdf.Pdf, set[tuple[int, int]]]] = {}
     opened: list[pikepdf.Pdf] = []  # the pictures' files, open until the bundle is saved
+    spools: list[Path] = []  # beside ``target``, in the staging folder
     try:
         with pikepdf.open(laid_out) as bundle:
             _sort_attachments(bundle)
@@ -391,8 +392,10 @@ def _finish(
                 rect = pikepdf.Rectangle(
                     left_px * CSS_PX_TO_PT, page_top - bottom_px * CSS_PX_TO_PT,
                     right_px * CSS_PX_TO_PT, page_top - top_px * CSS_PX_TO_PT)
+                spool = target.with_name(f".{target.name}.picture-{len(opened) + 1}")
+                spools.append(spool)
                 try:
-                    single, image = tagging.image_xobject(picture.source.read_bytes())
+                    single, image = tagging.image_xobject(picture.source.read_bytes(), spool)
                 except Exception as exc:  # img2pdf refuses what it cannot embed as it is
                     raise BuildError(
                         f"exhibit {picture.source.name}: its picture cannot be placed in the "
@@ -412,6 +415,8 @@ def _finish(
     finally:
         for source in [*(source for source, _ in sources.values()), *opened]:
             source.close()
+        for spool in spools:
+            spool.unlink(missing_ok=True)
 
 
 def _sort_attachments(bundle: Any) -> None:

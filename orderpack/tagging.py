@@ -17,9 +17,9 @@ WeasyPrint writes the bundle tagged (PDF/UA-1); two things are left to do on its
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name
@@ -58,16 +58,19 @@ def untagged_form(page: pikepdf.Page, seen: set[tuple[int, int]]) -> pikepdf.Obj
     return form
 
 
-def image_xobject(data: bytes) -> tuple[pikepdf.Pdf, pikepdf.Object]:
+def image_xobject(data: bytes, spool: Path) -> tuple[pikepdf.Pdf, pikepdf.Object]:
     """The JPEG or PNG ``data`` as an Image XObject, its encoded data as it is (a JPEG as
     DCT, a PNG's compressed rows as Flate with their PNG predictors: img2pdf makes it so,
-    losslessly, without decoding the pixels), and the file that holds it (keep it open
-    until the XObject is copied and saved). Its EXIF orientation, if any, is not applied:
-    orderpack's pictures are upright."""
+    losslessly, without decoding the pixels), and the file that holds it: ``spool``, a PDF
+    of that one image, read again only when the bundle is saved (so that the pictures are
+    not all held in memory until then). Keep it open until the bundle is saved. Its EXIF
+    orientation, if any, is not applied: orderpack's pictures are upright."""
     import img2pdf
 
-    single = pikepdf.open(io.BytesIO(img2pdf.convert(
-        data, rotation=img2pdf.Rotation.none, engine=img2pdf.Engine.pikepdf)))
+    with spool.open("wb") as file:
+        img2pdf.convert(data, rotation=img2pdf.Rotation.none, engine=img2pdf.Engine.pikepdf,
+                        outputstream=file)
+    single = pikepdf.open(spool)
     (image,) = single.pages[0].resources.XObject.values()
     image.Interpolate = True  # smoothed when a viewer scales it, as WeasyPrint drew pictures
     return single, image

@@ -3,6 +3,8 @@ stays (orderpack.tagging). The whole bundle is checked in test_pdf_evidence.py."
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pikepdf
 import pytest
 
@@ -58,7 +60,7 @@ def test_only_what_a_viewer_shows_of_the_page_is_placed() -> None:
     assert tagging.upright_size(form) == (100, 80)
 
 
-def test_a_palette_png_is_embedded_as_it_is() -> None:
+def test_a_palette_png_is_embedded_as_it_is(tmp_path: Path) -> None:
     import io
 
     from PIL import Image
@@ -69,7 +71,7 @@ def test_a_palette_png_is_embedded_as_it_is() -> None:
         picture.putpixel((x, x // 2), 2)
     buffer = io.BytesIO()
     picture.save(buffer, "PNG")
-    single, image = tagging.image_xobject(buffer.getvalue())
+    single, image = tagging.image_xobject(buffer.getvalue(), tmp_path / "spool.pdf")
     with single:
         depth = buffer.getvalue()[24]  # IHDR's bit depth: Pillow writes 3 colours in 2 bits
         assert [int(image.Width), int(image.Height), int(image.BitsPerComponent)] == [
