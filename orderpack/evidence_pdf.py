@@ -8,6 +8,7 @@ is written by :mod:`orderpack.pdf`.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import shutil
@@ -17,11 +18,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from orderpack import evidence, pdf, render
+from orderpack import cache, evidence, pdf, render
 from orderpack.api_types import Options, PdfFile
 from orderpack.budget import Level, Part
 from orderpack.contents import EVIDENCE_PDF, EXHIBITS_DIR, Bundle, part_name
-from orderpack.errors import OrderpackError
+from orderpack.errors import BuildError, OrderpackError
 from orderpack.evidence import Exhibit
 from orderpack.fitting import Made, steps
 from orderpack.model import Case
@@ -78,7 +79,7 @@ class Renderer:
         for _pass in range(3):
             laid = [self._lay_out(views, level, (number, groups), pages)
                     for number in range(1, len(groups) + 1)]
-            found = {label: _anchor_page(laid[part_of[label] - 1], f"exhibit-{label}") + 1
+            found = {label: _exhibit_pages(laid[part_of[label] - 1])[label]
                      for label in part_of}
             if found == pages:
                 break
@@ -94,11 +95,10 @@ class Renderer:
     def _lay_out(self, views: list[_ExhibitView], level: Level,
                  part: tuple[int, list[tuple[str, ...]]] | None,
                  pages: dict[str, int]) -> pdf.LaidOut:
-        html = evidence_html(self.bundle, views, level, part, pages)
         early, self.early = self.early, None  # used once, by the first file only
-        if early is not None and early.html == html:
-            return early
-        return pdf.lay_out(html, _NO_FILES)
+        if part is None:
+            return _lay_out_file(self.bundle, views, level, early)
+        return pdf.lay_out(evidence_html(self.bundle, views, level, part, pages), _NO_FILES)
 
     def _write(self, laid: pdf.LaidOut, views: list[_ExhibitView], files: dict[str, _Files],
                level: Level, part: tuple[int, list[tuple[str, ...]]] | None,
@@ -154,10 +154,50 @@ class Renderer:
 _NO_FILES = pdf.BuildFiles(base_dir=Path(), allowed=set())
 
 
-def _anchor_page(laid: pdf.LaidOut, anchor: str) -> int:
-    """The index of the first page of ``laid`` that has ``anchor``."""
-    return next(index for index, page in enumerate(laid.document.pages)
-                if anchor in page.anchors)
+def _exhibit_pages(laid: pdf.LaidOut) -> dict[str, int]:
+    """The page number (from 1) each exhibit of ``laid`` starts on, by label."""
+    return {anchor.removeprefix("exhibit-"): index + 1
+            for index, page in reversed(list(enumerate(laid.document.pages)))
+            for anchor in page.anchors if anchor.startswith("exhibit-")}
+
+
+def _lay_out_file(bundle: Bundle, views: list[_ExhibitView], level: Level,
+                  early: pdf.LaidOut | None) -> pdf.LaidOut:
+    """The evidence PDF laid out in one file (``early``, if it is that layout).
+
+    The index gives each exhibit's page. Laid out for the first time, WeasyPrint finds them
+    (``target-counter``: the index's pages are laid out again once the exhibits' are known,
+    about a tenth of the layout). The pages found are kept in the cache under the HTML, and
+    a layout of the same HTML again writes them as they are, then checks them against where
+    the exhibits are; if they moved, it is laid out again with the pages found."""
+    store = cache.Cache(cache.location(bundle.options.cache_dir))
+    html = evidence_html(bundle, views, level, None, {})
+    key = cache.key("evidence page numbers", hashlib.sha256(html.encode()).hexdigest())
+    entry = store.get(key)
+    kept = entry.record.get("pages") if entry is not None else None
+    if early is not None and early.html == html:
+        return early
+    known = kept
+    for _pass in range(2):
+        if not isinstance(known, dict):
+            break
+        numbered = evidence_html(bundle, views, level, None, known)
+        laid = early if early is not None and early.html == numbered else pdf.lay_out(
+            numbered, _NO_FILES)
+        found = _exhibit_pages(laid)
+        if found == known:
+            if found != kept:
+                _keep_pages(store, key, found)
+            return laid
+        known = found
+    laid = pdf.lay_out(html, _NO_FILES)
+    _keep_pages(store, key, _exhibit_pages(laid))
+    return laid
+
+
+def _keep_pages(store: cache.Cache, key: str, pages: dict[str, int]) -> None:
+    with contextlib.suppress(BuildError):  # the cache only saves time
+        store.put(key, ".txt", json.dumps(pages).encode(), {"pages": pages})
 
 
 def evidence_html(bundle: Bundle, views: list[_ExhibitView], level: Level,
@@ -228,7 +268,7 @@ def lay_out_early(bundle: Bundle, planned: Sequence[Planned], level: Level) -> p
     """The evidence PDF laid out from ``planned`` alone (one file, no part): done while the
     pictures are being made, for :class:`Renderer` to use if the exhibits made match."""
     views = [_ExhibitView.of(item, bundle.paper, item.size) for item in planned]
-    return pdf.lay_out(evidence_html(bundle, views, level, None, {}), _NO_FILES)
+    return _lay_out_file(bundle, views, level, None)
 
 
 def identifier(inputs: list[dict[str, Any]], today: date, options: Options,
