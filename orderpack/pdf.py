@@ -235,6 +235,11 @@ def lay_out(html: str, files: BuildFiles) -> LaidOut:
             ).render(pdf_variant=PDF_VARIANT)
         except (OSError, ValueError) as exc:
             raise BuildError(f"could not write the PDF: {exc}") from None
+    # Layout leaves cycles of boxes behind (copies made while paginating); freeing them
+    # before the PDF is written keeps the peak lower: 15 MB less at 90 exhibits, and it
+    # grows less with the exhibit count. Freed here, they are not held either while the
+    # layout waits for the pictures.
+    gc.collect()
     return LaidOut(html, document, fetcher, warnings)
 
 
@@ -299,10 +304,6 @@ def write(
     written = target.with_name(f".{target.name}.weasyprint")
     with _weasyprint_warnings() as warnings:
         try:
-            # Layout leaves cycles of boxes behind (copies made while paginating); freeing
-            # them before the PDF is written keeps the peak lower: 15 MB less at 90
-            # exhibits, and it grows less with the exhibit count.
-            gc.collect()
             document.write_pdf(written, **options)
         except (OSError, ValueError) as exc:
             written.unlink(missing_ok=True)
