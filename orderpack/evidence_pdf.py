@@ -22,7 +22,7 @@ from orderpack import cache, evidence, pdf, render
 from orderpack.api_types import Options, PdfFile
 from orderpack.budget import Level, Part
 from orderpack.contents import EVIDENCE_PDF, EXHIBITS_DIR, Bundle, part_name
-from orderpack.errors import BuildError, OrderpackError
+from orderpack.errors import BuildError, EvidenceError, OrderpackError, Problem
 from orderpack.evidence import Exhibit
 from orderpack.fitting import Made, steps
 from orderpack.model import Case
@@ -246,17 +246,20 @@ class Planned:
     """Of an image as shown (upright), in pixels; (0, 0) for a PDF."""
 
 
-def plan(case: Case) -> list[Planned] | None:
+def plan(case: Case) -> list[Planned]:
     """The exhibits of ``case`` as the layout needs them, read from the original files
-    (hashed, their headers read). None if a file cannot be read: the evidence's own
-    processing says what is wrong with it."""
+    (hashed, their headers read). Raise :class:`EvidenceError` for a file that cannot be
+    read, as processing it would."""
     planned = []
     for index, item in enumerate(case.order.evidence):
         try:
             path, data = evidence.read_evidence(case.folder, item.file)
             info = evidence.inspect_data(path, data, item.file, whole=False)
-        except OrderpackError:
-            return None
+        except OrderpackError as exc:
+            shown = str(case.folder / item.file)
+            raise EvidenceError("1 evidence file cannot be used:", [
+                Problem(shown, problem.message, fix=problem.fix)
+                for problem in exc.problems]) from None
         planned.append(Planned(
             label=evidence.exhibit_label(index), caption=item.caption, date=item.date,
             source=item.file, original_sha256=hashlib.sha256(data).hexdigest(),

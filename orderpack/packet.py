@@ -82,7 +82,7 @@ def _build(case: Case, out: Path, today: date, options: Options,
         # While the pictures are made, the PDF is laid out (text only: its pictures are
         # placed afterwards), unless a budget may change the layout.
         early = None
-        if bundle.budget is None and planned is not None:
+        if bundle.budget is None:
             early = _lay_out_early(bundle, planned, level)
         exhibits = pending.result()
     text = contents.dispute_text(bundle, exhibits)
@@ -95,8 +95,7 @@ def _build(case: Case, out: Path, today: date, options: Options,
         step("writing the dispute text")
         (stage / DISPUTE_TEXT).write_text(text.text, encoding="utf-8")
         step("rendering the PDF")
-        fitted = fitting.fit(bundle, exhibits, Renderer(bundle, stage, planned or [], early),
-                             step)
+        fitted = fitting.fit(bundle, exhibits, Renderer(bundle, stage, planned, early), step)
         if isinstance(fitted, Overrun):
             raise BudgetError(fitted.message())
         exhibits, files = fitted.exhibits, fitted.files

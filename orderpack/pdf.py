@@ -387,24 +387,12 @@ def _finish(
                 top = float(bundle.pages[index].mediabox[3]) - y_px * CSS_PX_TO_PT
                 rect = pikepdf.Rectangle(left, top - height * scale, left + width * scale, top)
                 placed.setdefault(index, []).append((y_px, tagging.Figure(form, rect, slot.alt)))
-            for picture in pictures:
-                index, left_px, top_px, right_px, bottom_px = positions[picture.anchor]
-                page_top = float(bundle.pages[index].mediabox[3])
-                rect = pikepdf.Rectangle(
-                    left_px * CSS_PX_TO_PT, page_top - bottom_px * CSS_PX_TO_PT,
-                    right_px * CSS_PX_TO_PT, page_top - top_px * CSS_PX_TO_PT)
-                spool = target.with_name(f".{target.name}.picture-{len(opened) + 1}")
+            for number, picture in enumerate(pictures, 1):
+                spool = target.with_name(f".{target.name}.picture-{number}")
                 spools.append(spool)
-                try:
-                    single, image = tagging.image_xobject(picture.source.read_bytes(), spool)
-                except Exception as exc:  # img2pdf refuses what it cannot embed as it is
-                    raise BuildError(
-                        f"exhibit {picture.source.name}: its picture cannot be placed in the "
-                        f"bundle ({type(exc).__name__}: {exc}) — build again with an empty "
-                        f"cache folder") from None
-                opened.append(single)
-                placed.setdefault(index, []).append(
-                    (top_px, tagging.Figure(image, rect, picture.alt)))
+                top_px, figure = _placed_picture(picture, positions[picture.anchor], bundle,
+                                                 spool, opened)
+                placed.setdefault(positions[picture.anchor][0], []).append((top_px, figure))
             for index, figures in placed.items():
                 structure.place_figures(
                     index, [figure for _, figure in sorted(figures, key=lambda item: item[0])])
@@ -418,6 +406,33 @@ def _finish(
             source.close()
         for spool in spools:
             spool.unlink(missing_ok=True)
+
+
+def _placed_picture(picture: Picture, position: Position, bundle: Any, spool: Path,
+                    opened: list[Any]) -> tuple[float, Any]:
+    """The top of ``picture``'s box (CSS px) and the figure that fills it, its image read
+    from ``spool`` (written here) by a file added to ``opened``."""
+    import pikepdf
+
+    from orderpack import tagging
+
+    index, left_px, top_px, right_px, bottom_px = position
+    page_top = float(bundle.pages[index].mediabox[3])
+    rect = pikepdf.Rectangle(
+        left_px * CSS_PX_TO_PT, page_top - bottom_px * CSS_PX_TO_PT,
+        right_px * CSS_PX_TO_PT, page_top - top_px * CSS_PX_TO_PT)
+    try:
+        converted = tagging.image_pdf(picture.source.read_bytes())
+    except OSError:
+        raise
+    except Exception as exc:  # img2pdf refuses what it cannot embed as it is
+        raise BuildError(
+            f"exhibit {picture.source.name}: its picture cannot be placed in the bundle "
+            f"({type(exc).__name__}: {exc}) — build again with an empty cache folder") from None
+    spool.write_bytes(converted)
+    single, image = tagging.image_xobject(spool)
+    opened.append(single)
+    return top_px, tagging.Figure(image, rect, picture.alt)
 
 
 def _sort_attachments(bundle: Any) -> None:

@@ -58,18 +58,23 @@ def untagged_form(page: pikepdf.Page, seen: set[tuple[int, int]]) -> pikepdf.Obj
     return form
 
 
-def image_xobject(data: bytes, spool: Path) -> tuple[pikepdf.Pdf, pikepdf.Object]:
-    """The JPEG or PNG ``data`` as an Image XObject, its encoded data as it is (a JPEG as
-    DCT, a PNG's compressed rows as Flate with their PNG predictors: img2pdf makes it so,
-    losslessly, without decoding the pixels), and the file that holds it: ``spool``, a PDF
-    of that one image, read again only when the bundle is saved (so that the pictures are
-    not all held in memory until then). Keep it open until the bundle is saved. Its EXIF
-    orientation, if any, is not applied: orderpack's pictures are upright."""
+def image_pdf(data: bytes) -> bytes:
+    """A PDF of one page showing the JPEG or PNG ``data``, its encoded data as it is (a JPEG
+    as DCT, a PNG's compressed rows as Flate with their PNG predictors: img2pdf makes it so,
+    losslessly, without decoding the pixels). Its EXIF orientation, if any, is not applied:
+    orderpack's pictures are upright."""
     import img2pdf
 
-    with spool.open("wb") as file:
-        img2pdf.convert(data, rotation=img2pdf.Rotation.none, engine=img2pdf.Engine.pikepdf,
-                        outputstream=file)
+    converted: bytes = img2pdf.convert(data, rotation=img2pdf.Rotation.none,
+                                       engine=img2pdf.Engine.pikepdf)
+    return converted
+
+
+def image_xobject(spool: Path) -> tuple[pikepdf.Pdf, pikepdf.Object]:
+    """The picture of ``spool``, a PDF made by :func:`image_pdf`, as an Image XObject, and
+    the file that holds it, opened from the disk: its data is read again only when the
+    bundle is saved (so that the pictures are not all held in memory until then). Keep it
+    open until the bundle is saved."""
     single = pikepdf.open(spool)
     (image,) = single.pages[0].resources.XObject.values()
     image.Interpolate = True  # smoothed when a viewer scales it, as WeasyPrint drew pictures

@@ -71,7 +71,9 @@ def test_a_palette_png_is_embedded_as_it_is(tmp_path: Path) -> None:
         picture.putpixel((x, x // 2), 2)
     buffer = io.BytesIO()
     picture.save(buffer, "PNG")
-    single, image = tagging.image_xobject(buffer.getvalue(), tmp_path / "spool.pdf")
+    spool = tmp_path / "spool.pdf"
+    spool.write_bytes(tagging.image_pdf(buffer.getvalue()))
+    single, image = tagging.image_xobject(spool)
     with single:
         depth = buffer.getvalue()[24]  # IHDR's bit depth: Pillow writes 3 colours in 2 bits
         assert [int(image.Width), int(image.Height), int(image.BitsPerComponent)] == [
