@@ -139,7 +139,8 @@ def _build(case: Case, out: Path, today: date, options: Options,
 @contextlib.contextmanager
 def _processing(case: Case, options: Options, level: Level) -> Iterator[Future[list[Exhibit]]]:
     """The exhibits of ``case``, being made on another thread (which starts the image
-    workers) while the caller goes on; not waited for if the caller fails."""
+    workers) while the caller goes on; waited for even if the caller fails, so that no
+    worker outlives the build."""
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="orderpack-evidence")
     try:
         yield pool.submit(contents.process, case, options, level)
