@@ -117,9 +117,10 @@ def process(case: Case, options: Options, level: Level) -> list[Exhibit]:
                             settings=level.settings)
 
 
-def dispute_text(bundle: Bundle, exhibits: list[Exhibit]) -> narrative.Narrative:
+def dispute_text(bundle: Bundle, exhibits: Sequence[Any]) -> narrative.Narrative:
     """The dispute text, fitted to the form's limit (or, with none known, to
-    :data:`TEXT_CAP` by quoting fewer seller replies)."""
+    :data:`TEXT_CAP` by quoting fewer seller replies). ``exhibits`` are the exhibits, or the
+    planned ones (:func:`orderpack.evidence_pdf.plan`): their labels, captions and dates."""
     context: dict[str, Any] = {"facts": bundle.facts, "exhibits": exhibits,
                                "status": bundle.status}
     rendered = render.render("dispute.txt.j2", context, kind="text",

@@ -11,8 +11,10 @@ walks the same fitting with estimates in place of renders, and writes nothing.
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -21,12 +23,14 @@ from orderpack import (
     budget,
     contents,
     destinations,
+    evidence_pdf,
     fitting,
     fonts,
     i18n,
     manifest,
     narrative,
     output_folder,
+    pdf,
     timeline,
 )
 from orderpack.api_types import (
@@ -38,8 +42,9 @@ from orderpack.api_types import (
     Preflight,
     Progress,
 )
+from orderpack.budget import Level
 from orderpack.contents import DISPUTE_TEXT, EXHIBITS_DIR, MANIFEST, TEXT_CAP, Bundle
-from orderpack.errors import BudgetError
+from orderpack.errors import BudgetError, OrderpackError
 from orderpack.evidence import Exhibit
 from orderpack.evidence_pdf import Renderer
 from orderpack.model import Case
@@ -83,7 +88,15 @@ def _build(case: Case, out: Path, today: date, options: Options,
            step: Progress) -> BuildResult:
     bundle = contents.prepare(case, today, options)
     step("processing evidence")
-    exhibits = contents.process(case, options, budget.ladder(options.attach)[0])
+    level = budget.ladder(options.attach)[0]
+    planned = evidence_pdf.plan(case)
+    with _processing(case, options, level) as pending:
+        # While the pictures are made, the PDF is laid out (text only: its pictures are
+        # placed afterwards), unless a budget may change the layout.
+        early = None
+        if bundle.budget is None:
+            early = _lay_out_early(bundle, planned, level)
+        exhibits = pending.result()
     text = contents.dispute_text(bundle, exhibits)
     if not text.fits:
         raise BudgetError(narrative.overrun(text))
@@ -94,7 +107,7 @@ def _build(case: Case, out: Path, today: date, options: Options,
         step("writing the dispute text")
         (stage / DISPUTE_TEXT).write_text(text.text, encoding="utf-8")
         step("rendering the PDF")
-        fitted = fitting.fit(bundle, exhibits, Renderer(bundle, stage), step)
+        fitted = fitting.fit(bundle, exhibits, Renderer(bundle, stage, planned, early), step)
         if isinstance(fitted, Overrun):
             raise BudgetError(fitted.message())
         exhibits, files = fitted.exhibits, fitted.files
@@ -132,6 +145,31 @@ def _build(case: Case, out: Path, today: date, options: Options,
                       for e, path in zip(exhibits, staged, strict=True)
                       if e.redacted or e.removed),
     )
+
+
+@contextlib.contextmanager
+def _processing(case: Case, options: Options, level: Level) -> Iterator[Future[list[Exhibit]]]:
+    """The exhibits of ``case``, being made on another thread (which starts the image
+    workers) while the caller goes on; waited for even if the caller fails, so that no
+    worker outlives the build."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="orderpack-evidence")
+    try:
+        yield pool.submit(contents.process, case, options, level)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _lay_out_early(bundle: Bundle, planned: list[evidence_pdf.Planned],
+                   level: Level) -> pdf.LaidOut | None:
+    """The evidence PDF laid out from the planned exhibits; None where the text does not fit
+    or the layout fails: the build then finds the same problem in its own order."""
+    text = contents.dispute_text(bundle, planned)
+    if not text.fits:
+        return None
+    try:
+        return evidence_pdf.lay_out_early(bundle.with_text(text), planned, level)
+    except OrderpackError:
+        return None
 
 
 def preflight(order_path: str | Path, today: date, options: Options | None = None,

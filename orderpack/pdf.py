@@ -1,5 +1,6 @@
-"""The evidence PDF: HTML to PDF with WeasyPrint, then PDF exhibits merged in and the
-tagging completed with pikepdf (see :mod:`orderpack.tagging`).
+"""The evidence PDF: HTML to PDF with WeasyPrint, then the pictures and the pages of PDF
+exhibits placed into the boxes the layout kept for them, and the tagging completed, with
+pikepdf (see :mod:`orderpack.tagging`). WeasyPrint lays out and writes text only.
 
 WeasyPrint is imported here only, so commands that do not render stay fast. It
 loads nothing but the files a build names: the URL fetcher refuses the network and
@@ -65,6 +66,17 @@ class Slot:
     page_index: int
     alt: str
     """The page's alternative text in the tagged PDF: the exhibit's label and caption."""
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A box in the rendered HTML (an empty element of the picture's exact size) where an
+    image exhibit goes: its file is embedded as it is, a JPEG or a PNG, never re-encoded."""
+
+    anchor: str
+    source: Path
+    alt: str
+    """The picture's alternative text in the tagged PDF: the exhibit's label and caption."""
 
 
 @dataclass(frozen=True)
@@ -198,23 +210,71 @@ def _weasyprint_warnings() -> Iterator[list[str]]:
         logger.propagate = propagate
 
 
+@dataclass
+class LaidOut:
+    """The evidence HTML laid out by WeasyPrint (:func:`lay_out`), to write (:func:`write`)."""
+
+    html: str
+    document: Any
+    """WeasyPrint's Document."""
+    fetcher: Any
+    """The URL fetcher it was laid out with (see :func:`_fetcher`)."""
+    warnings: list[str]
+
+
+def lay_out(html: str, files: BuildFiles) -> LaidOut:
+    """Lay out ``html``: text only, its pictures and PDF pages left as empty boxes. This may
+    run while the pictures are still being made (it needs none of their files)."""
+    import weasyprint
+
+    fetcher = _fetcher(files)
+    with _weasyprint_warnings() as warnings:
+        try:
+            document = weasyprint.HTML(
+                string=html, base_url=BASE_URL, url_fetcher=fetcher
+            ).render(pdf_variant=PDF_VARIANT)
+        except (OSError, ValueError) as exc:
+            raise BuildError(f"could not write the PDF: {exc}") from None
+    # Layout leaves cycles of boxes behind (copies made while paginating); freeing them
+    # before the PDF is written keeps the peak lower: 15 MB less at 90 exhibits, and it
+    # grows less with the exhibit count. Freed here, they are not held either while the
+    # layout waits for the pictures.
+    gc.collect()
+    return LaidOut(html, document, fetcher, warnings)
+
+
 def render(
     html: str,
     *,
     target: Path,
     files: BuildFiles,
     metadata: Metadata,
-    slots: Sequence[Slot] = (),
+    slots: Sequence[Slot | Picture] = (),
     attachments: Sequence[Attachment] = (),
     paper: Paper = PAPERS["a4"],
 ) -> Rendered:
-    """Lay out ``html`` and write the PDF to ``target``; merge PDF exhibits into their slots.
+    """Lay out ``html`` and write the PDF to ``target`` (:func:`lay_out`, then :func:`write`)."""
+    return write(lay_out(html, files), target=target, metadata=metadata, slots=slots,
+                 attachments=attachments, paper=paper)
+
+
+def write(
+    laid_out: LaidOut,
+    *,
+    target: Path,
+    metadata: Metadata,
+    slots: Sequence[Slot | Picture] = (),
+    attachments: Sequence[Attachment] = (),
+    paper: Paper = PAPERS["a4"],
+) -> Rendered:
+    """Write the laid-out PDF to ``target``; place the pictures and the pages of PDF exhibits
+    into their boxes, the ``slots``.
 
     WeasyPrint writes to a file beside ``target``, never the whole PDF in memory; pikepdf
     completes it from there (reading the streams it does not change from the file)."""
     import weasyprint
 
-    fetcher = _fetcher(files)
+    document = laid_out.document
     stamp = datetime(metadata.day.year, metadata.day.month, metadata.day.day)  # noqa: DTZ001
     options: dict[str, Any] = {
         "pdf_variant": PDF_VARIANT,
@@ -223,78 +283,84 @@ def render(
         "attachments": [
             weasyprint.Attachment(filename=str(item.path), name=item.name,
                                   description=item.description, created=stamp, modified=stamp,
-                                  url_fetcher=fetcher)
+                                  url_fetcher=laid_out.fetcher)
             for item in attachments
         ],
     }
+    document.metadata.title = metadata.title
+    document.metadata.description = metadata.subject
+    document.metadata.keywords = list(metadata.keywords)
+    document.metadata.authors = [metadata.author]
+    document.metadata.lang = metadata.lang
+    document.metadata.created = metadata.day.isoformat()
+    document.metadata.modified = metadata.day.isoformat()
+    document.metadata.generator = "orderpack"
+    merged = [slot for slot in slots if isinstance(slot, Slot)]
+    pictures = [slot for slot in slots if isinstance(slot, Picture)]
+    positions = _positions(document, [slot.anchor for slot in merged],
+                           [picture.anchor for picture in pictures])
     # WeasyPrint's file, completed into ``target``; in the build's staging folder, which
     # goes with it if the build is stopped.
-    laid_out = target.with_name(f".{target.name}.weasyprint")
+    written = target.with_name(f".{target.name}.weasyprint")
     with _weasyprint_warnings() as warnings:
         try:
-            document = weasyprint.HTML(
-                string=html, base_url=BASE_URL, url_fetcher=fetcher
-            ).render(**options)
-            document.metadata.title = metadata.title
-            document.metadata.description = metadata.subject
-            document.metadata.keywords = list(metadata.keywords)
-            document.metadata.authors = [metadata.author]
-            document.metadata.lang = metadata.lang
-            document.metadata.created = metadata.day.isoformat()
-            document.metadata.modified = metadata.day.isoformat()
-            document.metadata.generator = "orderpack"
-            positions = _slot_positions(document, slots)
-            # Layout leaves cycles of boxes behind (copies made while paginating); freeing
-            # them before the PDF is written keeps the peak lower: 15 MB less at 90
-            # exhibits, and it grows less with the exhibit count.
-            gc.collect()
-            document.write_pdf(laid_out, **options)
+            document.write_pdf(written, **options)
         except (OSError, ValueError) as exc:
-            laid_out.unlink(missing_ok=True)
+            written.unlink(missing_ok=True)
             raise BuildError(f"could not write the PDF: {exc}") from None
     pages = len(document.pages)
     anchors = {anchor: index for index, page in reversed(list(enumerate(document.pages)))
                for anchor in page.anchors}
     try:
-        _finish(laid_out, target, slots, positions, paper)
+        _finish(written, target, (merged, pictures), positions, paper)
     finally:
-        laid_out.unlink(missing_ok=True)
+        written.unlink(missing_ok=True)
     # Once each: WeasyPrint logs a missing glyph (an emoji) every time the text is drawn.
     return Rendered(path=target, bytes=target.stat().st_size, pages=pages,
-                    warnings=list(dict.fromkeys(warnings)), anchors=anchors)
+                    warnings=list(dict.fromkeys([*laid_out.warnings, *warnings])),
+                    anchors=anchors)
 
 
-def _slot_positions(document: Any, slots: Sequence[Slot]) -> Mapping[str, tuple[int, float, float]]:
-    """Each slot's page index and top-left corner in CSS px."""
-    wanted = {slot.anchor for slot in slots}
-    found: dict[str, tuple[int, float, float]] = {}
+#: Where a box is: its page index and its corners (left, top, right, bottom) in CSS px.
+Position = tuple[int, float, float, float, float]
+
+
+def _positions(document: Any, slots: Sequence[str], pictures: Sequence[str]
+               ) -> Mapping[str, Position]:
+    """The page and box of each anchor of ``slots`` (PDF exhibit pages) and ``pictures``."""
+    wanted = {*slots, *pictures}
+    found: dict[str, Position] = {}
     for index, page in enumerate(document.pages):
-        for anchor, (x, y, *_rest) in page.anchors.items():
+        for anchor, (left, top, right, bottom) in page.anchors.items():
             if anchor in wanted:
-                found[anchor] = (index, x, y)
-    missing = wanted - found.keys()
-    if missing:
-        raise BuildError(
-            "the evidence template has no place for PDF exhibit page(s) "
-            f"{', '.join(sorted(missing))}; a template override must keep the exhibit slots")
+                found[anchor] = (index, left, top, right, bottom)
+    for names, what in ((slots, "PDF exhibit page(s)"), (pictures, "picture(s) of exhibit(s)")):
+        missing = set(names) - found.keys()
+        if missing:
+            raise BuildError(
+                f"the evidence template has no place for {what} {', '.join(sorted(missing))}; "
+                "a template override must keep the exhibit slots")
     return found
 
 
 def _finish(
-    laid_out: Path, target: Path, slots: Sequence[Slot],
-    positions: Mapping[str, tuple[int, float, float]], paper: Paper,
+    laid_out: Path, target: Path, boxes: tuple[Sequence[Slot], Sequence[Picture]],
+    positions: Mapping[str, Position], paper: Paper,
 ) -> None:
     """Complete WeasyPrint's PDF ``laid_out`` into ``target``: its page margins marked as
-    artifacts, each PDF exhibit page drawn, scaled to fit, into its slot as a tagged figure
-    (see :mod:`orderpack.tagging`)."""
+    artifacts; each picture, and each PDF exhibit page scaled to fit, drawn into its box as
+    a tagged figure (see :mod:`orderpack.tagging`)."""
     import pikepdf
 
     from orderpack import tagging
 
+    slots, pictures = boxes
     mm = 72 / 25.4
     slot_width = paper.content_width_mm * mm
     slot_height = (paper.content_height_mm - SLOT_HEADER_MM) * mm
     sources: dict[Path, tuple[pikepdf.Pdf, set[tuple[int, int]]]] = {}
+    opened: list[pikepdf.Pdf] = []  # the pictures' files, open until the bundle is saved
+    spools: list[Path] = []  # beside ``target``, in the staging folder
     try:
         with pikepdf.open(laid_out) as bundle:
             _sort_attachments(bundle)
@@ -302,7 +368,7 @@ def _finish(
             structure.mark_margins()
             placed: dict[int, list[tuple[float, tagging.Figure]]] = {}
             for slot in slots:
-                index, x_px, y_px = positions[slot.anchor]
+                index, x_px, y_px, _right, _bottom = positions[slot.anchor]
                 try:
                     if slot.source not in sources:
                         sources[slot.source] = (pikepdf.open(slot.source), set())
@@ -321,6 +387,12 @@ def _finish(
                 top = float(bundle.pages[index].mediabox[3]) - y_px * CSS_PX_TO_PT
                 rect = pikepdf.Rectangle(left, top - height * scale, left + width * scale, top)
                 placed.setdefault(index, []).append((y_px, tagging.Figure(form, rect, slot.alt)))
+            for number, picture in enumerate(pictures, 1):
+                spool = target.with_name(f".{target.name}.picture-{number}")
+                spools.append(spool)
+                top_px, figure = _placed_picture(picture, positions[picture.anchor], bundle,
+                                                 spool, opened)
+                placed.setdefault(positions[picture.anchor][0], []).append((top_px, figure))
             for index, figures in placed.items():
                 structure.place_figures(
                     index, [figure for _, figure in sorted(figures, key=lambda item: item[0])])
@@ -330,8 +402,37 @@ def _finish(
     except OSError as exc:
         raise BuildError(f"could not write the PDF: {exc}") from None
     finally:
-        for source, _ in sources.values():
+        for source in [*(source for source, _ in sources.values()), *opened]:
             source.close()
+        for spool in spools:
+            spool.unlink(missing_ok=True)
+
+
+def _placed_picture(picture: Picture, position: Position, bundle: Any, spool: Path,
+                    opened: list[Any]) -> tuple[float, Any]:
+    """The top of ``picture``'s box (CSS px) and the figure that fills it, its image read
+    from ``spool`` (written here) by a file added to ``opened``."""
+    import pikepdf
+
+    from orderpack import tagging
+
+    index, left_px, top_px, right_px, bottom_px = position
+    page_top = float(bundle.pages[index].mediabox[3])
+    rect = pikepdf.Rectangle(
+        left_px * CSS_PX_TO_PT, page_top - bottom_px * CSS_PX_TO_PT,
+        right_px * CSS_PX_TO_PT, page_top - top_px * CSS_PX_TO_PT)
+    try:
+        converted = tagging.image_pdf(picture.source.read_bytes())
+    except OSError:
+        raise
+    except Exception as exc:  # img2pdf refuses what it cannot embed as it is
+        raise BuildError(
+            f"exhibit {picture.source.name}: its picture cannot be placed in the bundle "
+            f"({type(exc).__name__}: {exc}) — build again with an empty cache folder") from None
+    spool.write_bytes(converted)
+    single, image = tagging.image_xobject(spool)
+    opened.append(single)
+    return top_px, tagging.Figure(image, rect, picture.alt)
 
 
 def _sort_attachments(bundle: Any) -> None:

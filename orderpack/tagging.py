@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name
@@ -30,10 +31,11 @@ _KEPT_MARKS = {"/OC"}
 
 @dataclass(frozen=True)
 class Figure:
-    """A page of a PDF exhibit to draw on a page of the bundle."""
+    """A picture, or a page of a PDF exhibit, to draw on a page of the bundle."""
 
     form: pikepdf.Object
-    """The page as a Form XObject (see :func:`untagged_form`), in its own file."""
+    """An Image XObject (see :func:`image_xobject`), or the page as a Form XObject (see
+    :func:`untagged_form`), in its own file."""
     rect: pikepdf.Rectangle
     """Where it goes on the bundle's page, in PDF points; it fills it."""
     alt: str
@@ -54,6 +56,29 @@ def untagged_form(page: pikepdf.Page, seen: set[tuple[int, int]]) -> pikepdf.Obj
     form = page.as_form_xobject(handle_transformations=True)
     _strip_marks(form, seen)
     return form
+
+
+def image_pdf(data: bytes) -> bytes:
+    """A PDF of one page showing the JPEG or PNG ``data``, its encoded data as it is (a JPEG
+    as DCT, a PNG's compressed rows as Flate with their PNG predictors: img2pdf makes it so,
+    losslessly, without decoding the pixels). Its EXIF orientation, if any, is not applied:
+    orderpack's pictures are upright."""
+    import img2pdf
+
+    converted: bytes = img2pdf.convert(data, rotation=img2pdf.Rotation.none,
+                                       engine=img2pdf.Engine.pikepdf)
+    return converted
+
+
+def image_xobject(spool: Path) -> tuple[pikepdf.Pdf, pikepdf.Object]:
+    """The picture of ``spool``, a PDF made by :func:`image_pdf`, as an Image XObject, and
+    the file that holds it, opened from the disk: its data is read again only when the
+    bundle is saved (so that the pictures are not all held in memory until then). Keep it
+    open until the bundle is saved."""
+    single = pikepdf.open(spool)
+    (image,) = single.pages[0].resources.XObject.values()
+    image.Interpolate = True  # smoothed when a viewer scales it, as WeasyPrint drew pictures
+    return single, image
 
 
 def upright_size(form: pikepdf.Object) -> tuple[float, float]:
@@ -183,8 +208,15 @@ class Structure:
             else:
                 parent.K = Array([element] if kids is None else [kids, element])
             name = self._xobject(page, self.pdf.copy_foreign(figure.form))
-            placed = page.calc_form_xobject_placement(
-                figure.form, name, figure.rect, allow_shrink=True, allow_expand=True)
+            if figure.form.get("/Subtype") == Name.Image:
+                # An image is drawn into the unit square: scaled to fill the rectangle.
+                rect = figure.rect
+                matrix = " ".join(f"{value:.4f}" for value in (
+                    rect.width, 0, 0, rect.height, rect.llx, rect.lly))
+                placed = f"q {matrix} cm {name} Do Q\n".encode()
+            else:
+                placed = page.calc_form_xobject_placement(
+                    figure.form, name, figure.rect, allow_shrink=True, allow_expand=True)
             page.contents_add(b"/Figure <</MCID %d>> BDC\n%sEMC\n" % (mcid, placed))
 
     def _xobject(self, page: pikepdf.Page, form: pikepdf.Object) -> Name:

@@ -298,7 +298,9 @@ def test_an_exception_mid_render_leaves_the_previous_packet(
         staged.append(leftovers(folder))
         raise error
 
-    monkeypatch.setattr(weasyprint.HTML, "render", explode)
+    # The PDF is laid out while the pictures are made, before the staging folder exists;
+    # it is written into the staging folder.
+    monkeypatch.setattr(weasyprint.Document, "write_pdf", explode)
     result = build_cli(case)
     assert staged
     assert staged[0] != []  # it came while the staging folder existed

@@ -298,7 +298,7 @@ def test_failed_build_leaves_previous_packet_and_no_temporary_files(
     def explode(*args: object, **kwargs: object) -> object:
         raise BuildError("injected failure mid-render")
 
-    monkeypatch.setattr(pdf, "render", explode)
+    monkeypatch.setattr(pdf, "write", explode)
     with pytest.raises(BuildError, match="injected"):
         _build(aliexpress_case, cache)
     assert _tree(out) == before
@@ -460,3 +460,73 @@ def test_a_long_conversation_is_capped_in_the_text_and_kept_in_the_pdf(
         f"would make the dispute text longer than forms take: it quotes {kept} of them")
         for warning in result.warnings), result.warnings
     assert "Reply 39 -" in _pdf_text(result.evidence_pdf)
+
+
+def test_the_pdf_is_laid_out_while_the_pictures_are_made(
+        aliexpress_case: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from orderpack import images
+
+    laid_out = threading.Event()
+    layouts: list[str] = []
+    waited: list[bool] = []
+    real_lay_out, real_process = pdf.lay_out, images.process
+
+    def lay_out(html: str, files: pdf.BuildFiles) -> pdf.LaidOut:
+        layouts.append(html)
+        laid_out.set()
+        return real_lay_out(html, files)
+
+    def process(*args: object, **kwargs: object) -> images.Processed:
+        # Each picture waits for the layout: were the layout to wait for the pictures,
+        # this would time out.
+        waited.append(laid_out.wait(timeout=30))
+        return real_process(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pdf, "lay_out", lay_out)
+    monkeypatch.setattr(images, "process", process)
+    result = _build(aliexpress_case, cache)
+    assert len(waited) == 4  # the sample's four pictures, made in this build
+    assert all(waited)
+    assert len(layouts) == 1  # the early layout is the PDF's: not laid out again
+    assert result.pages > 4
+
+
+def _index_text(pdf_path: Path) -> str:
+    text = "\n".join(page.extract_text() for page in PdfReader(pdf_path).pages)
+    return text[text.index("Exhibit index"):text.index("Exhibit A —")]
+
+
+def test_a_rebuild_writes_the_index_pages_it_found_and_checks_them(
+        aliexpress_case: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = _build(aliexpress_case, cache)
+    index = _index_text(first.evidence_pdf)
+    for page in range(first.pages - 3, first.pages + 1):  # the sample's four pictures
+        assert re.search(rf"\b{page}\b", index)
+    layouts: list[str] = []
+    real_lay_out = pdf.lay_out
+
+    def lay_out(html: str, files: pdf.BuildFiles) -> pdf.LaidOut:
+        layouts.append(html)
+        return real_lay_out(html, files)
+
+    monkeypatch.setattr(pdf, "lay_out", lay_out)
+    again = _build(aliexpress_case, cache)
+    # The pages are written as numbers, not found again by WeasyPrint (target-counter).
+    assert len(layouts) == 1
+    assert re.search(r'a\.pageref\[href="#exhibit-A"\]::after \{ content: "\d+"; \}',
+                     layouts[0])
+    assert _index_text(again.evidence_pdf) == index
+
+    # Pages kept from a layout that no longer holds are found wrong, and laid out again.
+    (record_path,) = [path for path in cache.rglob("*.json")
+                      if isinstance(json.loads(path.read_text(encoding="utf-8"))
+                                    .get("pages"), dict)]
+    record = json.loads(record_path.read_text(encoding="utf-8"))
+    record["pages"] = {label: page + 1 for label, page in record["pages"].items()}
+    record_path.write_text(json.dumps(record), encoding="utf-8")
+    layouts.clear()
+    third = _build(aliexpress_case, cache)
+    assert len(layouts) == 2
+    assert _index_text(third.evidence_pdf) == index

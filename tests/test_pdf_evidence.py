@@ -497,3 +497,54 @@ def test_jpeg_metadata_segments_are_dropped_and_the_picture_kept() -> None:
     with Image.open(io.BytesIO(data)) as before, Image.open(io.BytesIO(stripped)) as after:
         assert before.tobytes() == after.tobytes()
         assert not after.getexif()
+
+
+def _drawn_in(page: pikepdf.Page, mcid: int) -> list[pikepdf.Object]:
+    """The XObjects the page draws inside its marked content ``mcid``."""
+    drawn, inside = [], False
+    for instruction in pikepdf.parse_content_stream(page):
+        operator, operands = str(instruction.operator), instruction.operands
+        if operator == "BDC" and isinstance(operands[1], pikepdf.Dictionary) \
+                and operands[1].get("/MCID") == mcid:
+            inside = True
+        elif operator == "EMC":
+            inside = False
+        elif operator == "Do" and inside:
+            drawn.append(page.Resources.XObject[str(operands[0])])
+    return drawn
+
+
+def test_each_picture_is_placed_once_as_it_is_and_tagged_with_its_caption(
+        built: BuildResult, hostile_case: Path, tmp_path: Path) -> None:
+    from orderpack import evidence
+    from orderpack.validation import validate
+
+    exhibits = [exhibit for exhibit in evidence.process(validate(hostile_case),
+                                                        cache_dir=tmp_path / "cache")
+                if exhibit.kind == "image"]
+    assert len(exhibits) >= 4
+    with pikepdf.open(built.evidence_pdf) as pdf:
+        figures = {str(element.Alt): element for element in _elements(pdf.Root.StructTreeRoot)
+                   if element.get("/S") == "/Figure"}
+        # The pages draw each picture once, and no other image (the PDF exhibit's own
+        # image is inside its page's form).
+        images = {obj.objgen for page in pdf.pages
+                  for obj in (page.Resources.get("/XObject") or {}).values()
+                  if obj.get("/Subtype") == "/Image"}
+        assert len(images) == len(exhibits)
+        for exhibit in exhibits:
+            figure = figures[f"Exhibit {exhibit.label}: {exhibit.caption}"]
+            assert figure.P.S == "/Div"  # the box the layout kept for it
+            page = pikepdf.Page(figure.Pg)
+            (image,) = _drawn_in(page, int(figure.K))
+            shown = exhibit.pdf_file or exhibit.file
+            with Image.open(shown) as picture:
+                assert (int(image.Width), int(image.Height)) == picture.size  # its own size
+            if shown.suffix == ".jpg":
+                # The JPEG as orderpack made it: not decoded and encoded again.
+                assert image.Filter == "/DCTDecode"
+                assert image.read_raw_bytes() == shown.read_bytes()
+            # Drawn into the box it is tagged with, at the picture's own proportions.
+            left, bottom, right, top = (float(value) for value in figure.A.BBox)
+            assert (right - left) / (top - bottom) == pytest.approx(
+                image.Width / image.Height, rel=0.01)

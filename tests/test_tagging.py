@@ -3,6 +3,8 @@ stays (orderpack.tagging). The whole bundle is checked in test_pdf_evidence.py."
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pikepdf
 import pytest
 
@@ -56,3 +58,38 @@ def test_only_what_a_viewer_shows_of_the_page_is_placed() -> None:
     form = tagging.untagged_form(page, set())
     assert [float(value) for value in form.BBox] == [20, 10, 120, 90]
     assert tagging.upright_size(form) == (100, 80)
+
+
+def test_a_palette_png_is_embedded_as_it_is(tmp_path: Path) -> None:
+    import io
+
+    from PIL import Image
+
+    picture = Image.new("P", (40, 20))
+    picture.putpalette([0, 0, 0, 255, 255, 255, 200, 30, 30])
+    for x in range(40):
+        picture.putpixel((x, x // 2), 2)
+    buffer = io.BytesIO()
+    picture.save(buffer, "PNG")
+    spool = tmp_path / "spool.pdf"
+    spool.write_bytes(tagging.image_pdf(buffer.getvalue()))
+    single, image = tagging.image_xobject(spool)
+    with single:
+        depth = buffer.getvalue()[24]  # IHDR's bit depth: Pillow writes 3 colours in 2 bits
+        assert [int(image.Width), int(image.Height), int(image.BitsPerComponent)] == [
+            40, 20, depth]
+        assert image.ColorSpace[0] == "/Indexed"  # not made RGB
+        assert image.Filter == "/FlateDecode"
+        assert image.DecodeParms.Predictor == 15
+        # The PNG's own compressed rows (its IDAT data), not compressed again.
+        data, position = buffer.getvalue(), 8
+        idat = b""
+        while position < len(data):
+            length = int.from_bytes(data[position:position + 4], "big")
+            if data[position + 4:position + 8] == b"IDAT":
+                idat += data[position + 8:position + 8 + length]
+            position += 12 + length
+        assert image.read_raw_bytes() == idat
+        assert isinstance(image, pikepdf.Stream)
+        shown = pikepdf.PdfImage(image).as_pil_image().convert("RGB")
+        assert shown.tobytes() == picture.convert("RGB").tobytes()
