@@ -463,7 +463,7 @@ def test_a_long_conversation_is_capped_in_the_text_and_kept_in_the_pdf(
 
 
 def test_the_pdf_is_laid_out_while_the_pictures_are_made(
-        aliexpress_case: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        aliexpress_case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import threading
 
     from orderpack import images
@@ -486,7 +486,7 @@ def test_the_pdf_is_laid_out_while_the_pictures_are_made(
 
     monkeypatch.setattr(pdf, "lay_out", lay_out)
     monkeypatch.setattr(images, "process", process)
-    result = _build(aliexpress_case, cache)
+    result = _build(aliexpress_case, tmp_path / "cold-cache")  # the pictures are its subject
     assert len(waited) == 4  # the sample's four pictures, made in this build
     assert all(waited)
     assert len(layouts) == 1  # the early layout is the PDF's: not laid out again
