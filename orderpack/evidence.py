@@ -17,6 +17,7 @@ pixels themselves are :mod:`orderpack.images`'s, the PDF pages :mod:`orderpack.f
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import difflib
 import errno
 import hashlib
@@ -592,7 +593,9 @@ def _run(plans: Sequence[_Plan], settings: images.Settings, workers: int | None,
     count = max(1, min(workers or os.cpu_count() or 1, len(plans)))
     budget = _PixelBudget(MAX_PIXELS_AT_ONCE)
     with ThreadPoolExecutor(max_workers=count, thread_name_prefix="orderpack") as pool:
-        futures = [pool.submit(_process_one, plan, settings, keep, budget)
+        # Each task in a copy of the caller's context: its problems speak the build's language.
+        futures = [pool.submit(contextvars.copy_context().run, _process_one, plan, settings,
+                               keep, budget)
                    for plan in plans]
     return [future.result() for future in futures]
 

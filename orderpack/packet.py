@@ -12,6 +12,7 @@ walks the same fitting with estimates in place of renders, and writes nothing.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import json
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -154,7 +155,8 @@ def _processing(case: Case, options: Options, level: Level) -> Iterator[Future[l
     worker outlives the build."""
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="orderpack-evidence")
     try:
-        yield pool.submit(contents.process, case, options, level)
+        # In a copy of the caller's context, so that the work speaks the build's language.
+        yield pool.submit(contextvars.copy_context().run, contents.process, case, options, level)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
