@@ -177,3 +177,23 @@ def test_nothing_is_detected_when_the_buyer_writes_the_packets_language(
                                          "  remedy: full_refund\n  language: es\n"),
                             encoding="utf-8")
     assert orderpack.validate(spanish_case).warnings == ()
+
+
+def test_the_pictures_are_made_in_the_builds_language(
+        aliexpress_case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The evidence thread and its image workers run in the build's context: a problem they
+    raise speaks the packet's language, not the process's default."""
+    from orderpack import images
+
+    seen: list[str] = []
+    real_process = images.process
+
+    def process(*args: object, **kwargs: object) -> images.Processed:
+        seen.append(i18n.current())
+        return real_process(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(images, "process", process)
+    orderpack.build(aliexpress_case, TODAY, out=tmp_path / "out", lang="ru",
+                    cache_dir=tmp_path / "cold-cache")
+    assert seen
+    assert set(seen) == {"ru"}
