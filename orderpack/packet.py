@@ -116,7 +116,7 @@ def _build(case: Case, out: Path, today: date, options: Options,
 
         warnings = [f"Exhibit {e.label}: {w}" for e in exhibits for w in e.warnings]
         warnings += [f"PDF: {message}" for message in dict.fromkeys(fitted.warnings)]
-        warnings += fonts.missing_font_warnings(contents.all_text(bundle.facts))
+        warnings += fonts.missing_font_warnings(contents.all_text(bundle.facts), i18n.current())
         warnings += _limit_warnings(bundle, files, exhibits)
         warnings += _length_warnings(bundle, text)
         record = manifest.write(case, today, bundle.inputs, stage, limit=bundle.char_limit,
