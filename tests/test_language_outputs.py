@@ -36,7 +36,7 @@ from babel.messages.pofile import read_po
 from click.testing import CliRunner
 from conftest import SAMPLES, copy_sample, refreeze
 from pypdf import PdfReader
-from pypdf.generic import DictionaryObject
+from pypdf.generic import DictionaryObject, PdfObject
 
 import orderpack
 from orderpack import fonts, i18n
@@ -106,6 +106,12 @@ def _flat(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).split()).casefold()
 
 
+def _texts(value: object) -> tuple[str, ...]:
+    """A catalog's message id or translation (a plural's: several) as a tuple of texts."""
+    values = value if isinstance(value, (tuple, list)) else (value,)
+    return tuple(str(text) for text in values if text is not None)
+
+
 @cache
 def english_pieces(tag: str) -> tuple[str, ...]:
     """The pieces of four words or more of the message ids that ``tag``'s catalog does not
@@ -119,12 +125,9 @@ def english_pieces(tag: str) -> tuple[str, ...]:
     for message in template:
         if not message.id:
             continue
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        ids = _texts(message.id)
         found = catalog.get(message.id, message.context)
-        forms: tuple[str, ...] = ()
-        if found is not None and not found.fuzzy:
-            string = found.string
-            forms = tuple(string) if isinstance(string, (tuple, list)) else (string,)
+        forms = _texts(found.string) if found is not None and not found.fuzzy else ()
         if forms and all(forms) and set(forms) <= set(ids):
             continue  # said the same way in both languages (a name, a code)
         translated = _flat(" ".join(form for form in forms if form))
@@ -298,17 +301,22 @@ def test_this_machine_has_a_font_for_every_language(tag: str) -> None:
     assert fonts.missing_font_warnings(["Zażółć", "Привет", "São Paulo"], tag) == []
 
 
+def _dictionary(value: object) -> DictionaryObject:
+    """The PDF dictionary ``value`` is or refers to."""
+    found = value.get_object() if isinstance(value, PdfObject) else value
+    assert isinstance(found, DictionaryObject)
+    return found
+
+
 def _fonts(reader: PdfReader) -> list[tuple[str, bool]]:
     """Each font of the PDF's pages and whether it is embedded."""
     found = []
     for page in reader.pages:
-        resources = page["/Resources"]
-        assert isinstance(resources, DictionaryObject)
-        for reference in resources["/Font"].get_object().values():
-            font = reference.get_object()
+        for reference in _dictionary(_dictionary(page["/Resources"])["/Font"]).values():
+            font = _dictionary(reference)
             descendants = font.get("/DescendantFonts")
-            described = descendants.get_object()[0].get_object() if descendants else font
-            descriptor = described["/FontDescriptor"].get_object()
+            described = _dictionary(descendants[0]) if descendants else font
+            descriptor = _dictionary(described["/FontDescriptor"])
             found.append((str(font["/BaseFont"]), any(
                 key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))))
     return found
