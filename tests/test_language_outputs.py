@@ -280,6 +280,27 @@ def test_a_pdf_language_no_font_covers_is_warned(monkeypatch: pytest.MonkeyPatch
     assert fonts.missing_font_warnings(["Jane Doe"], "pl") == []
 
 
+def test_fontconfig_is_asked_for_the_pdfs_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    """fc-list finds no font for Russian: the build of a Russian PDF is warned."""
+    asked = []
+
+    def fc_list(command: list[str], **_: object) -> subprocess.CompletedProcess[str]:
+        asked.append(command[1])
+        found = "" if command[1] == ":lang=ru" else "DejaVu Sans\n"
+        return subprocess.CompletedProcess(command, 0, found, "")
+
+    monkeypatch.setattr(shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(subprocess, "run", fc_list)
+    fonts._covered.cache_clear()  # it keeps fontconfig's answers for the process
+    try:
+        assert fonts.missing_font_warnings(["Jane Doe"], "pl") == []
+        [warning] = fonts.missing_font_warnings(["Jane Doe"], "ru")
+    finally:
+        fonts._covered.cache_clear()
+    assert asked == [":lang=pl", ":lang=ru"]
+    assert "the Russian the PDF is written in" in warning
+
+
 def test_polish_letters_in_the_buyers_text_are_checked(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(fonts, "_covered", lambda lang: lang != "pl")
     [warning] = fonts.missing_font_warnings(["Zażółć gęślą jaźń"], "en")
@@ -336,7 +357,7 @@ def test_the_pdf_draws_the_languages_letters(tag: str, built: Any) -> None:
         sentence = i18n.gettext("Buyer Protection ends")
     assert SCRIPT_LETTERS[tag].search(sentence)
     assert _flat(sentence) in _flat(packet.pdf_text)
-    assert not [w for w in packet.result.warnings if "no installed font" in w]
+    assert not [w for w in packet.result.warnings if "font" in w or "glyph" in w]
 
 
 # --- Each language's outputs ---------------------------------------------------------------
