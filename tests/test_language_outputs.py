@@ -34,7 +34,7 @@ import pytest
 import yaml
 from babel.messages.pofile import read_po
 from click.testing import CliRunner
-from conftest import SAMPLES, copy_sample, refreeze
+from conftest import SAMPLES, copy_sample
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject, PdfObject
 
@@ -225,34 +225,27 @@ class Built:
     pdf_text: str
 
 
-_BUILDS: dict[tuple[str, str], Built] = {}
-
-
 @pytest.fixture(scope="module")
-def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One evidence cache for the module's builds (it is keyed by content and settings)."""
-    return tmp_path_factory.mktemp("language-cache")
-
-
-@pytest.fixture
-def built(tmp_path_factory: pytest.TempPathFactory, shared_cache: Path) -> Any:
-    """``built(tag, sample)``: the sample built in ``tag`` on TODAY, once per module."""
+def built(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """``built(tag, sample)``: the sample built in ``tag`` on TODAY, once per module (and
+    worker), all with one evidence cache (it is keyed by content and settings)."""
+    cache_dir = tmp_path_factory.mktemp("language-cache")
+    builds: dict[tuple[str, str], Built] = {}
 
     def build(tag: str, sample: str) -> Built:
-        if (tag, sample) not in _BUILDS:
+        if (tag, sample) not in builds:
             folder = tmp_path_factory.mktemp(f"{sample}-{tag}")
             result = orderpack.build(copy_sample(folder, sample), TODAY, lang=tag,
-                                     cache_dir=shared_cache)
+                                     cache_dir=cache_dir)
             text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(result.evidence_pdf), "-"],
                                   capture_output=True, text=True, check=True).stdout
-            _BUILDS[tag, sample] = Built(result, text)
-        return _BUILDS[tag, sample]
+            builds[tag, sample] = Built(result, text)
+        return builds[tag, sample]
 
     return build
 
 
 def invoke(*args: str) -> str:
-    refreeze()
     result = CliRunner().invoke(main, list(args), prog_name="orderpack")
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
