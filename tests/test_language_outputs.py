@@ -6,8 +6,8 @@ files for Spanish and Russian.
 "No English left" is checked against the catalogs, not against a list of words: each
 message id of messages.pot whose translation differs (or is missing, so that English would
 show) is cut at its placeholders and markup, and no piece of it of four words or more may
-appear in the output once the buyer's own text (everything written in order.yaml) is taken
-out.
+appear in the output once the buyer's own text (every text of two words or more written in
+order.yaml) is taken out.
 
 Each language's builds are shared by its tests (one build per sample and language), and a
 language's tests run on one pytest-xdist worker. Golden files: tests/golden/*/*.es.txt and
@@ -175,7 +175,7 @@ def english_left(tag: str, sample: str, output: str) -> list[str]:
 
 
 _ENGLISH_DATE = re.compile(r"\b\d{1,2} (January|February|March|April|May|June|July|August|"
-                           r"September|October|November|December) \d{4}\b")
+                           r"September|October|November|December) \d{4}\b", re.IGNORECASE)
 
 
 @cache
@@ -390,13 +390,23 @@ def test_every_message_is_in_the_language(tag: str, sample: str, step: str, day:
 
 
 def test_the_check_finds_english_left(tmp_path: Path) -> None:
-    """The check above can fail: an English message is English left in Polish; the buyer's
-    own English words are not."""
+    """The check above can fail: an English message is English left in Polish, and so are
+    an amount or a date in English form; the buyer's own English words are not."""
     order = str(case_copy(tmp_path, "aliexpress-missing"))
     english = invoke("message", "seller", order, "--today", "2026-11-26", "--lang", "en")
     assert english_left("pl", "aliexpress-missing", english)
     own_words = "\n".join(buyer_text("aliexpress-missing"))
     assert english_left("pl", "aliexpress-missing", own_words) == []
+
+    polish = invoke("message", "seller", order, "--today", "2026-11-26", "--lang", "pl")
+    check_output("pl", "aliexpress-missing", polish, day=TODAY, english=english)
+    with i18n.using("pl"):
+        money, day = i18n.money(Decimal("35.46"), "EUR"), i18n.long_date(date(2026, 9, 2))
+    assert money in polish
+    assert day in polish
+    for wrong in (polish.replace(money, "35.46 EUR", 1), polish.replace(day, "2 September 2026")):
+        with pytest.raises(AssertionError):
+            check_output("pl", "aliexpress-missing", wrong, day=TODAY, english=english)
 
 
 # --- Golden files: Spanish and Russian -----------------------------------------------------
