@@ -84,8 +84,8 @@ def test_status_speaks_the_buyers_language_and_says_the_packets(spanish_case: Pa
 def test_the_cli_prints_status_in_the_buyers_language(spanish_case: Path) -> None:
     out = CliRunner().invoke(main, ["status", str(spanish_case), "--today", "2026-11-26"])
     assert out.exit_code == 0, out.output
-    assert "on 26 de noviembre de 2026" in out.output
-    assert "is in inglés" in out.output
+    assert "a fecha de 26 de noviembre de 2026" in out.output
+    assert "está en inglés: los revisores de\n  AliExpress leen en inglés" in out.output
     english = CliRunner().invoke(main, ["status", str(spanish_case), "--today", "2026-11-26",
                                         "--lang", "en"])
     assert "on 26 November 2026" in english.output
@@ -100,7 +100,8 @@ def test_an_unknown_lang_is_a_usage_error(spanish_case: Path) -> None:
 
 def test_the_chargeback_letter_is_in_the_buyers_language(spanish_case: Path) -> None:
     letter = orderpack.message(spanish_case, "chargeback", date(2027, 1, 20)).text
-    assert "I dispute a payment of 45,30\xa0€ made on 10 de septiembre de 2026" in letter
+    assert "Impugno un pago de 45,30\xa0€ realizado el 10 de septiembre de 2026" in letter
+    assert "Asunto: solicitud de contracargo" in letter
     assert letter.endswith("Lucía Fernández García\n20 de enero de 2027\n")
     english = orderpack.message(spanish_case, "chargeback", date(2027, 1, 20), lang="en").text
     assert "I dispute a payment of 45.30 EUR made on 10 September 2026" in english
@@ -120,7 +121,8 @@ def test_the_aliexpress_packet_is_english_unless_asked(spanish_case: Path,
 
     spanish = orderpack.build(spanish_case, TODAY, out=tmp_path / "es", lang="es")
     text = spanish.dispute_text.read_text(encoding="utf-8")
-    assert "I paid 45,30\xa0€ when I placed the order on 10 de septiembre de 2026." in text
+    assert "Pagué 45,30\xa0€ al realizar el pedido el 10 de septiembre de 2026." in text
+    assert "Solicito un reembolso completo de 45,30\xa0€" in text
     assert details in text
     assert "lang: es" in _pdf_lang(spanish)
     cover = PdfReader(spanish.evidence_pdf).pages[0].extract_text()
