@@ -63,28 +63,16 @@ STEPS: dict[str, list[tuple[str, str, str | None]]] = {
 }
 SAMPLE_NAMES = list(STEPS)
 
-#: What the catalogs still being finished do not say yet (output → samples): those tests are
-#: expected to fail (strictly: one that passes is a mark to remove) until the catalog lands.
-LANDING: dict[str, dict[str, set[str]]] = {
-    tag: {"pdf": set(SAMPLE_NAMES), "status": set(SAMPLE_NAMES),
-          "message": {"ebay-not-received"}}
-    for tag in ("es", "fr", "de")
-}
-
-
-def cases(output: str, *, with_steps: bool = False) -> list[Any]:
-    """The (language, sample[, step, day, opened]) parameters of a test of ``output``; a
+def cases(*, with_steps: bool = False) -> list[Any]:
+    """The (language, sample[, step, day, opened]) parameters of a test of each output; a
     language's tests run on one pytest-xdist worker (they share its builds)."""
     found = []
     for tag in LANGUAGES:
         for sample in SAMPLE_NAMES:
-            marks: list[Any] = [pytest.mark.xdist_group(f"language-{tag}")]
-            if sample in LANDING.get(tag, {}).get(output, set()):
-                marks.append(pytest.mark.xfail(
-                    strict=True, reason=f"the {tag} catalog does not say it all yet"))
+            group = pytest.mark.xdist_group(f"language-{tag}")
             steps = STEPS[sample] if with_steps else [()]
             for step in steps:
-                found.append(pytest.param(tag, sample, *step, marks=marks,
+                found.append(pytest.param(tag, sample, *step, marks=group,
                                           id="-".join([tag, sample, *step[:1]])))
     return found
 
@@ -359,19 +347,19 @@ def test_the_pdf_draws_the_languages_letters(tag: str, built: Any) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("tag", "sample"), cases("dispute"))
+@pytest.mark.parametrize(("tag", "sample"), cases())
 def test_the_dispute_text_is_in_the_language(tag: str, sample: str, built: Any) -> None:
     text = built(tag, sample).result.dispute_text.read_text(encoding="utf-8")
     check_output(tag, sample, text, day=TODAY, english=None)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("tag", "sample"), cases("pdf"))
+@pytest.mark.parametrize(("tag", "sample"), cases())
 def test_the_evidence_pdf_is_in_the_language(tag: str, sample: str, built: Any) -> None:
     check_output(tag, sample, built(tag, sample).pdf_text, day=TODAY, english=None)
 
 
-@pytest.mark.parametrize(("tag", "sample"), cases("status"))
+@pytest.mark.parametrize(("tag", "sample"), cases())
 def test_status_is_in_the_language(tag: str, sample: str, tmp_path: Path) -> None:
     order = str(case_copy(tmp_path, sample))
     output = invoke("status", order, "--today", TODAY.isoformat(), "--lang", tag)
@@ -380,7 +368,7 @@ def test_status_is_in_the_language(tag: str, sample: str, tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize(("tag", "sample", "step", "day", "opened"),
-                         cases("message", with_steps=True))
+                         cases(with_steps=True))
 def test_every_message_is_in_the_language(tag: str, sample: str, step: str, day: str,
                                           opened: str | None, tmp_path: Path) -> None:
     order = str(case_copy(tmp_path, sample, opened))
