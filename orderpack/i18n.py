@@ -210,12 +210,22 @@ def long_date(value: date) -> str:
 
 
 def short_date(value: date) -> str:
-    """6 Sep 2026 · 6 sept 2026 · 6 сент. 2026 г."""
-    from babel.dates import format_date
+    """A date in a table's narrow column: 6 Sep 2026 · 06/09/2026 · 06.09.2026.
+
+    Other languages' abbreviated months are longer than English's ("6 de set. de 2026"),
+    too long for the evidence PDF's date columns, so they get the locale's numeric date."""
+    from babel.dates import format_date, format_skeleton
 
     tag = current()
-    return format_date(value, _EN_SHORT if tag == SOURCE else "medium",
-                       locale=babel_locale(tag))
+    if tag == SOURCE:
+        return format_date(value, _EN_SHORT, locale="en")
+    return format_skeleton("yMMdd", value, locale=babel_locale(tag))
+
+
+def column_date(value: date) -> str:
+    """A date in the exhibit index's column: the long date in English (20 November 2026),
+    the numeric one (:func:`short_date`) where a language's long date is wider."""
+    return long_date(value) if current() == SOURCE else short_date(value)
 
 
 def clock(value: datetime) -> str:
