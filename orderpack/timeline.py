@@ -431,13 +431,14 @@ def _route(order: OrderFile, profile: Profile, dated: dict[str, _Dated]) -> Rout
         return None
     via_paypal = paid.method == "paypal"
     if network is not None:
+        # The network's own label, quoted as it publishes it (the bank's staff know it).
         code = say("route.code", network=network.name, reason_code=network.reason_code,
-                   reason_label=network.reason_label.lower())
+                   reason_label=network.reason_label)
         limit_label = i18n.gettext("%(network)s's limit for a chargeback (your bank's deadline)",
                                    network=network.name)
     else:
         names = [f"{n.name} {n.reason_code}" for n in card.networks.values()]
-        code = say("route.code.any", codes=" or ".join(names))
+        code = say("route.code.any", codes=i18n.or_list(names))
         limit_label = limit.label
     if paid.method is None or paid.method == "other":
         limit_label = i18n.gettext("%(label)s — if you paid by card", label=limit_label)
