@@ -207,6 +207,12 @@ def mark(message: str) -> str:
     return message
 
 
+def pmark(context: str, message: str) -> str:
+    """:func:`mark` for a message in the sense ``context`` gives it, translated later with
+    ``pgettext(context, TEXT)``."""
+    return message
+
+
 # --- Dates, numbers and money (CLDR) ----------------------------------------------------------
 # English keeps the forms orderpack has always written, which read the same in every
 # English-speaking country: "14 September 2026", "6 Sep 2026 10:12", "68.17 EUR". The other
