@@ -35,23 +35,26 @@ from orderpack.wording import Note, Param, parts, say, say_for, sentences
 STAGES = ("missing_date", "waiting", "overdue", "dispute_window", "last_days", "dispute_open",
           "escalation", "window_closed", "closed")
 
-_STAGE = "the stage a case is at (a short label in the list of cases)"
+# Short labels in the web page's list of cases; the msgctxt is written out in each (the
+# catalogs' extraction reads only literal strings).
+_STAGE = "case stage"
 _STAGE_NAMES = {
-    "missing_date": i18n.pmark(_STAGE, "Date missing"),
-    "waiting": i18n.pmark(_STAGE, "Waiting"),
-    "overdue": i18n.pmark(_STAGE, "Overdue"),
-    "dispute_window": i18n.pmark(_STAGE, "Dispute window"),
-    "last_days": i18n.pmark(_STAGE, "Last days"),
-    "dispute_open": i18n.pmark(_STAGE, "Dispute open"),
-    "escalation": i18n.pmark(_STAGE, "Escalation"),
-    "window_closed": i18n.pmark(_STAGE, "Window closed"),
-    "closed": i18n.pmark(_STAGE, "Closed"),
+    "missing_date": i18n.pmark("case stage", "Date missing"),
+    "waiting": i18n.pmark("case stage", "Waiting"),
+    "overdue": i18n.pmark("case stage", "Overdue"),
+    "dispute_window": i18n.pmark("case stage", "Dispute window"),
+    "last_days": i18n.pmark("case stage", "Last days"),
+    "dispute_open": i18n.pmark("case stage", "Dispute open"),
+    "escalation": i18n.pmark("case stage", "Escalation"),
+    "window_closed": i18n.pmark("case stage", "Window closed"),
+    "closed": i18n.pmark("case stage", "Closed"),
 }
 
 
 def stage_name(stage: str) -> str:
     """A short name of one of STAGES, in the language in use ("Dispute window")."""
     return i18n.pgettext(_STAGE, _STAGE_NAMES[stage]) if stage in _STAGE_NAMES else stage
+
 
 #: Days before the fallback's recommended date from which status warns about it.
 FALLBACK_NOTICE_DAYS = 14
