@@ -23,6 +23,7 @@ import zipfile
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
@@ -299,10 +300,13 @@ class _Site:
         assert isinstance(exc, HTTPException)
         if "state" not in request.scope or "nonce" not in request.scope["state"]:
             return Response(exc.detail, exc.status_code, media_type="text/plain")
-        # The message is a catalog's sentence, said in the case's language if there is one.
+        # orderpack's messages are the catalog's sentences, said in the case's language if
+        # there is one; the server's own (its status's phrase: "Not Found") stay as they are.
         lang = self._request_language(request)
-        with i18n.using(lang):
-            message = i18n.gettext(exc.detail)
+        message = exc.detail
+        if message != HTTPStatus(exc.status_code).phrase:
+            with i18n.using(lang):
+                message = i18n.gettext(message)
         return self.page(request, "error.html", exc.status_code, lang=lang, message=message)
 
     def _request_language(self, request: Request) -> str:
