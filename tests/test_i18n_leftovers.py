@@ -116,7 +116,7 @@ def test_status_quotes_the_forms_reasons_in_the_languages_marks(tmp_path: Path) 
     assert "„Keine Aktualisierung der Sendungsverfolgung“" in reasons[0]
 
 
-# --- 5. "Where" ------------------------------------------------------------------------------------
+# --- 5. "Where" ---------------------------------------------------------------------------
 
 
 def test_where_has_a_word_for_each_sense() -> None:
@@ -126,7 +126,7 @@ def test_where_has_a_word_for_each_sense() -> None:
     assert (place, part) == ("Ort", "Fundstelle")
 
 
-# --- 3. The web page --------------------------------------------------------------------------------
+# --- 3. The web page --------------------------------------------------------------------
 
 
 def web_case(tmp_path: Path, language: str) -> Path:
