@@ -17,7 +17,7 @@ underscore (``pt_BR``).
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -121,8 +121,24 @@ def using(tag: str | None) -> Iterator[str]:
     token = _current.set(chosen)
     try:
         yield chosen
+    except BaseException as exc:
+        # The innermost block names the language an error (or Ctrl-C) came in: the CLI's
+        # error boundary, outside every block, says "Error:" in it (:func:`raised_in`).
+        if raised_in(exc) is None:
+            with suppress(AttributeError):  # an exception without attributes: stays English
+                setattr(exc, _RAISED_IN, chosen)
+        raise
     finally:
         _current.reset(token)
+
+
+_RAISED_IN = "orderpack_language"
+
+
+def raised_in(exc: BaseException) -> str | None:
+    """The language in use where ``exc`` was raised inside :func:`using`, else None."""
+    found = getattr(exc, _RAISED_IN, None)
+    return found if isinstance(found, str) else None
 
 
 @cache
@@ -188,6 +204,12 @@ def npgettext(context: str, singular: str, plural: str, count: int, **values: ob
 def mark(message: str) -> str:
     """A message id marked for extraction but translated later (``gettext(TEXT)``), for
     sentences kept in tables at import time."""
+    return message
+
+
+def pmark(context: str, message: str) -> str:
+    """:func:`mark` for a message in the sense ``context`` gives it, translated later with
+    ``pgettext(context, TEXT)``."""
     return message
 
 
@@ -263,6 +285,18 @@ def and_list(items: Sequence[str]) -> str:
     from babel.lists import format_list
 
     return format_list(list(items), locale=babel_locale(current()))
+
+
+def or_list(items: Sequence[str]) -> str:
+    """A, B or C: CLDR's "or" list of the language in use (English keeps orderpack's own
+    form, like :func:`and_list`)."""
+    if current() == SOURCE or len(items) <= 1:
+        if len(items) <= 1:
+            return "".join(items)
+        return ", ".join(items[:-1]) + " or " + items[-1]
+    from babel.lists import format_list
+
+    return format_list(list(items), style="or", locale=babel_locale(current()))
 
 
 def relative_days(days: int) -> str:
