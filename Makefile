@@ -79,7 +79,7 @@ preview: demo
 LOCALES := orderpack/locale
 catalogs: setup
 	$(BIN)/pybabel extract --mapping-file babel.cfg --output-file $(LOCALES)/messages.pot \
-		--keyword mark --add-comments Translators: --add-location file --sort-by-file \
+		--keyword mark --keyword pmark:1c,2 --add-comments Translators: --add-location file --sort-by-file \
 		--project orderpack --copyright-holder "the orderpack authors" --omit-header \
 		--width 100 .
 	$(BIN)/pybabel update --input-file $(LOCALES)/messages.pot --output-dir $(LOCALES) \

@@ -94,26 +94,30 @@ class _Commands(click.Group):
         debug = bool(ctx.params.get("debug"))
         try:
             return super().invoke(ctx)
+        # Each message is said in the language the error came in (English before any is known).
         except OrderpackError as exc:
             if debug:
                 traceback.print_exc()
-            click.echo(f"Error: {exc}", err=True)
+            with i18n.using(i18n.raised_in(exc)):
+                click.echo(i18n.gettext("Error: %(error)s", error=exc), err=True)
             sys.exit(1)
         except BrokenPipeError:
             # The reader went away (`orderpack status … | head`): nothing more to say.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(1)
-        except KeyboardInterrupt:
-            click.echo("Interrupted; nothing was changed.", err=True)
+        except KeyboardInterrupt as exc:
+            with i18n.using(i18n.raised_in(exc)):
+                click.echo(i18n.gettext("Interrupted; nothing was changed."), err=True)
             sys.exit(130)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise  # usage errors, --help, a declined prompt: click reports them
-        except Exception:
+        except Exception as exc:
             if debug:
                 raise
-            click.echo(
-                "Error: orderpack failed unexpectedly. Run again with --debug for details, "
-                "and please report it with that output.", err=True)
+            with i18n.using(i18n.raised_in(exc)):
+                click.echo(i18n.gettext(
+                    "Error: orderpack failed unexpectedly. Run again with --debug for details, "
+                    "and please report it with that output."), err=True)
             sys.exit(1)
 
 
@@ -148,9 +152,10 @@ def validate(order_file: Path, as_json: bool, lang: str | None) -> None:
     if as_json:
         click.echo(report.validation_json([], case.warnings))
         return
-    click.echo(report.validated(case, order_file))
-    if case.warnings:
-        click.echo(report.warnings([str(warning) for warning in case.warnings]), err=True)
+    with i18n.using(i18n.buyer_language(case.order.buyer.language, lang)):
+        click.echo(report.validated(case, order_file))
+        if case.warnings:
+            click.echo(report.warnings([str(warning) for warning in case.warnings]), err=True)
 
 
 @main.command()

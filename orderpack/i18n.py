@@ -17,7 +17,7 @@ underscore (``pt_BR``).
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -121,8 +121,24 @@ def using(tag: str | None) -> Iterator[str]:
     token = _current.set(chosen)
     try:
         yield chosen
+    except BaseException as exc:
+        # The innermost block names the language an error (or Ctrl-C) came in: the CLI's
+        # error boundary, outside every block, says "Error:" in it (:func:`raised_in`).
+        if raised_in(exc) is None:
+            with suppress(AttributeError):  # an exception without attributes: stays English
+                setattr(exc, _RAISED_IN, chosen)
+        raise
     finally:
         _current.reset(token)
+
+
+_RAISED_IN = "orderpack_language"
+
+
+def raised_in(exc: BaseException) -> str | None:
+    """The language in use where ``exc`` was raised inside :func:`using`, else None."""
+    found = getattr(exc, _RAISED_IN, None)
+    return found if isinstance(found, str) else None
 
 
 @cache
@@ -191,6 +207,12 @@ def mark(message: str) -> str:
     return message
 
 
+def pmark(context: str, message: str) -> str:
+    """:func:`mark` for a message in the sense ``context`` gives it, translated later with
+    ``pgettext(context, TEXT)``."""
+    return message
+
+
 # --- Dates, numbers and money (CLDR) ----------------------------------------------------------
 # English keeps the forms orderpack has always written, which read the same in every
 # English-speaking country: "14 September 2026", "6 Sep 2026 10:12", "68.17 EUR". The other
@@ -210,12 +232,22 @@ def long_date(value: date) -> str:
 
 
 def short_date(value: date) -> str:
-    """6 Sep 2026 · 6 sept 2026 · 6 сент. 2026 г."""
-    from babel.dates import format_date
+    """A date in a table's narrow column: 6 Sep 2026 · 06/09/2026 · 06.09.2026.
+
+    Other languages' abbreviated months are longer than English's ("6 de set. de 2026"),
+    too long for the evidence PDF's date columns, so they get the locale's numeric date."""
+    from babel.dates import format_date, format_skeleton
 
     tag = current()
-    return format_date(value, _EN_SHORT if tag == SOURCE else "medium",
-                       locale=babel_locale(tag))
+    if tag == SOURCE:
+        return format_date(value, _EN_SHORT, locale="en")
+    return format_skeleton("yMMdd", value, locale=babel_locale(tag))
+
+
+def column_date(value: date) -> str:
+    """A date in the exhibit index's column: the long date in English (20 November 2026),
+    the numeric one (:func:`short_date`) where a language's long date is wider."""
+    return long_date(value) if current() == SOURCE else short_date(value)
 
 
 def clock(value: datetime) -> str:
@@ -253,6 +285,18 @@ def and_list(items: Sequence[str]) -> str:
     from babel.lists import format_list
 
     return format_list(list(items), locale=babel_locale(current()))
+
+
+def or_list(items: Sequence[str]) -> str:
+    """A, B or C: CLDR's "or" list of the language in use (English keeps orderpack's own
+    form, like :func:`and_list`)."""
+    if current() == SOURCE or len(items) <= 1:
+        if len(items) <= 1:
+            return "".join(items)
+        return ", ".join(items[:-1]) + " or " + items[-1]
+    from babel.lists import format_list
+
+    return format_list(list(items), style="or", locale=babel_locale(current()))
 
 
 def relative_days(days: int) -> str:

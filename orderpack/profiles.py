@@ -553,8 +553,9 @@ def localised(profile: Profile) -> Profile:
 def texts(profile: Profile) -> list[tuple[str, str]]:
     """Every text of ``profile`` a buyer or a reviewer reads, each with a word for the
     translator on what it is."""
-    found = [(text, f"{profile.name}: the word or phrase `{name}` of the planner's sentences")
-             for name, text in phrases(profile).items()]
+    found = [(profile.name, f"{profile.name}: the platform's name (a brand stays as it is)")]
+    found += [(text, f"{profile.name}: the word or phrase `{name}` of the planner's sentences")
+              for name, text in phrases(profile).items()]
     found += [(reason.label, f"{profile.name}: a reason on the dispute form, as the form words "
                              "it") for reason in profile.reasons]
     for order_date in profile.dates.values():

@@ -170,6 +170,7 @@ FILTERS: dict[str, Any] = {
     "moment": moment,
     "script_lang": script_lang,
     "long_date": i18n.long_date,
+    "column_date": i18n.column_date,
     "and_list": i18n.and_list,
     "money": money,
     "plural": plural,

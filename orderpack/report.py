@@ -50,10 +50,13 @@ def pages(count: int) -> str:
 
 
 def validated(case: Case, order_path: Path) -> str:
-    """"order.yaml: valid — AliExpress order 8190…, 3 evidence files."""
+    """"order.yaml: valid — AliExpress order 8190…, 3 evidence files.", in the language in
+    use."""
     order = case.order
-    return (f"{order_path}: valid — {case.profile.name} order {order.order.number}, "
-            f"{plural(len(order.evidence), 'evidence file')}.")
+    return ngettext("%(file)s: valid — %(platform)s order %(number)s, %(num)d evidence file.",
+                    "%(file)s: valid — %(platform)s order %(number)s, %(num)d evidence files.",
+                    len(order.evidence), file=order_path, platform=case.profile.name,
+                    number=order.order.number)
 
 
 def validation_json(problems: Sequence[Problem], warnings: Sequence[Problem] = ()) -> str:
@@ -100,7 +103,9 @@ def status(result: Status, order_path: Path, show_all: bool = False) -> str:
                 mark = "→" if reason.fits else " "
                 chosen = ("  " + _("(your order file's dispute.reason)")
                           if reason.chosen else "")
-                lines.append(f"  {mark} {reason.id:<24} “{reason.label}”{chosen}")
+                # Translators: the platform's label of a reason, in your quotation marks.
+                label = _("“%(label)s”", label=reason.label)
+                lines.append(f"  {mark} {reason.id:<24} {label}{chosen}")
     destination = result.destination
     if destination is not None and destination.known:
         lines += ["", limits(destination),

@@ -35,6 +35,27 @@ from orderpack.wording import Note, Param, parts, say, say_for, sentences
 STAGES = ("missing_date", "waiting", "overdue", "dispute_window", "last_days", "dispute_open",
           "escalation", "window_closed", "closed")
 
+# Short labels in the web page's list of cases; the msgctxt is written out in each (the
+# catalogs' extraction reads only literal strings).
+_STAGE = "case stage"
+_STAGE_NAMES = {
+    "missing_date": i18n.pmark("case stage", "Date missing"),
+    "waiting": i18n.pmark("case stage", "Waiting"),
+    "overdue": i18n.pmark("case stage", "Overdue"),
+    "dispute_window": i18n.pmark("case stage", "Dispute window"),
+    "last_days": i18n.pmark("case stage", "Last days"),
+    "dispute_open": i18n.pmark("case stage", "Dispute open"),
+    "escalation": i18n.pmark("case stage", "Escalation"),
+    "window_closed": i18n.pmark("case stage", "Window closed"),
+    "closed": i18n.pmark("case stage", "Closed"),
+}
+
+
+def stage_name(stage: str) -> str:
+    """A short name of one of STAGES, in the language in use ("Dispute window")."""
+    return i18n.pgettext(_STAGE, _STAGE_NAMES[stage]) if stage in _STAGE_NAMES else stage
+
+
 #: Days before the fallback's recommended date from which status warns about it.
 FALLBACK_NOTICE_DAYS = 14
 
@@ -431,13 +452,14 @@ def _route(order: OrderFile, profile: Profile, dated: dict[str, _Dated]) -> Rout
         return None
     via_paypal = paid.method == "paypal"
     if network is not None:
+        # The network's own label, quoted as it publishes it (the bank's staff know it).
         code = say("route.code", network=network.name, reason_code=network.reason_code,
-                   reason_label=network.reason_label.lower())
+                   reason_label=network.reason_label)
         limit_label = i18n.gettext("%(network)s's limit for a chargeback (your bank's deadline)",
                                    network=network.name)
     else:
         names = [f"{n.name} {n.reason_code}" for n in card.networks.values()]
-        code = say("route.code.any", codes=" or ".join(names))
+        code = say("route.code.any", codes=i18n.or_list(names))
         limit_label = limit.label
     if paid.method is None or paid.method == "other":
         limit_label = i18n.gettext("%(label)s — if you paid by card", label=limit_label)

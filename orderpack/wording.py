@@ -172,7 +172,9 @@ TEMPLATES: dict[str, str] = {
     "route.bank_transfer": mark(
         "a bank transfer has no card chargeback: ask your bank whether it can recall the "
         "payment, and keep your evidence"),
-    "route.code": mark("{network} reason {reason_code}, {reason_label}"),
+    # Translators: {reason_label} is the card network's own English label of its reason
+    # code ("Merchandise/Services Not Received"): keep it as it is, in your quotation marks.
+    "route.code": mark("{network} reason {reason_code}, “{reason_label}”"),
     "route.code.any": mark("{codes}, whichever network your card uses"),
     "route.by": mark(
         "by {recommended} (recommended, {margin:plural:day} before the network's limit of "

@@ -78,7 +78,7 @@ def test_the_template_holds_every_sentence_of_the_code_and_templates() -> None:
     or a template without re-running it fails here."""
     with (ROOT / "babel.cfg").open() as handle:
         method_map, options_map = parse_mapping_cfg(handle)  # type: ignore[no-untyped-call]  # Babel's parser has no annotations
-    keywords = {**DEFAULT_KEYWORDS, "mark": None}
+    keywords = {**DEFAULT_KEYWORDS, "mark": None, "pmark": ((1, "c"), 2)}
     found = {
         (message if isinstance(message, str) else message[0], context)
         for _file, _line, message, _comments, context in extract_from_dir(
@@ -274,3 +274,15 @@ def test_russian_and_polish_have_three_plural_forms_for_a_day() -> None:
             assert locale.plural_form(count) == category
         catalog = read(po_path(tag))
         assert catalog.plural_forms == rule.plural_forms
+
+
+@pytest.mark.parametrize(("tag", "shown"), [
+    ("en", "5 Jan 2026"), ("es", "5/1/2026"), ("pt-BR", "05/01/2026"), ("fr", "05/01/2026"),
+    ("de", "05.01.2026"), ("pl", "5.01.2026"), ("ru", "05.01.2026")])
+def test_a_tables_dates_are_short_in_every_language(tag: str, shown: str) -> None:
+    """The evidence PDF's date columns are narrow: "5 de jan. de 2026" would run into the
+    next column, so languages other than English write the numeric date there."""
+    with i18n.using(tag):
+        assert i18n.short_date(date(2026, 1, 5)) == shown
+        assert i18n.column_date(date(2026, 1, 5)) == (
+            "5 January 2026" if tag == "en" else shown)

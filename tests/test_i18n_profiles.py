@@ -85,8 +85,7 @@ def english_left(output: str, allowed: set[str]) -> list[str]:
     code, a name or the buyer's own (``allowed``)."""
     left = []
     for line in output.splitlines():
-        said = line.removeprefix("Error: ")  # the CLI's error boundary: not yet translated
-        words = re.findall(r"[A-Za-z]{3,}", KEPT.sub(" ", said))
+        words = re.findall(r"[A-Za-z]{3,}", KEPT.sub(" ", line))
         if [word for word in words if word.casefold() not in allowed]:
             left.append(line)
     return left

@@ -167,8 +167,8 @@ def test_the_day_after_protection_points_to_the_card_then_customer_service() -> 
         "Buyer Protection ended on 3 December 2026, so it is too late to open a dispute on "
         "AliExpress.")
     assert result.next_action.text == (
-        "Ask your card issuer for a chargeback (Visa reason 13.1, merchandise/services not "
-        "received) by 18 January 2027 (recommended, 30 days before the network's limit of "
+        "Ask your card issuer for a chargeback (Visa reason 13.1, “Merchandise/Services Not "
+        "Received”) by 18 January 2027 (recommended, 30 days before the network's limit of "
         "17 February 2027). You can also ask AliExpress customer service whether they can "
         "still help. Call or write to your bank now rather than near the limit, and keep the "
         "evidence packet ready to send.")

@@ -23,6 +23,7 @@ import zipfile
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
@@ -135,16 +136,28 @@ def _environment() -> jinja2.Environment:
                        remedy_label=lambda remedy: (
                            _said(fields.REMEDIES[remedy]) if remedy in fields.REMEDIES
                            else remedy),
-                       said=_said,
+                       said=_said, stage_name=_stage_name,
+                       # a platform's own text (a reason on its form), in the page's language
+                       platform_said=lambda text, platform: i18n.pgettext(platform, text),
                        said_choices=lambda choices: [(key, _said(text)) for key, text in choices])
     env.globals.update(languages=_languages, page_words=_page_words)
     env.tests["iso_date"] = lambda value: bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value)))
     return env
 
 
-def _said(text: str) -> str:
-    """A sentence kept in a table (fields.py, marked for the catalogs) in the page's language."""
-    return i18n.gettext(text) if text else ""
+def _stage_name(stage: str) -> str:
+    """A case's stage, in the page's language ("Dispute window")."""
+    from orderpack.timeline import stage_name
+
+    return stage_name(stage)
+
+
+def _said(text: str, context: str = "") -> str:
+    """A sentence kept in a table (fields.py, marked for the catalogs) in the page's language,
+    in the sense ``context`` gives it if any."""
+    if not text:
+        return ""
+    return i18n.pgettext(context, text) if context else i18n.gettext(text)
 
 
 def _languages() -> list[tuple[str, str]]:
@@ -287,8 +300,14 @@ class _Site:
         assert isinstance(exc, HTTPException)
         if "state" not in request.scope or "nonce" not in request.scope["state"]:
             return Response(exc.detail, exc.status_code, media_type="text/plain")
-        return self.page(request, "error.html", exc.status_code,
-                         lang=self._request_language(request), message=exc.detail)
+        # orderpack's messages are the catalog's sentences, said in the case's language if
+        # there is one; the server's own (its status's phrase: "Not Found") stay as they are.
+        lang = self._request_language(request)
+        message = exc.detail
+        if message != HTTPStatus(exc.status_code).phrase:
+            with i18n.using(lang):
+                message = i18n.gettext(message)
+        return self.page(request, "error.html", exc.status_code, lang=lang, message=message)
 
     def _request_language(self, request: Request) -> str:
         """The language of the case a request names, if there is one, else English."""
@@ -328,7 +347,7 @@ class _Site:
         else:
             urgency = "later"
         row.update(valid=True, platform=case.profile.name, number=case.order.order.number,
-                   stage=status.stage.replace("_", " "), action=action.text, due=action.due,
+                   stage=status.stage, action=action.text, due=action.due,
                    days=days, urgency=urgency)
         return row
 
@@ -348,7 +367,7 @@ class _Site:
                   problems: dict[str, str], status_code: int = 200) -> Response:
         return self.page(request, "new.html", status_code,
                          lang=i18n.normalise(values["language"]) or i18n.SOURCE,
-                         values=values, problems=problems, platforms=_platform_choices())
+                         values=values, problems=problems, platforms=_platform_choices)
 
     async def new_case(self, request: Request) -> Response:
         form = await self.form(request)
@@ -414,7 +433,7 @@ class _Site:
             version=shown.version, problems=by_field, cautions=caution_by_field,
             sections=fields.SECTIONS,
             evidence_rows=fields.EVIDENCE, evidence=evidence, profile=profile,
-            platforms=_platform_choices(), senders=fields.SENDERS,
+            platforms=_platform_choices, senders=fields.SENDERS,
             shown=orderfile.shown, parse_loc=orderfile.parse_loc, rows=_rows,
             saved=saved, created=created, conflict=conflict, shown_fields=_shown_fields(),
             messages_file=isinstance(data.get("messages"), dict),
@@ -502,9 +521,10 @@ class _Site:
             if step.state != "does_not_apply":
                 text = orderpack.message(order_path, step.id, today).text
             steps.append((step, text))
+        with i18n.using(status.language):
+            svg = timeline_svg.layout(status)
         return self.page(request, "status.html", lang=status.language, name=name, case=case,
-                         status=status,
-                         svg=timeline_svg.layout(status), steps=steps,
+                         status=status, svg=svg, steps=steps,
                          checks=[(p.field, p.words) for p in case.warnings],
                          order_path=order_path)
 
@@ -859,7 +879,10 @@ def _where(problem: orderpack.Problem) -> str:
 
 
 def _platform_choices() -> list[tuple[str, str]]:
-    return [(pid, orderpack.platform(pid).name) for pid in orderpack.platforms()]
+    """Each platform by its name in the language in use (a template calls it as it renders:
+    "Card chargeback" is said in the page's language)."""
+    return [(pid, i18n.pgettext(pid, orderpack.platform(pid).name))
+            for pid in orderpack.platforms()]
 
 
 def _rows(data: Any, name: str) -> list[int]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from orderpack.i18n import mark
+from orderpack.i18n import mark, pmark
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,8 @@ class Field:
     """text, date, moment, money, number, email, long, choice, country, currency."""
     hint: str = ""
     required: bool = False
+    context: str = ""
+    """The label's msgctxt, when its English word has other senses elsewhere."""
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,8 @@ ITEMS = Rows("order.items", mark("Items"), (
 
 EVENTS = Rows("tracking.events", mark("Tracking events, oldest first"), (
     Field("at", mark("When"), "moment", "2026-09-06 10:12", required=True),
-    Field("place", mark("Where"), hint=mark("optional, e.g. Shenzhen, CN")),
+    Field("place", pmark("a tracking event's place", "Where"),
+          hint=mark("optional, e.g. Shenzhen, CN"), context="a tracking event's place"),
     Field("status", mark("What the tracking page says"), required=True),
 ), mark("Add a tracking event"))
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from orderpack.i18n import long_date
+from orderpack.i18n import gettext, long_date
 
 if TYPE_CHECKING:
     from orderpack.timeline import Status
@@ -52,7 +52,7 @@ class Layout:
 
 
 def layout(status: Status) -> Layout:
-    """Where each key date of ``status`` goes."""
+    """Where each key date of ``status`` goes, its label in the language in use."""
     today = status.today
     days = [key.date for key in status.key_dates] + [today]
     first, last = min(days), max(days)
@@ -64,9 +64,9 @@ def layout(status: Status) -> Layout:
     marks = []
     y = TOP + 20
     for key in status.key_dates:
-        text = f"{long_date(key.date)} — {key.label}"
-        if key.unconfirmed:
-            text += " (unconfirmed)"
+        text = (gettext("%(date)s — %(label)s (unconfirmed)", date=long_date(key.date),
+                        label=key.label) if key.unconfirmed
+                else gettext("%(date)s — %(label)s", date=long_date(key.date), label=key.label))
         lines = tuple(textwrap.wrap(text, int((WIDTH - LEFT) / CHAR)))
         longest = max(len(line) for line in lines) * CHAR
         mark_x = round(x(key.date), 1)
