@@ -275,7 +275,6 @@ _CJK_CHAR_MM = 3.53  # a CJK character is 1 em
 COLUMNS_MM: dict[str, tuple[float | None, ...]] = {
     "exhibits": (14, None, 32, 14, 42),
     "events": (34, 40, None),
-    "messages": (34, 16, None),
 }
 #: A table cell's padding in mm (top and bottom, left and right), as evidence.css sets it;
 #: the compact layout's is for the tracking history and the conversation.
@@ -283,6 +282,12 @@ CELL_PADDING_MM = (1.6, 2.0)
 COMPACT_CELL_PADDING_MM = (0.6, 1.5)
 _ROW_PAD_MM, _COMPACT_ROW_PAD_MM = 2 * CELL_PADDING_MM[0], 2 * COMPACT_CELL_PADDING_MM[0]
 _SECTION_MM = 8.0 + 9.4 + 7.4  # a section's top margin, heading and table head
+#: The conversation's messages are blocks across the page (evidence.css ``div.message``),
+#: each under a one-line header of 8.5 pt; their padding in mm (top and bottom, left and
+#: right), plain and compact.
+MESSAGE_PADDING_MM = (1.6, 2.0)
+COMPACT_MESSAGE_PADDING_MM = (0.6, 1.5)
+_CHAT_SECTION_MM = 8.0 + 9.4 + 2.0  # its top margin, heading and the rule under it
 _FIXED_BYTES = 6_000
 _PAGE_BYTES = 3_000
 _FONT_BYTES = 9_300  # Noto Sans regular and bold, the glyphs used
@@ -333,13 +338,15 @@ def text_pages(content: Content, *, compact: bool = False, transcript: bool = Tr
             blocks.append(count * line + pad)
         blocks.append(17.0)
     if transcript and content.messages:
-        blocks.append(_SECTION_MM)
-        text_mm = column_mm("messages", 2, width, compact)
+        blocks.append(_CHAT_SECTION_MM)
+        padding = COMPACT_MESSAGE_PADDING_MM if compact else MESSAGE_PADDING_MM
+        text_mm = width - 2 * padding[1]
+        header_mm = 8.5 * (1.25 if compact else 1.4) * 0.3528
         for text, translation in content.messages:
             count = _lines(text, text_mm, small)
             if translation:
                 count += _lines("Translation: " + translation, text_mm, small)
-            blocks.append(count * line + pad + (1 if translation else 0))
+            blocks.append(header_mm + count * line + 2 * padding[0] + (1 if translation else 0))
     return 1 + _paginate(blocks, content.content_height_mm)
 
 

@@ -66,7 +66,7 @@ def build(
     options = options or Options()
     step = progress or (lambda _message: None)
     step("validating")
-    case = validate(order_path)
+    case = validate(order_path, decoded_later=True)
     out = (options.out or case.folder / "out").absolute()
     output_folder.check(out, case)
     with contents.cache_folder(options) as (options, cache_warnings), \

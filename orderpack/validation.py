@@ -29,8 +29,13 @@ from orderpack.profiles import Profile
 from orderpack.words import clip
 
 
-def validate(order_path: str | Path) -> Case:
-    """Load and check a case; raise :class:`OrderFileError` listing every problem."""
+def validate(order_path: str | Path, *, decoded_later: bool = False) -> Case:
+    """Load and check a case; raise :class:`OrderFileError` listing every problem.
+
+    ``decoded_later``: the case is about to be built, and its pictures decoded; a JPEG is
+    then checked for damage by its structure rather than decoded here as well (see
+    :func:`orderpack.evidence.inspect_data`).
+    """
     path = Path(order_path)
     document = load(path)
     data = document.data
@@ -45,7 +50,7 @@ def validate(order_path: str | Path) -> Case:
     failed = {p.field for p in problems}
     profile, platform_problems = _check_platform(document, failed)
     problems += platform_problems
-    problems += _check_files(document, failed)
+    problems += _check_files(document, failed, decoded_later=decoded_later)
     if order is not None:
         problems += _check_dates(document, order)
     if problems or order is None or profile is None:
@@ -246,12 +251,15 @@ def _language_warnings(document: Document, order: OrderFile) -> list[Problem]:
     return warnings
 
 
-def _check_files(document: Document, failed: set[str]) -> list[Problem]:
+def _check_files(document: Document, failed: set[str], *,
+                 decoded_later: bool) -> list[Problem]:
     """Each evidence file (and chat export) exists inside the case folder and can be read."""
-    return _check_evidence_files(document, failed) + _check_chat_files(document)
+    return (_check_evidence_files(document, failed, decoded_later=decoded_later)
+            + _check_chat_files(document))
 
 
-def _check_evidence_files(document: Document, failed: set[str]) -> list[Problem]:
+def _check_evidence_files(document: Document, failed: set[str], *,
+                          decoded_later: bool) -> list[Problem]:
     """Each evidence file is inside the case folder and can be read; its boxes fit on it."""
     folder = document.path.parent
     problems: list[Problem] = []
@@ -264,7 +272,7 @@ def _check_evidence_files(document: Document, failed: set[str]) -> list[Problem]
             continue
         try:
             path = evidence.resolve_inside(folder, item["file"])
-            info = evidence.inspect_file(path, item["file"])
+            info = evidence.inspect_file(path, item["file"], decoded_later=decoded_later)
         except OrderFileError as exc:
             problems += [document.problem(loc, p.message, p.fix) for p in exc.problems]
             continue

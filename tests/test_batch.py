@@ -63,6 +63,22 @@ def test_a_crashing_case_is_reported_and_the_others_build(
     assert "ended unexpectedly (exit code 3)" in str(results[1].error)
 
 
+@pytest.mark.skipif(os.name != "posix", reason="the forked workers see the patched build")
+def test_each_case_may_use_every_core_for_its_images(
+    cases: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A case left alone at the end of a batch would otherwise make its images on one core.
+    def report_workers(path: Path, today: date, options: Options) -> BuildResult:
+        raise OrderFileError(f"workers: {options.workers}", [])
+
+    monkeypatch.setattr("orderpack.batch.build", report_workers)  # what each worker calls
+    results = batch.build_many(cases, TODAY, Options(cache_dir=tmp_path / "cache"), jobs=2)
+    assert [str(r.error) for r in results] == ["workers: None"] * 3
+    results = batch.build_many(cases, TODAY, Options(cache_dir=tmp_path / "cache", workers=3),
+                               jobs=2)
+    assert [str(r.error) for r in results] == ["workers: 3"] * 3
+
+
 def test_out_cannot_name_one_folder_for_several_cases(cases: list[Path], tmp_path: Path) -> None:
     from orderpack.errors import OrderpackError
 

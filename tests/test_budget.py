@@ -358,8 +358,9 @@ def _mm(body: str, name: str) -> list[float]:
 
 
 def test_the_estimates_column_widths_are_the_stylesheets() -> None:
-    """The page estimate assumes the tables' column widths and cell padding of
-    templates/evidence.css: changing one without the other fails here."""
+    """The page estimate assumes the tables' column widths and cell padding, and the
+    messages' padding, of templates/evidence.css: changing one without the other fails
+    here."""
     widths: dict[tuple[str, int], float] = {}
     padding: dict[str, list[float]] = {}
     for selectors, body in _css_rules():
@@ -367,13 +368,16 @@ def test_the_estimates_column_widths_are_the_stylesheets() -> None:
             column = re.fullmatch(r"table\.(\w+) th:nth-child\((\d+)\)", selector)
             if column and column.group(1) in budget.COLUMNS_MM and "width" in body:
                 widths[(column.group(1), int(column.group(2)) - 1)] = _mm(body, "width")[0]
-            if selector in ("th", "html.compact table.events td") and "padding" in body:
+            if selector in ("th", "html.compact table.events td", "div.message",
+                            "html.compact div.message") and "padding" in body:
                 padding[selector] = _mm(body, "padding")
     expected = {(table, number): width for table, columns in budget.COLUMNS_MM.items()
                 for number, width in enumerate(columns) if width is not None}
     assert widths == expected
     assert padding == {"th": list(budget.CELL_PADDING_MM),
-                       "html.compact table.events td": list(budget.COMPACT_CELL_PADDING_MM)}
+                       "html.compact table.events td": list(budget.COMPACT_CELL_PADDING_MM),
+                       "div.message": list(budget.MESSAGE_PADDING_MM),
+                       "html.compact div.message": list(budget.COMPACT_MESSAGE_PADDING_MM)}
 
 
 def test_the_text_column_takes_what_the_others_leave() -> None:

@@ -348,6 +348,49 @@ def test_truncated_image_is_refused_by_validate(
     assert ImageFile.LOAD_TRUNCATED_IMAGES is weasyprint_imported
 
 
+@pytest.mark.parametrize("cut", ["half", "last bytes", "first scan"])
+def test_a_builds_validation_refuses_a_cut_short_jpeg_with_its_line(
+        make_case: MakeCase, write_order: Callable[[str], Path], cut: str) -> None:
+    # A build validates with decoded_later: a cut-short JPEG gets the same refusal (order
+    # file, line, field) as from `orderpack validate`, not a later one from the workers.
+    whole = io.BytesIO()
+    photo().save(whole, "JPEG", quality=95, progressive=cut == "first scan")
+    data = whole.getvalue()
+    size = {"half": len(data) // 2, "last bytes": len(data) - 2,
+            "first scan": data.index(b"\xff\xda") + 400}[cut]
+    with pytest.raises(OrderFileError) as plain:
+        make_case([("a.jpg", "A"), ("b.jpg", "B")], {"a.jpg": data, "b.jpg": data[:size]})
+    path = write_order(ORDER + "  - file: a.jpg\n    caption: A\n"
+                       "  - file: b.jpg\n    caption: B\n")
+    with pytest.raises(OrderFileError) as built:
+        validate(path, decoded_later=True)
+    assert str(built.value) == str(plain.value)
+    assert [(p.line, p.field, p.message) for p in built.value.problems] == [
+        (p.line, p.field, p.message) for p in plain.value.problems]
+    assert built.value.problems[0].field == "evidence[1].file"
+
+
+def test_a_builds_validation_does_not_decode_a_whole_jpeg(
+        make_case: MakeCase, write_order: Callable[[str], Path],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The image workers decode it anyway; `orderpack validate` alone still reads it through.
+    read_through: list[str | None] = []
+    check_whole = images.check_whole
+
+    def counted(image: Image.Image) -> None:
+        read_through.append(image.format)
+        check_whole(image)
+
+    monkeypatch.setattr(images, "check_whole", counted)
+    png = io.BytesIO()
+    screenshot().save(png, "PNG")
+    case = make_case([("a.jpg", "A"), ("b.png", "B")], {"a.jpg": photo(), "b.png": png.getvalue()})
+    assert sorted(map(str, read_through)) == ["JPEG", "PNG"]
+    read_through.clear()
+    assert validate(case.path, decoded_later=True).order == case.order
+    assert read_through == ["PNG"]  # a PNG's chunks are checked: quick, and kept
+
+
 def test_truncated_images_are_refused_while_others_run_in_parallel(
         make_case: MakeCase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)  # as WeasyPrint sets it
