@@ -30,13 +30,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import pdffonts
 import pytest
 import yaml
 from babel.messages.pofile import read_po
 from click.testing import CliRunner
 from conftest import SAMPLES, copy_sample
 from pypdf import PdfReader
-from pypdf.generic import DictionaryObject, PdfObject
 
 import orderpack
 from orderpack import fonts, i18n
@@ -305,27 +305,6 @@ def test_this_machine_has_a_font_for_every_language(tag: str) -> None:
     assert fonts.missing_font_warnings(["Zażółć", "Привет", "São Paulo"], tag) == []
 
 
-def _dictionary(value: object) -> DictionaryObject:
-    """The PDF dictionary ``value`` is or refers to."""
-    found = value.get_object() if isinstance(value, PdfObject) else value
-    assert isinstance(found, DictionaryObject)
-    return found
-
-
-def _fonts(reader: PdfReader) -> list[tuple[str, bool]]:
-    """Each font of the PDF's pages and whether it is embedded."""
-    found = []
-    for page in reader.pages:
-        for reference in _dictionary(_dictionary(page["/Resources"])["/Font"]).values():
-            font = _dictionary(reference)
-            descendants = font.get("/DescendantFonts")
-            described = _dictionary(descendants[0]) if descendants else font
-            descriptor = _dictionary(described["/FontDescriptor"])
-            found.append((str(font["/BaseFont"]), any(
-                key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))))
-    return found
-
-
 SCRIPT_LETTERS = {"ru": re.compile("[\u0400-\u04ff]"), "pl": re.compile("[\u0100-\u017f]")}
 
 
@@ -333,7 +312,7 @@ SCRIPT_LETTERS = {"ru": re.compile("[\u0400-\u04ff]"), "pl": re.compile("[\u0100
 @pytest.mark.parametrize("tag", [language("ru"), language("pl")])
 def test_the_pdf_draws_the_languages_letters(tag: str, built: Any) -> None:
     packet: Built = built(tag, "aliexpress-missing")
-    embedded = _fonts(PdfReader(packet.result.evidence_pdf))
+    embedded = pdffonts.fonts(PdfReader(packet.result.evidence_pdf))
     assert embedded
     assert all(is_embedded for _, is_embedded in embedded), embedded
     with i18n.using(tag):

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+import pdffonts
 import pytest
 from pypdf import PdfReader
 from pypdf.generic import Destination, DictionaryObject, IndirectObject, StreamObject
@@ -177,15 +178,7 @@ def test_pdf_outline_metadata_and_fonts(built_aliexpress: BuildResult) -> None:
     assert _dictionary(reader.root_object["/MarkInfo"])["/Marked"]
     assert "/StructTreeRoot" in reader.root_object
     assert info.creation_date_raw == "D:20261126"
-    fonts = []
-    for page in reader.pages:
-        for reference in _dictionary(_dictionary(page["/Resources"])["/Font"]).values():
-            font = _dictionary(reference)
-            descendants = font.get("/DescendantFonts")
-            described = _dictionary(descendants[0]) if descendants else font
-            descriptor = _dictionary(described["/FontDescriptor"])
-            fonts.append((str(font["/BaseFont"]), any(
-                key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))))
+    fonts = pdffonts.fonts(reader)
     assert fonts
     assert all(embedded for _, embedded in fonts)
     assert any("CJK" in name for name, _ in fonts)

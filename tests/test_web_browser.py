@@ -10,20 +10,19 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from browser import ARGS, CHROMIUM
 from PIL import Image, ImageChops, ImageDraw, ImageFilter
 from web_helpers import TODAY
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [
     pytest.mark.slow,
     # One worker runs the journey and every test that reads it (pytest-xdist's loadgroup):
@@ -32,8 +31,6 @@ pytestmark = [
     pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed "
                                                 "(scripts/system-deps.sh installs it)"),
 ]
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 NUMBER = "8190555512345678"
 
 

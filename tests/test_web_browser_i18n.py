@@ -8,24 +8,21 @@ system's Chromium, as in tests/test_web_browser.py."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
+from browser import ARGS, CHROMIUM
 from catalogs import Entries, use_catalog
 from web_helpers import TODAY
 
 import orderpack
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.xdist_group("browser"),
     pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed "
                                                 "(scripts/system-deps.sh installs it)"),
 ]
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 SPANISH: Entries = {
     "New case": "Nuevo caso",
