@@ -1,5 +1,12 @@
 """One evidence image made clean, private and upload-ready.
 
+Why one module of about 690 lines: the steps below act on one decoded picture in turn,
+and each depends on what the one before left (draft-mode decoding on whether there are
+redaction boxes, orientation on whether it was scaled, the PDF's encoding on the
+exhibit's); split across modules, every step would take and give back the half-made
+picture and its notes, and the order that keeps a picture private would no longer be
+read in one place.
+
 The steps, in this order, for every image:
 
 1. **Decode** it, from the bytes that were hashed (never the file again, which may have
