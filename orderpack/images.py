@@ -36,10 +36,6 @@ The steps, in this order, for every image:
 Checks that need no decoding (size limits, file type) are done before, by
 :func:`orderpack.evidence.inspect_file`, which also reads a file through (:func:`check_whole`)
 so that ``validate`` finds a damaged one.
-
-Why one module of about 560 lines: it is the seven steps above, in order, each a few
-small functions over one Pillow image; split, a reader would jump between files to follow
-one picture through.
 """
 
 from __future__ import annotations

@@ -4,11 +4,6 @@ One YAML file per platform in ``orderpack/platforms/``; adding a platform means
 adding a file. This module only reads and checks them; :mod:`orderpack.timeline`
 evaluates the rules without knowing which platform they belong to.
 
-Why one module of about 600 lines: reading a profile, checking it, giving its words in
-the language in use (:func:`localised`) and extracting them for the catalogs
-(:func:`extract`) all walk the same structure of a profile file, field by field; one
-module keeps the list of a profile's translatable fields in one place.
-
 Every statement a profile makes (a rule, a limit, a piece of advice, the reasons and
 remedies) carries its ``source``, the date it was ``checked`` and, where the figure
 is not confirmed, ``unconfirmed: true``.
