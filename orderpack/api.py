@@ -33,12 +33,9 @@ def validate(order_path: str | Path, lang: str | None = None) -> Case:
     folder. Raise :class:`~orderpack.errors.OrderFileError` listing every problem, said in
     ``lang`` (a language tag), else the order file's ``buyer.language`` (read even from a
     faulty file), else English."""
-    from orderpack import i18n
-    from orderpack.loader import buyer_language
     from orderpack.validation import validate as run
 
-    with i18n.using(lang if lang is not None else buyer_language(Path(order_path))):
-        return run(order_path)
+    return run(order_path, lang=lang)
 
 
 def status(order_path: str | Path, today: date, lang: str | None = None) -> Status:

@@ -66,7 +66,7 @@ def build(
     options = options or Options()
     step = progress or (lambda _message: None)
     step("validating")
-    case = validate(order_path, decoded_later=True)
+    case = validate(order_path, decoded_later=True, lang=options.lang)
     out = (options.out or case.folder / "out").absolute()
     output_folder.check(out, case)
     with contents.cache_folder(options) as (options, cache_warnings), \
@@ -180,7 +180,7 @@ def preflight(order_path: str | Path, today: date, options: Options | None = Non
     without rendering it or writing anything but the exhibit cache. ``progress`` hears of
     each fitting step as :func:`build` would take it."""
     options = options or Options()
-    case = validate(order_path)
+    case = validate(order_path, lang=options.lang)
     with contents.cache_folder(options) as (options, _warnings), \
             i18n.using(language(case, options).tag):
         return _preflight(case, today, options, progress or (lambda _message: None))
@@ -191,7 +191,7 @@ def dispute_text(order_path: str | Path, today: date,
     """The dispute text :func:`build` would write now, fitted to the form's limit, with its
     count; writes nothing but the exhibit cache (the text names the exhibits)."""
     options = options or Options()
-    case = validate(order_path)
+    case = validate(order_path, lang=options.lang)
     with contents.cache_folder(options) as (options, _warnings), \
             i18n.using(language(case, options).tag):
         bundle = contents.prepare(case, today, options)

@@ -19,24 +19,32 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from orderpack import chat, evidence, profiles
+from orderpack import chat, evidence, i18n, profiles
 from orderpack.errors import OrderFileError, Problem
 from orderpack.i18n import gettext as _
 from orderpack.i18n import mark, ngettext
-from orderpack.loader import Document, Loc, format_loc, load, refused, visible
+from orderpack.loader import Document, Loc, buyer_language, format_loc, load, refused, visible
 from orderpack.model import MOMENT_PATTERN, SHORT_TEXT, Buyer, Case, Order, OrderFile
 from orderpack.profiles import Profile
 from orderpack.words import clip
 
 
-def validate(order_path: str | Path, *, decoded_later: bool = False) -> Case:
-    """Load and check a case; raise :class:`OrderFileError` listing every problem.
+def validate(order_path: str | Path, *, decoded_later: bool = False,
+             lang: str | None = None) -> Case:
+    """Load and check a case; raise :class:`OrderFileError` listing every problem, said in
+    ``lang`` (a language tag), else the order file's ``buyer.language`` (read even from a
+    faulty file), else English.
 
     ``decoded_later``: the case is about to be built, and its pictures decoded; a JPEG is
     then checked for damage by its structure rather than decoded here as well (see
     :func:`orderpack.evidence.inspect_data`).
     """
     path = Path(order_path)
+    with i18n.using(lang if lang is not None else buyer_language(path)):
+        return _validate(path, decoded_later)
+
+
+def _validate(path: Path, decoded_later: bool) -> Case:
     document = load(path)
     data = document.data
     problems: list[Problem] = []

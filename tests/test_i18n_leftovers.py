@@ -97,10 +97,10 @@ def test_an_error_before_any_language_is_known_stays_english(tmp_path: Path) -> 
 
 def test_an_interruption_is_said_in_the_buyers_language(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def interrupted(path: Any) -> Any:
+    def interrupted(path: Any, decoded_later: bool) -> Any:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(validation, "validate", interrupted)
+    monkeypatch.setattr(validation, "_validate", interrupted)  # the checks, in the language
     order = in_language(tmp_path, ALI, "ru")
     result = CliRunner().invoke(main, ["validate", str(order)])
     assert result.exit_code == 130

@@ -8,6 +8,7 @@ being translated by hand."""
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -83,6 +84,16 @@ def test_a_spanish_buyer_reads_the_problem_and_its_fix_in_spanish(
     assert result.stderr == (
         'Error: caso/order.yaml:7:3: order.placed: se esperaba una fecha escrita año-mes-día '
         '(AAAA-MM-DD), pero pone "14/09/2026" — escriba 2026-09-14\n')
+
+
+@pytest.mark.usefixtures("spanish")
+def test_a_build_refuses_a_faulty_file_in_the_buyers_language(tmp_path: Path) -> None:
+    """`build` (and its dry run) validate as `validate` does: in buyer.language."""
+    folder = case(tmp_path, DAY_FIRST.format(currency="EUR"))
+    for attempt in (api.build, api.preflight):
+        with pytest.raises(OrderpackError) as refused:
+            attempt(folder / "order.yaml", date(2026, 11, 26))
+        assert "se esperaba una fecha escrita año-mes-día" in str(refused.value)
 
 
 @pytest.mark.usefixtures("spanish")
