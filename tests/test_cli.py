@@ -190,7 +190,7 @@ def test_debug_shows_the_traceback(write_order: Callable[..., Path]) -> None:
 
 
 def test_a_bug_is_reported_plainly(monkeypatch: pytest.MonkeyPatch, ebay_case: Path) -> None:
-    def broken(path: Any) -> Any:
+    def broken(path: Any, **_options: Any) -> Any:
         raise RuntimeError("boom")
 
     monkeypatch.setattr(validation, "validate", broken)
@@ -204,7 +204,7 @@ def test_a_bug_is_reported_plainly(monkeypatch: pytest.MonkeyPatch, ebay_case: P
 
 
 def test_interrupt(monkeypatch: pytest.MonkeyPatch, ebay_case: Path) -> None:
-    def interrupted(path: Any) -> Any:
+    def interrupted(path: Any, **_options: Any) -> Any:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(validation, "validate", interrupted)
@@ -215,7 +215,7 @@ def test_interrupt(monkeypatch: pytest.MonkeyPatch, ebay_case: Path) -> None:
 
 def test_an_error_without_problems_is_still_clear(monkeypatch: pytest.MonkeyPatch,
                                                   ebay_case: Path) -> None:
-    def refuses(path: Any) -> Any:
+    def refuses(path: Any, **_options: Any) -> Any:
         raise OrderFileError.from_problems([Problem("x.yaml", "bad", line=2, fix="fix it")])
 
     monkeypatch.setattr(validation, "validate", refuses)
