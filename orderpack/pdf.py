@@ -116,7 +116,6 @@ class Rendered:
     """Its size."""
     pages: int
     warnings: list[str] = field(default_factory=list)
-    anchors: dict[str, int] = field(default_factory=dict)
     """The page index (from 0) of each element id of the HTML, e.g. "exhibit-A"."""
 
 
@@ -309,16 +308,13 @@ def write(
             written.unlink(missing_ok=True)
             raise BuildError(f"could not write the PDF: {exc}") from None
     pages = len(document.pages)
-    anchors = {anchor: index for index, page in reversed(list(enumerate(document.pages)))
-               for anchor in page.anchors}
     try:
         _finish(written, target, (merged, pictures), positions, paper)
     finally:
         written.unlink(missing_ok=True)
     # Once each: WeasyPrint logs a missing glyph (an emoji) every time the text is drawn.
     return Rendered(path=target, bytes=target.stat().st_size, pages=pages,
-                    warnings=list(dict.fromkeys([*laid_out.warnings, *warnings])),
-                    anchors=anchors)
+                    warnings=list(dict.fromkeys([*laid_out.warnings, *warnings])))
 
 
 #: Where a box is: its page index and its corners (left, top, right, bottom) in CSS px.
