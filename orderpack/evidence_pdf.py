@@ -182,13 +182,13 @@ def _lay_out_file(bundle: Bundle, views: list[_ExhibitView], level: Level,
     about a tenth of the layout). The pages found are kept in the cache under the HTML, and
     a layout of the same HTML again writes them as they are, then checks them against where
     the exhibits are; if they moved, it is laid out again with the pages found."""
-    store = cache.Cache(cache.location(bundle.options.cache_dir))
     html = evidence_html(bundle, views, level, None, {})
+    if early is not None and early.html == html:
+        return early
+    store = cache.Cache(cache.location(bundle.options.cache_dir))
     key = cache.key("evidence page numbers", hashlib.sha256(html.encode()).hexdigest())
     entry = store.get(key)
     kept = entry.record.get("pages") if entry is not None else None
-    if early is not None and early.html == html:
-        return early
     known = kept
     for _pass in range(2):
         if not isinstance(known, dict):
