@@ -278,25 +278,23 @@ def decimal(number: Decimal | float | int) -> str:
 def and_list(items: Sequence[str]) -> str:
     """A, B and C: CLDR's list of the language in use (English keeps orderpack's own form:
     "A, B and C", without the serial comma)."""
-    if current() == SOURCE or len(items) <= 1:
-        if len(items) <= 1:
-            return "".join(items)
-        return ", ".join(items[:-1]) + " and " + items[-1]
-    from babel.lists import format_list
-
-    return format_list(list(items), locale=babel_locale(current()))
+    return _listed(items, "and", "standard")
 
 
 def or_list(items: Sequence[str]) -> str:
     """A, B or C: CLDR's "or" list of the language in use (English keeps orderpack's own
     form, like :func:`and_list`)."""
-    if current() == SOURCE or len(items) <= 1:
-        if len(items) <= 1:
-            return "".join(items)
-        return ", ".join(items[:-1]) + " or " + items[-1]
+    return _listed(items, "or", "or")
+
+
+def _listed(items: Sequence[str], word: str, style: Literal["standard", "or"]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    if current() == SOURCE:
+        return ", ".join(items[:-1]) + f" {word} " + items[-1]
     from babel.lists import format_list
 
-    return format_list(list(items), style="or", locale=babel_locale(current()))
+    return format_list(list(items), style=style, locale=babel_locale(current()))
 
 
 def relative_days(days: int) -> str:
