@@ -49,15 +49,20 @@ def environment(kind: Kind, override: Path | None = None) -> jinja2.Environment:
         lstrip_blocks=True,
         extensions=["jinja2.ext.i18n"],
     )
-    # {% trans %} blocks: whole sentences, their line breaks and indentation collapsed (as
-    # babel.cfg extracts them), their placeholders filled after translation (newstyle). The
-    # callables read the language in use (i18n.using), so one cached environment serves all.
+    with_gettext(env)
+    env.filters.update(FILTERS)
+    return env
+
+
+def with_gettext(env: jinja2.Environment) -> None:
+    """Give ``env`` (made with the ``jinja2.ext.i18n`` extension) orderpack's catalogs:
+    {% trans %} blocks are whole sentences, their line breaks and indentation collapsed (as
+    babel.cfg extracts them), their placeholders filled after translation (newstyle). The
+    callables read the language in use (i18n.using), so one cached environment serves all."""
     env.policies["ext.i18n.trimmed"] = True
     env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the i18n extension
         i18n.raw_gettext, i18n.raw_ngettext, newstyle=True,
         pgettext=i18n.raw_pgettext, npgettext=i18n.raw_npgettext)
-    env.filters.update(FILTERS)
-    return env
 
 
 def render(

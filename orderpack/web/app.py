@@ -41,7 +41,7 @@ from starlette.staticfiles import StaticFiles
 import orderpack
 from orderpack import i18n
 from orderpack.i18n import long_date
-from orderpack.render import capitalize_first, money, templates_dir
+from orderpack.render import capitalize_first, money, templates_dir, with_gettext
 from orderpack.web import fields, orderfile, timeline_svg
 from orderpack.web.cases import (
     MEDIA_TYPES,
@@ -125,12 +125,7 @@ def _environment() -> jinja2.Environment:
         loader=jinja2.FileSystemLoader(templates_dir() / "web"),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
         lstrip_blocks=True, extensions=["jinja2.ext.i18n"])
-    # As orderpack.render's environments: the gettext callables read the language in use
-    # (the page's, see _Site.page), and {% trans %} blocks are trimmed as babel.cfg extracts.
-    env.policies["ext.i18n.trimmed"] = True
-    env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the i18n extension
-        i18n.raw_gettext, i18n.raw_ngettext, newstyle=True,
-        pgettext=i18n.raw_pgettext, npgettext=i18n.raw_npgettext)
+    with_gettext(env)  # the page's language: see _Site.page
     env.filters.update(long_date=long_date, money=money, capitalize_first=capitalize_first,
                        zip=lambda first, second: list(zip(first, second, strict=False)),
                        remedy_label=lambda remedy: (
