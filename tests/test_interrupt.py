@@ -56,6 +56,39 @@ def test_ctrl_c_while_a_module_loads(module: str, tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
+#: Run orderpack as `python -m orderpack` does, with a Ctrl-C that lands inside a finaliser:
+#: when orderpack.packet is first imported, an object whose ``__del__`` sends SIGINT is
+#: dropped, so the KeyboardInterrupt is raised inside ``__del__``, where Python can only
+#: print "Exception ignored" and go on.
+FINALISER = """\
+import os, runpy, signal, sys, time
+signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a terminal
+class Bomb:
+    def __del__(self):
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.01)  # the handler runs here, inside __del__
+class Interrupt:
+    def find_spec(self, name, path=None, target=None):
+        if name == "orderpack.packet":
+            sys.meta_path.remove(self)
+            Bomb()
+        return None
+sys.meta_path.insert(0, Interrupt())
+sys.argv = ["orderpack", *sys.argv[1:]]
+runpy.run_module("orderpack", run_name="__main__", alter_sys=True)
+"""
+
+
+def test_ctrl_c_inside_a_finaliser_still_interrupts(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", FINALISER, "build", str(SAMPLE), "--today", "2026-11-26",
+         "--out", str(tmp_path / "out")],
+        capture_output=True, text=True, timeout=120, check=False,
+        env={**os.environ, "ORDERPACK_CACHE_DIR": str(tmp_path / "cache")})
+    assert (done.returncode, done.stderr) == INTERRUPTED[0]
+    assert not (tmp_path / "out").exists()
+
+
 #: The `orderpack` command as its console script starts it, saying on stdout once the entry
 #: point is loaded. A Ctrl-C before that falls in Python's own start-up (site, runpy),
 #: which no program can catch; the delays below count from that line. Its first line gives
