@@ -13,6 +13,7 @@ command as any other Ctrl-C does.
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import sys
 import threading
@@ -28,11 +29,10 @@ def _unraisable(unraisable: sys.UnraisableHookArgs) -> None:
     short-lived thread so that it does not land in this hook; anything else is reported
     as Python reports it."""
     if issubclass(unraisable.exc_type, KeyboardInterrupt):
-        try:
+        # At Python's shutdown no thread can start; the command has ended by then.
+        with contextlib.suppress(RuntimeError):
             threading.Thread(target=_interrupt_again, name="orderpack-interrupt",
                              daemon=True).start()
-        except RuntimeError:
-            pass  # Python is shutting down: the command has already ended
         return
     sys.__unraisablehook__(unraisable)
 
