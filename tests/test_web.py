@@ -27,14 +27,32 @@ ALI = "aliexpress-missing"
 NUMBER = "8190123456789012"
 
 
-@pytest.fixture
-def cases(tmp_path: Path) -> Path:
-    """A CASES_DIR holding copies of both samples."""
-    root = tmp_path / "cases"
+def _copy_samples(root: Path) -> Path:
+    """``root``, made as a CASES_DIR holding copies of both samples."""
     root.mkdir()
     for name in (ALI, "ebay-not-received"):
         shutil.copytree(SAMPLES / name, root / name, ignore=shutil.ignore_patterns("out"))
     return root
+
+
+@pytest.fixture
+def cases(tmp_path: Path) -> Path:
+    """A CASES_DIR holding copies of both samples."""
+    return _copy_samples(tmp_path / "cases")
+
+
+@pytest.fixture(scope="module")
+def read_cases(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A CASES_DIR holding copies of both samples, shared by the tests that only send
+    requests which read (GET), none of which may change a file: each still compares
+    what it checks with the files themselves."""
+    return _copy_samples(tmp_path_factory.mktemp("read") / "cases")
+
+
+@pytest.fixture(scope="module")
+def read_client(read_cases: Path) -> WebClient:
+    """One signed-in client of ``read_cases`` for the many requests that only read."""
+    return client(read_cases)
 
 
 Fields = dict[str, list[str]]
@@ -70,21 +88,21 @@ POST_ROUTES = ["/new", f"/case/{ALI}", f"/check/{ALI}", f"/upload/{ALI}", f"/cha
 
 
 @pytest.mark.parametrize("route", GET_ROUTES)
-def test_every_page_needs_the_session(cases: Path, route: str) -> None:
-    answer = client(cases, signed_in=False).get(route)
+def test_every_page_needs_the_session(read_cases: Path, route: str) -> None:
+    answer = client(read_cases, signed_in=False).get(route)
     assert answer.status_code == 403
     assert NUMBER not in answer.text
     assert "Jane" not in answer.text
 
 
-def test_a_wrong_session_cookie_is_refused(cases: Path) -> None:
-    test_client = client(cases, signed_in=False)
+def test_a_wrong_session_cookie_is_refused(read_cases: Path) -> None:
+    test_client = client(read_cases, signed_in=False)
     test_client.cookies.set("orderpack_session", "0" * 64)
     assert test_client.get("/").status_code == 403
 
 
-def test_the_token_starts_a_strict_http_only_session(cases: Path) -> None:
-    test_client = client(cases, signed_in=False)
+def test_the_token_starts_a_strict_http_only_session(read_cases: Path) -> None:
+    test_client = client(read_cases, signed_in=False)
     keys = test_client.keys
     answer = test_client.get(f"/case/{ALI}?token={keys.token}")
     assert answer.status_code == 303
@@ -96,22 +114,22 @@ def test_the_token_starts_a_strict_http_only_session(cases: Path) -> None:
     assert test_client.get(f"/case/{ALI}").status_code == 200
 
 
-def test_a_wrong_token_is_refused(cases: Path) -> None:
-    answer = client(cases, signed_in=False).get("/?token=guessed")
+def test_a_wrong_token_is_refused(read_cases: Path) -> None:
+    answer = client(read_cases, signed_in=False).get("/?token=guessed")
     assert answer.status_code == 403
     assert "set-cookie" not in answer.headers
 
 
 @pytest.mark.parametrize("host", ["evil.example:8765", "127.0.0.1:9999", "localhost",
                                   "127.0.0.1.evil.example:8765", ""])
-def test_a_foreign_host_is_refused(cases: Path, host: str) -> None:
-    answer = client(cases).get(f"/case/{ALI}", headers={"host": host})
+def test_a_foreign_host_is_refused(read_client: WebClient, host: str) -> None:
+    answer = read_client.get(f"/case/{ALI}", headers={"host": host})
     assert answer.status_code == 400
     assert NUMBER not in answer.text
 
 
-def test_localhost_with_the_port_is_served(cases: Path) -> None:
-    answer = client(cases).get("/", headers={"host": "localhost:8765"})
+def test_localhost_with_the_port_is_served(read_client: WebClient) -> None:
+    answer = read_client.get("/", headers={"host": "localhost:8765"})
     assert answer.status_code == 200
 
 
@@ -165,23 +183,33 @@ TRAVERSALS = ["..", "../..", "..%2f..%2fetc", "%2e%2e", "%2e%2e%2fcases", ".%2e/
 @pytest.mark.parametrize("prefix", ["case", "status", "text", "editor", "preview", "file",
                                     "build", "progress", "out"])
 @pytest.mark.parametrize("name", TRAVERSALS)
-def test_no_case_name_leads_outside(cases: Path, prefix: str, name: str) -> None:
-    (cases.parent / "order.yaml").write_text("platform: secret\n", encoding="utf-8")
-    answer = client(cases).get(f"/{prefix}/{name}")
+def test_no_case_name_leads_outside(read_cases: Path, read_client: WebClient, prefix: str,
+                                    name: str) -> None:
+    (read_cases.parent / "order.yaml").write_text("platform: secret\n", encoding="utf-8")
+    answer = read_client.get(f"/{prefix}/{name}")
     assert "secret" not in answer.text
     if answer.url.path.startswith(f"/{prefix}/"):  # else the client removed the dot segments
         assert answer.status_code == 404
+
+
+@pytest.fixture(scope="module")
+def linked_cases(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A CASES_DIR beside a secret picture, which a link in the AliExpress case points to;
+    shared by the tests that only ask for files."""
+    cases = _copy_samples(tmp_path_factory.mktemp("linked") / "cases")
+    secret = cases.parent / "secret.png"
+    Image.new("RGB", (10, 10), "red").save(secret)
+    (cases / ALI / "link.png").symlink_to(secret)
+    return cases
 
 
 @pytest.mark.parametrize("route", ["file", "preview"])
 @pytest.mark.parametrize("name", ["../../secret.png", "/etc/passwd", "..%2f..%2fsecret.png",
                                   "screenshots/../../secret.png", "order.yaml%00.png",
                                   "screenshots\\..\\..\\secret.png", "link.png"])
-def test_no_file_name_leads_outside(cases: Path, route: str, name: str) -> None:
-    secret = cases.parent / "secret.png"
-    Image.new("RGB", (10, 10), "red").save(secret)
-    (cases / ALI / "link.png").symlink_to(secret)
-    answer = client(cases).get(f"/{route}/{ALI}?file={name}&name={name}")
+def test_no_file_name_leads_outside(linked_cases: Path, route: str, name: str) -> None:
+    assert (linked_cases.parent / "secret.png").is_file()
+    answer = client(linked_cases).get(f"/{route}/{ALI}?file={name}&name={name}")
     assert answer.status_code == 404
     assert b"PNG" not in answer.content
 
