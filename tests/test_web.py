@@ -43,9 +43,8 @@ def cases(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def read_cases(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A CASES_DIR holding copies of both samples, shared by the tests that only send
-    requests which read (GET), none of which may change a file: each still compares
-    what it checks with the files themselves."""
+    """A CASES_DIR holding copies of both samples, shared by the tests that only read it:
+    GET requests (none may change a file) and orderpack's own reading calls."""
     return _copy_samples(tmp_path_factory.mktemp("read") / "cases")
 
 
@@ -159,8 +158,8 @@ def test_a_post_without_the_csrf_token_is_refused(cases: Path, route: str) -> No
     assert (cases / ALI / "order.yaml").read_bytes() == before
 
 
-def test_pages_carry_a_strict_policy_with_a_fresh_nonce(cases: Path) -> None:
-    test_client = client(cases)
+def test_pages_carry_a_strict_policy_with_a_fresh_nonce(read_cases: Path) -> None:
+    test_client = client(read_cases)
     first, second = test_client.get(f"/case/{ALI}"), test_client.get(f"/case/{ALI}")
     policy = first.headers["content-security-policy"]
     assert "default-src 'none'" in policy
@@ -318,8 +317,8 @@ def _new_case(test_client: WebClient, **values: str) -> httpx2.Response:
     return test_client.post("/new", data=answers)
 
 
-def test_the_new_case_form_starts_empty(cases: Path) -> None:
-    fields = _form(client(cases).get("/new").text, "/new")
+def test_the_new_case_form_starts_empty(read_cases: Path) -> None:
+    fields = _form(client(read_cases).get("/new").text, "/new")
     assert fields["buyer_name"] == fields["number"] == fields["store"] == [""]
 
 
@@ -482,16 +481,16 @@ def test_every_valid_case_round_trips_through_the_page(tmp_path: Path, source: P
     assert path.read_bytes() == before
 
 
-def test_the_status_page_has_the_timeline_and_the_messages(cases: Path) -> None:
-    page = client(cases).get(f"/status/{ALI}").text
+def test_the_status_page_has_the_timeline_and_the_messages(read_cases: Path) -> None:
+    page = client(read_cases).get(f"/status/{ALI}").text
     assert '<svg class="timeline"' in page
     assert ">today</text>" in page
     assert "Open the dispute by" in page
-    steps = orderpack.message_steps(cases / ALI / "order.yaml", TODAY).steps
+    steps = orderpack.message_steps(read_cases / ALI / "order.yaml", TODAY).steps
     applying = []
     for step in steps:
         with contextlib.suppress(orderpack.OrderpackError):  # a step that does not apply now
-            applying.append(orderpack.message(cases / ALI / "order.yaml", step.id, TODAY))
+            applying.append(orderpack.message(read_cases / ALI / "order.yaml", step.id, TODAY))
     assert 0 < len(applying) < len(steps)  # the sample's day has steps of both kinds
     assert page.count('class="copy"') == 1 + len(applying)
     assert page.count("Does not apply now:") == len(steps) - len(applying)
@@ -507,10 +506,10 @@ def test_the_status_page_has_the_timeline_and_the_messages(cases: Path) -> None:
     assert "orderpack message" not in page
 
 
-def test_the_status_page_says_all_the_plan_says(cases: Path) -> None:
-    path = cases / ALI / "order.yaml"
+def test_the_status_page_says_all_the_plan_says(read_cases: Path) -> None:
+    path = read_cases / ALI / "order.yaml"
     plan = orderpack.status(path, TODAY)
-    page = client(cases).get(f"/status/{ALI}").text
+    page = client(read_cases).get(f"/status/{ALI}").text
     assert plan.warnings
     assert plan.route is not None
     for note in [plan.stage_text, plan.next_action.text, *plan.warnings]:
@@ -535,9 +534,9 @@ def test_the_status_page_marks_the_step_due_today(cases: Path) -> None:
     assert str(escape(str(plan.headline))) in page
 
 
-def test_the_dispute_text_comes_with_its_count_and_limit(cases: Path) -> None:
-    data = client(cases).get(f"/text/{ALI}").json()
-    text = orderpack.dispute_text(cases / ALI / "order.yaml", TODAY)
+def test_the_dispute_text_comes_with_its_count_and_limit(read_cases: Path) -> None:
+    data = client(read_cases).get(f"/text/{ALI}").json()
+    text = orderpack.dispute_text(read_cases / ALI / "order.yaml", TODAY)
     assert data == {"text": text.text, "characters": text.characters, "limit": text.limit}
     assert NUMBER in data["text"]
 
@@ -564,8 +563,8 @@ def test_the_editor_refuses_malformed_boxes(cases: Path, boxes: str) -> None:
     assert (cases / ALI / "order.yaml").read_bytes() == before
 
 
-def test_the_preview_is_rendered_by_orderpack_with_the_boxes_black(cases: Path) -> None:
-    answer = client(cases).get(f"/preview/{ALI}", params={
+def test_the_preview_is_rendered_by_orderpack_with_the_boxes_black(read_cases: Path) -> None:
+    answer = client(read_cases).get(f"/preview/{ALI}", params={
         "file": "screenshots/tracking.png", "boxes": json.dumps([[0, 0, 585, 400]]),
         "side": "600"})
     assert answer.status_code == 200
@@ -617,8 +616,8 @@ def test_a_failed_build_shows_the_problems_linked_to_their_fields(cases: Path) -
     assert "write 35.46, not 35,46" in page
 
 
-def test_unknown_pages_are_404(cases: Path) -> None:
-    test_client = client(cases)
+def test_unknown_pages_are_404(read_cases: Path) -> None:
+    test_client = client(read_cases)
     assert test_client.get("/case/nothing-here").status_code == 404
     assert test_client.get(f"/editor/{ALI}?n=99").status_code == 404
     assert test_client.get("/static/../app.py").status_code == 404
@@ -723,17 +722,17 @@ def test_an_oversized_chat_is_refused(cases: Path) -> None:
     assert not (cases / ALI / "chat.txt").exists()
 
 
-def test_the_case_page_shows_validate_s_warnings_beside_their_fields(cases: Path) -> None:
-    page = client(cases).get(f"/case/{ALI}").text
+def test_the_case_page_shows_validate_s_warnings_beside_their_fields(read_cases: Path) -> None:
+    page = client(read_cases).get(f"/case/{ALI}").text
     field = page.split('data-field="buyer.name"')[1].split('<div class="field')[0]
     assert '<p class="caution">&#34;Jane Doe&#34; is an example' in field
     assert "write your name as on the order page" in field
 
 
-def test_every_timeline_label_stays_inside_the_picture(cases: Path) -> None:
+def test_every_timeline_label_stays_inside_the_picture(read_cases: Path) -> None:
     from orderpack.web import timeline_svg
 
-    path = cases / ALI / "order.yaml"  # its last dates have long labels near the right edge
+    path = read_cases / ALI / "order.yaml"  # its last dates have long labels near the right edge
     layout = timeline_svg.layout(orderpack.status(path, TODAY))
     assert any(mark.text_x < mark.x for mark in layout.marks)  # moved left to fit
     for mark in layout.marks:
