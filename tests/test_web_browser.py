@@ -3,7 +3,8 @@ browser Playwright downloads) through a buyer's whole journey, from an empty fol
 built packet, and the packet is checked: the order number in the PDF's text, and black
 pixels under every box drawn with the mouse, in exhibits/ and in the PDF's pictures.
 
-Set ORDERPACK_SCREENSHOTS=DIR to keep the page screenshots (docs/ holds some).
+Set ORDERPACK_SCREENSHOTS=DIR to have every page shot at both widths into DIR (docs/ holds
+some); without it the pages are checked but not shot.
 """
 
 from __future__ import annotations
@@ -54,8 +55,8 @@ def _screenshot_png(path: Path) -> None:
 
 
 def _rotated_photo(path: Path) -> None:
-    """A phone photo stored sideways (3000 × 2000) with EXIF orientation 6: shown upright
-    it is 2000 × 3000, with a green label in its upper half."""
+    """A phone photo stored sideways (1500 × 1000) with EXIF orientation 6: shown upright
+    it is 1000 × 1500, with a green label in its lower half."""
     image = Image.new("RGB", (1500, 1000), (200, 190, 170))
     draw = ImageDraw.Draw(image)
     draw.rectangle((900, 300, 1300, 700), fill=(20, 160, 60))
