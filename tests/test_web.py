@@ -27,14 +27,31 @@ ALI = "aliexpress-missing"
 NUMBER = "8190123456789012"
 
 
-@pytest.fixture
-def cases(tmp_path: Path) -> Path:
-    """A CASES_DIR holding copies of both samples."""
-    root = tmp_path / "cases"
+def _copy_samples(root: Path) -> Path:
+    """``root``, made as a CASES_DIR holding copies of both samples."""
     root.mkdir()
     for name in (ALI, "ebay-not-received"):
         shutil.copytree(SAMPLES / name, root / name, ignore=shutil.ignore_patterns("out"))
     return root
+
+
+@pytest.fixture
+def cases(tmp_path: Path) -> Path:
+    """A CASES_DIR holding copies of both samples."""
+    return _copy_samples(tmp_path / "cases")
+
+
+@pytest.fixture(scope="module")
+def read_cases(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A CASES_DIR holding copies of both samples, shared by the tests that only read it:
+    GET requests (none may change a file) and orderpack's own reading calls."""
+    return _copy_samples(tmp_path_factory.mktemp("read") / "cases")
+
+
+@pytest.fixture(scope="module")
+def read_client(read_cases: Path) -> WebClient:
+    """One signed-in client of ``read_cases`` for the many requests that only read."""
+    return client(read_cases)
 
 
 Fields = dict[str, list[str]]
@@ -70,21 +87,21 @@ POST_ROUTES = ["/new", f"/case/{ALI}", f"/check/{ALI}", f"/upload/{ALI}", f"/cha
 
 
 @pytest.mark.parametrize("route", GET_ROUTES)
-def test_every_page_needs_the_session(cases: Path, route: str) -> None:
-    answer = client(cases, signed_in=False).get(route)
+def test_every_page_needs_the_session(read_cases: Path, route: str) -> None:
+    answer = client(read_cases, signed_in=False).get(route)
     assert answer.status_code == 403
     assert NUMBER not in answer.text
     assert "Jane" not in answer.text
 
 
-def test_a_wrong_session_cookie_is_refused(cases: Path) -> None:
-    test_client = client(cases, signed_in=False)
+def test_a_wrong_session_cookie_is_refused(read_cases: Path) -> None:
+    test_client = client(read_cases, signed_in=False)
     test_client.cookies.set("orderpack_session", "0" * 64)
     assert test_client.get("/").status_code == 403
 
 
-def test_the_token_starts_a_strict_http_only_session(cases: Path) -> None:
-    test_client = client(cases, signed_in=False)
+def test_the_token_starts_a_strict_http_only_session(read_cases: Path) -> None:
+    test_client = client(read_cases, signed_in=False)
     keys = test_client.keys
     answer = test_client.get(f"/case/{ALI}?token={keys.token}")
     assert answer.status_code == 303
@@ -96,22 +113,22 @@ def test_the_token_starts_a_strict_http_only_session(cases: Path) -> None:
     assert test_client.get(f"/case/{ALI}").status_code == 200
 
 
-def test_a_wrong_token_is_refused(cases: Path) -> None:
-    answer = client(cases, signed_in=False).get("/?token=guessed")
+def test_a_wrong_token_is_refused(read_cases: Path) -> None:
+    answer = client(read_cases, signed_in=False).get("/?token=guessed")
     assert answer.status_code == 403
     assert "set-cookie" not in answer.headers
 
 
 @pytest.mark.parametrize("host", ["evil.example:8765", "127.0.0.1:9999", "localhost",
                                   "127.0.0.1.evil.example:8765", ""])
-def test_a_foreign_host_is_refused(cases: Path, host: str) -> None:
-    answer = client(cases).get(f"/case/{ALI}", headers={"host": host})
+def test_a_foreign_host_is_refused(read_client: WebClient, host: str) -> None:
+    answer = read_client.get(f"/case/{ALI}", headers={"host": host})
     assert answer.status_code == 400
     assert NUMBER not in answer.text
 
 
-def test_localhost_with_the_port_is_served(cases: Path) -> None:
-    answer = client(cases).get("/", headers={"host": "localhost:8765"})
+def test_localhost_with_the_port_is_served(read_client: WebClient) -> None:
+    answer = read_client.get("/", headers={"host": "localhost:8765"})
     assert answer.status_code == 200
 
 
@@ -141,8 +158,8 @@ def test_a_post_without_the_csrf_token_is_refused(cases: Path, route: str) -> No
     assert (cases / ALI / "order.yaml").read_bytes() == before
 
 
-def test_pages_carry_a_strict_policy_with_a_fresh_nonce(cases: Path) -> None:
-    test_client = client(cases)
+def test_pages_carry_a_strict_policy_with_a_fresh_nonce(read_cases: Path) -> None:
+    test_client = client(read_cases)
     first, second = test_client.get(f"/case/{ALI}"), test_client.get(f"/case/{ALI}")
     policy = first.headers["content-security-policy"]
     assert "default-src 'none'" in policy
@@ -165,23 +182,33 @@ TRAVERSALS = ["..", "../..", "..%2f..%2fetc", "%2e%2e", "%2e%2e%2fcases", ".%2e/
 @pytest.mark.parametrize("prefix", ["case", "status", "text", "editor", "preview", "file",
                                     "build", "progress", "out"])
 @pytest.mark.parametrize("name", TRAVERSALS)
-def test_no_case_name_leads_outside(cases: Path, prefix: str, name: str) -> None:
-    (cases.parent / "order.yaml").write_text("platform: secret\n", encoding="utf-8")
-    answer = client(cases).get(f"/{prefix}/{name}")
+def test_no_case_name_leads_outside(read_cases: Path, read_client: WebClient, prefix: str,
+                                    name: str) -> None:
+    (read_cases.parent / "order.yaml").write_text("platform: secret\n", encoding="utf-8")
+    answer = read_client.get(f"/{prefix}/{name}")
     assert "secret" not in answer.text
     if answer.url.path.startswith(f"/{prefix}/"):  # else the client removed the dot segments
         assert answer.status_code == 404
+
+
+@pytest.fixture(scope="module")
+def linked_cases(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A CASES_DIR beside a secret picture, which a link in the AliExpress case points to;
+    shared by the tests that only ask for files."""
+    cases = _copy_samples(tmp_path_factory.mktemp("linked") / "cases")
+    secret = cases.parent / "secret.png"
+    Image.new("RGB", (10, 10), "red").save(secret)
+    (cases / ALI / "link.png").symlink_to(secret)
+    return cases
 
 
 @pytest.mark.parametrize("route", ["file", "preview"])
 @pytest.mark.parametrize("name", ["../../secret.png", "/etc/passwd", "..%2f..%2fsecret.png",
                                   "screenshots/../../secret.png", "order.yaml%00.png",
                                   "screenshots\\..\\..\\secret.png", "link.png"])
-def test_no_file_name_leads_outside(cases: Path, route: str, name: str) -> None:
-    secret = cases.parent / "secret.png"
-    Image.new("RGB", (10, 10), "red").save(secret)
-    (cases / ALI / "link.png").symlink_to(secret)
-    answer = client(cases).get(f"/{route}/{ALI}?file={name}&name={name}")
+def test_no_file_name_leads_outside(linked_cases: Path, route: str, name: str) -> None:
+    assert (linked_cases.parent / "secret.png").is_file()
+    answer = client(linked_cases).get(f"/{route}/{ALI}?file={name}&name={name}")
     assert answer.status_code == 404
     assert b"PNG" not in answer.content
 
@@ -290,8 +317,8 @@ def _new_case(test_client: WebClient, **values: str) -> httpx2.Response:
     return test_client.post("/new", data=answers)
 
 
-def test_the_new_case_form_starts_empty(cases: Path) -> None:
-    fields = _form(client(cases).get("/new").text, "/new")
+def test_the_new_case_form_starts_empty(read_cases: Path) -> None:
+    fields = _form(client(read_cases).get("/new").text, "/new")
     assert fields["buyer_name"] == fields["number"] == fields["store"] == [""]
 
 
@@ -454,16 +481,16 @@ def test_every_valid_case_round_trips_through_the_page(tmp_path: Path, source: P
     assert path.read_bytes() == before
 
 
-def test_the_status_page_has_the_timeline_and_the_messages(cases: Path) -> None:
-    page = client(cases).get(f"/status/{ALI}").text
+def test_the_status_page_has_the_timeline_and_the_messages(read_cases: Path) -> None:
+    page = client(read_cases).get(f"/status/{ALI}").text
     assert '<svg class="timeline"' in page
     assert ">today</text>" in page
     assert "Open the dispute by" in page
-    steps = orderpack.message_steps(cases / ALI / "order.yaml", TODAY).steps
+    steps = orderpack.message_steps(read_cases / ALI / "order.yaml", TODAY).steps
     applying = []
     for step in steps:
         with contextlib.suppress(orderpack.OrderpackError):  # a step that does not apply now
-            applying.append(orderpack.message(cases / ALI / "order.yaml", step.id, TODAY))
+            applying.append(orderpack.message(read_cases / ALI / "order.yaml", step.id, TODAY))
     assert 0 < len(applying) < len(steps)  # the sample's day has steps of both kinds
     assert page.count('class="copy"') == 1 + len(applying)
     assert page.count("Does not apply now:") == len(steps) - len(applying)
@@ -479,10 +506,10 @@ def test_the_status_page_has_the_timeline_and_the_messages(cases: Path) -> None:
     assert "orderpack message" not in page
 
 
-def test_the_status_page_says_all_the_plan_says(cases: Path) -> None:
-    path = cases / ALI / "order.yaml"
+def test_the_status_page_says_all_the_plan_says(read_cases: Path) -> None:
+    path = read_cases / ALI / "order.yaml"
     plan = orderpack.status(path, TODAY)
-    page = client(cases).get(f"/status/{ALI}").text
+    page = client(read_cases).get(f"/status/{ALI}").text
     assert plan.warnings
     assert plan.route is not None
     for note in [plan.stage_text, plan.next_action.text, *plan.warnings]:
@@ -507,9 +534,9 @@ def test_the_status_page_marks_the_step_due_today(cases: Path) -> None:
     assert str(escape(str(plan.headline))) in page
 
 
-def test_the_dispute_text_comes_with_its_count_and_limit(cases: Path) -> None:
-    data = client(cases).get(f"/text/{ALI}").json()
-    text = orderpack.dispute_text(cases / ALI / "order.yaml", TODAY)
+def test_the_dispute_text_comes_with_its_count_and_limit(read_cases: Path) -> None:
+    data = client(read_cases).get(f"/text/{ALI}").json()
+    text = orderpack.dispute_text(read_cases / ALI / "order.yaml", TODAY)
     assert data == {"text": text.text, "characters": text.characters, "limit": text.limit}
     assert NUMBER in data["text"]
 
@@ -536,8 +563,8 @@ def test_the_editor_refuses_malformed_boxes(cases: Path, boxes: str) -> None:
     assert (cases / ALI / "order.yaml").read_bytes() == before
 
 
-def test_the_preview_is_rendered_by_orderpack_with_the_boxes_black(cases: Path) -> None:
-    answer = client(cases).get(f"/preview/{ALI}", params={
+def test_the_preview_is_rendered_by_orderpack_with_the_boxes_black(read_cases: Path) -> None:
+    answer = client(read_cases).get(f"/preview/{ALI}", params={
         "file": "screenshots/tracking.png", "boxes": json.dumps([[0, 0, 585, 400]]),
         "side": "600"})
     assert answer.status_code == 200
@@ -589,8 +616,8 @@ def test_a_failed_build_shows_the_problems_linked_to_their_fields(cases: Path) -
     assert "write 35.46, not 35,46" in page
 
 
-def test_unknown_pages_are_404(cases: Path) -> None:
-    test_client = client(cases)
+def test_unknown_pages_are_404(read_cases: Path) -> None:
+    test_client = client(read_cases)
     assert test_client.get("/case/nothing-here").status_code == 404
     assert test_client.get(f"/editor/{ALI}?n=99").status_code == 404
     assert test_client.get("/static/../app.py").status_code == 404
@@ -695,17 +722,17 @@ def test_an_oversized_chat_is_refused(cases: Path) -> None:
     assert not (cases / ALI / "chat.txt").exists()
 
 
-def test_the_case_page_shows_validate_s_warnings_beside_their_fields(cases: Path) -> None:
-    page = client(cases).get(f"/case/{ALI}").text
+def test_the_case_page_shows_validate_s_warnings_beside_their_fields(read_cases: Path) -> None:
+    page = client(read_cases).get(f"/case/{ALI}").text
     field = page.split('data-field="buyer.name"')[1].split('<div class="field')[0]
     assert '<p class="caution">&#34;Jane Doe&#34; is an example' in field
     assert "write your name as on the order page" in field
 
 
-def test_every_timeline_label_stays_inside_the_picture(cases: Path) -> None:
+def test_every_timeline_label_stays_inside_the_picture(read_cases: Path) -> None:
     from orderpack.web import timeline_svg
 
-    path = cases / ALI / "order.yaml"  # its last dates have long labels near the right edge
+    path = read_cases / ALI / "order.yaml"  # its last dates have long labels near the right edge
     layout = timeline_svg.layout(orderpack.status(path, TODAY))
     assert any(mark.text_x < mark.x for mark in layout.marks)  # moved left to fit
     for mark in layout.marks:

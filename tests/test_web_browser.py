@@ -3,7 +3,8 @@ browser Playwright downloads) through a buyer's whole journey, from an empty fol
 built packet, and the packet is checked: the order number in the PDF's text, and black
 pixels under every box drawn with the mouse, in exhibits/ and in the PDF's pictures.
 
-Set ORDERPACK_SCREENSHOTS=DIR to keep the page screenshots (docs/ holds some).
+Set ORDERPACK_SCREENSHOTS=DIR to have every page shot at both widths into DIR (docs/ holds
+some); without it the pages are checked but not shot.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from browser import ARGS, CHROMIUM
+from browser import CHROMIUM
 from PIL import Image, ImageChops, ImageDraw, ImageFilter
 from web_helpers import TODAY
 
@@ -31,6 +32,7 @@ pytestmark = [
     pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed "
                                                 "(scripts/system-deps.sh installs it)"),
 ]
+pytest_plugins = ["browser"]  # the session's one Chromium (the chromium fixture)
 NUMBER = "8190555512345678"
 
 
@@ -41,7 +43,6 @@ class Journey:
     """The box drawn on each picture, by evidence file, in the picture's shown pixels."""
     shown: dict[str, tuple[int, int]]
     pdf: bytes
-    shots: Path
 
 
 def _screenshot_png(path: Path) -> None:
@@ -54,8 +55,8 @@ def _screenshot_png(path: Path) -> None:
 
 
 def _rotated_photo(path: Path) -> None:
-    """A phone photo stored sideways (3000 × 2000) with EXIF orientation 6: shown upright
-    it is 2000 × 3000, with a green label in its upper half."""
+    """A phone photo stored sideways (1500 × 1000) with EXIF orientation 6: shown upright
+    it is 1000 × 1500, with a green label in its lower half."""
     image = Image.new("RGB", (1500, 1000), (200, 190, 170))
     draw = ImageDraw.Draw(image)
     draw.rectangle((900, 300, 1300, 700), fill=(20, 160, 60))
@@ -64,46 +65,51 @@ def _rotated_photo(path: Path) -> None:
     image.save(path, "JPEG", quality=92, exif=exif.tobytes())
 
 
-#: The pages a buyer sees, shot at both widths (ORDERPACK_SCREENSHOTS keeps them).
+#: The widths every page is checked at (and shot at, with ORDERPACK_SCREENSHOTS).
 WIDTHS = {"desktop": (1280, 900), "phone": (360, 780)}
 
 
-def _shoot_every_page(browser: Browser, address: str, case: Path, shots: Path) -> None:
-    """Each page at a desktop's and a phone's width; none may be wider than the window."""
+def _every_page_fits(page: Page, base: str, case: Path, shots: Path | None) -> None:
+    """Each page at a desktop's and a phone's width, in the journey's own page; none may be
+    wider than the window, the evidence thumbnails load and the status page counts the
+    dispute text's characters. With ``shots``, a screenshot of each page and of two of
+    their parts (the evidence list, the dispute text)."""
     from playwright.sync_api import expect
 
-    base = address.split("/?", maxsplit=1)[0]
+    def fits(name: str, width: int) -> None:
+        scroll = page.evaluate("document.documentElement.scrollWidth")
+        assert scroll <= width, f"the {name} page is {scroll} px wide at {width} px"
+
     for width, height in WIDTHS.values():
-        page = browser.new_page(viewport={"width": width, "height": height})
-        page.goto(address)  # its own session, from the printed address
+        page.set_viewport_size({"width": width, "height": height})
         for name, path, part in (
                 ("cases", "/", None), ("new-case", "/new", None),
-                ("case-page", f"/case/{case.name}", None),
-                ("evidence", f"/case/{case.name}", "#evidence"),
+                ("case-page", f"/case/{case.name}", ("evidence", "#evidence")),
                 ("redaction-editor", f"/editor/{case.name}?n=0", None),
-                ("status", f"/status/{case.name}", None),
-                ("dispute-text", f"/status/{case.name}", "#dispute-text"),
+                ("status", f"/status/{case.name}", ("dispute-text", "#dispute-text")),
                 ("build", f"/build/{case.name}", None)):
-            page.goto(base + path)
-            page.wait_for_load_state("networkidle")
-            if name in {"status", "dispute-text"}:
+            page.goto(base + path)  # returns once the page and its pictures have loaded
+            if name == "status":
                 expect(page.locator("#dispute-count")).to_contain_text("characters")
-            scroll = page.evaluate("document.documentElement.scrollWidth")
-            assert scroll <= width, f"the {name} page is {scroll} px wide at {width} px"
-            target = f"{name}-{width}.png"
+            fits(name, width)
+            if shots:
+                page.screenshot(path=shots / f"{name}-{width}.png",
+                                full_page=name in {"status", "build"})
             if part:
-                page.locator(part).scroll_into_view_if_needed()
+                part_name, selector = part
+                page.locator(selector).scroll_into_view_if_needed()
                 page.wait_for_function(  # the thumbnails load once they are in view
-                    f"() => [...document.querySelectorAll('{part} img')].every("
+                    f"() => [...document.querySelectorAll('{selector} img')].every("
                     "i => i.complete && i.naturalWidth > 0)")
-                page.locator(part).screenshot(path=shots / target)
-            else:
-                page.screenshot(path=shots / target, full_page=name in {"status", "build"})
-        page.close()
+                fits(part_name, width)
+                if shots:
+                    page.locator(selector).screenshot(path=shots / f"{part_name}-{width}.png")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
 
-def _create_case(page: Page, root: Path, shots: Path) -> Path:
-    """A new case, with one mistake the form points out (shot), then fixed."""
+def _create_case(page: Page, root: Path, shots: Path | None) -> Path:
+    """A new case, with one mistake the form points out (shot, with ``shots``), then
+    fixed."""
     from playwright.sync_api import expect
 
     page.get_by_role("link", name="New case").first.click()
@@ -118,7 +124,8 @@ def _create_case(page: Page, root: Path, shots: Path) -> Path:
     page.get_by_label("Buyer Protection ends").fill("ends in 9 days")
     page.get_by_role("button", name="Create the case").click()
     expect(page.locator("#np-total")).to_contain_text("write 19.99, not 19,99")
-    page.screenshot(path=shots / "new-case-mistake-1280.png", full_page=True)
+    if shots:
+        page.screenshot(path=shots / "new-case-mistake-1280.png", full_page=True)
     page.get_by_label("Amount paid, shipping included").fill("19.99")
     page.get_by_role("button", name="Create the case").click()
     expect(page.get_by_text("Case created.")).to_be_visible()
@@ -203,8 +210,8 @@ def _build(page: Page, base: str, case: Path) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def journey(tmp_path_factory: pytest.TempPathFactory) -> Journey:
-    from playwright.sync_api import expect, sync_playwright
+def journey(tmp_path_factory: pytest.TempPathFactory, chromium: Browser) -> Journey:
+    from playwright.sync_api import expect
 
     from orderpack.web import orderfile, server
 
@@ -217,11 +224,12 @@ def journey(tmp_path_factory: pytest.TempPathFactory) -> Journey:
     pictures.mkdir()
     _screenshot_png(pictures / "order page.png")
     _rotated_photo(pictures / "IMG_0042.jpg")
-    shots = Path(os.environ.get("ORDERPACK_SCREENSHOTS") or work / "shots")
-    shots.mkdir(parents=True, exist_ok=True)
-    with server.in_background(root, lambda: TODAY) as address, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
+    shots = Path(os.environ["ORDERPACK_SCREENSHOTS"]) if os.environ.get(
+        "ORDERPACK_SCREENSHOTS") else None
+    if shots:
+        shots.mkdir(parents=True, exist_ok=True)
+    with server.in_background(root, lambda: TODAY) as address:
+        page = chromium.new_page(viewport={"width": 1280, "height": 900})
         page.set_default_timeout(60_000)
         errors: list[str] = []
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -236,13 +244,13 @@ def journey(tmp_path_factory: pytest.TempPathFactory) -> Journey:
             "screenshots/order-page.png": (0.10, 0.42, 0.75, 0.46),
             "screenshots/img-0042.jpg": (0.30, 0.15, 0.70, 0.30)})
         pdf = _build(page, base, case)
-        _shoot_every_page(browser, address, case, shots)
-        # The one 422 is the new case form's answer to the mistake.
-        assert [e for e in errors if "status of 422" not in e] == []
-        browser.close()
+        _every_page_fits(page, base, case, shots)
+        page.close()
+    # The one 422 is the new case form's answer to the mistake.
+    assert [e for e in errors if "status of 422" not in e] == []
     data, _version = orderfile.read(case / "order.yaml")
     boxes = {row["file"]: list(row["redact"][0]) for row in data["evidence"]}
-    return Journey(case=case, boxes=boxes, shown=shown, pdf=pdf, shots=shots)
+    return Journey(case=case, boxes=boxes, shown=shown, pdf=pdf)
 
 
 def test_the_pdf_has_the_order_number(journey: Journey, tmp_path: Path) -> None:
@@ -307,8 +315,12 @@ def test_the_rotated_photo_box_is_black_in_exhibits_and_in_the_pdf(journey: Jour
         _black_under(picture, journey.boxes[source], journey.shown[source])
 
 
-def _rendered_pages(journey: Journey, folder: Path) -> list[Image.Image]:
-    """The PDF's pages as pdftoppm draws them (as a reviewer's viewer shows them)."""
+@pytest.fixture(scope="module")
+def rendered_pages(journey: Journey, tmp_path_factory: pytest.TempPathFactory,
+                   ) -> list[Image.Image]:
+    """The PDF's pages as pdftoppm draws them (as a reviewer's viewer shows them), drawn
+    once for the tests that look at them."""
+    folder = tmp_path_factory.mktemp("rendered")
     (folder / "evidence.pdf").write_bytes(journey.pdf)
     subprocess.run(["pdftoppm", "-png", "-r", "100", str(folder / "evidence.pdf"),
                     str(folder / "page")], check=True)
@@ -331,12 +343,13 @@ def _area(image: Image.Image, colour: tuple[int, int, int]) -> tuple[int, int, i
     ("screenshots/order-page.png", (230, 60, 60), False),  # a red band across its top
     ("screenshots/img-0042.jpg", (200, 190, 170), True),  # the photo's background fills it
 ])
-def test_each_box_is_black_on_the_pdf_page_as_rendered(journey: Journey, tmp_path: Path,
+def test_each_box_is_black_on_the_pdf_page_as_rendered(journey: Journey,
+                                                       rendered_pages: list[Image.Image],
                                                        source: str, colour: tuple[int, int, int],
                                                        whole: bool) -> None:
     found = []
     ratio = journey.shown[source][1] / journey.shown[source][0]
-    for page in _rendered_pages(journey, tmp_path):
+    for page in rendered_pages:
         area = _area(page, colour)
         if area is None or area[2] - area[0] < 200:
             continue

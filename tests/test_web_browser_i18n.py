@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from browser import ARGS, CHROMIUM
+from browser import CHROMIUM
 from catalogs import Entries, use_catalog
 from web_helpers import TODAY
 
 import orderpack
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 pytestmark = [
     pytest.mark.slow,
@@ -23,6 +27,7 @@ pytestmark = [
     pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed "
                                                 "(scripts/system-deps.sh installs it)"),
 ]
+pytest_plugins = ["browser"]  # the session's one Chromium (the chromium fixture)
 
 SPANISH: Entries = {
     "New case": "Nuevo caso",
@@ -34,8 +39,8 @@ SPANISH: Entries = {
 
 
 def test_choosing_espanol_gives_a_spanish_page_and_a_spanish_case(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from playwright.sync_api import expect, sync_playwright
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chromium: Browser) -> None:
+    from playwright.sync_api import expect
 
     from orderpack.web import server
 
@@ -43,9 +48,8 @@ def test_choosing_espanol_gives_a_spanish_page_and_a_spanish_case(
     expect.set_options(timeout=60_000)
     root = tmp_path / "cases"
     root.mkdir()
-    with server.in_background(root, lambda: TODAY) as address, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
+    with server.in_background(root, lambda: TODAY) as address:
+        page = chromium.new_page(viewport={"width": 1280, "height": 900})
         page.set_default_timeout(60_000)
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -70,7 +74,7 @@ def test_choosing_espanol_gives_a_spanish_page_and_a_spanish_case(
         page.goto(base + "/status/aliexpress-8190000000000001")
         # Written by app.js from the page's words: the catalog's, by Spanish plural rules.
         expect(page.locator("#dispute-count")).to_have_text(re.compile(r"^\d+ caracteres$"))
-        browser.close()
+        page.close()
     assert errors == []
     order = root / "aliexpress-8190000000000001" / "order.yaml"
     assert orderpack.validate(order).order.buyer.language == "es"
