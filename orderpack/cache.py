@@ -21,8 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
 from orderpack.errors import BuildError
 
 ENV_VAR = "ORDERPACK_CACHE_DIR"
@@ -34,6 +32,8 @@ def location(cache_dir: Path | None = None) -> Path:
         return Path(cache_dir)
     if os.environ.get(ENV_VAR):
         return Path(os.environ[ENV_VAR])
+    import platformdirs  # only where the folder is found: not when validate loads this module
+
     return Path(platformdirs.user_cache_dir("orderpack", appauthor=False))
 
 

@@ -13,7 +13,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from orderpack.budget import format_size
 from orderpack.i18n import _, and_list, decimal, long_date, ngettext, pgettext, when
 from orderpack.words import plural
 
@@ -25,6 +24,15 @@ if TYPE_CHECKING:
     from orderpack.errors import Problem
     from orderpack.model import Case
     from orderpack.timeline import Status
+
+
+def format_size(size: int) -> str:
+    """:func:`orderpack.budget.format_size`, imported on first use: the budget module
+    brings in the destinations' models, which ``validate`` does not need."""
+    from orderpack.budget import format_size as formatted
+
+    return formatted(size)
+
 
 #: The action ids after which status says what to upload where.
 _UPLOADING = ("open_dispute", "escalate", "chargeback", "paypal_dispute")
