@@ -201,24 +201,24 @@ _SIDEWAYS = {Image.Transpose.ROTATE_90, Image.Transpose.ROTATE_270, Image.Transp
 #: reduced by a whole factor (averaging blocks of pixels, quick), then resampled. A JPEG is
 #: already reduced as it is decoded (draft mode); this is for large PNGs.
 REDUCING_GAP = 2.0
-#: How a screenshot is scaled to its exhibit: bicubic, which keeps text as sharp as Lanczos
-#: does for three quarters of its work. On the benchmark's screenshots (1170 × 2532 to
-#: 832 × 1800) it takes 20 ms where Lanczos takes 27, and the exhibit's RMS error at 150 ppi
-#: (see :data:`PDF_SIZE`) is at most 6.0 and 5.1 of 255 against 5.9 and 4.7 (app-like and
-#: text-heavy screenshots; the palette's error is most of it).
+#: How a screenshot is scaled to its exhibit: bicubic, which keeps text nearly as sharp as
+#: Lanczos in three quarters of its time (the benchmark's screenshots, 1170 × 2532 to
+#: 832 × 1800, one core: 34 ms against 47 on a busy machine). What the PDF shows of them
+#: differs from the originals at 150 ppi by an RMS of at most 6.0 and 5.1 of 255, against
+#: 5.9 and 4.7 with Lanczos (app-like and text-heavy screenshots; most of it is the
+#: palette's); the benchmark allows 8. Hamming would take half the time, for 6.3 and 6.6.
 SCREENSHOT_FILTER = Image.Resampling.BICUBIC
-#: How a photo is scaled to its exhibit: Hamming, half the work of Lanczos. A camera JPEG,
-#: decoded at half size, is scaled by at most 2 (2016 × 1512 to 1800 × 1350: 26 ms against
-#: 58), where the sharper filter shows no more: the benchmark's photos differ from their
-#: originals at 150 ppi by an RMS of 2.3 of 255 at most, against 1.9.
+#: How a photo is scaled to its exhibit: Hamming, in less than half the time of Lanczos. A
+#: camera JPEG decoded at half size is scaled by less than 2 (2016 × 1512 to 1800 × 1350:
+#: 26 ms against 58), where the sharper filter adds little: the benchmark's photos differ
+#: from their originals at 150 ppi by an RMS of at most 2.3 of 255, against 1.9.
 PHOTO_FILTER = Image.Resampling.HAMMING
-#: How the exhibit of a screenshot is scaled again to :data:`PDF_SIZE`: Lanczos, since
-#: errors add up: bicubic on both scalings takes a text-heavy screenshot from an RMS of 5.1
-#: to 6.3, for 5 ms saved.
+#: How a screenshot's exhibit is scaled again, to :data:`PDF_SIZE`: Lanczos, since the two
+#: scalings' errors add up (bicubic for both: an RMS of 6.3 on text-heavy screenshots).
 RENDITION_FILTER = Image.Resampling.LANCZOS
-#: zlib's level for PNGs: 4 takes about 60 % of the time of the default 6 for files 2 to
-#: 8 % larger (the benchmark's palette screenshots: 9 ms against 16 for 832 × 1800 pixels);
-#: below 4 zlib stops looking for longer matches, and files grow by 10 to 20 %.
+#: zlib's level for PNGs: 4 takes about 60 % of the time of the default, 6, for files 1 to
+#: 8 % larger (the benchmark's palette screenshots at 832 × 1800: 9 ms against 16 to 20);
+#: lower levels search for matches more hastily, and files grow by 10 to 20 %.
 PNG_LEVEL = 4
 #: JPEG quality of the PDF's rendition of a photo, which is drawn at the exhibit's size:
 #: on the benchmark's camera photos, the 1350 × 1800 exhibit at quality 65 is smaller (266
@@ -667,7 +667,7 @@ def _palette(image: Image.Image, colors: int) -> _Palette:
     45 % smaller (the octree keeps 50 to 90 colours of 256), for an RMS error at 150 ppi of
     3 to 4 of 255 against 3.4 to 3.6.
     """
-    sample = image.convert("RGB")
+    sample = image if image.mode == "RGB" else image.convert("RGB")  # not changed here
     if sample.width * sample.height > _PALETTE_SAMPLE and min(sample.size) >= 2:
         sample = sample.reduce(2)
     palette = sample.quantize(colors, method=Image.Quantize.FASTOCTREE,
