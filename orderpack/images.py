@@ -1,6 +1,6 @@
 """One evidence image made clean, private and upload-ready.
 
-Why one module of about 690 lines: the steps below act on one decoded picture in turn,
+Why one module of about 720 lines: the steps below act on one decoded picture in turn,
 and each depends on what the one before left (draft-mode decoding on whether there are
 redaction boxes, orientation on whether it was scaled, the PDF's encoding on the
 exhibit's); split across modules, every step would take and give back the half-made
@@ -23,7 +23,8 @@ The steps, in this order, for every image:
    spread what it covers.
 5. **Scale** it down, once, to fit ``Settings.max_size`` (never up); a size budget may
    shrink it further (``Settings.scale``), never below its legibility floor
-   (:func:`legible_size`).
+   (:func:`legible_size`). Screenshots are scaled with bicubic, photos with Hamming
+   (:data:`SCREENSHOT_FILTER`, :data:`PHOTO_FILTER`).
 6. **Encode** a new file from the pixels alone, so no metadata (EXIF and its GPS position,
    XMP, IPTC, ICC, comments) is carried over: PNG with a reduced palette for screenshots
    and drawings (text stays sharp), JPEG for photos, reduced further until it is at most
