@@ -481,7 +481,7 @@ def test_cli_dry_run_names_the_limits_and_writes_nothing(aliexpress_case: Path,
     assert re.fullmatch(r"  evidence\.pdf   about 7 pages, about 6\d\d KB", lines.pop(1))
     assert lines == [
         f"Preflight of {aliexpress_case} (an estimate; nothing was built or written):",
-        "  exhibits/      4 images, the largest 435 KB",
+        "  exhibits/      4 images, the largest 409 KB",
         "Upload limits of a Visa chargeback through your bank (--fit card-visa):",
         "  per file     2 MB (unconfirmed) — one acquirer lists Visa PDFs up to 2 MB;",
         "               your bank may differ",
