@@ -1,7 +1,9 @@
 """Fitting the packet to a budget, end to end: real builds, real PDFs, the command line.
 
 Every build writes into tmp_path. The processed exhibits are cached in one folder for the
-module (the cache is keyed by content and settings, so sharing it changes no result).
+module (the cache is keyed by content and settings, so sharing it changes no result), and
+each HTML is laid out once (layout_memo.py): fitting changes what is written, not the
+layout of a given HTML.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from layout_memo import reuse_layouts
 from PIL import Image, ImageChops, ImageDraw, ImageOps, ImageStat
 from pypdf import PageObject, PdfReader
 from pypdf.generic import ContentStream, DictionaryObject, StreamObject
@@ -41,6 +44,14 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(autouse=True)
+def _layouts_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rungs of a ladder, and the tests of one case, lay out the same HTML: once is
+    enough (see layout_memo.py; a layout with other type or parts is another HTML). What
+    a budget changes — the pictures, their quality, the parts — is written for real."""
+    reuse_layouts(monkeypatch)
 
 
 def _build(order: Path, cache: Path, **options: object) -> BuildResult:
