@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pdffonts
 import pytest
+from layout_memo import reuse_layouts
 from pypdf import PdfReader
 from pypdf.generic import Destination, DictionaryObject, IndirectObject, StreamObject
 
@@ -37,6 +38,14 @@ def cache(warm_cache: Path) -> Path:
     test here is about processing pictures (test_images, test_evidence are), and
     test_builds_are_reproducible compares a cold build with a warm one."""
     return warm_cache
+
+
+@pytest.fixture
+def layouts_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each evidence HTML laid out once (layout_memo.py), for a test that builds one PDF
+    twice and whose subject is not the layout. Not for the tests of the layout, of
+    reproducible builds or of the collector."""
+    reuse_layouts(monkeypatch)
 
 
 def _build(order: Path, cache: Path, **options: object) -> BuildResult:
@@ -280,6 +289,7 @@ def test_user_text_is_data_in_both_outputs(
     assert result.warnings == []
 
 
+@pytest.mark.usefixtures("layouts_once")
 def test_failed_build_leaves_previous_packet_and_no_temporary_files(
     aliexpress_case: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -437,8 +447,9 @@ def test_a_long_conversation_is_capped_in_the_text_and_kept_in_the_pdf(
 ) -> None:
     from orders import MINIMAL_ORDER
 
+    # 40 replies of 360 characters: three times what the text may hold
     replies = "".join(f"  - at: 2026-10-{10 + n // 10:02d} 09:{n % 10:02d}\n    from: seller\n"
-                      f"    text: Reply {n} - {'please wait ' * 120}\n" for n in range(40))
+                      f"    text: Reply {n} - {'please wait ' * 30}\n" for n in range(40))
     asked = "  - at: 2026-10-01 09:00\n    from: buyer\n    text: Where is my parcel?\n"
     order = write_order(MINIMAL_ORDER + "messages:\n" + asked + replies)  # type: ignore[operator]
     result = _build(order, cache)
