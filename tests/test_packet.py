@@ -20,7 +20,6 @@ from pathlib import Path
 
 import pdffonts
 import pytest
-from layout_memo import reuse_layouts
 from pypdf import PdfReader
 from pypdf.generic import Destination, DictionaryObject, IndirectObject, StreamObject
 
@@ -38,14 +37,6 @@ def cache(warm_cache: Path) -> Path:
     test here is about processing pictures (test_images, test_evidence are), and
     test_builds_are_reproducible compares a cold build with a warm one."""
     return warm_cache
-
-
-@pytest.fixture
-def layouts_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each evidence HTML laid out once (layout_memo.py), for a test that builds one PDF
-    twice and whose subject is not the layout. Not for the tests of the layout, of
-    reproducible builds or of the collector."""
-    reuse_layouts(monkeypatch)
 
 
 def _build(order: Path, cache: Path, **options: object) -> BuildResult:
@@ -289,12 +280,12 @@ def test_user_text_is_data_in_both_outputs(
     assert result.warnings == []
 
 
-@pytest.mark.usefixtures("layouts_once")
 def test_failed_build_leaves_previous_packet_and_no_temporary_files(
-    aliexpress_case: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+    aliexpress_case: Path, cache: Path, monkeypatch: pytest.MonkeyPatch,
+    built_aliexpress: BuildResult
 ) -> None:
-    _build(aliexpress_case, cache)
     out = aliexpress_case.parent / "out"
+    shutil.copytree(built_aliexpress.out, out)  # a previous packet: the one a build writes
     before = _tree(out)
     inputs = _tree(aliexpress_case.parent / "screenshots")
 
