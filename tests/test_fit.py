@@ -42,8 +42,12 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("cache")
+def cache(tmp_path_factory: pytest.TempPathFactory, built_aliexpress: BuildResult) -> Path:
+    """The module's cache, starting as a copy of the session's sample build's: the sample's
+    pictures as they are, and the pages its index gives; each rung's are made here."""
+    folder = tmp_path_factory.mktemp("fit") / "cache"
+    shutil.copytree(built_aliexpress.out.parent.parent / "cache", folder)
+    return folder
 
 
 @pytest.fixture(autouse=True)
