@@ -494,8 +494,11 @@ def _index_text(pdf_path: Path) -> str:
 
 
 def test_a_rebuild_writes_the_index_pages_it_found_and_checks_them(
-        aliexpress_case: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    first = _build(aliexpress_case, cache)
+        aliexpress_case: Path, cache: Path, monkeypatch: pytest.MonkeyPatch,
+        built_aliexpress: BuildResult) -> None:
+    # The first build: the session's, whose cache ``cache`` is a copy of, with the pages
+    # it found.
+    first = built_aliexpress
     index = _index_text(first.evidence_pdf)
     for page in range(first.pages - 3, first.pages + 1):  # the sample's four pictures
         assert re.search(rf"\b{page}\b", index)
