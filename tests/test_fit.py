@@ -383,9 +383,12 @@ def _walk(order: Path, options: Options) -> _Walked:
 
 @pytest.fixture(scope="module")
 def split_600(tmp_path_factory: pytest.TempPathFactory, cache: Path) -> _Walked:
-    """The sample built into parts of at most 600 KB, once for the tests that read it."""
+    """The sample built into parts of at most 600 KB, once for the tests that read it (its
+    parts' layouts kept for the command line's split test)."""
     order = copy_sample(tmp_path_factory.mktemp("split"), "aliexpress-missing")
-    return _walk(order, Options(cache_dir=cache, max_bytes=600_000, split=True))
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        reuse_layouts(monkeypatch)
+        return _walk(order, Options(cache_dir=cache, max_bytes=600_000, split=True))
 
 
 def test_split_parts_are_each_within_the_budget_and_hold_every_exhibit_once(

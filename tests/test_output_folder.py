@@ -37,7 +37,9 @@ def built_case(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ORDER + "evidence:\n  - file: tracking.png\n    caption: Tracking page\n",
         encoding="utf-8")
     (folder / "tracking.png").write_bytes(png(8, 8))
-    orderpack.build(folder / "order.yaml", TODAY, cache_dir=root / "cache")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        reuse_layouts(monkeypatch)  # a fresh layout, kept for the tests' builds
+        orderpack.build(folder / "order.yaml", TODAY, cache_dir=root / "cache")
     return root
 
 
