@@ -38,6 +38,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 from conftest import refreeze
+from layout_memo import reuse_layouts
 
 import orderpack
 from orderpack import evidence, images
@@ -127,12 +128,26 @@ def _write_case(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder / "order.yaml"
 
 
+@pytest.fixture(scope="module")
+def built_case(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The case built once for the module, with its cache: the folder holding case/ and
+    cache/, to copy from (builds are reproducible, and a packet names nothing outside its
+    case folder: a copy is the packet a build there would write)."""
+    folder = tmp_path_factory.mktemp("built-case")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        reuse_layouts(monkeypatch)  # a fresh layout, kept for the tests' builds
+        orderpack.build(_write_case(folder, monkeypatch), TODAY)
+    return folder
+
+
 @pytest.fixture
-def case(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A case with a packet built; returns its order.yaml. ORDERPACK_CACHE_DIR is set."""
-    order = _write_case(tmp_path, monkeypatch)
-    orderpack.build(order, TODAY)
-    return order
+def case(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, built_case: Path) -> Path:
+    """A case with a packet built (a copy of ``built_case``), and its cache; returns its
+    order.yaml. ORDERPACK_CACHE_DIR is set."""
+    for name in ("case", "cache"):
+        shutil.copytree(built_case / name, tmp_path / name, symlinks=True)
+    monkeypatch.setenv("ORDERPACK_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "case" / "order.yaml"
 
 
 def build_cli(order: Path) -> Result:
@@ -211,6 +226,7 @@ class Writes:
 def test_a_build_writes_through_the_watched_calls(
     case: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    reuse_layouts(monkeypatch)
     writes = Writes(case.parent)
     with writes.watching(monkeypatch):
         orderpack.build(case, TODAY)
@@ -238,6 +254,10 @@ def test_a_failure_at_any_write_leaves_the_previous_packet(
     packet = tree(folder / "out")
     inputs = {name: digest for name, digest in tree(folder).items()
               if not name.startswith("out/")}
+    # Every build below lays out the same PDF: once is enough (the write failures come
+    # after the layout, which writes nothing); a build the failure leaves alone still
+    # has to write the very packet a fresh layout gives (checked below).
+    layouts = reuse_layouts(monkeypatch)
     recording = Writes(folder)
     with recording.watching(monkeypatch):
         orderpack.build(case, TODAY)
@@ -273,6 +293,7 @@ def test_a_failure_at_any_write_leaves_the_previous_packet(
         assert leftovers(folder) == [], point
         assert {name: digest for name, digest in tree(folder).items()
                 if not name.startswith("out/")} == inputs, point
+    assert layouts.made <= 1 < layouts.asked  # laid out once at most (built_case may have)
 
 
 # --- exceptions and Ctrl-C mid-render --------------------------------------------------------
@@ -293,6 +314,7 @@ def test_an_exception_mid_render_leaves_the_previous_packet(
     folder = case.parent
     packet = tree(folder / "out")
     staged: list[list[str]] = []
+    reuse_layouts(monkeypatch)  # the PDF laid out once for the four errors: they come after
 
     def explode(*args: object, **kwargs: object) -> object:
         staged.append(leftovers(folder))
@@ -315,6 +337,7 @@ def test_a_crash_in_the_evidence_step_writes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = _write_case(tmp_path, monkeypatch).parent
+    reuse_layouts(monkeypatch)  # laid out while the pictures are made: not the subject
 
     def explode(*args: object, **kwargs: object) -> object:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
@@ -360,7 +383,7 @@ def start_build(order: Path, cache: Path) -> subprocess.Popen[bytes]:
 @pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL and flock are POSIX")
 def test_a_killed_build_leaves_the_previous_packet_and_the_next_cleans_up(
-    case: Path, tmp_path: Path
+    case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = case.parent
     packet = tree(folder / "out")
@@ -380,6 +403,7 @@ def test_a_killed_build_leaves_the_previous_packet_and_the_next_cleans_up(
 
     (folder / "order.yaml").write_text(ORDER.replace("never came", "is lost"),
                                        encoding="utf-8")
+    reuse_layouts(monkeypatch)
     result = build_cli(case)  # …so the next build does
     assert result.exit_code == 0, result.output
     assert leftovers(folder) == []
@@ -415,16 +439,22 @@ def test_a_packet_moved_aside_by_a_kill_is_put_back_even_if_the_next_build_fails
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="the clean-up relies on the POSIX lock")
-def test_after_a_kill_mid_swap_the_next_build_succeeds(case: Path) -> None:
+def test_after_a_kill_mid_swap_the_next_build_succeeds(
+    case: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = case.parent
+    reuse_layouts(monkeypatch)
     kill_between_the_renames(folder)
     assert build_cli(case).exit_code == 0
     assert leftovers(folder) == []
     assert_consistent(folder / "out")
 
 
-def test_the_clean_up_leaves_other_folders_alone(case: Path, tmp_path: Path) -> None:
+def test_the_clean_up_leaves_other_folders_alone(
+    case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = case.parent
+    reuse_layouts(monkeypatch)
     (folder / ".orderpack-notes.txt").write_text("mine", encoding="utf-8")  # a file
     (folder / "other").mkdir()
     (folder / ".orderpack-link").symlink_to(folder / "other", target_is_directory=True)
@@ -442,9 +472,11 @@ def test_the_clean_up_leaves_other_folders_alone(case: Path, tmp_path: Path) -> 
 
 @pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="the lock is POSIX flock")
-def test_builds_of_one_case_at_once_leave_a_whole_packet(case: Path, tmp_path: Path) -> None:
+def test_builds_of_one_case_at_once_leave_a_whole_packet(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case = _write_case(tmp_path, monkeypatch)  # no packet yet
     folder = case.parent
-    shutil.rmtree(folder / "out")
     processes = [start_build(case, tmp_path / "shared-cache") for _ in range(3)]
     outputs = [process.communicate(timeout=300) for process in processes]
     for process, (_stdout, stderr) in zip(processes, outputs, strict=True):
@@ -452,6 +484,7 @@ def test_builds_of_one_case_at_once_leave_a_whole_packet(case: Path, tmp_path: P
     assert_consistent(folder / "out")
     assert leftovers(folder) == []
     reference = folder / "reference"  # beside out/: the manifest names the same order file
+    reuse_layouts(monkeypatch)
     orderpack.build(case, TODAY, out=reference, cache_dir=tmp_path / "own-cache")
     assert tree(folder / "out") == tree(reference)
 
@@ -532,6 +565,7 @@ def test_a_file_in_place_of_the_cache_folder_only_costs_the_cache(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     order = _write_case(tmp_path, monkeypatch)
+    reuse_layouts(monkeypatch)  # the subject is the cache of pictures, not the layout
     (tmp_path / "cache").write_text("not a folder", encoding="utf-8")
     result = build_cli(order)
     assert result.exit_code == 0, result.output
@@ -547,6 +581,7 @@ def test_a_read_only_cache_folder_only_costs_the_cache(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     order = _write_case(tmp_path, monkeypatch)
+    reuse_layouts(monkeypatch)  # the subject is the cache of pictures, not the layout
     cache_root = tmp_path / "cache"
     cache_root.mkdir()
     real_mkstemp = tempfile.mkstemp

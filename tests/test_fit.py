@@ -1,7 +1,9 @@
 """Fitting the packet to a budget, end to end: real builds, real PDFs, the command line.
 
 Every build writes into tmp_path. The processed exhibits are cached in one folder for the
-module (the cache is keyed by content and settings, so sharing it changes no result).
+module (the cache is keyed by content and settings, so sharing it changes no result), and
+each HTML is laid out once (layout_memo.py): fitting changes what is written, not the
+layout of a given HTML.
 """
 
 from __future__ import annotations
@@ -13,13 +15,15 @@ import math
 import re
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import partial
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from conftest import copy_sample
+from layout_memo import reuse_layouts
 from PIL import Image, ImageChops, ImageDraw, ImageOps, ImageStat
 from pypdf import PageObject, PdfReader
 from pypdf.generic import ContentStream, DictionaryObject, StreamObject
@@ -39,8 +43,20 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("cache")
+def cache(tmp_path_factory: pytest.TempPathFactory, built_aliexpress: BuildResult) -> Path:
+    """The module's cache, starting as a copy of the session's sample build's: the sample's
+    pictures as they are, and the pages its index gives; each rung's are made here."""
+    folder = tmp_path_factory.mktemp("fit") / "cache"
+    shutil.copytree(built_aliexpress.out.parent.parent / "cache", folder)
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def _layouts_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rungs of a ladder, and the tests of one case, lay out the same HTML: once is
+    enough (see layout_memo.py; a layout with other type or parts is another HTML). What
+    a budget changes — the pictures, their quality, the parts — is written for real."""
+    reuse_layouts(monkeypatch)
 
 
 def _build(order: Path, cache: Path, **options: object) -> BuildResult:
@@ -322,10 +338,11 @@ def test_a_page_budget_sets_the_transcript_compactly(
 # --- when it cannot fit ----------------------------------------------------------------------
 
 
-def test_an_impossible_budget_says_why_and_writes_nothing(aliexpress_case: Path,
-                                                          cache: Path) -> None:
-    _build(aliexpress_case, cache)
+def test_an_impossible_budget_says_why_and_writes_nothing(
+    aliexpress_case: Path, cache: Path, built_aliexpress: BuildResult
+) -> None:
     out = aliexpress_case.parent / "out"
+    shutil.copytree(built_aliexpress.out, out)  # a previous packet: the one a build writes
     before = _tree(out)
     with pytest.raises(BudgetError) as caught:
         _build(aliexpress_case, cache, max_bytes=100_000)
@@ -350,12 +367,36 @@ def test_an_impossible_budget_says_why_and_writes_nothing(aliexpress_case: Path,
 # --- split ----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Walked:
+    """A build and the progress it reported."""
+
+    order: Path
+    result: BuildResult
+    taken: list[str]
+
+
+def _walk(order: Path, options: Options) -> _Walked:
+    taken: list[str] = []
+    return _Walked(order, build(order, TODAY, options, taken.append), taken)
+
+
+@pytest.fixture(scope="module")
+def split_600(tmp_path_factory: pytest.TempPathFactory, cache: Path) -> _Walked:
+    """The sample built into parts of at most 600 KB, once for the tests that read it (its
+    parts' layouts kept for the command line's split test)."""
+    order = copy_sample(tmp_path_factory.mktemp("split"), "aliexpress-missing")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        reuse_layouts(monkeypatch)
+        return _walk(order, Options(cache_dir=cache, max_bytes=600_000, split=True))
+
+
 def test_split_parts_are_each_within_the_budget_and_hold_every_exhibit_once(
-    aliexpress_case: Path, cache: Path
+    split_600: _Walked
 ) -> None:
     # Measured: 795 KB in one file; in two, 534 KB (A to C and the transcript) and 434 KB.
-    result = _build(aliexpress_case, cache, max_bytes=600_000, split=True)
-    out = aliexpress_case.parent / "out"
+    result = split_600.result
+    out = split_600.order.parent / "out"
     assert sorted(p.name for p in out.glob("*.pdf")) == ["evidence-1.pdf", "evidence-2.pdf"]
     assert result.fit_steps == ("split the evidence into 2 PDF files",)
     assert [file.path.name for file in result.pdf_files] == ["evidence-1.pdf", "evidence-2.pdf"]
@@ -398,7 +439,9 @@ def test_the_dry_run_estimate_is_within_25_percent(request: pytest.FixtureReques
         order = request.getfixturevalue(case)
         estimate = preflight(order, TODAY, Options(cache_dir=cache)).estimate
         assert not (order.parent / "out").exists()  # a dry run writes nothing
-        result = _build(order, cache)
+        # The sample as built once for the session, without a budget on the same day.
+        built = {"aliexpress_case": "built_aliexpress", "ebay_case": "built_ebay"}[case]
+        result = request.getfixturevalue(built)
     assert abs(estimate.bytes - result.pdf_bytes) <= 0.25 * result.pdf_bytes
     assert abs(estimate.pages - result.pages) <= 0.25 * result.pages
 
@@ -572,15 +615,20 @@ def test_cli_build_over_the_platforms_known_limit_warns(ebay_case: Path, cache: 
                                     {"max_bytes": 600_000, "split": True}],
                          ids=["400KB", "600KB-split"])
 def test_the_dry_run_walks_the_steps_the_build_takes(
-        aliexpress_case: Path, cache: Path, tmp_path: Path, budget: dict[str, object]) -> None:
+        request: pytest.FixtureRequest, aliexpress_case: Path, cache: Path,
+        budget: dict[str, object]) -> None:
     """The dry run is the build's own fitting loop with estimates in place of renders: on
     the same budget it tries the same rungs, in the same order, and ends on the same one."""
-    options = Options(cache_dir=cache, out=tmp_path / "out", **budget)  # type: ignore[arg-type]
+    options = Options(cache_dir=cache, **budget)  # type: ignore[arg-type]
+    if options.split:  # the sample on this budget is built once for the module
+        walked: _Walked = request.getfixturevalue("split_600")
+        assert replace(options, cache_dir=None) == Options(max_bytes=600_000, split=True)
+    else:
+        walked = _walk(aliexpress_case, options)
     foreseen: list[str] = []
-    taken: list[str] = []
-    estimate = preflight(aliexpress_case, TODAY, options, foreseen.append)
-    result = build(aliexpress_case, TODAY, options, taken.append)
-    fitting_steps = [step for step in taken if step.startswith("fitting the PDF")]
+    estimate = preflight(walked.order, TODAY, options, foreseen.append)
+    result = walked.result
+    fitting_steps = [step for step in walked.taken if step.startswith("fitting the PDF")]
     assert foreseen == fitting_steps
     assert len(foreseen) >= 1
     assert foreseen[0].startswith("fitting the PDF to the budget: ")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from layout_memo import reuse_layouts
 from test_bad_inputs import ORDER, png  # the corpus's order and image, shared
 
 import orderpack
@@ -24,18 +25,33 @@ from orderpack.packet import Options
 TODAY = date(2026, 11, 26)
 
 
-@pytest.fixture
-def case(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A small case with one exhibit, built once; its order.yaml."""
-    monkeypatch.setenv("ORDERPACK_CACHE_DIR", str(tmp_path / "cache"))
-    folder = tmp_path / "case"
+@pytest.fixture(scope="module")
+def built_case(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small case with one exhibit, built once for the module: the folder holding case/
+    and cache/, to copy from (a packet names nothing outside its case folder, so a copy is
+    the packet a build there would write)."""
+    root = tmp_path_factory.mktemp("built-case")
+    folder = root / "case"
     folder.mkdir()
     (folder / "order.yaml").write_text(
         ORDER + "evidence:\n  - file: tracking.png\n    caption: Tracking page\n",
         encoding="utf-8")
     (folder / "tracking.png").write_bytes(png(8, 8))
-    orderpack.build(folder / "order.yaml", TODAY)
-    return folder / "order.yaml"
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        reuse_layouts(monkeypatch)  # a fresh layout, kept for the tests' builds
+        orderpack.build(folder / "order.yaml", TODAY, cache_dir=root / "cache")
+    return root
+
+
+@pytest.fixture
+def case(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, built_case: Path) -> Path:
+    """A copy of ``built_case``, its packet built; its order.yaml. Each HTML is laid out
+    once (layout_memo.py): the subject here is the output folder, not the layout."""
+    for name in ("case", "cache"):
+        shutil.copytree(built_case / name, tmp_path / name, symlinks=True)
+    monkeypatch.setenv("ORDERPACK_CACHE_DIR", str(tmp_path / "cache"))
+    reuse_layouts(monkeypatch)
+    return tmp_path / "case" / "order.yaml"
 
 
 def leftovers(folder: Path) -> list[str]:

@@ -281,10 +281,11 @@ def test_user_text_is_data_in_both_outputs(
 
 
 def test_failed_build_leaves_previous_packet_and_no_temporary_files(
-    aliexpress_case: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+    aliexpress_case: Path, cache: Path, monkeypatch: pytest.MonkeyPatch,
+    built_aliexpress: BuildResult
 ) -> None:
-    _build(aliexpress_case, cache)
     out = aliexpress_case.parent / "out"
+    shutil.copytree(built_aliexpress.out, out)  # a previous packet: the one a build writes
     before = _tree(out)
     inputs = _tree(aliexpress_case.parent / "screenshots")
 
@@ -437,8 +438,9 @@ def test_a_long_conversation_is_capped_in_the_text_and_kept_in_the_pdf(
 ) -> None:
     from orders import MINIMAL_ORDER
 
+    # 40 replies of 360 characters: three times what the text may hold
     replies = "".join(f"  - at: 2026-10-{10 + n // 10:02d} 09:{n % 10:02d}\n    from: seller\n"
-                      f"    text: Reply {n} - {'please wait ' * 120}\n" for n in range(40))
+                      f"    text: Reply {n} - {'please wait ' * 30}\n" for n in range(40))
     asked = "  - at: 2026-10-01 09:00\n    from: buyer\n    text: Where is my parcel?\n"
     order = write_order(MINIMAL_ORDER + "messages:\n" + asked + replies)  # type: ignore[operator]
     result = _build(order, cache)
@@ -492,8 +494,11 @@ def _index_text(pdf_path: Path) -> str:
 
 
 def test_a_rebuild_writes_the_index_pages_it_found_and_checks_them(
-        aliexpress_case: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    first = _build(aliexpress_case, cache)
+        aliexpress_case: Path, cache: Path, monkeypatch: pytest.MonkeyPatch,
+        built_aliexpress: BuildResult) -> None:
+    # The first build: the session's, whose cache ``cache`` is a copy of, with the pages
+    # it found.
+    first = built_aliexpress
     index = _index_text(first.evidence_pdf)
     for page in range(first.pages - 3, first.pages + 1):  # the sample's four pictures
         assert re.search(rf"\b{page}\b", index)

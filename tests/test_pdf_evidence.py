@@ -7,6 +7,7 @@ on the page.
 from __future__ import annotations
 
 import io
+import shutil
 import subprocess
 import tempfile
 from collections import Counter
@@ -114,11 +115,15 @@ def hostile_case(aliexpress_case: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+def built(tmp_path_factory: pytest.TempPathFactory,
+          built_aliexpress: BuildResult) -> BuildResult:
     """The hostile case, built once for the tests of this module that only read the packet
-    (they run on one pytest-xdist worker: their ``xdist_group``)."""
+    (they run on one pytest-xdist worker: their ``xdist_group``). Its cache starts as a copy
+    of the session's sample build's (the cache is keyed by content and settings): the
+    sample's pictures come from it, the hostile PDF exhibit is processed here."""
     folder = tmp_path_factory.mktemp("hostile")
     order = make_hostile(copy_sample(folder, "aliexpress-missing"))
+    shutil.copytree(built_aliexpress.out.parent.parent / "cache", folder / "cache")
     return build(order, TODAY, Options(cache_dir=folder / "cache"))
 
 
@@ -465,8 +470,8 @@ def test_a_merged_page_is_a_figure_with_the_caption_as_its_alternative_text(
     (Options(attach=True), 1),
 ], ids=["split", "attach"])
 def test_split_and_attach_builds_are_consistent_tagged_documents(
-        hostile_case: Path, tmp_path: Path, options: Options, files: int) -> None:
-    result = build(hostile_case, TODAY, replace(options, cache_dir=tmp_path / "cache"))
+        hostile_case: Path, warm_cache: Path, options: Options, files: int) -> None:
+    result = build(hostile_case, TODAY, replace(options, cache_dir=warm_cache))
     assert len(result.pdf_files) == files
     alts = []
     for file in result.pdf_files:
@@ -514,13 +519,16 @@ def _drawn_in(page: pikepdf.Page, mcid: int) -> list[pikepdf.Object]:
     return drawn
 
 
+@READS_THE_BUILD
 def test_each_picture_is_placed_once_as_it_is_and_tagged_with_its_caption(
-        built: BuildResult, hostile_case: Path, tmp_path: Path) -> None:
+        built: BuildResult, hostile_case: Path, warm_cache: Path) -> None:
     from orderpack import evidence
     from orderpack.validation import validate
 
+    # Made again, in a cache the build did not fill (a copy of another build's): the
+    # pictures the PDF draws are these very files.
     exhibits = [exhibit for exhibit in evidence.process(validate(hostile_case),
-                                                        cache_dir=tmp_path / "cache")
+                                                        cache_dir=warm_cache)
                 if exhibit.kind == "image"]
     assert len(exhibits) >= 4
     with pikepdf.open(built.evidence_pdf) as pdf:
