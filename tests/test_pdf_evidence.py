@@ -206,6 +206,19 @@ def test_qpdf_finds_no_fault(built: BuildResult) -> None:
 
 
 @READS_THE_BUILD
+def test_the_bundle_is_compressed(built: BuildResult) -> None:
+    """WeasyPrint writes its part uncompressed; qpdf compresses it when the PDF is completed:
+    every stream has a filter (but the XMP metadata, left readable as PDF/UA readers expect),
+    and the small objects are packed into object streams."""
+    with pikepdf.open(built.evidence_pdf) as pdf:
+        streams = [obj for obj in pdf.objects if isinstance(obj, pikepdf.Stream)]
+        assert [obj.objgen for obj in streams
+                if "/Filter" not in obj and obj.get("/Type") != "/Metadata"] == []
+        assert any(obj.get("/Type") == "/ObjStm" for obj in streams) or pdf.trailer.get(
+            "/Type") == "/XRef"
+
+
+@READS_THE_BUILD
 def test_long_unbroken_text_wraps_and_stays_in_the_text(built: BuildResult) -> None:
     text = subprocess.run(["pdftotext", str(built.evidence_pdf), "-"], check=True,
                           capture_output=True, text=True).stdout
