@@ -7,10 +7,13 @@ Usage::
         --text profile.txt --json profile.json
 
 The profile starts before orderpack is imported, so imports count. pyinstrument samples
-the main thread only, so the evidence work that ``orderpack build`` spreads over a
-thread pool is run inline here (one image after another, on the main thread) to be
-seen: the profile shows where CPU time goes, not the wall time of a parallel build.
-Set ``ORDERPACK_CACHE_DIR`` to an empty folder for a cold build.
+the main thread only, so the work that ``orderpack build`` does on other threads — the
+evidence thread that makes the exhibits while the main thread lays out the PDF, and the
+image workers it starts — is run inline here (each task at once, on the main thread) to
+be seen: the profile shows where CPU time goes, not the wall time of a parallel build
+(which would show the main thread waiting for the evidence thread, as ``lock.acquire``).
+Set ``ORDERPACK_CACHE_DIR`` to an empty folder for a cold build; with ``--warm``, a first
+build (not profiled) fills the cache and the profile is of a second one, as a rebuild.
 """
 
 from __future__ import annotations
@@ -54,6 +57,9 @@ class _Inline:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        return None
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         return None
 
     def submit(self, fn: Any, *args: Any, **kwargs: Any) -> Future[Any]:
@@ -127,20 +133,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--today", type=date.fromisoformat, required=True)
     parser.add_argument("--text", type=Path, required=True, help="pyinstrument's text report")
     parser.add_argument("--json", type=Path, required=True, help="the summary, as JSON")
+    parser.add_argument("--warm", action="store_true",
+                        help="profile a rebuild: build once first, unprofiled, to fill the cache")
     args = parser.parse_args(argv)
 
     from pyinstrument import Profiler
 
     profiler = Profiler(interval=0.001)
-    profiler.start()
+    if not args.warm:
+        profiler.start()
     import orderpack.evidence
+    import orderpack.packet
     from orderpack.packet import Options, build
 
-    if hasattr(orderpack.evidence, "ThreadPoolExecutor"):
-        orderpack.evidence.ThreadPoolExecutor = _Inline
+    # The modules that start threads: each thread's work is run inline instead.
+    for module in (orderpack.evidence, orderpack.packet):
+        if hasattr(module, "ThreadPoolExecutor"):
+            module.ThreadPoolExecutor = _Inline  # type: ignore[attr-defined]  # a stand-in, see _Inline
     from orderpack.pdf import collector_spared
 
     with collector_spared():  # as the command line builds
+        if args.warm:
+            build(args.order, args.today, Options(out=args.out))
+            profiler.start()
         build(args.order, args.today, Options(out=args.out))
     profiler.stop()
     args.text.write_text(profiler.output_text(unicode=True, color=False), encoding="utf-8")

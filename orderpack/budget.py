@@ -273,6 +273,8 @@ _CJK_CHAR_MM = 3.53  # a CJK character is 1 em
 #: The PDF's tables as templates/evidence.css lays them out (tests/test_budget.py fails if
 #: the two differ): each column's width in mm, None for the text column that takes the rest.
 COLUMNS_MM: dict[str, tuple[float | None, ...]] = {
+    "summary": (42, None),
+    "timeline": (45, None, 33),
     "exhibits": (14, None, 32, 14, 42),
     "events": (34, 40, None),
 }
@@ -357,7 +359,7 @@ def column_mm(table: str, number: int, width_mm: float, compact: bool = False) -
     given = columns[number]
     if given is not None:
         return given
-    side = (COMPACT_CELL_PADDING_MM if compact and table != "exhibits" else CELL_PADDING_MM)[1]
+    side = (COMPACT_CELL_PADDING_MM if compact and table == "events" else CELL_PADDING_MM)[1]
     return width_mm - sum(column or 0 for column in columns) - 2 * side * len(columns)
 
 

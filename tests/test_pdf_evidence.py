@@ -11,9 +11,11 @@ import shutil
 import subprocess
 import tempfile
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 import pytest
@@ -23,7 +25,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.annotations import Link
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 
-from orderpack import flatten
+from orderpack import flatten, i18n
 from orderpack.packet import BuildResult, Options, build
 
 TODAY = date(2026, 11, 26)
@@ -206,6 +208,19 @@ def test_qpdf_finds_no_fault(built: BuildResult) -> None:
     for path in (built.evidence_pdf, built.exhibits[-1]):
         with pikepdf.open(path) as pdf:
             assert pdf.check_pdf_syntax() == [], path  # qpdf --check
+
+
+@READS_THE_BUILD
+def test_the_bundle_is_compressed(built: BuildResult) -> None:
+    """WeasyPrint writes its part uncompressed; qpdf compresses it when the PDF is completed:
+    every stream has a filter (but the XMP metadata, left readable as PDF/UA readers expect),
+    and the small objects are packed into object streams."""
+    with pikepdf.open(built.evidence_pdf) as pdf:
+        streams = [obj for obj in pdf.objects if isinstance(obj, pikepdf.Stream)]
+        assert [obj.objgen for obj in streams
+                if "/Filter" not in obj and obj.get("/Type") != "/Metadata"] == []
+        assert any(obj.get("/Type") == "/ObjStm" for obj in streams) or pdf.trailer.get(
+            "/Type") == "/XRef"
 
 
 @READS_THE_BUILD
@@ -556,3 +571,52 @@ def test_each_picture_is_placed_once_as_it_is_and_tagged_with_its_caption(
             left, bottom, right, top = (float(value) for value in figure.A.BBox)
             assert (right - left) / (top - bottom) == pytest.approx(
                 image.Width / image.Height, rel=0.01)
+
+
+# --- the key dates' columns ------------------------------------------------------------------
+
+
+def _overflowing(box: Any, right: float) -> list[str]:
+    """The texts inside ``box`` that reach past ``right`` (CSS px)."""
+    found = []
+    for child in getattr(box, "children", ()):
+        if hasattr(child, "text") and child.position_x + child.width > right + 0.01:
+            found.append(child.text)
+        found += _overflowing(child, right)
+    return found
+
+
+def _cells(box: Any) -> Iterator[Any]:
+    for child in getattr(box, "children", ()):
+        if type(child).__name__ == "TableCellBox":
+            yield child
+        else:
+            yield from _cells(child)
+
+
+def test_the_key_dates_fit_their_fixed_columns_in_every_language() -> None:
+    """The key dates' table has fixed column widths (templates/evidence.css) and its date
+    and "from today" cells do not wrap: the widest of each language, in bold, stays inside
+    its column."""
+    import weasyprint
+
+    css = (Path(__file__).resolve().parent.parent / "templates" / "evidence.css").read_text(
+        encoding="utf-8")
+    rows = []
+    for tag in i18n.SUPPORTED:
+        with i18n.using(tag):
+            days = [i18n.relative_days(count) for count in (-999, -365, -1, 0, 1, 365, 999)]
+            for month in range(1, 13):
+                rows.append((tag, i18n.long_date(date(2026, month, 28)), days[month % len(days)]))
+            rows += [(tag, i18n.long_date(date(2026, 9, 28)), text) for text in days]
+    html = (f"<html><style>{css}</style><table class='timeline'><thead><tr><th>Date</th>"
+            "<th>What</th><th>From today</th></tr></thead><tbody>"
+            + "".join(f"<tr class='today' lang='{tag}'><td class='nowrap'>{day}</td><td>x</td>"
+                      f"<td class='nowrap'>{relative}</td></tr>" for tag, day, relative in rows)
+            + "</tbody></table></html>")
+    document = weasyprint.HTML(string=html).render()
+    cells = [cell for page in document.pages for cell in _cells(page._page_box)]
+    assert len(cells) == 3 * (len(rows) + len(document.pages))  # the head on each page
+    wide = [text for cell in cells
+            for text in _overflowing(cell, cell.content_box_x() + cell.width)]
+    assert wide == []
