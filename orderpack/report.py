@@ -311,9 +311,12 @@ def warnings(found: Sequence[str], about: Path | None = None) -> str:
 def batch_table(results: Sequence[CaseResult]) -> str:
     """One row per case: ok or FAILED, pages, size and time; in the language in use, each
     column as wide as its heading or its widest value."""
-    column = "a column of the batch table"
-    headings = [pgettext(column, "case"), pgettext(column, "result"), pgettext(column, "pages"),
-                pgettext(column, "size"), pgettext(column, "time")]
+    # (the context is written out in each call: pybabel extracts only literal contexts)
+    headings = [pgettext("a column of the batch table", "case"),
+                pgettext("a column of the batch table", "result"),
+                pgettext("a column of the batch table", "pages"),
+                pgettext("a column of the batch table", "size"),
+                pgettext("a column of the batch table", "time")]
     rows = [headings]
     for outcome in results:
         built = outcome.result
