@@ -115,10 +115,10 @@ class Budget:
         if self.given:
             text += f" ({', '.join('--' + name.replace('_', '-') for name in self.given)})"
         if self.destination is not None and len(self.given) < 2:
-            text = _("%(limits)s, as %(destination)s takes", limits=text,
-                     destination=self.destination.name)
-            if self.unconfirmed:
-                text += " " + _("(unconfirmed)")
+            text = (_("%(limits)s, as %(destination)s takes (unconfirmed)", limits=text,
+                      destination=self.destination.name) if self.unconfirmed else
+                    _("%(limits)s, as %(destination)s takes", limits=text,
+                      destination=self.destination.name))
         return text
 
     @property
