@@ -16,7 +16,7 @@ from click.testing import CliRunner, Result
 from conftest import SAMPLES
 from test_language_outputs import english_left
 
-from orderpack import budget, fitting, i18n, profiles
+from orderpack import budget, fitting, i18n, images, profiles
 from orderpack.cli import main
 
 TODAY = "2026-11-26"
@@ -71,7 +71,7 @@ def test_the_dry_run_and_its_steps_are_in_the_buyers_language(tmp_path: Path, ta
     with i18n.using(tag):
         preflight = i18n.gettext(
             "Preflight of %(order)s (an estimate; nothing was built or written):", order=order)
-        steps = budget.Level(settings=budget.images.Settings(scale=0.0)).steps(False)
+        steps = budget.Level(settings=images.Settings(scale=0.0)).steps(False)
     assert result.stdout.startswith(preflight + "\n")
     assert f"  - {steps[0]}\n" in result.stdout
 
@@ -164,7 +164,7 @@ def test_the_split_takes_the_languages_plural(files: int, expected: str) -> None
 
 
 def test_a_percentage_is_written_as_the_language_writes_it() -> None:
-    level = budget.Level(settings=budget.images.Settings(scale=0.85))
+    level = budget.Level(settings=images.Settings(scale=0.85))
     assert level.steps(False) == ("lowered the pictures' resolution to 85%",)
     with i18n.using("ru"):
         assert level.steps(False) == ("разрешение изображений снижено до 85\u00a0%",)
