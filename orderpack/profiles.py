@@ -479,7 +479,9 @@ def explain(profile: Profile) -> list[Explained]:
         return Explained(kind, id_, says, counts, sourced.source, sourced.url, sourced.checked,
                          sourced.unconfirmed)
 
-    out = [item("date", rule.id, f"{rule.label}" + (f": {rule.note}" if rule.note else ""),
+    # Translators: a key date's label and what it means, as `orderpack rules` lists them.
+    out = [item("date", rule.id, i18n.gettext("%(label)s: %(note)s", label=rule.label,
+                                              note=rule.note) if rule.note else rule.label,
                 counting(rule, profile), rule) for rule in profile.rules]
     labels = "; ".join(f"{reason.id} " + i18n.gettext("“%(label)s”", label=reason.label)
                        for reason in profile.reasons)
