@@ -201,14 +201,17 @@ class PlatformRules:
     """Each with its source, address, checked date and whether it is confirmed."""
 
 
-def rules(platform: str | None = None) -> list[PlatformRules]:
-    """The rules of ``platform`` (a profile id), or of every platform; raise
+def rules(platform: str | None = None, lang: str | None = None) -> list[PlatformRules]:
+    """The rules of ``platform`` (a profile id), or of every platform, said in ``lang`` (a
+    language tag; default: the language in use); raise
     :class:`~orderpack.errors.ProfileError` for an id orderpack does not know."""
-    from orderpack import profiles
+    from orderpack import i18n, profiles
 
     names = [platform] if platform else profiles.available()
     found = [profiles.load(name) for name in names]
-    return [PlatformRules(p.id, p.name, profiles.explain(p)) for p in found]
+    with i18n.using(lang):
+        return [PlatformRules(p.id, p.name, profiles.explain(profiles.localised(p)))
+                for p in found]
 
 
 def platforms() -> list[str]:

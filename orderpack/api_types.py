@@ -156,3 +156,5 @@ class Preflight:
     """What the build would change to meet it."""
     overrun: Overrun | None = None
     """Set when it cannot be met."""
+    language: str = "en"
+    """The buyer's language (``buyer.language``), in which :attr:`steps` are said."""

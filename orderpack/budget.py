@@ -24,7 +24,8 @@ from pathlib import Path
 
 from orderpack import images
 from orderpack.destinations import Destination
-from orderpack.words import is_cjk, plural
+from orderpack.i18n import _, ngettext, percent
+from orderpack.words import is_cjk
 
 # --- sizes ------------------------------------------------------------------------------
 
@@ -98,22 +99,26 @@ class Budget:
 
     def describe(self) -> str:
         """E.g. "400 KB per file (--max-size)", "14.5 MB, 19 pages in total, as Mastercard
-        chargeback takes (unconfirmed)"."""
+        chargeback takes (unconfirmed)", in the language in use."""
         parts = []
         if self.file_bytes is not None:
-            parts.append(f"{format_size(self.file_bytes)} per file")
+            parts.append(_("%(size)s per file", size=format_size(self.file_bytes)))
         if self.file_pages is not None:
-            parts.append(f"{plural(self.file_pages, 'page')} per file")
+            parts.append(ngettext("%(num)d page per file", "%(num)d pages per file",
+                                  self.file_pages))
         if self.total_bytes is not None:
-            parts.append(f"{format_size(self.total_bytes)} in total")
+            parts.append(_("%(size)s in total", size=format_size(self.total_bytes)))
         if self.total_pages is not None:
-            parts.append(f"{plural(self.total_pages, 'page')} in total")
-        text = ", ".join(parts or ["no limit"])
+            parts.append(ngettext("%(num)d page in total", "%(num)d pages in total",
+                                  self.total_pages))
+        text = ", ".join(parts or [_("no limit")])
         if self.given:
             text += f" ({', '.join('--' + name.replace('_', '-') for name in self.given)})"
         if self.destination is not None and len(self.given) < 2:
-            text += f", as {self.destination.name} takes" + (
-                " (unconfirmed)" if self.unconfirmed else "")
+            text = (_("%(limits)s, as %(destination)s takes (unconfirmed)", limits=text,
+                      destination=self.destination.name) if self.unconfirmed else
+                    _("%(limits)s, as %(destination)s takes", limits=text,
+                      destination=self.destination.name))
         return text
 
     @property
@@ -168,27 +173,39 @@ class Level:
     """The compact transcript layout: smaller type, tighter rows."""
 
     def steps(self, attach: bool) -> tuple[str, ...]:
-        """What this level changed from a build without a budget, for people."""
+        """What this level changed from a build without a budget, for people, in the language
+        in use."""
         settings, default = self.settings, images.Settings()
         steps = []
         if attach and not self.attach:
-            steps.append("left out the --attach attachments (copies of the exhibits; every "
-                         "exhibit is still shown)")
+            steps.append(_("left out the --attach attachments (copies of the exhibits; every "
+                           "exhibit is still shown)"))
         if settings.scale == 0:
-            steps.append("lowered the pictures' resolution to the least that stays legible "
-                         f"(phone screenshots {images.SCREENSHOT_MIN_WIDTH} px wide, photos "
-                         "150 dpi)")
+            steps.append(_("lowered the pictures' resolution to the least that stays legible "
+                           "(phone screenshots %(width)d px wide, photos 150 dpi)",
+                           width=images.SCREENSHOT_MIN_WIDTH))
         elif settings.scale < 1:
-            steps.append(f"lowered the pictures' resolution to {settings.scale:.0%}")
+            steps.append(_("lowered the pictures' resolution to %(percent)s",
+                           percent=percent(settings.scale)))
         if settings.grayscale_screenshots:
-            steps.append("made the screenshots greyscale")
+            steps.append(_("made the screenshots greyscale"))
         if settings.jpeg_quality < default.jpeg_quality or settings.colors < default.colors:
-            shades = "grey levels" if settings.grayscale_screenshots else "colours"
-            steps.append(f"lowered the picture quality (JPEG quality {settings.jpeg_quality} "
-                         f"in the PDF and for photos, screenshots in exhibits/ in "
-                         f"{settings.colors} {shades})")
+            if settings.grayscale_screenshots:
+                steps.append(ngettext(
+                    "lowered the picture quality (JPEG quality %(quality)d in the PDF and for "
+                    "photos, screenshots in exhibits/ in %(num)d grey level)",
+                    "lowered the picture quality (JPEG quality %(quality)d in the PDF and for "
+                    "photos, screenshots in exhibits/ in %(num)d grey levels)",
+                    settings.colors, quality=settings.jpeg_quality))
+            else:
+                steps.append(ngettext(
+                    "lowered the picture quality (JPEG quality %(quality)d in the PDF and for "
+                    "photos, screenshots in exhibits/ in %(num)d colour)",
+                    "lowered the picture quality (JPEG quality %(quality)d in the PDF and for "
+                    "photos, screenshots in exhibits/ in %(num)d colours)",
+                    settings.colors, quality=settings.jpeg_quality))
         if self.compact:
-            steps.append("set the tracking history and the conversation in smaller type")
+            steps.append(_("set the tracking history and the conversation in smaller type"))
         return tuple(steps)
 
 

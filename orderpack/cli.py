@@ -309,20 +309,26 @@ def build(order_files: tuple[Path, ...], out: Path | None, today: date | None,
 
 def _build_many(order_files: tuple[Path, ...], day: date, options: Options, jobs: int | None,
                 quiet: bool) -> None:
+    """Build several cases; the table and the summary in --lang's language, else English
+    (the cases may each have their own)."""
     show_bar = not quiet and sys.stderr.isatty()
-    with click.progressbar(length=len(order_files), label="Building", file=sys.stderr,
+    with i18n.using(options.lang):
+        label = i18n.gettext("Building")
+    with click.progressbar(length=len(order_files), label=label, file=sys.stderr,
                            hidden=not show_bar) as bar:
         results = api.build_many(list(order_files), day, options, jobs,
                                  on_done=lambda _result: bar.update(1))
-    click.echo(report.batch_table(results))
-    if any(not r.ok for r in results):
-        click.echo(report.batch_errors(results), err=True)
+    with i18n.using(options.lang):
+        click.echo(report.batch_table(results))
+        if any(not r.ok for r in results):
+            click.echo(report.batch_errors(results), err=True)
     for outcome in results:
         if outcome.result is not None and outcome.result.warnings:
             with i18n.using(outcome.result.language):
                 click.echo(report.warnings(outcome.result.warnings, outcome.order_path),
                            err=True)
-    click.echo(report.batch_summary(results))
+    with i18n.using(options.lang):
+        click.echo(report.batch_summary(results))
     if not all(r.ok for r in results):
         sys.exit(1)
 
@@ -334,11 +340,12 @@ def _dry_run(order_files: tuple[Path, ...], day: date, options: Options) -> None
         if number:
             click.echo("")
         result = api.preflight(order_file, day, options)
-        click.echo(report.preflight(result, order_file, options.fit))
-        error = report.overrun(result)
-        if error is not None:
-            failed = True
-            click.echo(error, err=True)
+        with i18n.using(result.language):
+            click.echo(report.preflight(result, order_file, options.fit))
+            error = report.overrun(result)
+            if error is not None:
+                failed = True
+                click.echo(error, err=True)
     if failed:
         sys.exit(1)
 
@@ -405,14 +412,17 @@ def message(args: tuple[str, ...], list_steps: bool, today: date | None,
 @main.command()
 @click.argument("platform", required=False, metavar="[PLATFORM]")
 @click.option("--json", "as_json", is_flag=True, help="Print the rules as JSON.")
-def rules(platform: str | None, as_json: bool) -> None:
+@click.option("--lang", type=_Language(), default=None, metavar="TAG",
+              help="Write in this language: en, es, pt-BR, fr, de, pl or ru (default: English).")
+def rules(platform: str | None, as_json: bool, lang: str | None) -> None:
     """Print every rule the planner uses, with its source and the day it was checked.
 
     PLATFORM is one of the profiles (aliexpress, ebay, paypal, amazon, etsy, card);
     without it, every platform. Unconfirmed rules are marked.
     """
-    found = api.rules(platform)
-    click.echo(report.rules_json(found) if as_json else report.rules(found))
+    found = api.rules(platform, lang)
+    with i18n.using(lang):
+        click.echo(report.rules_json(found) if as_json else report.rules(found))
 
 
 @main.command()

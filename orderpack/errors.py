@@ -7,6 +7,7 @@ everything else is a bug and shows a traceback only under ``--debug``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from orderpack.words import plural
 
@@ -56,9 +57,11 @@ class OrderpackError(Exception):
         super().__init__(message)
         self.problems: list[Problem] = problems or []
 
-    def __reduce__(self) -> tuple[type[OrderpackError], tuple[str, list[Problem]]]:
-        """Pickled with its problems (a batch build sends it from the case's process)."""
-        return (type(self), (super().__str__(), self.problems))
+    def __reduce__(self) -> tuple[type[OrderpackError], tuple[str, list[Problem]],
+                                  dict[str, Any]]:
+        """Pickled with its problems and its attributes, such as the language it was raised
+        in (a batch build sends it from the case's process)."""
+        return (type(self), (super().__str__(), self.problems), dict(self.__dict__))
 
     def __str__(self) -> str:
         head = super().__str__()

@@ -21,6 +21,7 @@ from orderpack.api_types import PdfFile, Progress
 from orderpack.budget import Budget, Calibration, Content, Estimate, Level, Part, Weight
 from orderpack.contents import Bundle
 from orderpack.evidence import Exhibit
+from orderpack.i18n import ngettext
 from orderpack.overrun import Overrun
 
 
@@ -118,8 +119,10 @@ def as_parts(made: Made) -> tuple[Part, ...]:
 
 
 def steps(level: Level, files: int, attach: bool) -> tuple[str, ...]:
-    """What fitting changed, in words: ``level``'s steps, and the split into ``files``."""
-    split = (f"split the evidence into {files} PDF files",) if files > 1 else ()
+    """What fitting changed, in words (in the language in use): ``level``'s steps, and the
+    split into ``files``."""
+    split = (ngettext("split the evidence into %(num)d PDF file",
+                      "split the evidence into %(num)d PDF files", files),) if files > 1 else ()
     return (*split, *level.steps(attach))
 
 

@@ -268,11 +268,19 @@ def money(amount: Decimal | float | int, currency: str) -> str:
     return format_currency(amount, currency, locale=babel_locale(tag), currency_digits=False)
 
 
-def decimal(number: Decimal | float | int) -> str:
-    """1,234.5 · 1.234,5 · 1 234,5."""
+def decimal(number: Decimal | float | int, places: int | None = None) -> str:
+    """1,234.5 · 1.234,5 · 1 234,5; with ``places``, that many decimals always (1.0)."""
     from babel.numbers import format_decimal
 
-    return format_decimal(number, locale=babel_locale(current()))
+    pattern = None if places is None else ("#,##0." + "0" * places).rstrip(".")
+    return format_decimal(number, format=pattern, locale=babel_locale(current()))
+
+
+def percent(fraction: float) -> str:
+    """0.85 → 85% · 85 % · 85\u00a0%: a whole percentage as the language writes it."""
+    from babel.numbers import format_percent
+
+    return format_percent(fraction, locale=babel_locale(current()))
 
 
 def and_list(items: Sequence[str]) -> str:

@@ -110,7 +110,8 @@ def _build(case: Case, out: Path, today: date, options: Options,
         step("rendering the PDF")
         fitted = fitting.fit(bundle, exhibits, Renderer(bundle, stage, planned, early), step)
         if isinstance(fitted, Overrun):
-            raise BudgetError(fitted.message())
+            with i18n.using(case.order.buyer.language):  # what to do is said to the buyer
+                raise BudgetError(fitted.message())
         exhibits, files = fitted.exhibits, fitted.files
         staged = [stage / EXHIBITS_DIR / exhibit.upload_name for exhibit in exhibits]
 
@@ -141,7 +142,7 @@ def _build(case: Case, out: Path, today: date, options: Options,
         warnings=warnings,
         pdf_files=pdf_files,
         budget=bundle.budget,
-        fit_steps=fitted.steps,
+        fit_steps=_steps_for_buyer(case, fitted, options),
         cleaned=tuple(Cleaned(e.label, out / EXHIBITS_DIR / path.name, e.redacted, e.removed)
                       for e, path in zip(exhibits, staged, strict=True)
                       if e.redacted or e.removed),
@@ -214,13 +215,22 @@ def _preflight(case: Case, today: date, options: Options, step: Progress) -> Pre
                        estimate=budget.estimate(content, contents.weights(exhibits), first),
                        exhibits=len(exhibits),
                        largest_exhibit=max((e.file_size for e in exhibits), default=0),
-                       destination=destination, budget=bundle.budget)
+                       destination=destination, budget=bundle.budget,
+                       language=case.order.buyer.language)
     if bundle.budget is None:
         return result
     fitted = fitting.fit(bundle, exhibits, fitting.Estimator(bundle, content), step)
     if isinstance(fitted, Overrun):
         return replace(result, overrun=replace(fitted, estimated=True))
-    return replace(result, parts=fitting.as_parts(fitted), steps=fitted.steps)
+    return replace(result, parts=fitting.as_parts(fitted),
+                   steps=_steps_for_buyer(case, fitted, options))
+
+
+def _steps_for_buyer(case: Case, fitted: fitting.Made, options: Options) -> tuple[str, ...]:
+    """What fitting changed, said in the buyer's language, as the rest of what a build or its
+    dry run tells the buyer (the packet's language may be another)."""
+    with i18n.using(case.order.buyer.language):
+        return fitting.steps(fitted.level, len(fitted.files), options.attach)
 
 
 def _limit_warnings(bundle: Bundle, files: Sequence[PdfFile],

@@ -53,7 +53,7 @@ from orderpack import i18n
 from orderpack.errors import OrderFileError, Problem, ProfileError
 from orderpack.loader import Document, Loc
 from orderpack.loader import load as load_yaml
-from orderpack.words import lower_start, plural, with_article
+from orderpack.words import lower_start, with_article
 
 PLATFORMS_DIR = Path(__file__).parent / "platforms"
 
@@ -68,7 +68,7 @@ ORDER_DATES: dict[str, tuple[str, ...]] = {
 
 #: Dates read from the case rather than written as a date field, which a rule can count from.
 CASE_DATES: dict[str, str] = {
-    "first_contact": "Your first message to the seller",
+    "first_contact": i18n.mark("Your first message to the seller"),
 }
 
 #: The messages `orderpack message` can write; a profile lists those that apply.
@@ -445,48 +445,72 @@ class Explained:
 
 
 def counting(rule: Rule, profile: Profile) -> str:
-    """From which date ``rule`` counts: "10 days before Buyer Protection ends"."""
-    anchor = CASE_DATES.get(rule.anchor) or profile.date_label(rule.anchor)
+    """From which date ``rule`` counts: "10 days before Buyer Protection ends", in the
+    language in use (``profile`` :func:`localised` to it gives the dates' labels)."""
+    found = CASE_DATES.get(rule.anchor)
+    anchor = i18n.gettext("“%(label)s”", label=i18n.gettext(found) if found
+                          else profile.date_label(rule.anchor))
     count = rule.business_days if rule.business_days is not None else rule.days or 0
-    unit = "business day" if rule.business_days is not None else "day"
     if count == 0:
-        words = f"the same day as “{anchor}”"
+        words = i18n.gettext("the same day as %(date)s", date=anchor)
+    elif rule.business_days is not None:
+        words = (i18n.ngettext("%(num)d business day after %(date)s",
+                               "%(num)d business days after %(date)s", count, date=anchor)
+                 if count > 0 else
+                 i18n.ngettext("%(num)d business day before %(date)s",
+                               "%(num)d business days before %(date)s", -count, date=anchor))
     else:
-        side = "after" if count > 0 else "before"
-        words = f"{plural(abs(count), unit)} {side} “{anchor}”"
+        words = (i18n.ngettext("%(num)d day after %(date)s", "%(num)d days after %(date)s",
+                               count, date=anchor)
+                 if count > 0 else
+                 i18n.ngettext("%(num)d day before %(date)s", "%(num)d days before %(date)s",
+                               -count, date=anchor))
     if rule.not_before:
-        words += f", and never before “{profile.date_label(rule.not_before)}”"
+        words = i18n.gettext("%(counted)s, and never before %(date)s", counted=words,
+                             date=i18n.gettext("“%(label)s”",
+                                               label=profile.date_label(rule.not_before)))
     return words
 
 
 def explain(profile: Profile) -> list[Explained]:
-    """Every rule ``profile`` gives the planner, each with its source and checked date."""
+    """Every rule ``profile`` gives the planner, each with its source and checked date, in the
+    language in use (give it the profile :func:`localised`); the sources stay as written."""
     def item(kind: str, id_: str, says: str, counts: str | None, sourced: Sourced) -> Explained:
         return Explained(kind, id_, says, counts, sourced.source, sourced.url, sourced.checked,
                          sourced.unconfirmed)
 
-    out = [item("date", rule.id, f"{rule.label}" + (f": {rule.note}" if rule.note else ""),
+    # Translators: a key date's label and what it means, as `orderpack rules` lists them.
+    out = [item("date", rule.id, i18n.gettext("%(label)s: %(note)s", label=rule.label,
+                                              note=rule.note) if rule.note else rule.label,
                 counting(rule, profile), rule) for rule in profile.rules]
-    labels = "; ".join(f"{reason.id} “{reason.label}”" for reason in profile.reasons)
-    out.append(item("reasons", "reasons", f"Reasons on the form: {labels}", None,
-                    profile.reasons_source))
+    labels = "; ".join(f"{reason.id} " + i18n.gettext("“%(label)s”", label=reason.label)
+                       for reason in profile.reasons)
+    out.append(item("reasons", "reasons", i18n.gettext("Reasons on the form: %(reasons)s",
+                                                       reasons=labels),
+                    None, profile.reasons_source))
     if profile.paypal_cover is not None:
         cover = profile.paypal_cover
-        says = (f"Paid with PayPal: PayPal's Buyer Protection "
-                f"{'is' if cover.applies else 'is not'} the route after {profile.name}'s own"
-                + (f" ({cover.note})" if cover.note else ""))
-        out.append(item("route", "paypal_cover", says, None, cover))
+        says = (i18n.gettext("Paid with PayPal: PayPal's Buyer Protection is the route after "
+                             "%(platform)s's own", platform=profile.name) if cover.applies else
+                i18n.gettext("Paid with PayPal: PayPal's Buyer Protection is not the route "
+                             "after %(platform)s's own", platform=profile.name))
+        out.append(item("route", "paypal_cover", says + (f" ({cover.note})" if cover.note
+                                                          else ""), None, cover))
     for key, network in profile.networks.items():
-        out.append(item("network", key, f"{network.name} reason code {network.reason_code}: "
-                                        f"{network.reason_label}", None, network))
-    takes = {"images": "images", "images_and_pdf": "images and PDF files",
-             "unknown": "not known", "bank": "whatever the card issuer asks for"}
-    out.append(item("upload", "upload", f"What the form takes: {takes[profile.upload.takes]}"
+        out.append(item("network", key, i18n.gettext(
+            "%(network)s reason code %(code)s: %(label)s", network=network.name,
+            code=network.reason_code, label=network.reason_label), None, network))
+    takes = {"images": i18n.gettext("What the form takes: images"),
+             "images_and_pdf": i18n.gettext("What the form takes: images and PDF files"),
+             "unknown": i18n.gettext("What the form takes: not known"),
+             "bank": i18n.gettext("What the form takes: whatever the card issuer asks for")}
+    out.append(item("upload", "upload", takes[profile.upload.takes]
                     + (f" ({profile.upload.note})" if profile.upload.note else ""), None,
                     profile.upload))
     for index, advice in enumerate(profile.advice):
         out.append(item("advice", f"advice_{index + 1}", advice.text,
-                        "added to the step: " + ", ".join(advice.when), advice))
+                        i18n.gettext("added to the step: %(steps)s",
+                                     steps=", ".join(advice.when)), advice))
     return out
 
 

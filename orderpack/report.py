@@ -13,8 +13,17 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from orderpack.i18n import _, and_list, decimal, long_date, ngettext, pgettext, when
-from orderpack.words import plural
+from orderpack.i18n import (
+    _,
+    and_list,
+    decimal,
+    long_date,
+    ngettext,
+    pgettext,
+    raised_in,
+    using,
+    when,
+)
 
 if TYPE_CHECKING:
     from orderpack.api import MessageSteps, NewCase, PlatformRules
@@ -213,18 +222,24 @@ def message_steps(found: MessageSteps, order_path: Path) -> str:
 
 
 def rules(found: Sequence[PlatformRules]) -> str:
-    """`orderpack rules`: every rule with its source and the day it was checked."""
+    """`orderpack rules`: every rule with its source and the day it was checked, in the
+    language in use."""
     blocks = []
     for platform in found:
         lines = [f"{platform.name} ({platform.id})"]
         for rule in platform.rules:
-            flag = " [unconfirmed]" if rule.unconfirmed else ""
+            flag = " " + _("[unconfirmed]") if rule.unconfirmed else ""
             lines.append(wrap(f"- {rule.says}{flag}", hang="    "))
             if rule.counts:
-                lines.append(wrap(f"counts: {rule.counts}", indent="    ", hang="      "))
-            lines.append(wrap(f"source: {rule.source}", indent="    ", hang="      "))
-            lines.append(wrap(f"address: {rule.url or 'none recorded'}; checked "
-                              f"{rule.checked.isoformat()}", indent="    ", hang="      "))
+                lines.append(wrap(_("counts: %(counts)s", counts=rule.counts), indent="    ",
+                                  hang="      "))
+            lines.append(wrap(_("source: %(source)s", source=rule.source), indent="    ",
+                              hang="      "))
+            checked = rule.checked.isoformat()
+            lines.append(wrap(_("address: %(address)s; checked %(checked)s", address=rule.url,
+                                checked=checked) if rule.url else
+                              _("address: none recorded; checked %(checked)s", checked=checked),
+                              indent="    ", hang="      "))
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
 
@@ -302,63 +317,90 @@ def warnings(found: Sequence[str], about: Path | None = None) -> str:
 
 
 def batch_table(results: Sequence[CaseResult]) -> str:
-    """One row per case: ok or FAILED, pages, size and time; then how many were built."""
-    width = max(len(str(r.order_path)) for r in results)
-    lines = [f"{'case':<{width}}  result  pages  size      time"]
+    """One row per case: ok or FAILED, pages, size and time; in the language in use, each
+    column as wide as its heading or its widest value."""
+    # (the context is written out in each call: pybabel extracts only literal contexts)
+    headings = [pgettext("a column of the batch table", "case"),
+                pgettext("a column of the batch table", "result"),
+                pgettext("a column of the batch table", "pages"),
+                pgettext("a column of the batch table", "size"),
+                pgettext("a column of the batch table", "time")]
+    rows = [headings]
     for outcome in results:
-        if outcome.result is not None:
-            lines.append(f"{outcome.order_path!s:<{width}}  ok      {outcome.result.pages:>5}  "
-                         f"{format_size(outcome.result.pdf_bytes):>8}  "
-                         f"{outcome.seconds:5.1f} s")
-        else:
-            lines.append(f"{outcome.order_path!s:<{width}}  FAILED      -         -  "
-                         f"{outcome.seconds:5.1f} s")
+        built = outcome.result
+        rows.append([str(outcome.order_path),
+                     pgettext("a case of a batch", "ok") if built is not None
+                     else pgettext("a case of a batch", "FAILED"),
+                     str(built.pages) if built is not None else "-",
+                     format_size(built.pdf_bytes) if built is not None else "-",
+                     _("%(seconds)s s", seconds=decimal(outcome.seconds, places=1))])
+    # at least the widths English has always had: sizes of 8 characters, times of 7
+    widths = [max(len(row[index]) for row in rows) for index in range(5)]
+    widths[3], widths[4] = max(widths[3], 8), max(widths[4], 7)
+    lines = []
+    for number, (name, result, count, size, seconds) in enumerate(rows):
+        align = "<" if number == 0 else ">"  # the headings stand left, the figures right
+        lines.append(f"{name:<{widths[0]}}  {result:<{widths[1]}}  {count:{align}{widths[2]}}  "
+                     f"{size:{align}{widths[3]}}  {seconds:{align}{widths[4]}}".rstrip())
     return "\n".join(lines)
 
 
 def batch_summary(results: Sequence[CaseResult]) -> str:
-    return f"{sum(1 for r in results if r.ok)} of {len(results)} cases built."
+    return ngettext("%(built)d of %(num)d case built.", "%(built)d of %(num)d cases built.",
+                    len(results), built=sum(1 for r in results if r.ok))
 
 
 def batch_errors(results: Sequence[CaseResult]) -> str:
     """Each failed case's error; one without problems (which name their files) is prefixed
-    with its order file."""
+    with its order file. "Error:" is said in the language the error came in, else in the
+    language in use."""
     lines = []
     for outcome in results:
         if outcome.error is None:
             continue
         prefix = "" if outcome.error.problems else f"{outcome.order_path}: "
-        lines.append(f"Error: {prefix}{outcome.error}")
+        with using(raised_in(outcome.error)):
+            lines.append(_("Error: %(error)s", error=f"{prefix}{outcome.error}"))
     return "\n".join(lines)
 
 
 def preflight(result: Preflight, order_path: Path, fit: str | None) -> str:
-    """`build --dry-run`: the estimate, the limits and whether the budget can be met."""
+    """`build --dry-run`: the estimate, the limits and whether the budget can be met, in the
+    language in use."""
     estimate = result.estimate
-    lines = [f"Preflight of {order_path} (an estimate; nothing was built or written):",
-             f"  {'evidence.pdf':<14} about {pages(estimate.pages)}, "
-             f"about {format_size(estimate.bytes)}"]
+    lines = [_("Preflight of %(order)s (an estimate; nothing was built or written):",
+               order=order_path),
+             f"  {'evidence.pdf':<14} " + _("about %(pages)s, about %(size)s",
+                                            pages=pages(estimate.pages),
+                                            size=format_size(estimate.bytes))]
     if result.exhibits:
-        lines.append(f"  {'exhibits/':<14} {plural(result.exhibits, 'image')}, the largest "
-                     f"{format_size(result.largest_exhibit)}")
+        lines.append(f"  {'exhibits/':<14} " + ngettext(
+            "%(num)d image, the largest %(size)s", "%(num)d images, the largest %(size)s",
+            result.exhibits, size=format_size(result.largest_exhibit)))
     lines.append(limits(result.destination, f"--fit {fit}" if fit else ""))
     budget = result.budget
     if budget is None:
         return "\n".join(lines)
+    described = budget.describe()
     if result.overrun is not None:
-        lines.append(f"Budget: {budget.describe()} — it cannot be met.")
+        lines.append(_("Budget: %(budget)s — it cannot be met.", budget=described))
     elif result.steps:
-        size = sum(part.estimate.bytes for part in result.parts)
-        count = sum(part.estimate.pages for part in result.parts)
-        lines.append(f"Budget: {budget.describe()} — the build will fit it, to about "
-                     f"{format_size(size)} and {pages(count)}"
-                     f"{' in all' if len(result.parts) > 1 else ''}, by these steps:")
+        size = format_size(sum(part.estimate.bytes for part in result.parts))
+        count = pages(sum(part.estimate.pages for part in result.parts))
+        lines.append(
+            _("Budget: %(budget)s — the build will fit it, to about %(size)s and %(pages)s in "
+              "all, by these steps:", budget=described, size=size, pages=count)
+            if len(result.parts) > 1 else
+            _("Budget: %(budget)s — the build will fit it, to about %(size)s and %(pages)s, by "
+              "these steps:", budget=described, size=size, pages=count))
         lines += [f"  - {fit_step}" for fit_step in result.steps]
     else:
-        lines.append(f"Budget: {budget.describe()} — it fits as it is.")
+        lines.append(_("Budget: %(budget)s — it fits as it is.", budget=described))
     return "\n".join(lines)
 
 
 def overrun(result: Preflight) -> str | None:
-    """The error line of a dry run whose budget cannot be met (for stderr), else None."""
-    return None if result.overrun is None else f"Error: {result.overrun.message()}"
+    """The error line of a dry run whose budget cannot be met (for stderr), else None; in
+    the language in use."""
+    return (None if result.overrun is None else
+            _("Error: %(error)s", error=result.overrun.message()))
