@@ -26,15 +26,24 @@ def _interrupt_again() -> None:
 
 def _unraisable(unraisable: sys.UnraisableHookArgs) -> None:
     """``sys.unraisablehook``: an interrupt swallowed by a finaliser is raised again, from a
-    short-lived thread so that it does not land in this hook; anything else is reported
-    as Python reports it."""
-    if issubclass(unraisable.exc_type, KeyboardInterrupt):
-        # At Python's shutdown no thread can start; the command has ended by then.
-        with contextlib.suppress(RuntimeError):
-            threading.Thread(target=_interrupt_again, name="orderpack-interrupt",
-                             daemon=True).start()
+    short-lived thread; anything else is reported as Python reports it.
+
+    The thread's signal may come back while this hook is still starting it (Python runs the
+    handler at its next check, which can be inside ``Thread.start``): an interrupt escaping
+    the hook would be swallowed again, so it is caught here and sent once more. Each one
+    caught is the signal of a thread already done, so exactly one stays pending."""
+    if not issubclass(unraisable.exc_type, KeyboardInterrupt):
+        sys.__unraisablehook__(unraisable)
         return
-    sys.__unraisablehook__(unraisable)
+    while True:
+        try:
+            # At Python's shutdown no thread can start; the command has ended by then.
+            with contextlib.suppress(RuntimeError):
+                threading.Thread(target=_interrupt_again, name="orderpack-interrupt",
+                                 daemon=True).start()
+            return
+        except KeyboardInterrupt:
+            continue
 
 
 def run() -> None:

@@ -12,6 +12,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
+from typing import ClassVar
 
 import pytest
 
@@ -122,3 +124,43 @@ def test_ctrl_c_at_any_moment_of_a_start(delay: float, tmp_path: Path) -> None:
     # Interrupted, or done before the signal came.
     assert stderr in ("", *(text for _code, text in INTERRUPTED)), stderr
     assert process.returncode in (0, *(code for code, _text in INTERRUPTED))
+
+
+class _Starts:
+    """A stand-in for ``threading.Thread`` whose first ``start`` is interrupted, as when the
+    re-sent signal comes back while the hook is still starting its thread."""
+
+    started: ClassVar[int] = 0
+    interrupted: ClassVar[int] = 0
+
+    def __init__(self, **_kwargs: object) -> None:
+        pass
+
+    def start(self) -> None:
+        if _Starts.interrupted == 0:
+            _Starts.interrupted += 1
+            raise KeyboardInterrupt
+        _Starts.started += 1
+
+
+def test_an_interrupt_that_comes_back_inside_the_hook_is_sent_again(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from orderpack import __main__ as entry
+
+    monkeypatch.setattr(entry, "threading", SimpleNamespace(Thread=_Starts))
+    swallowed = SimpleNamespace(exc_type=KeyboardInterrupt, exc_value=KeyboardInterrupt(),
+                                exc_traceback=None, err_msg=None, object=None)
+    entry._unraisable(swallowed)
+    assert (_Starts.interrupted, _Starts.started) == (1, 1)
+
+
+def test_other_unraisable_errors_are_reported_as_python_reports_them(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from orderpack import __main__ as entry
+
+    reported: list[object] = []
+    monkeypatch.setattr(sys, "__unraisablehook__", reported.append)
+    other = SimpleNamespace(exc_type=ValueError, exc_value=ValueError(), exc_traceback=None,
+                            err_msg=None, object=None)
+    entry._unraisable(other)
+    assert reported == [other]
