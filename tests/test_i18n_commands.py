@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner, Result
@@ -19,9 +20,30 @@ from test_language_outputs import english_left
 from orderpack import budget, fitting, i18n, images, profiles
 from orderpack.cli import main
 
+if TYPE_CHECKING:
+    from orderpack.api_types import BuildResult
+
 TODAY = "2026-11-26"
 ALI = "aliexpress-missing"
 LANGUAGES = ["es", "ru"]
+
+
+@pytest.fixture(scope="module")
+def module_cache(tmp_path_factory: pytest.TempPathFactory, built_aliexpress: BuildResult) -> Path:
+    """One evidence cache for this module's builds and dry runs, started from the session
+    build of the sample: their subject is the words, and the same pictures at the same rungs
+    of the ladder are then processed once, not once per test. The cache is keyed by content
+    and settings and checks each entry's SHA-256, so sharing it changes no result."""
+    folder = tmp_path_factory.mktemp("i18n-commands") / "cache"
+    shutil.copytree(built_aliexpress.out.parent.parent / "cache", folder)
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def shared_cache(own_cache: Path, module_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """This module's tests use :func:`module_cache` rather than a cache each."""
+    del own_cache  # set first, then replaced here
+    monkeypatch.setenv("ORDERPACK_CACHE_DIR", str(module_cache))
 
 
 def in_language(folder: Path, language: str, sample: str = ALI) -> Path:
