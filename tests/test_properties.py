@@ -273,7 +273,7 @@ def _parent(data: Any, path: tuple[Any, ...]) -> Any:
 @st.composite
 def mutated_orders(draw: st.DrawFn) -> dict[str, Any]:
     """BASE with one to three fields removed, retyped or swapped for junk."""
-    data: dict[str, Any] = yaml.safe_load(yaml.safe_dump(BASE))  # a deep copy
+    data: dict[str, Any] = copy.deepcopy(BASE)
     for _ in range(draw(st.integers(min_value=1, max_value=3))):
         candidates = sorted(paths(data), key=repr)
         if not candidates:
@@ -393,7 +393,7 @@ chat_lines = st.one_of(
 def test_any_chat_export_fails_cleanly_or_validates(
     lines: list[str], translated: list[str] | None
 ) -> None:
-    data = yaml.safe_load(BASE_TEXT)
+    data = copy.deepcopy(BASE)
     data["messages"] = {"file": "chat.txt"}
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
