@@ -17,7 +17,7 @@ from hypothesis import configuration, settings
 # tree: a folder of the user's cache that outlives the run, where it keeps the tables of
 # which characters each Unicode category and codec holds. Computed afresh in every pytest-xdist
 # worker of every run, the one of UTF-8 (which `st.text()` draws from) costs 1.3 s.
-HYPOTHESIS_HOME = platformdirs.user_cache_path("orderpack-tests") / "hypothesis"
+HYPOTHESIS_HOME = platformdirs.user_cache_path("orderpack-dev") / "hypothesis"
 configuration.set_hypothesis_home_dir(HYPOTHESIS_HOME)
 settings.register_profile("orderpack", database=None, deadline=None)
 settings.load_profile("orderpack")
