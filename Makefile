@@ -38,11 +38,29 @@ demo: setup
 lint: setup
 	$(BIN)/ruff check .
 
-typecheck: setup
-	$(BIN)/mypy
+# mypy keeps its cache outside the checkout, so a fresh clone on this machine starts warm: the
+# cache holds each module's hash and is reused wherever the same file is (1 s rather than 8 s
+# of a cold run). MYPY_CACHE_DIR=.mypy_cache keeps it in the checkout.
+MYPY_CACHE_DIR ?= $(HOME)/.cache/orderpack-dev/mypy
 
-test: lint typecheck
-	$(BIN)/pytest
+typecheck: setup
+	MYPY_CACHE_DIR=$(MYPY_CACHE_DIR) $(BIN)/mypy
+
+# The tests write Python's compiled modules (__pycache__, ignored by git) even where
+# PYTHONDONTWRITEBYTECODE is set: each pytest-xdist worker, and each orderpack process a test
+# starts, would otherwise compile every module it imports again (a worker's start: 4.7 s of
+# CPU rather than 1.9 s).
+test test-pythons: export PYTHONDONTWRITEBYTECODE =
+
+# mypy runs on one core while the test suite runs on both (its output is shown after the
+# suite's); ruff takes a tenth of a second, first.
+test: lint
+	@echo "MYPY_CACHE_DIR=$(MYPY_CACHE_DIR) $(BIN)/mypy  (while the tests run)"
+	@MYPY_CACHE_DIR=$(MYPY_CACHE_DIR) $(BIN)/mypy > $(VENV)/mypy.out 2>&1 & typecheck=$$!; \
+	$(BIN)/pytest; tests=$$?; \
+	wait $$typecheck; typed=$$?; \
+	echo "mypy:"; cat $(VENV)/mypy.out; \
+	[ $$tests -eq 0 ] && [ $$typed -eq 0 ]
 
 # The whole suite again on Python $(NEWEST), in its own virtual environment.
 test-pythons: system-deps $(VENV_NEWEST)/.installed

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping
+from functools import cache
 
 import pytest
 from babel.messages.catalog import Catalog
@@ -70,10 +71,12 @@ def record(monkeypatch: pytest.MonkeyPatch) -> Recorder:
     return recorder
 
 
-def template_ids() -> set[tuple[str, str | None]]:
+@cache
+def template_ids() -> frozenset[tuple[str, str | None]]:
     """The (message id, context) of every sentence in messages.pot: what `make catalogs`
-    extracted, so what the translators see."""
+    extracted, so what the translators see. Read once per process (0.3 s)."""
     with (i18n.LOCALE_DIR / "messages.pot").open("rb") as handle:
         catalog = read_po(handle)
-    return {(str(message.id[0] if isinstance(message.id, tuple | list) else message.id),
-             message.context) for message in catalog if message.id}
+    return frozenset((str(message.id[0] if isinstance(message.id, tuple | list)
+                          else message.id), message.context) for message in catalog
+                     if message.id)

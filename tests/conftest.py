@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import gc
 import shutil
-import tempfile
+import sys
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import platformdirs
 import pytest
 from hypothesis import configuration, settings
 
-# Hypothesis keeps its example database outside the working tree, and none is reused.
-configuration.set_hypothesis_home_dir(tempfile.mkdtemp(prefix="orderpack-hypothesis-"))
+# Hypothesis keeps no example database (none is reused), and its home is outside the working
+# tree: a folder of the user's cache that outlives the run, where it keeps the tables of
+# which characters each Unicode category and codec holds. Computed afresh in every pytest-xdist
+# worker of every run, the one of UTF-8 (which `st.text()` draws from) costs 1.3 s.
+HYPOTHESIS_HOME = platformdirs.user_cache_path("orderpack-dev") / "hypothesis"
+configuration.set_hypothesis_home_dir(HYPOTHESIS_HOME)
 settings.register_profile("orderpack", database=None, deadline=None)
 settings.load_profile("orderpack")
 
@@ -37,12 +42,25 @@ def own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
     return folder
 
 
-#: Tests between two full collections of the frozen objects (:func:`long_lived_frozen`).
-TESTS_BETWEEN_FULL_COLLECTIONS = 20
+#: Tests between two full collections of the frozen objects (:func:`long_lived_frozen`),
+#: at the most; and growth of the process's peak memory that brings one on sooner.
+TESTS_BETWEEN_FULL_COLLECTIONS = 200
+GROWTH_BETWEEN_FULL_COLLECTIONS = 64 * 1024 * 1024
+
+
+def _peak_memory() -> int:
+    """The process's peak resident memory so far, in bytes (0 where Python cannot tell)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return 0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024
 
 
 class _Frozen:
     tests_since_full_collection = TESTS_BETWEEN_FULL_COLLECTIONS
+    peak_at_full_collection = 0
 
 
 @pytest.fixture(autouse=True)
@@ -52,20 +70,26 @@ def long_lived_frozen(request: pytest.FixtureRequest) -> Iterator[None]:
     build makes before it writes the PDF walks the build's objects, not all of the suite's
     as well (50 ms each). Unfrozen after each test, they made Python's own full collections
     run often: it counts them from the last one, made while they were frozen. Garbage a
-    test leaves behind is frozen with them and freed by a full collection every
-    ``TESTS_BETWEEN_FULL_COLLECTIONS`` tests. (Counting the frozen objects instead walks
-    them all: 8 ms a test.) A test marked ``collector`` watches the collector: it starts
-    with nothing frozen.
+    test leaves behind is frozen with them and freed by a full collection (about 0.1 s: it
+    walks them all) once the process's peak memory has grown by
+    ``GROWTH_BETWEEN_FULL_COLLECTIONS`` since the last one, or after
+    ``TESTS_BETWEEN_FULL_COLLECTIONS`` tests: what twenty tests leave is some ten thousand
+    small objects, so a collection every twenty tests cost the suite 10 s of CPU and freed
+    little. (Counting the frozen objects instead walks them all: 8 ms a test.) A test marked
+    ``collector`` watches the collector: it starts with nothing frozen.
     """
     if request.node.get_closest_marker("collector") is not None:
         gc.unfreeze()
         yield
         return
     _Frozen.tests_since_full_collection += 1
-    if _Frozen.tests_since_full_collection >= TESTS_BETWEEN_FULL_COLLECTIONS:
+    peak = _peak_memory()
+    if (_Frozen.tests_since_full_collection >= TESTS_BETWEEN_FULL_COLLECTIONS
+            or peak - _Frozen.peak_at_full_collection >= GROWTH_BETWEEN_FULL_COLLECTIONS):
         gc.unfreeze()
         gc.collect()
         _Frozen.tests_since_full_collection = 0
+        _Frozen.peak_at_full_collection = peak
     gc.freeze()
     yield
 

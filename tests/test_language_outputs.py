@@ -22,7 +22,7 @@ import re
 import shutil
 import subprocess
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -251,6 +251,23 @@ def case_copy(tmp_path: Path, sample: str, opened: str | None = None) -> Path:
     return order
 
 
+@pytest.fixture(scope="module")
+def in_english(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., str]:
+    """``in_english(sample, opened, command, day)``: what ``orderpack COMMAND ORDER --today
+    DAY --lang en`` prints for the sample, run once per module (and worker): each language's
+    test compares its output with it."""
+    outputs: dict[tuple[str, str | None, tuple[str, ...], str], str] = {}
+
+    def output(sample: str, opened: str | None, command: tuple[str, ...], day: str) -> str:
+        key = (sample, opened, command, day)
+        if key not in outputs:
+            order = case_copy(tmp_path_factory.mktemp(f"{sample}-en"), sample, opened)
+            outputs[key] = invoke(*command, str(order), "--today", day, "--lang", "en")
+        return outputs[key]
+
+    return output
+
+
 # --- Fonts ---------------------------------------------------------------------------------
 
 
@@ -339,20 +356,22 @@ def test_the_evidence_pdf_is_in_the_language(tag: str, sample: str, built: Any) 
 
 
 @pytest.mark.parametrize(("tag", "sample"), cases())
-def test_status_is_in_the_language(tag: str, sample: str, tmp_path: Path) -> None:
+def test_status_is_in_the_language(tag: str, sample: str, tmp_path: Path,
+                                   in_english: Callable[..., str]) -> None:
     order = str(case_copy(tmp_path, sample))
     output = invoke("status", order, "--today", TODAY.isoformat(), "--lang", tag)
-    english = invoke("status", order, "--today", TODAY.isoformat(), "--lang", "en")
+    english = in_english(sample, None, ("status",), TODAY.isoformat())
     check_output(tag, sample, output, day=TODAY, english=english)
 
 
 @pytest.mark.parametrize(("tag", "sample", "step", "day", "opened"),
                          cases(with_steps=True))
 def test_every_message_is_in_the_language(tag: str, sample: str, step: str, day: str,
-                                          opened: str | None, tmp_path: Path) -> None:
+                                          opened: str | None, tmp_path: Path,
+                                          in_english: Callable[..., str]) -> None:
     order = str(case_copy(tmp_path, sample, opened))
     output = invoke("message", step, order, "--today", day, "--lang", tag)
-    english = invoke("message", step, order, "--today", day, "--lang", "en")
+    english = in_english(sample, opened, ("message", step), day)
     check_output(tag, sample, output, day=date.fromisoformat(day), english=english)
 
 

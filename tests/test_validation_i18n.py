@@ -184,15 +184,22 @@ def test_a_missing_order_file_speaks_english(tmp_path: Path) -> None:
 # --- Every sentence validate says is one the translators have -------------------------------
 
 
+@pytest.fixture(scope="module")
+def bad_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the bad-input corpus, shared by the module's tests: validating reads it only."""
+    cases = tmp_path_factory.mktemp("corpus") / "bad"
+    shutil.copytree(BAD, cases, symlinks=True)
+    return cases
+
+
 @pytest.mark.parametrize("tag", i18n.SUPPORTED)
 def test_every_sentence_of_the_bad_input_corpus_is_in_the_template(
-        tag: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tag: str, bad_corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The whole bad-input corpus (tests/fixtures/bad) is validated in ``tag``; each sentence
     looked up is in messages.pot (`make catalogs` extracted it), so every language's catalog
     has it to translate."""
     recorder = record(monkeypatch)
-    cases = tmp_path / "bad"
-    shutil.copytree(BAD, cases, symlinks=True)
+    cases = bad_corpus
     refused = 0
     for folder in sorted(path for path in cases.iterdir() if path.is_dir()):
         with pytest.raises(OrderpackError):
