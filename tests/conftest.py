@@ -10,15 +10,15 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import platformdirs
 import pytest
 from hypothesis import configuration, settings
 
-# Hypothesis keeps no example database (none is reused), and its home is outside the working
-# tree: a folder of the user's cache that outlives the run, where it keeps the tables of
-# which characters each Unicode category and codec holds. Computed afresh in every pytest-xdist
-# worker of every run, the one of UTF-8 (which `st.text()` draws from) costs 1.3 s.
-HYPOTHESIS_HOME = platformdirs.user_cache_path("orderpack-dev") / "hypothesis"
+# Hypothesis keeps no example database (none is reused). Its home, where it keeps the tables of
+# which characters each Unicode category and codec holds, is in the virtual environment the
+# tests run in (`make clean` removes it): not in the user's cache, and it outlives the run,
+# since computed afresh in every pytest-xdist worker of every run, the one of UTF-8 (which
+# `st.text()` draws from) costs 1.3 s.
+HYPOTHESIS_HOME = Path(sys.prefix) / "hypothesis"
 configuration.set_hypothesis_home_dir(HYPOTHESIS_HOME)
 settings.register_profile("orderpack", database=None, deadline=None)
 settings.load_profile("orderpack")
