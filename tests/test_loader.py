@@ -261,6 +261,14 @@ def test_deep_nesting_is_refused_not_crashed(write_order: Write) -> None:
                              "from the template written by `orderpack init`")
 
 
+def test_nesting_past_fifty_levels_is_refused_at_once(write_order: Write) -> None:
+    """Block-style nesting that libyaml reads without complaint, but no order file has."""
+    path = write_order("".join(f"{'  ' * level}k{level}:\n" for level in range(60)) + "  " * 60
+                       + "v: 1\n")
+    assert refusal(path) == ("F:1: the file is nested too deeply to be an order file — start "
+                             "from the template written by `orderpack init`")
+
+
 # --- bytes and files ------------------------------------------------------------------------
 
 def test_bom_is_fine(write_order: Write) -> None:
