@@ -334,7 +334,9 @@ def secret_in(image: Image.Image, box: images.Box) -> Image.Image:
 def secret_left(image: Image.Image) -> bool:
     """Whether any pixel is anywhere near the secret colours, or a blend of them."""
     rgb = image.convert("RGB")
-    for pixel in set(rgb.get_flattened_data()):
+    colours = rgb.getcolors(rgb.width * rgb.height)  # each distinct colour once, with its count
+    assert colours is not None  # None only when there are more colours than the limit given
+    for _count, pixel in colours:
         assert isinstance(pixel, tuple)  # an RGB image's pixels are (r, g, b)
         r, g, b = pixel
         if (g > 150 and r < 110 and b < 110) or (r > 150 and b > 150 and g < 110):
