@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import SAMPLES
+from test_i18n_leftovers import in_language
 from test_language_outputs import english_left
 
 from orderpack import budget, fitting, i18n, images, profiles
@@ -46,18 +46,6 @@ def shared_cache(own_cache: Path, module_cache: Path, monkeypatch: pytest.Monkey
     monkeypatch.setenv("ORDERPACK_CACHE_DIR", str(module_cache))
 
 
-def in_language(folder: Path, language: str, sample: str = ALI) -> Path:
-    """A copy of ``sample`` in ``folder`` whose buyer reads ``language``; its order file."""
-    copy = folder / sample
-    shutil.copytree(SAMPLES / sample, copy, ignore=shutil.ignore_patterns("out"))
-    order = copy / "order.yaml"
-    text = re.sub(r"(?m)^  language: \w+.*\n", "", order.read_text(encoding="utf-8"))
-    text = re.sub(r"(?m)^buyer:.*\n", lambda m: m[0] + f"  language: {language}\n", text,
-                  count=1)
-    order.write_text(text, encoding="utf-8")
-    return order
-
-
 def run(*args: str | Path) -> Result:
     return CliRunner().invoke(main, [str(arg) for arg in args], prog_name="orderpack")
 
@@ -86,7 +74,7 @@ OVERRUN_ENGLISH = ["cannot be fitted", "even with", "What you can do", "Nothing 
 
 @pytest.mark.parametrize("tag", LANGUAGES)
 def test_the_dry_run_and_its_steps_are_in_the_buyers_language(tmp_path: Path, tag: str) -> None:
-    order = in_language(tmp_path, tag)
+    order = in_language(tmp_path, ALI, tag)
     result = run("build", order, "--today", TODAY, "--dry-run", "--max-size", "450KB")
     assert result.exit_code == 0, result.output
     no_english(tag, result.stdout, DRY_RUN_ENGLISH)
@@ -100,7 +88,7 @@ def test_the_dry_run_and_its_steps_are_in_the_buyers_language(tmp_path: Path, ta
 
 @pytest.mark.parametrize("tag", LANGUAGES)
 def test_a_split_in_the_dry_run_is_said_in_the_buyers_language(tmp_path: Path, tag: str) -> None:
-    order = in_language(tmp_path, tag)
+    order = in_language(tmp_path, ALI, tag)
     result = run("build", order, "--today", TODAY, "--dry-run", "--max-size", "400KB",
                  "--split")
     assert result.exit_code == 0, result.output
@@ -113,7 +101,7 @@ def test_a_split_in_the_dry_run_is_said_in_the_buyers_language(tmp_path: Path, t
 @pytest.mark.parametrize("tag", LANGUAGES)
 def test_a_budget_the_dry_run_cannot_meet_is_reported_in_the_buyers_language(
         tmp_path: Path, tag: str) -> None:
-    order = in_language(tmp_path, tag)
+    order = in_language(tmp_path, ALI, tag)
     result = run("build", order, "--today", TODAY, "--dry-run", "--max-size", "300KB")
     assert result.exit_code == 1
     no_english(tag, result.stdout, DRY_RUN_ENGLISH)
@@ -132,7 +120,7 @@ def test_a_budget_the_dry_run_cannot_meet_is_reported_in_the_buyers_language(
 
 @pytest.mark.parametrize("tag", LANGUAGES)
 def test_what_build_changed_to_fit_is_in_the_buyers_language(tmp_path: Path, tag: str) -> None:
-    order = in_language(tmp_path, tag)
+    order = in_language(tmp_path, ALI, tag)
     result = run("build", order, "--today", TODAY, "--max-size", "450KB")
     assert result.exit_code == 0, result.output
     no_english(tag, result.stdout, ["per file", "lowered the", "Fitted into"])
@@ -147,7 +135,7 @@ def test_what_build_changed_to_fit_is_in_the_buyers_language(tmp_path: Path, tag
 @pytest.mark.parametrize("tag", LANGUAGES)
 def test_a_budget_build_cannot_meet_is_reported_in_the_buyers_language(
         tmp_path: Path, tag: str) -> None:
-    order = in_language(tmp_path, tag)
+    order = in_language(tmp_path, ALI, tag)
     result = run("build", order, "--today", TODAY, "--max-size", "300KB")
     assert result.exit_code == 1
     no_english(tag, result.stderr, OVERRUN_ENGLISH)
@@ -155,7 +143,7 @@ def test_a_budget_build_cannot_meet_is_reported_in_the_buyers_language(
 
 
 def test_english_stays_english(tmp_path: Path) -> None:
-    order = in_language(tmp_path, "en")
+    order = in_language(tmp_path, ALI, "en")
     result = run("build", order, "--today", TODAY, "--dry-run", "--max-size", "300KB")
     assert result.stdout.startswith(f"Preflight of {order} (an estimate; nothing was built or "
                                     "written):\n")
@@ -256,8 +244,8 @@ BATCH_ENGLISH = ["case ", "result  ", "FAILED", "cases built"]
 
 def batch(tmp_path: Path, language: str) -> tuple[Path, Path]:
     """A good case and one with an impossible date, both of a buyer reading ``language``."""
-    good = in_language(tmp_path / "good", language)
-    bad = in_language(tmp_path / "bad", language)
+    good = in_language(tmp_path / "good", ALI, language)
+    bad = in_language(tmp_path / "bad", ALI, language)
     bad.write_text(bad.read_text(encoding="utf-8").replace(
         "placed: 2026-09-02", "placed: 2026-99-02"), encoding="utf-8")
     return good, bad
