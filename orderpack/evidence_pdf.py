@@ -13,7 +13,7 @@ import hashlib
 import json
 import shutil
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -245,9 +245,8 @@ def evidence_html(bundle: Bundle, views: list[_ExhibitView], level: Level,
 
 
 @dataclass(frozen=True)
-class Planned:
-    """An exhibit as the layout needs it, known before its picture is made (from its
-    original file): what the template shows of it, and its size."""
+class _Described:
+    """What the template shows of an exhibit, whether planned or made."""
 
     label: str
     caption: str
@@ -256,6 +255,13 @@ class Planned:
     original_sha256: str
     kind: str
     pages: int
+
+
+@dataclass(frozen=True)
+class Planned(_Described):
+    """An exhibit as the layout needs it, known before its picture is made (from its
+    original file): what the template shows of it, and its size."""
+
     size: tuple[int, int]
     """Of an image as shown (upright), in pixels; (0, 0) for a PDF."""
 
@@ -310,17 +316,10 @@ class _Files:
 
 
 @dataclass(frozen=True)
-class _ExhibitView:
+class _ExhibitView(_Described):
     """What the PDF template sees of an exhibit: the exhibit, and the size of the box its
     picture is placed into."""
 
-    label: str
-    caption: str
-    date: date | None
-    source: str
-    original_sha256: str
-    kind: str
-    pages: int
     picture_width_mm: float
     """For an image: the width of the box the picture is placed into (0 for a PDF)."""
     picture_height_mm: float
@@ -335,10 +334,8 @@ class _ExhibitView:
             if not size and isinstance(exhibit, Exhibit):
                 size = (exhibit.width, exhibit.height)
             width, height = picture_box(size or (1, 1), paper)
-        return cls(label=exhibit.label, caption=exhibit.caption, date=exhibit.date,
-                   source=exhibit.source, original_sha256=exhibit.original_sha256,
-                   kind=exhibit.kind, pages=exhibit.pages,
-                   picture_width_mm=width, picture_height_mm=height)
+        described = {field.name: getattr(exhibit, field.name) for field in fields(_Described)}
+        return cls(**described, picture_width_mm=width, picture_height_mm=height)
 
 
 #: Millimetres of a CSS pixel: a picture's pixel is one, unless it is too large for its box.
