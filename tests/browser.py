@@ -1,10 +1,11 @@
 """The OS's Chromium for the browser tests (Playwright downloads no browser of its own).
 
-A test module that drives it declares ``pytest_plugins = ["browser"]`` and asks for the
-``chromium`` fixture: one browser for the whole session, whichever modules use it (a
-fixture merely imported into each module would start one per module). The modules also
-import CHROMIUM from here before pytest loads this file as a plugin, so it is not
-assertion-rewritten (PYTEST_DONT_REWRITE; it asserts nothing).
+A test module that drives it declares ``pytestmark = MARKS`` and
+``pytest_plugins = ["browser"]``, and asks for the ``chromium`` fixture: one browser for
+the whole session, whichever modules use it (a fixture merely imported into each module
+would start one per module). The modules also import MARKS from here before pytest loads
+this file as a plugin, so it is not assertion-rewritten (PYTEST_DONT_REWRITE; it asserts
+nothing).
 """
 
 from __future__ import annotations
@@ -19,6 +20,15 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+#: The marks of every browser test module: slow; all on one pytest-xdist worker (its
+#: loadgroup), since two browsers at once on a small machine only make both slower; skipped
+#: without Chromium.
+MARKS = [
+    pytest.mark.slow,
+    pytest.mark.xdist_group("browser"),
+    pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed "
+                                                "(scripts/system-deps.sh installs it)"),
+]
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 

@@ -17,21 +17,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from browser import CHROMIUM
+from browser import MARKS
 from PIL import Image, ImageChops, ImageDraw, ImageFilter
 from web_helpers import TODAY
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
-pytestmark = [
-    pytest.mark.slow,
-    # One worker runs the journey and every test that reads it (pytest-xdist's loadgroup):
-    # two journeys at once on a small machine only make both slower.
-    pytest.mark.xdist_group("browser"),
-    pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed "
-                                                "(scripts/system-deps.sh installs it)"),
-]
+pytestmark = MARKS  # slow, one worker (the journey and what reads it), Chromium needed
 pytest_plugins = ["browser"]  # the session's one Chromium (the chromium fixture)
 NUMBER = "8190555512345678"
 

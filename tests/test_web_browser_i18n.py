@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from browser import CHROMIUM
+from browser import MARKS
 from catalogs import Entries, use_catalog
 from web_helpers import TODAY
 
@@ -21,12 +21,7 @@ import orderpack
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.xdist_group("browser"),
-    pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed "
-                                                "(scripts/system-deps.sh installs it)"),
-]
+pytestmark = MARKS  # slow, one worker (the journey and what reads it), Chromium needed
 pytest_plugins = ["browser"]  # the session's one Chromium (the chromium fixture)
 
 SPANISH: Entries = {
