@@ -80,6 +80,10 @@ BUYER_LANG_OPTION = click.option(
     help="Write in this language for this run: en, es, pt-BR, fr, de, pl or ru (default: "
          "buyer.language of the order file).")
 
+LANG_OPTION = click.option(
+    "--lang", type=_Language(), default=None, metavar="TAG",
+    help="Write in this language: en, es, pt-BR, fr, de, pl or ru (default: English).")
+
 
 def today_or_local(value: date | None) -> date:
     """The --today value, else the local calendar date (read here, not in the core)."""
@@ -313,21 +317,18 @@ def _build_many(order_files: tuple[Path, ...], day: date, options: Options, jobs
     (the cases may each have their own)."""
     show_bar = not quiet and sys.stderr.isatty()
     with i18n.using(options.lang):
-        label = i18n.gettext("Building")
-    with click.progressbar(length=len(order_files), label=label, file=sys.stderr,
-                           hidden=not show_bar) as bar:
-        results = api.build_many(list(order_files), day, options, jobs,
-                                 on_done=lambda _result: bar.update(1))
-    with i18n.using(options.lang):
+        with click.progressbar(length=len(order_files), label=i18n.gettext("Building"),
+                               file=sys.stderr, hidden=not show_bar) as bar:
+            results = api.build_many(list(order_files), day, options, jobs,
+                                     on_done=lambda _result: bar.update(1))
         click.echo(report.batch_table(results))
         if any(not r.ok for r in results):
             click.echo(report.batch_errors(results), err=True)
-    for outcome in results:
-        if outcome.result is not None and outcome.result.warnings:
-            with i18n.using(outcome.result.language):
-                click.echo(report.warnings(outcome.result.warnings, outcome.order_path),
-                           err=True)
-    with i18n.using(options.lang):
+        for outcome in results:
+            if outcome.result is not None and outcome.result.warnings:
+                with i18n.using(outcome.result.language):
+                    click.echo(report.warnings(outcome.result.warnings, outcome.order_path),
+                               err=True)
         click.echo(report.batch_summary(results))
     if not all(r.ok for r in results):
         sys.exit(1)
@@ -412,8 +413,7 @@ def message(args: tuple[str, ...], list_steps: bool, today: date | None,
 @main.command()
 @click.argument("platform", required=False, metavar="[PLATFORM]")
 @click.option("--json", "as_json", is_flag=True, help="Print the rules as JSON.")
-@click.option("--lang", type=_Language(), default=None, metavar="TAG",
-              help="Write in this language: en, es, pt-BR, fr, de, pl or ru (default: English).")
+@LANG_OPTION
 def rules(platform: str | None, as_json: bool, lang: str | None) -> None:
     """Print every rule the planner uses, with its source and the day it was checked.
 
