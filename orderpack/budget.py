@@ -25,7 +25,7 @@ from pathlib import Path
 from orderpack import images
 from orderpack.destinations import Destination
 from orderpack.i18n import _, ngettext, percent
-from orderpack.words import is_cjk
+from orderpack.words import format_size, is_cjk
 
 # --- sizes ------------------------------------------------------------------------------
 
@@ -49,15 +49,6 @@ def parse_size(text: str) -> int:
     if count < 1:
         raise ValueError(f"{text!r} is no size at all; write it like 400KB, 2MB or 14.5MB")
     return count
-
-
-def format_size(count: int) -> str:
-    """``count`` bytes for people, decimal like :func:`parse_size`: 980 bytes, 391 KB, 1.6 MB."""
-    if count < 1000:
-        return f"{count} bytes"
-    if count < 1000 ** 2:
-        return f"{count / 1000:.0f} KB"
-    return f"{count / 1000 ** 2:.1f}".removesuffix(".0") + " MB"
 
 
 # --- budgets ----------------------------------------------------------------------------

@@ -305,6 +305,11 @@ def _listed(items: Sequence[str], word: str, style: Literal["standard", "or"]) -
     return format_list(list(items), style=style, locale=babel_locale(current()))
 
 
+def pages(count: int) -> str:
+    """3 pages, in the language in use."""
+    return ngettext("%(num)d page", "%(num)d pages", count)
+
+
 def relative_days(days: int) -> str:
     """today, tomorrow, in 3 days, yesterday, 3 days ago — in the language in use."""
     if days == 0:

@@ -7,8 +7,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from orderpack.budget import Budget, Weight, format_size
+from orderpack.budget import Budget, Weight
 from orderpack.i18n import _, ngettext
+from orderpack.i18n import pages as page_count
+from orderpack.words import format_size
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,7 @@ class Overrun:
 
     def _size_and_pages(self, size: int, pages: int) -> str:
         """"391 KB, 4 pages", "about 391 KB, about 4 pages" for an estimate."""
-        count = _pages(pages)
+        count = page_count(pages)
         if self.estimated:
             return _("about %(size)s, about %(pages)s", size=format_size(size), pages=count)
         return f"{format_size(size)}, {count}"
@@ -80,13 +82,13 @@ class Overrun:
                                      total_pages - budget.total_pages))
             if over:
                 lines.append("  " + _("together: %(size)s, %(pages)s", size=format_size(
-                    total_bytes), pages=_pages(total_pages)) + " — " + ", ".join(over))
+                    total_bytes), pages=page_count(total_pages)) + " — " + ", ".join(over))
         return lines
 
     def _what_weighs_most(self) -> list[str]:
         """The exhibits too heavy for a part alone, the heaviest, and the text pages."""
         lines = ["  " + _("exhibit %(label)s alone would make a part of about %(size)s, "
-                          "%(pages)s", label=label, size=format_size(size), pages=_pages(pages))
+                          "%(pages)s", label=label, size=format_size(size), pages=page_count(pages))
                  for label, size, pages in self.alone]
         if self.heaviest:
             lines.append(_("The heaviest exhibits:"))
@@ -123,11 +125,6 @@ class Overrun:
             lines.append("  - " + _("if the place you upload to takes more pages: %(option)s",
                                     option=f"--max-pages {most}"))
         return lines
-
-
-def _pages(count: int) -> str:
-    """3 pages, in the language in use."""
-    return ngettext("%(num)d page", "%(num)d pages", count)
 
 
 def _round_up(count: int) -> str:

@@ -51,6 +51,7 @@ from orderpack.evidence_pdf import Renderer
 from orderpack.model import Case
 from orderpack.overrun import Overrun
 from orderpack.validation import validate
+from orderpack.words import format_size
 
 __all__ = ["BuildResult", "Cleaned", "DisputeText", "Options", "PdfFile", "Preflight", "Progress",
            "build", "dispute_text", "preflight"]
@@ -245,7 +246,7 @@ def _limit_warnings(bundle: Bundle, files: Sequence[PdfFile],
         if limits is not None and ((limits.pdf_bytes or size) < size
                                    or (limits.pdf_pages or pages) < pages):
             warnings.append(
-                f"the evidence ({budget.format_size(size)}, {pages} pages) is more than "
+                f"the evidence ({format_size(size)}, {pages} pages) is more than "
                 f"{destination.name} takes: {limits.describe()}; build again with "
                 f"--fit {destination.id}")
         asked = [f"--{name}" for name, value in (("fit", bundle.options.fit),

@@ -19,11 +19,13 @@ from orderpack.i18n import (
     decimal,
     long_date,
     ngettext,
+    pages,
     pgettext,
     raised_in,
     using,
     when,
 )
+from orderpack.words import format_size
 
 if TYPE_CHECKING:
     from orderpack.api import MessageSteps, NewCase, PlatformRules
@@ -33,14 +35,6 @@ if TYPE_CHECKING:
     from orderpack.errors import Problem
     from orderpack.model import Case
     from orderpack.timeline import Status
-
-
-def format_size(size: int) -> str:
-    """:func:`orderpack.budget.format_size`, imported on first use: the budget module
-    brings in the destinations' models, which ``validate`` does not need."""
-    from orderpack.budget import format_size as formatted
-
-    return formatted(size)
 
 
 #: The action ids after which status says what to upload where.
@@ -57,10 +51,6 @@ def wrap(text: str, indent: str = "  ", hang: str | None = None) -> str:
 def as_json(data: object) -> str:
     """JSON as orderpack prints it: indented, non-ASCII kept."""
     return json.dumps(data, indent=2, ensure_ascii=False)
-
-
-def pages(count: int) -> str:
-    return ngettext("%(num)d page", "%(num)d pages", count)
 
 
 # --- validate ------------------------------------------------------------------------------

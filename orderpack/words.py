@@ -68,3 +68,13 @@ def script_lang(text: str) -> str:
     if any("\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf" for c in text):
         return "zh"
     return "und"
+
+
+def format_size(count: int) -> str:
+    """``count`` bytes for people, decimal like :func:`orderpack.budget.parse_size`: 980
+    bytes, 391 KB, 1.6 MB."""
+    if count < 1000:
+        return f"{count} bytes"
+    if count < 1000 ** 2:
+        return f"{count / 1000:.0f} KB"
+    return f"{count / 1000 ** 2:.1f}".removesuffix(".0") + " MB"

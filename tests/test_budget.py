@@ -15,9 +15,10 @@ import yaml
 from PIL import Image
 
 from orderpack import budget, destinations, images, profiles
-from orderpack.budget import Budget, Content, Level, Weight, format_size, parse_size
+from orderpack.budget import Budget, Content, Level, Weight, parse_size
 from orderpack.errors import ProfileError
 from orderpack.overrun import Overrun
+from orderpack.words import format_size
 
 # --- sizes ----------------------------------------------------------------------------------
 
