@@ -14,7 +14,7 @@ import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from browser import MARKS
@@ -36,6 +36,8 @@ class Journey:
     """The box drawn on each picture, by evidence file, in the picture's shown pixels."""
     shown: dict[str, tuple[int, int]]
     pdf: bytes
+    cases_page: dict[str, Any]
+    """Computed styles of the cases page: the legend's colours, the stage name's border."""
 
 
 def _screenshot_png(path: Path) -> None:
@@ -238,12 +240,32 @@ def journey(tmp_path_factory: pytest.TempPathFactory, chromium: Browser) -> Jour
             "screenshots/img-0042.jpg": (0.30, 0.15, 0.70, 0.30)})
         pdf = _build(page, base, case)
         _every_page_fits(page, base, case, shots)
+        page.goto(base + "/")
+        cases_page = page.evaluate("""() => ({
+            legend: [...document.querySelectorAll('.legend span')].map(
+                span => getComputedStyle(span).borderLeftColor),
+            card: getComputedStyle(document.querySelector('.case a')).borderLeftColor,
+            stage: (name => name ? getComputedStyle(name).borderTopStyle : 'no stage name')(
+                document.querySelector('.case .stage-name')),
+        })""")
         page.close()
     # The one 422 is the new case form's answer to the mistake.
     assert [e for e in errors if "status of 422" not in e] == []
     data, _version = orderfile.read(case / "order.yaml")
     boxes = {row["file"]: list(row["redact"][0]) for row in data["evidence"]}
-    return Journey(case=case, boxes=boxes, shown=shown, pdf=pdf)
+    return Journey(case=case, boxes=boxes, shown=shown, pdf=pdf, cases_page=cases_page)
+
+
+def test_the_cases_legend_shows_the_colour_of_each_urgency(journey: Journey) -> None:
+    legend = journey.cases_page["legend"]
+    assert len(legend) == 4
+    assert len(set(legend)) == 4, legend  # four colours, not four black bars
+    assert journey.cases_page["card"] in legend  # the case's own colour is one of them
+
+
+def test_the_stage_on_the_cases_page_is_plain_text(journey: Journey) -> None:
+    """Not drawn in a frame like the redaction editor's picture."""
+    assert journey.cases_page["stage"] == "none"
 
 
 def test_the_pdf_has_the_order_number(journey: Journey, tmp_path: Path) -> None:
