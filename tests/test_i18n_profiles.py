@@ -142,7 +142,11 @@ def test_message_steps_and_refusals_have_no_english_left(tmp_path: Path, sample:
 
 
 @pytest.mark.usefixtures("translated")
-def test_build_has_no_english_left_in_its_summary(tmp_path: Path) -> None:
+def test_build_has_no_english_left_in_its_summary(tmp_path: Path, warm_cache: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the sample's pictures already in the cache (its subject is the summary's words,
+    which the cache does not change)."""
+    monkeypatch.setenv("ORDERPACK_CACHE_DIR", str(warm_cache))
     order = case(tmp_path, "aliexpress-missing")
     result = CliRunner().invoke(main, ["build", str(order), "--today", TODAY,
                                        "--out", str(tmp_path / "out")])

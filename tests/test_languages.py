@@ -4,6 +4,7 @@ dispute.language (or the platform's default) for the packet, --lang for one run.
 from __future__ import annotations
 
 import shutil
+import threading
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -182,20 +183,31 @@ def test_nothing_is_detected_when_the_buyer_writes_the_packets_language(
 
 
 def test_the_pictures_are_made_in_the_builds_language(
-        aliexpress_case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        write_order: Callable[[str], Path], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     """The evidence thread and its image workers run in the build's context: a problem they
-    raise speaks the packet's language, not the process's default."""
+    raise speaks the packet's language, not the process's default. Two small pictures, in
+    a cold cache: each is made, on a worker thread of its own where there are two CPUs."""
+    from PIL import Image
+
     from orderpack import images
 
-    seen: list[str] = []
+    order = write_order(MINIMAL_ORDER + "evidence:\n"
+                        "  - file: tracking.png\n    caption: Tracking page\n"
+                        "  - file: chat.png\n    caption: Chat with the seller\n")
+    for name, colour in [("tracking.png", "white"), ("chat.png", "lightblue")]:
+        Image.new("RGB", (400, 300), colour).save(order.parent / name)
+    seen: list[tuple[str, str]] = []
     real_process = images.process
 
     def process(*args: object, **kwargs: object) -> images.Processed:
-        seen.append(i18n.current())
+        seen.append((i18n.current(), threading.current_thread().name))
         return real_process(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(images, "process", process)
-    orderpack.build(aliexpress_case, TODAY, out=tmp_path / "out", lang="ru",
+    orderpack.build(order, TODAY, out=tmp_path / "out", lang="ru",
                     cache_dir=tmp_path / "cold-cache")
-    assert seen
-    assert set(seen) == {"ru"}
+    assert len(seen) == 2
+    assert {language for language, _ in seen} == {"ru"}
+    # made on the evidence's worker threads, not on the thread that called build
+    assert threading.main_thread().name not in {thread for _, thread in seen}
