@@ -17,6 +17,7 @@ language's tests run on one pytest-xdist worker. Golden files: tests/golden/*/*.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -33,6 +34,7 @@ from typing import Any
 import pdffonts
 import pytest
 import yaml
+from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 from click.testing import CliRunner
 from conftest import SAMPLES, copy_sample
@@ -101,12 +103,18 @@ def _texts(value: object) -> tuple[str, ...]:
 
 
 @cache
+def catalog_template() -> Catalog:
+    """messages.pot, read once (no test changes it)."""
+    with (i18n.LOCALE_DIR / "messages.pot").open("rb") as file:
+        return read_po(file)
+
+
+@cache
 def english_pieces(tag: str) -> tuple[str, ...]:
     """The pieces of four words or more of the message ids that ``tag``'s catalog does not
     say in English: a translation that differs, or none (then the English would show)."""
+    template = catalog_template()
     locale_dir = i18n.LOCALE_DIR
-    with (locale_dir / "messages.pot").open("rb") as file:
-        template = read_po(file)
     with (locale_dir / i18n.babel_locale(tag) / "LC_MESSAGES" / "messages.po").open("rb") as f:
         catalog = read_po(f)
     pieces: set[str] = set()
@@ -252,17 +260,25 @@ def case_copy(tmp_path: Path, sample: str, opened: str | None = None) -> Path:
 
 
 @pytest.fixture(scope="module")
-def in_english(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., str]:
-    """``in_english(sample, opened, command, day)``: what ``orderpack COMMAND ORDER --today
-    DAY --lang en`` prints for the sample, run once per module (and worker): each language's
-    test compares its output with it."""
-    outputs: dict[tuple[str, str | None, tuple[str, ...], str], str] = {}
+def printed(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., str]:
+    """``printed(tag, sample, opened, command, day)``: what ``orderpack COMMAND order.yaml
+    --today DAY --lang TAG`` prints, run in a copy of the sample's folder (its dispute opened
+    on ``opened``, if given), so that the output names `order.yaml` wherever it is. Each
+    output is made once per module (and worker): a language's test, its golden file and
+    the languages' tests that compare their output with the English one share it. The
+    commands only read the case."""
+    folders: dict[tuple[str, str | None], Path] = {}
+    outputs: dict[tuple[str, str, str | None, tuple[str, ...], str], str] = {}
 
-    def output(sample: str, opened: str | None, command: tuple[str, ...], day: str) -> str:
-        key = (sample, opened, command, day)
+    def output(tag: str, sample: str, opened: str | None, command: tuple[str, ...],
+               day: str) -> str:
+        key = (tag, sample, opened, command, day)
         if key not in outputs:
-            order = case_copy(tmp_path_factory.mktemp(f"{sample}-en"), sample, opened)
-            outputs[key] = invoke(*command, str(order), "--today", day, "--lang", "en")
+            if (sample, opened) not in folders:
+                folder = tmp_path_factory.mktemp(sample)
+                folders[sample, opened] = case_copy(folder, sample, opened).parent
+            with contextlib.chdir(folders[sample, opened]):
+                outputs[key] = invoke(*command, "order.yaml", "--today", day, "--lang", tag)
         return outputs[key]
 
     return output
@@ -356,22 +372,19 @@ def test_the_evidence_pdf_is_in_the_language(tag: str, sample: str, built: Any) 
 
 
 @pytest.mark.parametrize(("tag", "sample"), cases())
-def test_status_is_in_the_language(tag: str, sample: str, tmp_path: Path,
-                                   in_english: Callable[..., str]) -> None:
-    order = str(case_copy(tmp_path, sample))
-    output = invoke("status", order, "--today", TODAY.isoformat(), "--lang", tag)
-    english = in_english(sample, None, ("status",), TODAY.isoformat())
+def test_status_is_in_the_language(tag: str, sample: str, printed: Callable[..., str]) -> None:
+    output = printed(tag, sample, None, ("status",), TODAY.isoformat())
+    english = printed("en", sample, None, ("status",), TODAY.isoformat())
     check_output(tag, sample, output, day=TODAY, english=english)
 
 
 @pytest.mark.parametrize(("tag", "sample", "step", "day", "opened"),
                          cases(with_steps=True))
 def test_every_message_is_in_the_language(tag: str, sample: str, step: str, day: str,
-                                          opened: str | None, tmp_path: Path,
-                                          in_english: Callable[..., str]) -> None:
-    order = str(case_copy(tmp_path, sample, opened))
-    output = invoke("message", step, order, "--today", day, "--lang", tag)
-    english = in_english(sample, opened, ("message", step), day)
+                                          opened: str | None,
+                                          printed: Callable[..., str]) -> None:
+    output = printed(tag, sample, opened, ("message", step), day)
+    english = printed("en", sample, opened, ("message", step), day)
     check_output(tag, sample, output, day=date.fromisoformat(day), english=english)
 
 
@@ -416,14 +429,12 @@ GOLDENS = [
     pytest.param(*golden, marks=pytest.mark.xdist_group(f"language-{golden[2]}"), id=golden[0])
     for golden in GOLDENS])
 def test_golden(name: str, sample: str, tag: str, what: str, day: str, opened: str | None,
-                built: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+                built: Any, printed: Callable[..., str]) -> None:
     if what == "dispute":
         text = built(tag, sample).result.dispute_text.read_text(encoding="utf-8")
     else:
-        # From the case's folder, so the output names `order.yaml` wherever it is.
-        monkeypatch.chdir(case_copy(tmp_path, sample, opened).parent)
-        command = ["status"] if what == "status" else ["message", what]
-        text = invoke(*command, "order.yaml", "--today", day, "--lang", tag)
+        command = ("status",) if what == "status" else ("message", what)
+        text = printed(tag, sample, opened, command, day)
     path = GOLDEN / name
     if os.environ.get("ORDERPACK_REGENERATE"):
         path.write_text(text, encoding="utf-8")
