@@ -9,6 +9,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -33,7 +34,9 @@ def po_path(tag: str) -> Path:
     return i18n.LOCALE_DIR / i18n.babel_locale(tag) / "LC_MESSAGES" / "messages.po"
 
 
+@cache
 def read(path: Path, locale: str | None = None) -> Catalog:
+    """The catalog at ``path``, read once per test process: the tests only read it."""
     with path.open("rb") as handle:
         return read_po(handle, locale=locale)
 

@@ -9,6 +9,7 @@ import io
 import re
 import shutil
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -158,10 +159,12 @@ def test_build_has_no_english_left_in_its_summary(tmp_path: Path, warm_cache: Pa
 # --- The profiles' texts --------------------------------------------------------------------
 
 
-def pot_entries() -> set[tuple[str, str | None]]:
+@cache
+def pot_entries() -> frozenset[tuple[str, str | None]]:
+    """The (message id, context) of each entry of messages.pot, read once."""
     with POT.open("rb") as handle:
-        return {(m.id if isinstance(m.id, str) else m.id[0], m.context)
-                for m in read_po(handle) if m.id}
+        return frozenset((m.id if isinstance(m.id, str) else m.id[0], m.context)
+                         for m in read_po(handle) if m.id)
 
 
 @pytest.mark.parametrize("platform", profiles.available())
