@@ -51,6 +51,23 @@ def shared_cache(own_cache: Path, module_cache: Path, monkeypatch: pytest.Monkey
     monkeypatch.setenv("ORDERPACK_CACHE_DIR", str(module_cache))
 
 
+def budget_case(tmp_path: Path, tag: str) -> Path:
+    """The sample for a buyer reading ``tag``, with two of its four pictures: the chat
+    screenshot (with a box blacked out) and the photo. Every rung of a budget's ladder
+    processes the pictures again; these two make the commands say every sentence the
+    whole sample makes them say (in English: each word of DRY_RUN_ENGLISH and
+    OVERRUN_ENGLISH the whole sample's output has, and the blacked-out box), at half the
+    cost. Its budgets: 350 KB is met by lowering the pictures, 300 KB with --split by
+    splitting, and 230 KB cannot be met (about 266 KB at the least)."""
+    order = in_language(tmp_path, ALI, tag)
+    text = order.read_text(encoding="utf-8")
+    kept = re.sub(r"(?m)^  - file: screenshots/(?:tracking|order-page)\.png\n(?:    .*\n)*",
+                  "", text)
+    assert kept.count("  - file: ") == text.count("  - file: ") - 2
+    order.write_text(kept, encoding="utf-8")
+    return order
+
+
 def run(*args: str | Path) -> Result:
     return CliRunner().invoke(main, [str(arg) for arg in args], prog_name="orderpack")
 
@@ -80,8 +97,8 @@ OVERRUN_ENGLISH = ["cannot be fitted", "even with", "What you can do", "Nothing 
 @SHARES_THE_CACHE
 @pytest.mark.parametrize("tag", LANGUAGES)
 def test_the_dry_run_and_its_steps_are_in_the_buyers_language(tmp_path: Path, tag: str) -> None:
-    order = in_language(tmp_path, ALI, tag)
-    result = run("build", order, "--today", TODAY, "--dry-run", "--max-size", "450KB")
+    order = budget_case(tmp_path, tag)
+    result = run("build", order, "--today", TODAY, "--dry-run", "--max-size", "350KB")
     assert result.exit_code == 0, result.output
     no_english(tag, result.stdout, DRY_RUN_ENGLISH)
     with i18n.using(tag):
@@ -95,8 +112,8 @@ def test_the_dry_run_and_its_steps_are_in_the_buyers_language(tmp_path: Path, ta
 @SHARES_THE_CACHE
 @pytest.mark.parametrize("tag", LANGUAGES)
 def test_a_split_in_the_dry_run_is_said_in_the_buyers_language(tmp_path: Path, tag: str) -> None:
-    order = in_language(tmp_path, ALI, tag)
-    result = run("build", order, "--today", TODAY, "--dry-run", "--max-size", "400KB",
+    order = budget_case(tmp_path, tag)
+    result = run("build", order, "--today", TODAY, "--dry-run", "--max-size", "300KB",
                  "--split")
     assert result.exit_code == 0, result.output
     no_english(tag, result.stdout, DRY_RUN_ENGLISH)
@@ -109,8 +126,8 @@ def test_a_split_in_the_dry_run_is_said_in_the_buyers_language(tmp_path: Path, t
 @pytest.mark.parametrize("tag", LANGUAGES)
 def test_a_budget_the_dry_run_cannot_meet_is_reported_in_the_buyers_language(
         tmp_path: Path, tag: str) -> None:
-    order = in_language(tmp_path, ALI, tag)
-    result = run("build", order, "--today", TODAY, "--dry-run", "--max-size", "300KB")
+    order = budget_case(tmp_path, tag)
+    result = run("build", order, "--today", TODAY, "--dry-run", "--max-size", "230KB")
     assert result.exit_code == 1
     no_english(tag, result.stdout, DRY_RUN_ENGLISH)
     no_english(tag, result.stderr, OVERRUN_ENGLISH)
@@ -129,13 +146,13 @@ def test_a_budget_the_dry_run_cannot_meet_is_reported_in_the_buyers_language(
 @SHARES_THE_CACHE
 @pytest.mark.parametrize("tag", LANGUAGES)
 def test_what_build_changed_to_fit_is_in_the_buyers_language(tmp_path: Path, tag: str) -> None:
-    order = in_language(tmp_path, ALI, tag)
-    result = run("build", order, "--today", TODAY, "--max-size", "450KB")
+    order = budget_case(tmp_path, tag)
+    result = run("build", order, "--today", TODAY, "--max-size", "350KB")
     assert result.exit_code == 0, result.output
     no_english(tag, result.stdout, ["per file", "lowered the", "Fitted into"])
     with i18n.using(tag):
         heading = i18n.gettext("Fitted into %(budget)s:", budget=i18n.gettext(
-            "%(size)s per file", size="450 KB") + " (--max-size)")
+            "%(size)s per file", size="350 KB") + " (--max-size)")
     steps = result.stdout[result.stdout.index(heading) + len(heading):].splitlines()[1:]
     assert steps
     assert all(step.startswith("  - ") for step in steps)
@@ -145,8 +162,8 @@ def test_what_build_changed_to_fit_is_in_the_buyers_language(tmp_path: Path, tag
 @pytest.mark.parametrize("tag", LANGUAGES)
 def test_a_budget_build_cannot_meet_is_reported_in_the_buyers_language(
         tmp_path: Path, tag: str) -> None:
-    order = in_language(tmp_path, ALI, tag)
-    result = run("build", order, "--today", TODAY, "--max-size", "300KB")
+    order = budget_case(tmp_path, tag)
+    result = run("build", order, "--today", TODAY, "--max-size", "230KB")
     assert result.exit_code == 1
     no_english(tag, result.stderr, OVERRUN_ENGLISH)
     assert not (order.parent / "out").exists()
@@ -154,12 +171,12 @@ def test_a_budget_build_cannot_meet_is_reported_in_the_buyers_language(
 
 @SHARES_THE_CACHE
 def test_english_stays_english(tmp_path: Path) -> None:
-    order = in_language(tmp_path, ALI, "en")
-    result = run("build", order, "--today", TODAY, "--dry-run", "--max-size", "300KB")
+    order = budget_case(tmp_path, "en")
+    result = run("build", order, "--today", TODAY, "--dry-run", "--max-size", "230KB")
     assert result.stdout.startswith(f"Preflight of {order} (an estimate; nothing was built or "
                                     "written):\n")
-    assert "Budget: 300 KB per file (--max-size) — it cannot be met." in result.stdout
-    assert result.stderr.startswith("Error: the evidence cannot be fitted into 300 KB per file "
+    assert "Budget: 230 KB per file (--max-size) — it cannot be met." in result.stdout
+    assert result.stderr.startswith("Error: the evidence cannot be fitted into 230 KB per file "
                                     "(--max-size), even with every exhibit")
     assert "\nWhat you can do:\n" in result.stderr
 
