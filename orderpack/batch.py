@@ -17,6 +17,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, cast
 
+from orderpack import engine
 from orderpack.errors import BuildError, OrderpackError
 from orderpack.packet import BuildResult, Options, build
 
@@ -55,7 +56,7 @@ def build_many(
         # Imported once here (0.4 s of CPU), shared by the forked children; in each child
         # it would cost every case as much. Each case's images use every core (default
         # workers): a case left alone at the end of a batch then still has them all.
-        import weasyprint  # noqa: F401
+        engine.weasyprint()
 
     pending = list(enumerate(order_paths))
     running: dict[Connection, tuple[int, Path, float, multiprocessing.process.BaseProcess]] = {}

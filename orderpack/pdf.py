@@ -2,7 +2,8 @@
 exhibits placed into the boxes the layout kept for them, and the tagging completed, with
 pikepdf (see :mod:`orderpack.tagging`). WeasyPrint lays out and writes text only.
 
-WeasyPrint is imported here only, so commands that do not render stay fast. It
+WeasyPrint is imported only when a PDF is made (:func:`orderpack.engine.weasyprint`), so
+commands that do not render stay fast. It
 loads nothing but the files a build names: the URL fetcher refuses the network and
 any other file.
 """
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from orderpack import engine
 from orderpack.errors import BuildError
 
 #: The PDF variant WeasyPrint writes: tagged for accessibility (PDF/UA-1), completed by
@@ -128,6 +130,7 @@ BASE_URL = "file:///orderpack-build/"
 def _fetcher(files: BuildFiles) -> Any:
     """A WeasyPrint URL fetcher serving only the allowed ``files`` of the build, by their
     URL under :data:`BASE_URL`, and refusing everything else: other files, the network."""
+    engine.weasyprint()
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     base_dir = files.base_dir
@@ -163,7 +166,7 @@ def collector_spared() -> Iterator[None]:
     processes of a batch, forked inside it, inherit it). A long-running front end that runs
     builds side by side should not: it would freeze what another build is still using.
     """
-    import weasyprint  # noqa: F401  # its tables outlive every build: frozen with the rest
+    engine.weasyprint()  # its tables outlive every build: frozen with the rest
 
     gc.collect()
     gc.freeze()
@@ -224,7 +227,7 @@ class LaidOut:
 def lay_out(html: str, files: BuildFiles) -> LaidOut:
     """Lay out ``html``: text only, its pictures and PDF pages left as empty boxes. This may
     run while the pictures are still being made (it needs none of their files)."""
-    import weasyprint
+    weasyprint = engine.weasyprint()
 
     fetcher = _fetcher(files)
     with _weasyprint_warnings() as warnings:
@@ -271,7 +274,7 @@ def write(
 
     WeasyPrint writes to a file beside ``target``, never the whole PDF in memory; pikepdf
     completes it from there (reading the streams it does not change from the file)."""
-    import weasyprint
+    weasyprint = engine.weasyprint()
 
     document = laid_out.document
     stamp = datetime(metadata.day.year, metadata.day.month, metadata.day.day)  # noqa: DTZ001

@@ -31,6 +31,16 @@ SAMPLES = ROOT / "samples"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def weasyprint_imported() -> None:
+    """WeasyPrint imported once per test process, first through orderpack's own import
+    (:func:`orderpack.engine.weasyprint`: no program started to find its libraries), so
+    that a test importing it directly does not pay for the search either."""
+    from orderpack import engine
+
+    engine.weasyprint()
+
+
 @pytest.fixture(autouse=True)
 def own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own evidence cache: none writes to the user's cache or shares one.
