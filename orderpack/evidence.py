@@ -30,7 +30,7 @@ import unicodedata
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TypeVar
@@ -222,6 +222,66 @@ def inspect_file(path: Path, name: str, *, decoded_later: bool = False) -> FileI
     damaged files, and formats orderpack does not take. ``decoded_later``: see
     :func:`inspect_data`."""
     return inspect_data(path, _read(path, name), name, decoded_later=decoded_later)
+
+
+@dataclass(frozen=True)
+class Original:
+    """An evidence file as a build reads it: once, checked and hashed; the bytes hashed are
+    the bytes decoded (:meth:`take`)."""
+
+    index: int
+    """Of the item in the order file's evidence list."""
+    folder: Path
+    """The case folder."""
+    name: str
+    """As written in the order file."""
+    info: FileInfo
+    sha256: str
+    _held: list[bytes] = field(compare=False, repr=False)
+    """The bytes read, until they are taken (empty if they were not kept, see
+    :class:`Holding`)."""
+
+    @property
+    def shown(self) -> str:
+        """How messages call the file: its path."""
+        return str(self.folder / self.name)
+
+    def take(self) -> bytes | None:
+        """The bytes that were hashed, once (None afterwards, or if they were not kept):
+        whoever decodes them takes them, so they are held no longer than needed."""
+        return self._held.pop() if self._held else None
+
+
+class Holding:
+    """How many bytes of the originals read for a build are kept for their decoding, so
+    that it need not read them again: at most :data:`HELD_BYTES` together. The bytes of
+    the others are read again and checked against their hash."""
+
+    def __init__(self, limit: int | None = None) -> None:
+        self.room = HELD_BYTES if limit is None else limit
+
+    def keep(self, data: bytes) -> list[bytes]:
+        if len(data) > self.room:
+            return []
+        self.room -= len(data)
+        return [data]
+
+
+#: Bytes of a build's originals kept from their first read to their decoding. A camera
+#: photo is 2 to 4 MB: this is the first dozen of a heavy case's pictures, whose workers
+#: start at once; later ones are read again, when the memory of the first is freed.
+HELD_BYTES = 32 * 1024 * 1024
+
+
+def read_original(folder: Path, name: str, index: int, holding: Holding, *,
+                  whole: bool = True, decoded_later: bool = False) -> Original:
+    """The evidence file ``name`` inside ``folder`` (item ``index`` of the order file),
+    read once, checked (:func:`inspect_data`, with ``whole`` and ``decoded_later``) and
+    hashed; its bytes kept for decoding if ``holding`` has room."""
+    path, data = read_evidence(folder, name)
+    info = inspect_data(path, data, name, whole=whole, decoded_later=decoded_later)
+    return Original(index, folder, name, info, hashlib.sha256(data).hexdigest(),
+                    holding.keep(data))
 
 
 def _read(path: Path, name: str, root: Path | None = None) -> bytes:
@@ -437,18 +497,22 @@ class Exhibit:
 
 
 def process(case: Case, *, cache_dir: Path | None = None, workers: int | None = None,
-            settings: images.Settings | None = None) -> list[Exhibit]:
+            settings: images.Settings | None = None,
+            originals: Sequence[Original] | None = None) -> list[Exhibit]:
     """Every evidence item of ``case`` as an exhibit, in order.
 
     ``settings`` says how images are made (their largest size in pixels and bytes, where the
     encoder starts, and a size budget's knobs); the default is a build without a budget.
-    Images not in the cache are processed on ``workers`` threads (default: one per CPU).
-    Raise :class:`EvidenceError` listing every file that cannot be used.
+    ``originals`` are the evidence files as the build's validation read them (one for each
+    item, see :func:`orderpack.validation.validate_for_build`); without them they are read
+    here. Images not in the cache are processed on ``workers`` threads (default: one per
+    CPU). Raise :class:`EvidenceError` listing every file that cannot be used.
     """
     if settings is None:
         settings = images.Settings()
     with quiet_pillow():
-        return _process(case, cache.Cache(cache.location(cache_dir)), settings, workers)
+        return _process(case, cache.Cache(cache.location(cache_dir)), settings, workers,
+                        originals)
 
 
 @contextlib.contextmanager
@@ -467,10 +531,16 @@ def quiet_pillow() -> Iterator[None]:
 
 
 def _process(case: Case, store: cache.Cache, settings: images.Settings,
-             workers: int | None) -> list[Exhibit]:
+             workers: int | None, originals: Sequence[Original] | None) -> list[Exhibit]:
     problems: dict[int, list[Problem]] = {}
-    plans = _plans(case, settings, problems)
+    if originals is None:
+        originals = _read_originals(case, problems)
+    plans = [_plan(original, case.order.evidence[original.index].redact, settings)
+             for original in originals]
     entries, renditions, jobs = _from_cache(plans, store, problems)
+    for plan in plans:
+        if jobs.get(plan.key) is not plan:
+            plan.original.take()  # not decoded here: its bytes are not kept
 
     def keep(plan: _Plan, result: images.Processed) -> tuple[cache.Entry, Path | None]:
         """Store ``result`` in the cache (on the worker thread that made it, so the images
@@ -502,26 +572,29 @@ def _process(case: Case, store: cache.Cache, settings: images.Settings,
             for item, plan in zip(case.order.evidence, plans, strict=True)]
 
 
-def _plans(case: Case, settings: images.Settings,
-           problems: dict[int, list[Problem]]) -> list[_Plan]:
-    """Each evidence item read, checked and given its cache key; what cannot be read goes
-    into ``problems`` under the item's index."""
-    plans: list[_Plan] = []
+def _read_originals(case: Case, problems: dict[int, list[Problem]]) -> list[Original]:
+    """Each evidence item read, checked and hashed; what cannot be read goes into
+    ``problems`` under the item's index."""
+    originals: list[Original] = []
+    holding = Holding()
     for index, item in enumerate(case.order.evidence):
-        shown = str(case.folder / item.file)
         try:
-            path, data = read_evidence(case.folder, item.file)
             # Damage is found by decoding, from these same bytes (see _process_one).
-            info = inspect_data(path, data, shown, whole=False)
+            originals.append(read_original(case.folder, item.file, index, holding,
+                                           whole=False))
         except OrderpackError as exc:
+            shown = str(case.folder / item.file)
             problems[index] = [Problem(shown, p.message, fix=p.fix) for p in exc.problems]
-            continue
-        original = hashlib.sha256(data).hexdigest()
-        params = settings.key() if info.kind == "image" else {"flattened": flatten.VERSION}
-        key = cache.key(info.kind, original, params, [list(box) for box in item.redact])
-        plans.append(_Plan(index, case.folder, item.file, shown, info, original, key,
-                           tuple(item.redact)))
-    return plans
+    return originals
+
+
+def _plan(original: Original, redact: Sequence[images.Box],
+          settings: images.Settings) -> _Plan:
+    """What is made of ``original`` with ``settings``, under its cache key."""
+    kind = original.info.kind
+    params = settings.key() if kind == "image" else {"flattened": flatten.VERSION}
+    key = cache.key(kind, original.sha256, params, [list(box) for box in redact])
+    return _Plan(original, key, tuple(redact))
 
 
 def _from_cache(plans: list[_Plan], store: cache.Cache, problems: dict[int, list[Problem]]
@@ -557,7 +630,7 @@ def _from_cache(plans: list[_Plan], store: cache.Cache, problems: dict[int, list
 def _flattened(plan: _Plan, store: cache.Cache) -> cache.Entry | list[Problem]:
     """The PDF exhibit of ``plan`` flattened and stored, or what keeps it from being used."""
     try:
-        data = _read_again(plan)
+        data = _bytes_of(plan)
     except OrderpackError as exc:
         return exc.problems
     try:
@@ -575,16 +648,21 @@ def _flattened(plan: _Plan, store: cache.Cache) -> cache.Entry | list[Problem]:
 class _Plan:
     """An evidence item checked and hashed, before processing."""
 
-    index: int
-    folder: Path
-    """The case folder."""
-    name: str
-    """As written in the order file."""
-    shown: str
-    info: FileInfo
-    original_sha256: str
+    original: Original
     key: str
     redact: tuple[images.Box, ...]
+
+    @property
+    def index(self) -> int:
+        return self.original.index
+
+    @property
+    def shown(self) -> str:
+        return self.original.shown
+
+    @property
+    def info(self) -> FileInfo:
+        return self.original.info
 
 
 def _exhibit(item: Evidence, plan: _Plan, entry: cache.Entry,
@@ -592,7 +670,7 @@ def _exhibit(item: Evidence, plan: _Plan, entry: cache.Entry,
     record, label = entry.record, exhibit_label(plan.index)
     return Exhibit(
         label=label, caption=item.caption, date=item.date, source=item.file,
-        kind=plan.info.kind, original_sha256=plan.original_sha256, file=entry.file,
+        kind=plan.info.kind, original_sha256=plan.original.sha256, file=entry.file,
         sha256=entry.sha256, media_type=record["media_type"], width=record["width"],
         height=record["height"], pages=record["pages"], warnings=tuple(record["warnings"]),
         upload_name=f"{label}-{slug(item.caption)}{record['suffix']}", pdf_file=rendition,
@@ -644,12 +722,12 @@ def _run(plans: Sequence[_Plan], settings: images.Settings, workers: int | None,
 def _process_one(plan: _Plan, settings: images.Settings,
                  keep: Callable[[_Plan, images.Processed], _Kept],
                  budget: _PixelBudget) -> _Kept | list[Problem]:
-    """Read the file of ``plan`` again, check that it is what was hashed (an editor or a
-    sync client may have saved it since), and decode those very bytes."""
+    """Decode the bytes of ``plan``'s file that were hashed: those kept from its read, else
+    the file read again and checked to be what was hashed."""
     pixels = plan.info.width * plan.info.height
     try:
         with budget.take(pixels):
-            result = images.process(_read_again(plan), plan.shown, plan.redact, settings)
+            result = images.process(_bytes_of(plan), plan.shown, plan.redact, settings)
     except OrderpackError as exc:
         return exc.problems
     except MemoryError:
@@ -657,15 +735,18 @@ def _process_one(plan: _Plan, settings: images.Settings,
     return keep(plan, result)
 
 
-def _read_again(plan: _Plan) -> bytes:
-    """The bytes of the file of ``plan``, read again to be processed: refused unless they
-    are the bytes that were hashed (an editor or a sync client may have saved it since)."""
+def _bytes_of(plan: _Plan) -> bytes:
+    """The bytes of the file of ``plan`` that were hashed: kept from its read, or read again
+    and refused unless they are those (an editor or a sync client may have saved it since)."""
+    data = plan.original.take()
+    if data is not None:
+        return data
     try:
-        _path, data = read_evidence(plan.folder, plan.name)
+        _path, data = read_evidence(plan.original.folder, plan.original.name)
     except OrderpackError as exc:
         raise EvidenceError(str(exc), [Problem(plan.shown, p.message, fix=p.fix)
                                        for p in exc.problems]) from None
-    if hashlib.sha256(data).hexdigest() != plan.original_sha256:
+    if hashlib.sha256(data).hexdigest() != plan.original.sha256:
         message = "the file changed while the build was reading it"
         raise EvidenceError(f"{plan.shown}: {message}",
                             [Problem(plan.shown, message, fix="build again once it is saved")])
