@@ -4,7 +4,9 @@
 content is (never what its name says), and that it is whole (validation uses them).
 :func:`process` turns every evidence item of a case into an :class:`Exhibit`: images made
 clean, private and upload-ready by :mod:`orderpack.images`, PDFs flattened to what their
-pages show by :mod:`orderpack.flatten`. Each file is read once, into memory: what is hashed
+pages show by :mod:`orderpack.flatten`. A build reads each file once, into memory, as its
+validation checks it (:func:`read_original`): hashed, and its bytes kept for decoding (up to
+:data:`HELD_BYTES`; others are read again and checked against the hash), so what is hashed
 is what is decoded. Results are cached by content hash (:mod:`orderpack.cache`), and images
 are processed in parallel.
 

@@ -23,7 +23,7 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import Destination, DictionaryObject, IndirectObject, StreamObject
 
-from orderpack import contents, pdf, render
+from orderpack import contents, evidence, pdf, render
 from orderpack.errors import BuildError, OrderFileError, TemplateError
 from orderpack.packet import BuildResult, Options, build
 
@@ -592,3 +592,12 @@ def test_a_build_reads_and_hashes_each_original_once(
     uses.clear()
     _build(aliexpress_case, tmp_path / "cold-cache")  # every picture from the cache
     assert (uses.reads, uses.hashes) == (once, once)
+
+    # Bytes are kept for decoding as far as there is room: the others are read again, and
+    # hashed again to be sure they are the bytes that were hashed.
+    first = folder / "screenshots" / "tracking.png"  # the order file's first exhibit
+    monkeypatch.setattr(evidence, "HELD_BYTES", first.stat().st_size)
+    uses.clear()
+    _build(aliexpress_case, tmp_path / "another-cold-cache")
+    twice = {name: 1 if name == first.name else 2 for name in once}
+    assert (uses.reads, uses.hashes) == (twice, twice)
