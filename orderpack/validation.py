@@ -47,8 +47,8 @@ def validate(order_path: str | Path, *, decoded_later: bool = False,
 def validate_for_build(order_path: str | Path, *,
                        lang: str | None = None) -> tuple[Case, list[evidence.Original]]:
     """:func:`validate` with ``decoded_later``, and the evidence files as it read them, one
-    for each item: checked, hashed, their bytes kept for decoding as far as
-    :class:`orderpack.evidence.Holding` allows. A build reads each file once this way."""
+    for each item: checked and hashed. A build reads and hashes each file once this way
+    (and again only to decode a picture, see :func:`orderpack.evidence.process`)."""
     path = Path(order_path)
     with i18n.using(lang if lang is not None else buyer_language(path)):
         return _validate(path, True)
@@ -284,10 +284,9 @@ def _check_evidence_files(document: Document, failed: set[str],
 
     With ``originals`` (a build's validation, whose workers decode the pictures: see
     ``decoded_later`` in :func:`orderpack.evidence.inspect_data`), each file read is added
-    to it, hashed and its bytes kept for the build."""
+    to it, hashed, for the build."""
     folder = document.path.parent
     problems: list[Problem] = []
-    holding = evidence.Holding()
     items = document.data.get("evidence")
     for index, item in enumerate(items if isinstance(items, list) else []):
         loc: Loc = ("evidence", index, "file")
@@ -300,7 +299,7 @@ def _check_evidence_files(document: Document, failed: set[str],
                 path = evidence.resolve_inside(folder, item["file"])
                 info = evidence.inspect_file(path, item["file"])
             else:
-                original = evidence.read_original(folder, item["file"], index, holding,
+                original = evidence.read_original(folder, item["file"], index,
                                                   decoded_later=True)
                 originals.append(original)
                 info = original.info

@@ -17,14 +17,16 @@ import shutil
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pdffonts
 import pytest
 from pypdf import PdfReader
 from pypdf.generic import Destination, DictionaryObject, IndirectObject, StreamObject
 
-from orderpack import contents, evidence, pdf, render
+from orderpack import contents, pdf, render
 from orderpack.errors import BuildError, OrderFileError, TemplateError
+from orderpack.evidence import Exhibit
 from orderpack.packet import BuildResult, Options, build
 
 TODAY = date(2026, 11, 26)
@@ -581,23 +583,32 @@ class _Uses:
 
 def test_a_build_reads_and_hashes_each_original_once(
         aliexpress_case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Validated, planned, laid out, processed and recorded in the manifest from one read
-    of each evidence file, hashed once: the bytes hashed are the bytes decoded."""
+    """Validated, planned, laid out, processed, fitted and recorded in the manifest from one
+    read of each evidence file, hashed once; a picture to decode is read once more, and
+    hashed again, so that the bytes decoded are the bytes hashed."""
     folder = aliexpress_case.parent
     originals = sorted([*folder.glob("screenshots/*"), *folder.glob("photos/*")])
     uses = _Uses(originals, monkeypatch)
     once = dict.fromkeys((path.name for path in originals), 1)
-    _build(aliexpress_case, tmp_path / "cold-cache")  # every picture decoded
-    assert (uses.reads, uses.hashes) == (once, once)
-    uses.clear()
-    _build(aliexpress_case, tmp_path / "cold-cache")  # every picture from the cache
-    assert (uses.reads, uses.hashes) == (once, once)
-
-    # Bytes are kept for decoding as far as there is room: the others are read again, and
-    # hashed again to be sure they are the bytes that were hashed.
-    first = folder / "screenshots" / "tracking.png"  # the order file's first exhibit
-    monkeypatch.setattr(evidence, "HELD_BYTES", first.stat().st_size)
-    uses.clear()
-    _build(aliexpress_case, tmp_path / "another-cold-cache")
-    twice = {name: 1 if name == first.name else 2 for name in once}
+    twice = dict.fromkeys((path.name for path in originals), 2)
+    _build(aliexpress_case, tmp_path / "cache")  # every picture decoded
     assert (uses.reads, uses.hashes) == (twice, twice)
+    uses.clear()
+    _build(aliexpress_case, tmp_path / "cache")  # every picture from the cache
+    assert (uses.reads, uses.hashes) == (once, once)
+    uses.clear()
+    # Fitted to a budget: each rung of the ladder that makes the pictures again (here, from
+    # a cold cache, every rung) reads each once more to decode it, and nothing else.
+    rungs: list[object] = []
+    process = contents.process
+
+    def counted(*args: Any, **kwargs: Any) -> list[Exhibit]:
+        rungs.append(args)
+        return process(*args, **kwargs)
+
+    monkeypatch.setattr(contents, "process", counted)
+    fitted = _build(aliexpress_case, tmp_path / "another-cache", max_bytes=400_000)
+    assert fitted.fit_steps
+    assert len(rungs) > 1
+    per_rung = dict.fromkeys((path.name for path in originals), 1 + len(rungs))
+    assert (uses.reads, uses.hashes) == (per_rung, per_rung)
