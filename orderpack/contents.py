@@ -71,6 +71,8 @@ class Bundle:
     inputs: list[dict[str, Any]]
     """The manifest's record of the input files (:func:`orderpack.manifest.inputs`)."""
     narrative: tuple[str, ...] = ()
+    originals: tuple[evidence.Original, ...] | None = None
+    """The evidence files as the build read them (None: each processing reads them)."""
 
     def content(self, exhibits: Sequence[Exhibit]) -> Content:
         """What the estimate of :mod:`orderpack.budget` needs to know of the text pages."""
@@ -93,8 +95,10 @@ class Bundle:
                                              for paragraph in text.paragraphs))
 
 
-def prepare(case: Case, today: date, options: Options) -> Bundle:
-    """The bundle of ``case`` (without its statement: see :meth:`Bundle.with_text`)."""
+def prepare(case: Case, today: date, options: Options,
+            originals: Sequence[evidence.Original] | None = None) -> Bundle:
+    """The bundle of ``case`` (without its statement: see :meth:`Bundle.with_text`), with
+    its evidence files as the build read them, if it did."""
     if options.paper not in pdf.PAPERS:
         raise BuildError(f"unknown paper size {options.paper!r}; use a4 or letter")
     destination = destinations.load(options.fit) if options.fit else None
@@ -108,13 +112,16 @@ def prepare(case: Case, today: date, options: Options) -> Bundle:
                     else case.profile.limits.description_chars),
         budget=budget.resolve(destination, options.max_bytes, options.max_pages),
         inputs=[],
+        originals=None if originals is None else tuple(originals),
     )
 
 
-def process(case: Case, options: Options, level: Level) -> list[Exhibit]:
-    """The exhibits of ``case`` as the rung ``level`` of the fitting ladder makes them."""
+def process(case: Case, options: Options, level: Level,
+            originals: Sequence[evidence.Original] | None = None) -> list[Exhibit]:
+    """The exhibits of ``case`` as the rung ``level`` of the fitting ladder makes them, from
+    ``originals`` if the build read them (see :func:`orderpack.evidence.process`)."""
     return evidence.process(case, cache_dir=options.cache_dir, workers=options.workers,
-                            settings=level.settings)
+                            settings=level.settings, originals=originals)
 
 
 def dispute_text(bundle: Bundle, exhibits: Sequence[Any]) -> narrative.Narrative:

@@ -22,7 +22,7 @@ from orderpack import cache, evidence, i18n, pdf, render
 from orderpack.api_types import Options, PdfFile
 from orderpack.budget import Level, Part
 from orderpack.contents import EVIDENCE_PDF, EXHIBITS_DIR, Bundle, part_name
-from orderpack.errors import BuildError, EvidenceError, OrderpackError, Problem
+from orderpack.errors import BuildError
 from orderpack.evidence import Exhibit
 from orderpack.fitting import Made, steps
 from orderpack.model import Case
@@ -266,25 +266,15 @@ class Planned(_Described):
     """Of an image as shown (upright), in pixels; (0, 0) for a PDF."""
 
 
-def plan(case: Case) -> list[Planned]:
-    """The exhibits of ``case`` as the layout needs them, read from the original files
-    (hashed, their headers read). Raise :class:`EvidenceError` for a file that cannot be
-    read, as processing it would."""
-    planned = []
-    for index, item in enumerate(case.order.evidence):
-        try:
-            path, data = evidence.read_evidence(case.folder, item.file)
-            info = evidence.inspect_data(path, data, item.file, whole=False)
-        except OrderpackError as exc:
-            shown = str(case.folder / item.file)
-            raise EvidenceError("1 evidence file cannot be used:", [
-                Problem(shown, problem.message, fix=problem.fix)
-                for problem in exc.problems]) from None
-        planned.append(Planned(
-            label=evidence.exhibit_label(index), caption=item.caption, date=item.date,
-            source=item.file, original_sha256=hashlib.sha256(data).hexdigest(),
-            kind=info.kind, pages=info.pages or 1, size=(info.width, info.height)))
-    return planned
+def plan(case: Case, originals: Sequence[evidence.Original]) -> list[Planned]:
+    """The exhibits of ``case`` as the layout needs them, from its original files as the
+    build read them (:func:`orderpack.validation.validate_for_build`: hashed, their headers
+    read), one for each evidence item."""
+    return [Planned(
+        label=evidence.exhibit_label(original.index), caption=item.caption, date=item.date,
+        source=item.file, original_sha256=original.sha256, kind=original.info.kind,
+        pages=original.info.pages or 1, size=(original.info.width, original.info.height))
+        for item, original in zip(case.order.evidence, originals, strict=True)]
 
 
 def lay_out_early(bundle: Bundle, planned: Sequence[Planned], level: Level) -> pdf.LaidOut:

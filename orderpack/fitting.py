@@ -61,7 +61,7 @@ def fit(bundle: Bundle, exhibits: list[Exhibit], maker: Maker,
     last: Made | None = None
     for number, level in enumerate(levels):
         if number:
-            exhibits = contents.process(bundle.case, options, level)
+            exhibits = contents.process(bundle.case, options, level, bundle.originals)
         for candidate in candidates(level, limits, last=number == len(levels) - 1):
             weights = contents.weights(exhibits)
             compact = candidate.compact

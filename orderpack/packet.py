@@ -46,11 +46,11 @@ from orderpack.api_types import (
 from orderpack.budget import Level
 from orderpack.contents import DISPUTE_TEXT, EXHIBITS_DIR, MANIFEST, TEXT_CAP, Bundle
 from orderpack.errors import BudgetError, OrderpackError
-from orderpack.evidence import Exhibit
+from orderpack.evidence import Exhibit, Original
 from orderpack.evidence_pdf import Renderer
 from orderpack.model import Case
 from orderpack.overrun import Overrun
-from orderpack.validation import validate
+from orderpack.validation import validate, validate_for_build
 from orderpack.words import format_size
 
 __all__ = ["BuildResult", "Cleaned", "DisputeText", "Options", "PdfFile", "Preflight", "Progress",
@@ -67,12 +67,13 @@ def build(
     options = options or Options()
     step = progress or (lambda _message: None)
     step("validating")
-    case = validate(order_path, decoded_later=True, lang=options.lang)
+    # Each evidence file is read once, here: checked, hashed, kept to be decoded.
+    case, originals = validate_for_build(order_path, lang=options.lang)
     out = (options.out or case.folder / "out").absolute()
     output_folder.check(out, case)
     with contents.cache_folder(options) as (options, cache_warnings), \
             i18n.using(language(case, options).tag):
-        result = _build(case, out, today, options, step)
+        result = _build(case, originals, out, today, options, step)
     with i18n.using(case.order.buyer.language) as buyer:
         upload = timeline.upload_advice(case.profile, len(result.exhibits))
     return replace(result, warnings=[*cache_warnings, *result.warnings], upload=upload,
@@ -86,13 +87,13 @@ def language(case: Case, options: Options) -> i18n.Choice:
                                 options.lang)
 
 
-def _build(case: Case, out: Path, today: date, options: Options,
+def _build(case: Case, originals: list[Original], out: Path, today: date, options: Options,
            step: Progress) -> BuildResult:
-    bundle = contents.prepare(case, today, options)
+    bundle = contents.prepare(case, today, options, originals)
     step("processing evidence")
     level = budget.ladder(options.attach)[0]
-    planned = evidence_pdf.plan(case)
-    with _processing(case, options, level) as pending:
+    planned = evidence_pdf.plan(case, originals)
+    with _processing(case, options, level, originals) as pending:
         # While the pictures are made, the PDF is laid out (text only: its pictures are
         # placed afterwards), unless a budget may change the layout.
         early = None
@@ -151,14 +152,16 @@ def _build(case: Case, out: Path, today: date, options: Options,
 
 
 @contextlib.contextmanager
-def _processing(case: Case, options: Options, level: Level) -> Iterator[Future[list[Exhibit]]]:
+def _processing(case: Case, options: Options, level: Level,
+                originals: Sequence[Original]) -> Iterator[Future[list[Exhibit]]]:
     """The exhibits of ``case``, being made on another thread (which starts the image
     workers) while the caller goes on; waited for even if the caller fails, so that no
     worker outlives the build."""
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="orderpack-evidence")
     try:
         # In a copy of the caller's context, so that the work speaks the build's language.
-        yield pool.submit(contextvars.copy_context().run, contents.process, case, options, level)
+        yield pool.submit(contextvars.copy_context().run, contents.process, case, options,
+                          level, originals)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 

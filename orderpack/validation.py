@@ -41,10 +41,22 @@ def validate(order_path: str | Path, *, decoded_later: bool = False,
     """
     path = Path(order_path)
     with i18n.using(lang if lang is not None else buyer_language(path)):
-        return _validate(path, decoded_later)
+        return _validate(path, decoded_later)[0]
 
 
-def _validate(path: Path, decoded_later: bool) -> Case:
+def validate_for_build(order_path: str | Path, *,
+                       lang: str | None = None) -> tuple[Case, list[evidence.Original]]:
+    """:func:`validate` with ``decoded_later``, and the evidence files as it read them, one
+    for each item: checked and hashed. A build reads and hashes each file once this way
+    (and again only to decode a picture, see :func:`orderpack.evidence.process`)."""
+    path = Path(order_path)
+    with i18n.using(lang if lang is not None else buyer_language(path)):
+        return _validate(path, True)
+
+
+def _validate(path: Path, decoded_later: bool) -> tuple[Case, list[evidence.Original]]:
+    """The case, and with ``decoded_later`` (a build's validation) its evidence files as
+    read (else none)."""
     document = load(path)
     data = document.data
     problems: list[Problem] = []
@@ -58,13 +70,14 @@ def _validate(path: Path, decoded_later: bool) -> Case:
     failed = {p.field for p in problems}
     profile, platform_problems = _check_platform(document, failed)
     problems += platform_problems
-    problems += _check_files(document, failed, decoded_later=decoded_later)
+    originals: list[evidence.Original] | None = [] if decoded_later else None
+    problems += _check_files(document, failed, originals)
     if order is not None:
         problems += _check_dates(document, order)
     if problems or order is None or profile is None:
         raise refused(problems)
     return Case(path=path, order=order, profile=profile, document=document,
-                warnings=tuple(warnings_for(document, order)))
+                warnings=tuple(warnings_for(document, order))), originals or []
 
 
 def _check_platform(document: Document, failed: set[str]) -> tuple[Profile | None, list[Problem]]:
@@ -259,16 +272,19 @@ def _language_warnings(document: Document, order: OrderFile) -> list[Problem]:
     return warnings
 
 
-def _check_files(document: Document, failed: set[str], *,
-                 decoded_later: bool) -> list[Problem]:
+def _check_files(document: Document, failed: set[str],
+                 originals: list[evidence.Original] | None) -> list[Problem]:
     """Each evidence file (and chat export) exists inside the case folder and can be read."""
-    return (_check_evidence_files(document, failed, decoded_later=decoded_later)
-            + _check_chat_files(document))
+    return _check_evidence_files(document, failed, originals) + _check_chat_files(document)
 
 
-def _check_evidence_files(document: Document, failed: set[str], *,
-                          decoded_later: bool) -> list[Problem]:
-    """Each evidence file is inside the case folder and can be read; its boxes fit on it."""
+def _check_evidence_files(document: Document, failed: set[str],
+                          originals: list[evidence.Original] | None) -> list[Problem]:
+    """Each evidence file is inside the case folder and can be read; its boxes fit on it.
+
+    With ``originals`` (a build's validation, whose workers decode the pictures: see
+    ``decoded_later`` in :func:`orderpack.evidence.inspect_data`), each file read is added
+    to it, hashed, for the build."""
     folder = document.path.parent
     problems: list[Problem] = []
     items = document.data.get("evidence")
@@ -279,8 +295,14 @@ def _check_evidence_files(document: Document, failed: set[str], *,
         ):
             continue
         try:
-            path = evidence.resolve_inside(folder, item["file"])
-            info = evidence.inspect_file(path, item["file"], decoded_later=decoded_later)
+            if originals is None:
+                path = evidence.resolve_inside(folder, item["file"])
+                info = evidence.inspect_file(path, item["file"])
+            else:
+                original = evidence.read_original(folder, item["file"], index,
+                                                  decoded_later=True)
+                originals.append(original)
+                info = original.info
         except OrderFileError as exc:
             problems += [document.problem(loc, p.message, p.fix) for p in exc.problems]
             continue

@@ -17,6 +17,7 @@ import shutil
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pdffonts
 import pytest
@@ -25,6 +26,7 @@ from pypdf.generic import Destination, DictionaryObject, IndirectObject, StreamO
 
 from orderpack import contents, pdf, render
 from orderpack.errors import BuildError, OrderFileError, TemplateError
+from orderpack.evidence import Exhibit
 from orderpack.packet import BuildResult, Options, build
 
 TODAY = date(2026, 11, 26)
@@ -528,3 +530,85 @@ def test_a_rebuild_writes_the_index_pages_it_found_and_checks_them(
     third = _build(aliexpress_case, cache)
     assert len(layouts) == 2
     assert _index_text(third.evidence_pdf) == index
+
+
+# --- each original read and hashed once ----------------------------------------------------
+
+
+class _Uses:
+    """How often a build opens and hashes each evidence original: a spy on every way a file
+    is opened (``os.open``, ``open``, hence ``Path.read_bytes``) and on SHA-256."""
+
+    def __init__(self, originals: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
+        self.paths = {path.resolve(): path.name for path in originals}
+        self.contents = {path.read_bytes(): path.name for path in originals}
+        self.reads: dict[str, int] = dict.fromkeys(self.paths.values(), 0)
+        self.hashes: dict[str, int] = dict.fromkeys(self.paths.values(), 0)
+        real_os_open, real_open, real_sha256 = os.open, io.open, hashlib.sha256
+        real_file_digest = hashlib.file_digest
+
+        def opened(file: object) -> None:
+            if isinstance(file, (str, Path)) and (name := self.paths.get(
+                    Path(file).resolve())) is not None:
+                self.reads[name] += 1
+
+        def os_open(path: object, *args: object, **kwargs: object) -> int:
+            opened(path)
+            return real_os_open(path, *args, **kwargs)  # type: ignore[arg-type]
+
+        def io_open(file: object, *args: object, **kwargs: object) -> object:
+            opened(file)
+            return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
+
+        def sha256(data: bytes = b"", **kwargs: object) -> object:
+            if (name := self.contents.get(bytes(data))) is not None:
+                self.hashes[name] += 1
+            return real_sha256(data, **kwargs)  # type: ignore[arg-type]
+
+        def file_digest(handle: io.BufferedReader, digest: object) -> object:
+            if self.paths.get(Path(handle.name).resolve()) is not None:
+                self.hashes[self.paths[Path(handle.name).resolve()]] += 1
+            return real_file_digest(handle, digest)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(os, "open", os_open)
+        monkeypatch.setattr(io, "open", io_open)
+        monkeypatch.setattr("builtins.open", io_open)
+        monkeypatch.setattr(hashlib, "sha256", sha256)
+        monkeypatch.setattr(hashlib, "file_digest", file_digest)
+
+    def clear(self) -> None:
+        for counts in (self.reads, self.hashes):
+            counts.update(dict.fromkeys(counts, 0))
+
+
+def test_a_build_reads_and_hashes_each_original_once(
+        aliexpress_case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Validated, planned, laid out, processed, fitted and recorded in the manifest from one
+    read of each evidence file, hashed once; a picture to decode is read once more, and
+    hashed again, so that the bytes decoded are the bytes hashed."""
+    folder = aliexpress_case.parent
+    originals = sorted([*folder.glob("screenshots/*"), *folder.glob("photos/*")])
+    uses = _Uses(originals, monkeypatch)
+    once = dict.fromkeys((path.name for path in originals), 1)
+    twice = dict.fromkeys((path.name for path in originals), 2)
+    _build(aliexpress_case, tmp_path / "cache")  # every picture decoded
+    assert (uses.reads, uses.hashes) == (twice, twice)
+    uses.clear()
+    _build(aliexpress_case, tmp_path / "cache")  # every picture from the cache
+    assert (uses.reads, uses.hashes) == (once, once)
+    uses.clear()
+    # Fitted to a budget: each rung of the ladder that makes the pictures again (here, from
+    # a cold cache, every rung) reads each once more to decode it, and nothing else.
+    rungs: list[object] = []
+    process = contents.process
+
+    def counted(*args: Any, **kwargs: Any) -> list[Exhibit]:
+        rungs.append(args)
+        return process(*args, **kwargs)
+
+    monkeypatch.setattr(contents, "process", counted)
+    fitted = _build(aliexpress_case, tmp_path / "another-cache", max_bytes=400_000)
+    assert fitted.fit_steps
+    assert len(rungs) > 1
+    per_rung = dict.fromkeys((path.name for path in originals), 1 + len(rungs))
+    assert (uses.reads, uses.hashes) == (per_rung, per_rung)
