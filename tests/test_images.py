@@ -96,6 +96,11 @@ def encoded(image: Image.Image, fmt: str, **options: Any) -> bytes:
     return buffer.getvalue()
 
 
+#: zlib's level for the large PNG fixtures: the same pixels as the default's, written and read
+#: in less time (the exhibits are what the tests check, and they are made from the pixels).
+QUICK_PNG = 1
+
+
 # --- pictures several tests read ------------------------------------------------------------
 # Each is drawn, encoded and (where tests only read the exhibit) processed once per module:
 # the tests that count what processing does, or process with other settings, still do it.
@@ -134,7 +139,7 @@ def text_picture() -> Image.Image:
 
 @pytest.fixture(scope="module")
 def text_png(text_picture: Image.Image) -> bytes:
-    return encoded(text_picture, "PNG")
+    return encoded(text_picture, "PNG", compress_level=QUICK_PNG)
 
 
 @pytest.fixture(scope="module")
@@ -145,7 +150,7 @@ def text_exhibit(text_png: bytes) -> images.Processed:
 @pytest.fixture(scope="module")
 def app_png() -> bytes:
     """An app-like phone screenshot at a phone's full resolution: a few flat colours."""
-    return encoded(screenshot((1170, 2532)), "PNG")
+    return encoded(screenshot((1170, 2532)), "PNG", compress_level=QUICK_PNG)
 
 
 @pytest.fixture(scope="module")
@@ -630,7 +635,8 @@ def test_a_screenshot_s_gps_and_text_are_in_neither_rendition(
         tmp_path: Path, text_picture: Image.Image) -> None:
     info = PngImagePlugin.PngInfo()
     info.add_text("Author", "Jane Doe, Musterstrasse 1")
-    path = save(text_picture, tmp_path / "s.png", exif=gps_exif(), pnginfo=info)
+    path = save(text_picture, tmp_path / "s.png", exif=gps_exif(), pnginfo=info,
+                compress_level=QUICK_PNG)
     assert b"Musterstrasse" in path.read_bytes()  # the fixture carries them
     result = images.process(path, "s.png")
     assert result.pdf_data is not None
@@ -674,7 +680,8 @@ def test_the_pdf_rendition_carries_no_metadata_and_no_redacted_pixels(tmp_path: 
 
 def test_large_screenshot_fits_the_page(tmp_path: Path) -> None:
     # More than twice the page's height (scaled in two steps), as a tablet's screenshot.
-    result = images.process(save(screenshot((1755, 3798)), tmp_path / "big.png"), "big.png")
+    result = images.process(save(screenshot((1755, 3798)), tmp_path / "big.png",
+                                 compress_level=QUICK_PNG), "big.png")
     assert (result.width, result.height) == (832, 1800)
 
 
