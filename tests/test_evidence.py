@@ -213,6 +213,12 @@ def sample_exhibits(sample_order: Path) -> list[evidence.Exhibit]:
     return evidence.process(validate(sample_order), cache_dir=sample_order.parent.parent / "cache")
 
 
+#: The tests that read the sample's exhibits run on one pytest-xdist worker, which makes them
+#: once.
+READS_THE_SAMPLE = pytest.mark.xdist_group("evidence-sample")
+
+
+@READS_THE_SAMPLE
 def test_sample_exhibits(sample_exhibits: list[evidence.Exhibit]) -> None:
     assert [(e.label, e.upload_name, e.media_type, e.kind, e.pages)
             for e in sample_exhibits] == [
@@ -232,6 +238,7 @@ def test_sample_exhibits(sample_exhibits: list[evidence.Exhibit]) -> None:
             assert image.size == (exhibit.width, exhibit.height)
 
 
+@READS_THE_SAMPLE
 def test_sample_photo_is_upright_without_metadata(
         sample_exhibits: list[evidence.Exhibit], sample_order: Path) -> None:
     original = sample_order.parent / "photos/mailbox.jpg"
@@ -255,6 +262,7 @@ def test_sample_photo_is_upright_without_metadata(
         assert b < 80
 
 
+@READS_THE_SAMPLE
 def test_sample_redaction_is_black(sample_exhibits: list[evidence.Exhibit]) -> None:
     chat = sample_exhibits[1]
     with Image.open(chat.file) as image:
@@ -416,6 +424,7 @@ def test_truncated_images_are_refused_while_others_run_in_parallel(
 # --- the cache ----------------------------------------------------------------------------
 
 
+@READS_THE_SAMPLE
 def test_rebuild_decodes_and_encodes_nothing(sample_order: Path,
                                              sample_exhibits: list[evidence.Exhibit],
                                              monkeypatch: pytest.MonkeyPatch) -> None:

@@ -158,6 +158,10 @@ def app_exhibit(app_png: bytes) -> images.Processed:
     return images.process(app_png, "s.png")
 
 
+#: The tests that read these pictures run on one pytest-xdist worker, which makes them once.
+SHARES_PICTURES = pytest.mark.xdist_group("image-fixtures")
+
+
 # --- formats ---------------------------------------------------------------------------
 
 
@@ -378,6 +382,7 @@ def test_exif_orientation_is_applied(tmp_path: Path, orientation: int) -> None:
     assert_no_metadata(result)
 
 
+@SHARES_PICTURES
 def test_sideways_camera_photo_comes_out_upright_and_scaled(sideways_camera_jpg: bytes) -> None:
     result = images.process(sideways_camera_jpg, "cam.jpg")
     image = opened(result)
@@ -506,6 +511,7 @@ def grey_rms(shown: Image.Image, original: Image.Image) -> float:
     return float(ImageStat.Stat(ImageChops.difference(reference, shown.convert("L"))).rms[0])
 
 
+@SHARES_PICTURES
 def test_a_text_heavy_screenshot_is_shown_as_a_palette_png_smaller_than_a_jpeg(
         text_picture: Image.Image, text_exhibit: images.Processed) -> None:
     original, result = text_picture, text_exhibit
@@ -527,6 +533,7 @@ def test_a_text_heavy_screenshot_is_shown_as_a_palette_png_smaller_than_a_jpeg(
     assert error < 5
 
 
+@SHARES_PICTURES
 def test_the_palette_keeps_a_screenshot_s_common_colours_exactly(
         text_exhibit: images.Processed) -> None:
     for image in (opened(text_exhibit), rendition(text_exhibit)):
@@ -534,6 +541,7 @@ def test_the_palette_keeps_a_screenshot_s_common_colours_exactly(
         assert {(244, 244, 244), (31, 95, 191), RED} <= colours
 
 
+@SHARES_PICTURES
 def test_a_photo_is_shown_as_a_jpeg_at_its_exhibit_s_size(
         camera_exhibit: images.Processed) -> None:
     result = camera_exhibit
@@ -552,6 +560,7 @@ def test_a_small_jpeg_exhibit_is_shown_as_it_is(tmp_path: Path) -> None:
     assert result.pdf_data is None  # the PDF embeds the exhibit itself
 
 
+@SHARES_PICTURES
 def test_a_small_png_exhibit_is_shown_as_it_is(app_exhibit: images.Processed) -> None:
     result = app_exhibit
     assert len(result.data) <= images.PDF_SMALL
@@ -559,6 +568,7 @@ def test_a_small_png_exhibit_is_shown_as_it_is(app_exhibit: images.Processed) ->
     assert opened(result).mode == "P"
 
 
+@SHARES_PICTURES
 def test_each_picture_is_decoded_once_and_scaled_once_from_its_original(
         monkeypatch: pytest.MonkeyPatch, text_png: bytes, sideways_camera_jpg: bytes) -> None:
     decoders: list[str] = []
@@ -611,6 +621,7 @@ def zlib_level(png: bytes) -> int:
     return png[start + 1] >> 6
 
 
+@SHARES_PICTURES
 def test_pngs_are_compressed_at_zlib_level_4(text_exhibit: images.Processed) -> None:
     # Level 4 takes about 60 % of the default's time for files a few per cent larger.
     result = text_exhibit
@@ -619,6 +630,7 @@ def test_pngs_are_compressed_at_zlib_level_4(text_exhibit: images.Processed) -> 
     assert zlib_level(result.data) == zlib_level(result.pdf_data) == 1
 
 
+@SHARES_PICTURES
 def test_screenshot_and_photo_exhibits_stay_close_to_their_originals(
         text_picture: Image.Image, text_exhibit: images.Processed,
         camera_picture: Image.Image, camera_exhibit: images.Processed) -> None:
@@ -631,6 +643,7 @@ def test_screenshot_and_photo_exhibits_stay_close_to_their_originals(
     assert grey_rms(exhibit, camera) < 5  # Hamming 4.2 (Lanczos 4.0), box 5.4: grain
 
 
+@SHARES_PICTURES
 def test_a_screenshot_s_gps_and_text_are_in_neither_rendition(
         tmp_path: Path, text_picture: Image.Image) -> None:
     info = PngImagePlugin.PngInfo()
@@ -646,6 +659,7 @@ def test_a_screenshot_s_gps_and_text_are_in_neither_rendition(
     assert not rendition(result).getexif()
 
 
+@SHARES_PICTURES
 def test_the_pdf_rendition_follows_the_settings(
         text_png: bytes, camera_jpg: bytes, camera_exhibit: images.Processed) -> None:
     grey = rendition(images.process(text_png, "s.png",
@@ -690,6 +704,7 @@ def test_never_scaled_up(tmp_path: Path) -> None:
     assert (result.width, result.height) == (120, 80)
 
 
+@SHARES_PICTURES
 def test_jpeg_is_decoded_at_reduced_size(camera_jpg: bytes) -> None:
     image, _, _ = images.decode(camera_jpg, "big.jpg", (1350, 1800))
     assert image.size == (2016, 1512)  # 1/2 is the smallest that still fills 1800 px
@@ -697,6 +712,7 @@ def test_jpeg_is_decoded_at_reduced_size(camera_jpg: bytes) -> None:
     assert exact.size == (4032, 3024)
 
 
+@SHARES_PICTURES
 @pytest.mark.parametrize("kind", ["screenshot", "photo"])
 def test_size_budget_is_met(request: pytest.FixtureRequest, kind: str) -> None:
     data: bytes = request.getfixturevalue("app_png" if kind == "screenshot" else "camera_jpg")
