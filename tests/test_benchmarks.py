@@ -81,11 +81,11 @@ def test_photos_carry_exif_orientation_and_gps(heavy_case: ModuleType, tmp_path:
 
 def test_the_flat_case_is_text_on_grey_with_smooth_photos(heavy_case: ModuleType,
                                                            tmp_path: Path) -> None:
-    first = heavy_case.generate(tmp_path / "a", 4, pixel_scale=0.25, style="flat")
-    heavy_case.generate(tmp_path / "b", 4, pixel_scale=0.25, style="flat")
+    first = heavy_case.generate(tmp_path / "a", 4, pixel_scale=0.1, style="flat")
+    heavy_case.generate(tmp_path / "b", 4, pixel_scale=0.1, style="flat")
     assert _files(tmp_path / "a") == _files(tmp_path / "b")
     assert _files(tmp_path / "a") != _files(heavy_case.generate(
-        tmp_path / "app", 4, pixel_scale=0.25).order.parent)
+        tmp_path / "app", 4, pixel_scale=0.1).order.parent)
     result = CliRunner().invoke(main, ["validate", str(first.order)])
     assert result.exit_code == 0, result.output
     with Image.open(tmp_path / "a" / "screenshots" / "002-chat.png") as shot:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import copy_sample
 from orders import MINIMAL_ORDER
 from PIL import Image, ImageFile
 from pypdf import PdfReader, PdfWriter
@@ -200,11 +201,24 @@ def test_paths_stay_inside_the_case(tmp_path: Path, name: str, message: str) -> 
 # --- the sample case --------------------------------------------------------------------
 
 
-@pytest.fixture
-def sample_exhibits(aliexpress_case: Path, tmp_path: Path) -> list[evidence.Exhibit]:
-    return evidence.process(validate(aliexpress_case), cache_dir=tmp_path / "cache")
+@pytest.fixture(scope="module")
+def sample_order(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the AliExpress sample for the tests that only read it and its exhibits."""
+    return copy_sample(tmp_path_factory.mktemp("sample"), "aliexpress-missing")
 
 
+@pytest.fixture(scope="module")
+def sample_exhibits(sample_order: Path) -> list[evidence.Exhibit]:
+    """The sample's evidence processed once, into a cache of its own beside it."""
+    return evidence.process(validate(sample_order), cache_dir=sample_order.parent.parent / "cache")
+
+
+#: The tests that read the sample's exhibits run on one pytest-xdist worker, which makes them
+#: once.
+READS_THE_SAMPLE = pytest.mark.xdist_group("evidence-sample")
+
+
+@READS_THE_SAMPLE
 def test_sample_exhibits(sample_exhibits: list[evidence.Exhibit]) -> None:
     assert [(e.label, e.upload_name, e.media_type, e.kind, e.pages)
             for e in sample_exhibits] == [
@@ -224,9 +238,10 @@ def test_sample_exhibits(sample_exhibits: list[evidence.Exhibit]) -> None:
             assert image.size == (exhibit.width, exhibit.height)
 
 
+@READS_THE_SAMPLE
 def test_sample_photo_is_upright_without_metadata(
-        sample_exhibits: list[evidence.Exhibit], aliexpress_case: Path) -> None:
-    original = aliexpress_case.parent / "photos/mailbox.jpg"
+        sample_exhibits: list[evidence.Exhibit], sample_order: Path) -> None:
+    original = sample_order.parent / "photos/mailbox.jpg"
     with Image.open(original) as stored:  # the fixture is what the test is about
         assert stored.size == (2016, 1512)
         assert stored.getexif()[0x0112] == 6
@@ -247,6 +262,7 @@ def test_sample_photo_is_upright_without_metadata(
         assert b < 80
 
 
+@READS_THE_SAMPLE
 def test_sample_redaction_is_black(sample_exhibits: list[evidence.Exhibit]) -> None:
     chat = sample_exhibits[1]
     with Image.open(chat.file) as image:
@@ -408,17 +424,19 @@ def test_truncated_images_are_refused_while_others_run_in_parallel(
 # --- the cache ----------------------------------------------------------------------------
 
 
-def test_rebuild_decodes_and_encodes_nothing(aliexpress_case: Path, tmp_path: Path,
+@READS_THE_SAMPLE
+def test_rebuild_decodes_and_encodes_nothing(sample_order: Path,
+                                             sample_exhibits: list[evidence.Exhibit],
                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    case = validate(aliexpress_case)
-    first = evidence.process(case, cache_dir=tmp_path / "cache")
+    case = validate(sample_order)
+    first = sample_exhibits  # processed into sample_order's cache, which now holds them
 
     def fail(*args: object, **kwargs: object) -> None:
         raise AssertionError("decoded or encoded again")
 
     monkeypatch.setattr(images, "decode", fail)
     monkeypatch.setattr(images, "_encode", fail)
-    assert evidence.process(case, cache_dir=tmp_path / "cache") == first
+    assert evidence.process(case, cache_dir=sample_order.parent.parent / "cache") == first
 
 
 def test_cache_key_covers_the_processing_parameters(make_case: MakeCase, tmp_path: Path) -> None:
@@ -584,13 +602,26 @@ def test_link_repointed_outside_after_the_check_is_not_read(
 def test_running_out_of_memory_on_a_big_image_is_a_message(tmp_path: Path) -> None:
     """Decoding a 49-megapixel image with too little memory: a message, never a traceback
     (run in a child process whose address space is limited)."""
+    import struct
     import subprocess
     import sys
     import textwrap
+    import zlib
 
-    from test_bad_inputs import png
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data)))
 
-    (tmp_path / "big.png").write_bytes(png(7000, 7000, colour_type=2))
+    # One grey, RGB: 7000 rows alike, compressed run by run (a third of the time of zlib's
+    # level 9, for a file as small).
+    row = b"\0" + b"\x80" * 7000 * 3
+    packer = zlib.compressobj(strategy=zlib.Z_RLE)
+    pixels = b"".join(packer.compress(row) for _ in range(7000)) + packer.flush()
+    (tmp_path / "big.png").write_bytes(
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 7000, 7000, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", pixels) + chunk(b"IEND", b""))
+    with Image.open(tmp_path / "big.png") as big:  # the fixture is what it says
+        assert (big.format, big.mode, big.size) == ("PNG", "RGB", (7000, 7000))
     (tmp_path / "order.yaml").write_text(
         ORDER + "  - file: big.png\n    caption: Big\n", encoding="utf-8")
     script = textwrap.dedent(f"""

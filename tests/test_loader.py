@@ -343,12 +343,16 @@ YAMLISH = st.text(alphabet=st.sampled_from(
     max_size=80)
 
 
+@pytest.fixture(scope="module")
+def fuzz_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One folder for every example: each writes its order file over the one before."""
+    return tmp_path_factory.mktemp("fuzz")
+
+
 @settings(max_examples=300, deadline=None, database=None)
 @given(text=YAMLISH)
-def test_any_text_loads_or_is_refused_clearly(
-    tmp_path_factory: pytest.TempPathFactory, text: str
-) -> None:
-    path = tmp_path_factory.mktemp("fuzz") / "order.yaml"
+def test_any_text_loads_or_is_refused_clearly(fuzz_folder: Path, text: str) -> None:
+    path = fuzz_folder / "order.yaml"
     path.write_text(text, encoding="utf-8", newline="")
     try:
         document = load(path)
