@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import shutil
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -46,8 +47,14 @@ def own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
     """Every test gets its own evidence cache: none writes to the user's cache or shares one.
 
     A test that wants a cache of its own choosing passes ``cache_dir`` or sets the variable.
+    The folders are made in one folder of their own with :func:`tempfile.mkdtemp`: pytest's
+    ``mktemp`` lists the whole temporary folder to number each new one, so that every test's
+    cache folder would make each later ``tmp_path`` slower (1,500 of them: 1.05 s of CPU
+    against 0.19 s).
     """
-    folder = tmp_path_factory.mktemp("cache")
+    caches = tmp_path_factory.getbasetemp() / "caches"
+    caches.mkdir(exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix="cache-", dir=caches))
     monkeypatch.setenv("ORDERPACK_CACHE_DIR", str(folder))
     return folder
 
