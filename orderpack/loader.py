@@ -292,9 +292,32 @@ def refused(problems: list[Problem]) -> OrderFileError:
                                    files=files), found.problems)
 
 
-def load(path: Path) -> Document:
-    """Parse an order file into a :class:`Document`; raise OrderFileError if it is not YAML."""
+@dataclass(frozen=True)
+class Source:
+    """An order file's text, composed by libyaml where it can be (:func:`_fast_compose`):
+    read once for its buyer's language (:func:`buyer_language`) and its :func:`load`."""
+
+    text: str
+    fast: tuple[Any, Any] | None
+    """The composed root node and its loader, or None: the careful loader reads it."""
+    too_deep: bool = False
+
+
+def read(path: Path) -> Source:
+    """The order file at ``path``, read and composed; OrderFileError if it cannot be read as
+    text (:func:`read_text`). Faults of its YAML are found by :func:`load`."""
     text = read_text(path)
+    try:
+        return Source(text, _fast_compose(text))
+    except _TooDeep:
+        return Source(text, None, too_deep=True)
+
+
+def load(path: Path, source: Source | None = None) -> Document:
+    """Parse an order file into a :class:`Document`; raise OrderFileError if it is not YAML.
+    ``source``: the file as :func:`read` read it already."""
+    source = source or read(path)
+    text = source.text
     name = str(path)
     problems: list[Problem] = []
     if "\t" in text:
@@ -308,12 +331,10 @@ def load(path: Path) -> Document:
                                               "tabs)")))
         if problems:
             raise refused(problems)
-    try:
-        fast = _fast_compose(text)
-    except _TooDeep:
-        raise _too_deep(name) from None
-    if fast is not None:
-        root, loader = fast
+    if source.too_deep:
+        raise _too_deep(name)
+    if source.fast is not None:
+        root, loader = source.fast
         return _document(path, text, root, loader)
     try:
         loader = _Loader(text)
@@ -509,20 +530,18 @@ _LANGUAGE_LINE = re.compile(r"""^[ \t]+language:[ \t]*["']?([A-Za-z_-]+)""")
 _BUYER_LINE = re.compile(r"^buyer:[ \t]*(?:#.*)?$")
 
 
-def buyer_language(path: Path) -> str:
+def buyer_language(path: Path, source: Source | None = None) -> str:
     """The language the buyer reads (``buyer.language``), found even when the order file has
     other faults, so that those are said in it: from the parsed file, else from a line
     ``language:`` under ``buyer:``. English when the file cannot be read or names no
-    language orderpack writes."""
-    try:
-        text = read_text(path)
-    except OrderFileError:
-        return i18n.SOURCE
-    try:
-        fast = _fast_compose(text)
-    except _TooDeep:
-        fast = None
-    written = _language_node(fast[0]) if fast is not None else _language_line(text)
+    language orderpack writes. ``source``: the file as :func:`read` read it already."""
+    if source is None:
+        try:
+            source = read(path)
+        except OrderFileError:
+            return i18n.SOURCE
+    fast = source.fast
+    written = _language_node(fast[0]) if fast is not None else _language_line(source.text)
     return (i18n.normalise(written) if written else None) or i18n.SOURCE
 
 

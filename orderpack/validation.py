@@ -23,7 +23,17 @@ from orderpack import chat, evidence, i18n, profiles
 from orderpack.errors import OrderFileError, Problem
 from orderpack.i18n import gettext as _
 from orderpack.i18n import mark, ngettext
-from orderpack.loader import Document, Loc, buyer_language, format_loc, load, refused, visible
+from orderpack.loader import (
+    Document,
+    Loc,
+    Source,
+    buyer_language,
+    format_loc,
+    load,
+    read,
+    refused,
+    visible,
+)
 from orderpack.model import MOMENT_PATTERN, SHORT_TEXT, Buyer, Case, Order, OrderFile
 from orderpack.profiles import Profile
 from orderpack.words import clip
@@ -40,8 +50,9 @@ def validate(order_path: str | Path, *, decoded_later: bool = False,
     :func:`orderpack.evidence.inspect_data`).
     """
     path = Path(order_path)
-    with i18n.using(lang if lang is not None else buyer_language(path)):
-        return _validate(path, decoded_later)[0]
+    source = _read(path)
+    with i18n.using(lang if lang is not None else buyer_language(path, source)):
+        return _validate(path, decoded_later, source)[0]
 
 
 def validate_for_build(order_path: str | Path, *,
@@ -50,14 +61,25 @@ def validate_for_build(order_path: str | Path, *,
     for each item: checked and hashed. A build reads and hashes each file once this way
     (and again only to decode a picture, see :func:`orderpack.evidence.process`)."""
     path = Path(order_path)
-    with i18n.using(lang if lang is not None else buyer_language(path)):
-        return _validate(path, True)
+    source = _read(path)
+    with i18n.using(lang if lang is not None else buyer_language(path, source)):
+        return _validate(path, True, source)
 
 
-def _validate(path: Path, decoded_later: bool) -> tuple[Case, list[evidence.Original]]:
+def _read(path: Path) -> Source | None:
+    """The order file read once, for its language and its checks; None if it cannot be read
+    (:func:`_validate` then says why, in English)."""
+    try:
+        return read(path)
+    except OrderFileError:
+        return None
+
+
+def _validate(path: Path, decoded_later: bool,
+              source: Source | None) -> tuple[Case, list[evidence.Original]]:
     """The case, and with ``decoded_later`` (a build's validation) its evidence files as
     read (else none)."""
-    document = load(path)
+    document = load(path, source)
     data = document.data
     problems: list[Problem] = []
     order: OrderFile | None = None

@@ -19,7 +19,7 @@ from click.testing import CliRunner, Result
 from orders import SHIPPED_ORDER, line_of
 from pypdf import PdfWriter
 
-from orderpack import profiles
+from orderpack import loader, profiles
 from orderpack.cli import main
 from orderpack.errors import OrderFileError
 from orderpack.model import Case
@@ -583,3 +583,26 @@ def test_the_python_api_raises_with_structured_problems(write_order: Callable[..
         "file": str(path), "line": line_of(text, "shiped:"), "column": 3,
         "field": "shipping.shiped",
         "message": "unknown field `shiped`", "fix": "did you mean `shipped`?"}
+
+
+@pytest.mark.parametrize("language", ["es", None])
+def test_the_order_file_is_read_and_composed_once(
+        aliexpress_case: Path, monkeypatch: pytest.MonkeyPatch, language: str | None) -> None:
+    # Once for the buyer's language and the checks both (a 10,000-message file: 0.2 s each).
+    if language is not None:
+        text = aliexpress_case.read_text(encoding="utf-8")
+        aliexpress_case.write_text(text.replace("  name: Jane Doe\n", "  name: Jane Doe\n"
+                                                f"  language: {language}\n", 1),
+                                   encoding="utf-8")
+    reads: list[Path] = []
+    composed: list[str] = []
+    read_text, fast_compose = loader.read_text, loader._fast_compose
+    monkeypatch.setattr(loader, "read_text",
+                        lambda path, display=None: reads.append(path) or read_text(path, display))
+    monkeypatch.setattr(loader, "_fast_compose",
+                        lambda text: composed.append(text) or fast_compose(text))
+    case = validate(aliexpress_case)
+    assert reads.count(aliexpress_case) == 1  # (the platform's own file is read as well)
+    order_text = aliexpress_case.read_text(encoding="utf-8")
+    assert composed.count(order_text) == 1
+    assert case.order.buyer.language == (language or "en")
