@@ -41,7 +41,9 @@ PDF_SIZE = (1040, 1400)
 FLOOR = ("lowered the pictures' resolution to the least that stays legible (phone screenshots "
          "640 px wide, photos 150 dpi)")
 
-pytestmark = pytest.mark.slow
+# One pytest-xdist worker runs the module: its fixtures (the cache that holds each rung's
+# pictures, the case with more exhibits, the split packet) are made once, not on each worker.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("fit")]
 
 
 @pytest.fixture(scope="module")

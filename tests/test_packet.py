@@ -306,6 +306,7 @@ def injected(tmp_path_factory: pytest.TempPathFactory,
                      _pdf_text(result.evidence_pdf).replace("\n", " "))
 
 
+@pytest.mark.xdist_group("packet-injected")  # one worker: the packet is built once
 @pytest.mark.parametrize("payload", INJECTIONS)
 def test_user_text_is_data_in_both_outputs(injected: _Injected, payload: str) -> None:
     assert injected.dispute.count(payload) >= 3
