@@ -62,10 +62,6 @@ def _golden(name: str, text: str) -> None:
     assert text == path.read_text(encoding="utf-8")
 
 
-def _pdf_text(path: Path) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
-
-
 @pytest.fixture(scope="module")
 def sample_pages(built_aliexpress: BuildResult) -> list[str]:
     """The text of each page of the session's AliExpress packet, read once with pypdf for
@@ -229,7 +225,7 @@ def test_pdf_evidence_is_merged_page_by_page(
         "dispute:\n", "  - file: invoice.pdf\n    caption: The invoice\n\ndispute:\n", 1)
     aliexpress_case.write_text(text, encoding="utf-8")
     result = _build(aliexpress_case, cache)
-    pages = [page.extract_text() for page in PdfReader(result.evidence_pdf).pages]
+    pages = pdf_text.pages(result.evidence_pdf)
     first = next(i for i, t in enumerate(pages) if "INVOICE 4711 page one" in t)
     assert "Exhibit E — The invoice (page 1 of 2)" in pages[first]
     assert "INVOICE 4711 page two" in pages[first + 1]
@@ -283,7 +279,7 @@ class _Injected:
     result: BuildResult
     dispute: str
     pdf: str
-    """The PDF's text (pypdf's), its lines joined with spaces."""
+    """The PDF's text (pdftotext's), its lines joined with spaces."""
 
 
 @pytest.fixture(scope="module")
@@ -303,7 +299,7 @@ def injected(tmp_path_factory: pytest.TempPathFactory,
     shutil.copytree(built_aliexpress.out.parent.parent / "cache", folder / "cache")
     result = _build(order, folder / "cache")
     return _Injected(result, result.dispute_text.read_text(encoding="utf-8"),
-                     _pdf_text(result.evidence_pdf).replace("\n", " "))
+                     " ".join(pdf_text.pages(result.evidence_pdf)).replace("\n", " "))
 
 
 @pytest.mark.xdist_group("packet-injected")  # one worker: the packet is built once
@@ -374,7 +370,8 @@ def test_template_override_by_name(aliexpress_case: Path, cache: Path, tmp_path:
     result = _build(aliexpress_case, cache, templates=custom)
     assert result.dispute_text.read_text(encoding="utf-8") == (
         "Order 8190123456789012 — please refund.\n")
-    assert "Exhibit index" in _pdf_text(result.evidence_pdf)  # the PDF template is built-in
+    # The PDF template is the built-in one.
+    assert "Exhibit index" in "\n".join(pdf_text.pages(result.evidence_pdf))
 
 
 def test_template_syntax_error_names_file_and_line(
