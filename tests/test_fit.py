@@ -12,6 +12,7 @@ import hashlib
 import io
 import json
 import math
+import random
 import re
 import shutil
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from datetime import date
 from functools import partial
 from pathlib import Path
 
+import pdf_text
 import pytest
 from click.testing import CliRunner, Result
 from conftest import copy_sample
@@ -39,7 +41,9 @@ PDF_SIZE = (1040, 1400)
 FLOOR = ("lowered the pictures' resolution to the least that stays legible (phone screenshots "
          "640 px wide, photos 150 dpi)")
 
-pytestmark = pytest.mark.slow
+# One pytest-xdist worker runs the module: its fixtures (the cache that holds each rung's
+# pictures, the case with more exhibits, the split packet) are made once, not on each worker.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("fit")]
 
 
 @pytest.fixture(scope="module")
@@ -61,10 +65,6 @@ def _layouts_once(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _build(order: Path, cache: Path, **options: object) -> BuildResult:
     return build(order, TODAY, Options(cache_dir=cache, **options))  # type: ignore[arg-type]
-
-
-def _texts(path: Path) -> list[str]:
-    return [page.extract_text() for page in PdfReader(path).pages]
 
 
 def _tree(folder: Path) -> dict[str, str]:
@@ -214,7 +214,7 @@ def test_the_sample_is_fitted_into_the_budget(aliexpress_case: Path, cache: Path
     assert result.evidence_pdf.stat().st_size == result.pdf_bytes
     # Resolution first, down to the floor; only then quality, as little as fits.
     assert result.fit_steps == (FLOOR, f"lowered the picture quality ({quality})")
-    text = "\n".join(_texts(result.evidence_pdf))
+    text = "\n".join(pdf_text.pages(result.evidence_pdf))
     for label in "ABCD":  # every exhibit, every message
         assert f"Exhibit {label} — " in text
     for message in ["亲，请耐心等待。包裹还在路上。", "No, thank you, I do not want a resend",
@@ -331,7 +331,7 @@ def test_a_page_budget_sets_the_transcript_compactly(
     assert result.fit_steps == ("set the tracking history and the conversation in smaller "
                                 "type",)
     assert _tree(plain.out / "exhibits") == _tree(tmp_path / "fitted" / "exhibits")
-    text = "\n".join(_texts(result.evidence_pdf)).replace("\n", " ")
+    text = "\n".join(pdf_text.pages(result.evidence_pdf)).replace("\n", " ")
     assert text.count("the parcel has still not arrived and the tracking shows") == 15
 
 
@@ -400,7 +400,7 @@ def test_split_parts_are_each_within_the_budget_and_hold_every_exhibit_once(
     assert sorted(p.name for p in out.glob("*.pdf")) == ["evidence-1.pdf", "evidence-2.pdf"]
     assert result.fit_steps == ("split the evidence into 2 PDF files",)
     assert [file.path.name for file in result.pdf_files] == ["evidence-1.pdf", "evidence-2.pdf"]
-    parts = {file.path.name: _texts(file.path) for file in result.pdf_files}
+    parts = {file.path.name: pdf_text.pages(file.path) for file in result.pdf_files}
     for file in result.pdf_files:
         assert file.path.stat().st_size == file.bytes <= 600_000
         assert len(parts[file.path.name]) == file.pages
@@ -588,8 +588,12 @@ def test_cli_status_lists_the_platforms_limits(ebay_case: Path, cache: Path) -> 
 
 def test_cli_build_over_the_platforms_known_limit_warns(ebay_case: Path, cache: Path) -> None:
     grains = ("grain-1.jpg", "grain-2.jpg", "grain-3.jpg")
-    for name in grains:  # photos that stay large: 0.9 MB each in the PDF, 2.8 MB in all
-        noise = Image.merge("RGB", [Image.effect_noise((1350, 1800), 90 + n) for n in range(3)])
+    for seed, name in enumerate(grains):
+        # Photos that stay large: 0.96 MB each in the PDF, 2.9 MB in all. Random pixels (made
+        # in 0.03 s, where Pillow's Gaussian noise takes 0.25 s), already of the size the PDF
+        # shows, so that they are only encoded again, not scaled.
+        pixels = random.Random(seed).randbytes(PDF_SIZE[0] * PDF_SIZE[1] * 3)
+        noise = Image.frombytes("RGB", PDF_SIZE, pixels)
         noise.save(ebay_case.parent / name, quality=95)
     screen = Image.new("RGB", (750, 1334), "white")
     ImageDraw.Draw(screen).rectangle((40, 40, 700, 200), fill=(230, 60, 30))

@@ -24,6 +24,9 @@ from orderpack.packet import Options
 
 TODAY = date(2026, 11, 26)
 
+# One pytest-xdist worker runs the module: its case is built once (``built_case``).
+pytestmark = pytest.mark.xdist_group("output-folder")
+
 
 @pytest.fixture(scope="module")
 def built_case(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -14,13 +14,17 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pdf_text
 import pdffonts
 import pytest
+from conftest import copy_sample
+from layout_memo import reuse_layouts
 from pypdf import PdfReader
 from pypdf.generic import Destination, DictionaryObject, IndirectObject, StreamObject
 
@@ -37,8 +41,16 @@ GOLDEN = Path(__file__).parent / "golden" / "dispute"
 def cache(warm_cache: Path) -> Path:
     """The test's own evidence cache, warm with the AliExpress sample's processed exhibits: no
     test here is about processing pictures (test_images, test_evidence are), and
-    test_builds_are_reproducible compares a cold build with a warm one."""
+    test_builds_are_reproducible compares the session's cold build with a warm one."""
     return warm_cache
+
+
+@pytest.fixture
+def layouts_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each HTML laid out once (layout_memo.py), for a test whose subject is what is written
+    after the layout (attachments, a failing write): both build the sample as it is, one
+    HTML."""
+    reuse_layouts(monkeypatch)
 
 
 def _build(order: Path, cache: Path, **options: object) -> BuildResult:
@@ -52,8 +64,11 @@ def _golden(name: str, text: str) -> None:
     assert text == path.read_text(encoding="utf-8")
 
 
-def _pdf_text(path: Path) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+@pytest.fixture(scope="module")
+def sample_pages(built_aliexpress: BuildResult) -> list[str]:
+    """The text of each page of the session's AliExpress packet, read once with pypdf for
+    the tests that read it."""
+    return [page.extract_text() for page in PdfReader(built_aliexpress.evidence_pdf).pages]
 
 
 def _outline_titles(outline: Sequence[object]) -> list[str]:
@@ -149,18 +164,18 @@ def test_max_chars_drops_optional_sentences_but_never_the_essentials(
 # --- the PDF --------------------------------------------------------------------------
 
 
-def test_pdf_carries_every_fact_and_the_chinese_messages(built_aliexpress: BuildResult) -> None:
+def test_pdf_carries_every_fact_and_the_chinese_messages(built_aliexpress: BuildResult,
+                                                        sample_pages: list[str]) -> None:
     result = built_aliexpress
-    reader = PdfReader(result.evidence_pdf)
-    assert len(reader.pages) == result.pages
-    text = _pdf_text(result.evidence_pdf)
+    assert len(sample_pages) == result.pages
+    text = "\n".join(sample_pages)
     for fact in ["8190123456789012", "Jane Doe", "Shenzhen Gadget Store", "35.46 EUR",
                  "2 September 2026", "20 October 2026", "26 November 2026", "LP00123456789012",
                  "Departed from country of origin", "请耐心等待", "Dear, please wait patiently.",
                  "Exhibit index", "Exhibit D", "Tracking history", "Conversation with the seller"]:
         assert fact in text, fact
-    for number, page in enumerate(reader.pages, start=1):
-        assert f"Page {number} of {result.pages}" in page.extract_text()
+    for number, page in enumerate(sample_pages, start=1):
+        assert f"Page {number} of {result.pages}" in page
 
 
 def test_pdf_outline_metadata_and_fonts(built_aliexpress: BuildResult) -> None:
@@ -186,10 +201,8 @@ def test_pdf_outline_metadata_and_fonts(built_aliexpress: BuildResult) -> None:
     assert any("CJK" in name for name, _ in fonts)
 
 
-def test_exhibit_index_gives_real_page_numbers(built_aliexpress: BuildResult) -> None:
-    result = built_aliexpress
-    reader = PdfReader(result.evidence_pdf)
-    pages_text = [page.extract_text() for page in reader.pages]
+def test_exhibit_index_gives_real_page_numbers(sample_pages: list[str]) -> None:
+    pages_text = sample_pages
     actual = [
         next(i for i, text in enumerate(pages_text, start=1) if f"Exhibit {label} — " in text)
         for label in "ABCD"
@@ -214,7 +227,7 @@ def test_pdf_evidence_is_merged_page_by_page(
         "dispute:\n", "  - file: invoice.pdf\n    caption: The invoice\n\ndispute:\n", 1)
     aliexpress_case.write_text(text, encoding="utf-8")
     result = _build(aliexpress_case, cache)
-    pages = [page.extract_text() for page in PdfReader(result.evidence_pdf).pages]
+    pages = pdf_text.pages(result.evidence_pdf)
     first = next(i for i, t in enumerate(pages) if "INVOICE 4711 page one" in t)
     assert "Exhibit E — The invoice (page 1 of 2)" in pages[first]
     assert "INVOICE 4711 page two" in pages[first + 1]
@@ -229,6 +242,7 @@ def test_pdf_evidence_is_merged_page_by_page(
     assert 'pdfuaid:part="1"' in metadata.get_data().decode()
 
 
+@pytest.mark.usefixtures("layouts_once")
 def test_attach_embeds_order_file_and_exhibits(aliexpress_case: Path, cache: Path) -> None:
     result = _build(aliexpress_case, cache, attach=True)
     attachments = PdfReader(result.evidence_pdf).attachments
@@ -243,10 +257,13 @@ def test_letter_paper(ebay_case: Path, cache: Path) -> None:
     assert (round(float(box.width)), round(float(box.height))) == (612, 792)
 
 
-def test_builds_are_reproducible(aliexpress_case: Path, tmp_path: Path) -> None:
-    cache = tmp_path / "cold-cache"  # the first build processes the pictures, the second not
-    first = _build(aliexpress_case, cache, out=tmp_path / "one")
-    second = _build(aliexpress_case, cache, out=tmp_path / "two")
+def test_builds_are_reproducible(aliexpress_case: Path, cache: Path,
+                                 built_aliexpress: BuildResult) -> None:
+    # The first build, the session's, processed the pictures into a cold cache; the second,
+    # of a copy of the case in another folder, finds them in a copy of that cache.
+    first = built_aliexpress
+    second = _build(aliexpress_case, cache)
+    assert first.out != second.out
     assert first.dispute_text.read_bytes() == second.dispute_text.read_bytes()
     assert first.evidence_pdf.read_bytes() == second.evidence_pdf.read_bytes()
 
@@ -262,26 +279,45 @@ INJECTIONS = [
 ]
 
 
-@pytest.mark.parametrize("payload", INJECTIONS)
-def test_user_text_is_data_in_both_outputs(
-    aliexpress_case: Path, cache: Path, payload: str
-) -> None:
-    quoted = json.dumps(payload)
-    text = aliexpress_case.read_text(encoding="utf-8")
+@dataclass(frozen=True)
+class _Injected:
+    result: BuildResult
+    dispute: str
+    pdf: str
+    """The PDF's text (pdftotext's), its lines joined with spaces."""
+
+
+@pytest.fixture(scope="module")
+def injected(tmp_path_factory: pytest.TempPathFactory,
+             built_aliexpress: BuildResult) -> _Injected:
+    """The AliExpress sample with every payload of INJECTIONS, one after the other, in the
+    store's name, a caption and the dispute's details; built once for the module (each
+    payload's test reads its own), with a copy of the session build's cache."""
+    folder = tmp_path_factory.mktemp("injected")
+    order = copy_sample(folder, "aliexpress-missing")
+    quoted = json.dumps(" ".join(INJECTIONS))
+    text = order.read_text(encoding="utf-8")
     text = text.replace("store: Shenzhen Gadget Store", f"store: {quoted}")
     text = text.replace("caption: Chat with the seller", f"caption: {quoted}")
     text = text.replace("  remedy: full_refund", f"  remedy: full_refund\n  details: {quoted}")
-    aliexpress_case.write_text(text, encoding="utf-8")
-    result = _build(aliexpress_case, cache)
-    dispute = result.dispute_text.read_text(encoding="utf-8")
-    assert dispute.count(payload) >= 3
-    assert "root:x:0" not in dispute
-    pdf_text = _pdf_text(result.evidence_pdf).replace("\n", " ")
-    assert payload in pdf_text
-    assert "root:x:0" not in pdf_text
-    assert result.warnings == []
+    order.write_text(text, encoding="utf-8")
+    shutil.copytree(built_aliexpress.out.parent.parent / "cache", folder / "cache")
+    result = _build(order, folder / "cache")
+    return _Injected(result, result.dispute_text.read_text(encoding="utf-8"),
+                     " ".join(pdf_text.pages(result.evidence_pdf)).replace("\n", " "))
 
 
+@pytest.mark.xdist_group("packet-injected")  # one worker: the packet is built once
+@pytest.mark.parametrize("payload", INJECTIONS)
+def test_user_text_is_data_in_both_outputs(injected: _Injected, payload: str) -> None:
+    assert injected.dispute.count(payload) >= 3
+    assert "root:x:0" not in injected.dispute
+    assert payload in injected.pdf
+    assert "root:x:0" not in injected.pdf
+    assert injected.result.warnings == []
+
+
+@pytest.mark.usefixtures("layouts_once")
 def test_failed_build_leaves_previous_packet_and_no_temporary_files(
     aliexpress_case: Path, cache: Path, monkeypatch: pytest.MonkeyPatch,
     built_aliexpress: BuildResult
@@ -339,7 +375,8 @@ def test_template_override_by_name(aliexpress_case: Path, cache: Path, tmp_path:
     result = _build(aliexpress_case, cache, templates=custom)
     assert result.dispute_text.read_text(encoding="utf-8") == (
         "Order 8190123456789012 — please refund.\n")
-    assert "Exhibit index" in _pdf_text(result.evidence_pdf)  # the PDF template is built-in
+    # The PDF template is the built-in one.
+    assert "Exhibit index" in "\n".join(pdf_text.pages(result.evidence_pdf))
 
 
 def test_template_syntax_error_names_file_and_line(
@@ -456,7 +493,7 @@ def test_a_long_conversation_is_capped_in_the_text_and_kept_in_the_pdf(
         f"no character limit is known for AliExpress's form, and the seller's 40 replies "
         f"would make the dispute text longer than forms take: it quotes {kept} of them")
         for warning in result.warnings), result.warnings
-    assert "Reply 39 -" in _pdf_text(result.evidence_pdf)
+    assert "Reply 39 -" in "\n".join(pdf_text.pages(result.evidence_pdf))
 
 
 def test_the_pdf_is_laid_out_while_the_pictures_are_made(
@@ -490,18 +527,29 @@ def test_the_pdf_is_laid_out_while_the_pictures_are_made(
     assert result.pages > 4
 
 
-def _index_text(pdf_path: Path) -> str:
-    text = "\n".join(page.extract_text() for page in PdfReader(pdf_path).pages)
+def _index_text(pages: Iterable[str]) -> str:
+    """The exhibit index of the PDF whose pages' text is ``pages``: pages are read only up to
+    the first exhibit's."""
+    read: list[str] = []
+    for page in pages:
+        read.append(page)
+        if "Exhibit A —" in page:
+            break
+    text = "\n".join(read)
     return text[text.index("Exhibit index"):text.index("Exhibit A —")]
+
+
+def _page_texts(path: Path) -> Iterator[str]:
+    return (page.extract_text() for page in PdfReader(path).pages)
 
 
 def test_a_rebuild_writes_the_index_pages_it_found_and_checks_them(
         aliexpress_case: Path, cache: Path, monkeypatch: pytest.MonkeyPatch,
-        built_aliexpress: BuildResult) -> None:
+        built_aliexpress: BuildResult, sample_pages: list[str]) -> None:
     # The first build: the session's, whose cache ``cache`` is a copy of, with the pages
     # it found.
     first = built_aliexpress
-    index = _index_text(first.evidence_pdf)
+    index = _index_text(sample_pages)
     for page in range(first.pages - 3, first.pages + 1):  # the sample's four pictures
         assert re.search(rf"\b{page}\b", index)
     layouts: list[str] = []
@@ -517,7 +565,7 @@ def test_a_rebuild_writes_the_index_pages_it_found_and_checks_them(
     assert len(layouts) == 1
     assert re.search(r'a\.pageref\[href="#exhibit-A"\]::after \{ content: "\d+"; \}',
                      layouts[0])
-    assert _index_text(again.evidence_pdf) == index
+    assert _index_text(_page_texts(again.evidence_pdf)) == index
 
     # Pages kept from a layout that no longer holds are found wrong, and laid out again.
     (record_path,) = [path for path in cache.rglob("*.json")
@@ -529,7 +577,7 @@ def test_a_rebuild_writes_the_index_pages_it_found_and_checks_them(
     layouts.clear()
     third = _build(aliexpress_case, cache)
     assert len(layouts) == 2
-    assert _index_text(third.evidence_pdf) == index
+    assert _index_text(_page_texts(third.evidence_pdf)) == index
 
 
 # --- each original read and hashed once ----------------------------------------------------
