@@ -97,7 +97,7 @@ def test_an_error_before_any_language_is_known_stays_english(tmp_path: Path) -> 
 
 def test_an_interruption_is_said_in_the_buyers_language(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def interrupted(path: Any, decoded_later: bool) -> Any:
+    def interrupted(*args: Any) -> Any:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(validation, "_validate", interrupted)  # the checks, in the language
