@@ -245,10 +245,30 @@ ERRORS: dict[str, Callable[[], BaseException]] = {
 }
 
 
+@pytest.fixture(scope="module")
+def write_points(built_case: Path, tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """The points where a build of the case writes, recorded (:class:`Writes`) once for the
+    kinds of failure below, in a build of a copy of ``built_case`` (as ``case`` is)."""
+    folder = tmp_path_factory.mktemp("recorded")
+    for name in ("case", "cache"):
+        shutil.copytree(built_case / name, folder / name, symlinks=True)
+    case = folder / "case"
+    packet = tree(case / "out")
+    recording = Writes(case)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("ORDERPACK_CACHE_DIR", str(folder / "cache"))
+        reuse_layouts(monkeypatch)
+        with recording.watching(monkeypatch):
+            orderpack.build(case / "order.yaml", TODAY)
+    assert_consistent(case / "out")
+    assert tree(case / "out") == packet  # builds are reproducible: "previous" is well defined
+    return recording.calls
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", ERRORS)
 def test_a_failure_at_any_write_leaves_the_previous_packet(
-    case: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+    case: Path, monkeypatch: pytest.MonkeyPatch, kind: str, write_points: list[str]
 ) -> None:
     folder = case.parent
     packet = tree(folder / "out")
@@ -258,14 +278,7 @@ def test_a_failure_at_any_write_leaves_the_previous_packet(
     # after the layout, which writes nothing); a build the failure leaves alone still
     # has to write the very packet a fresh layout gives (checked below).
     layouts = reuse_layouts(monkeypatch)
-    recording = Writes(folder)
-    with recording.watching(monkeypatch):
-        orderpack.build(case, TODAY)
-    points = recording.calls
-    assert_consistent(folder / "out")
-    rebuilt = tree(folder / "out")
-    assert rebuilt == packet  # builds are reproducible, so "previous" is well defined
-    for index, point in enumerate(points):
+    for index, point in enumerate(write_points):
         writes = Writes(folder, fail_at=index, error=ERRORS[kind]())
         with writes.watching(monkeypatch):
             result = build_cli(case)

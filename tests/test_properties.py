@@ -84,7 +84,7 @@ def png(width: int, height: int, grey: int) -> bytes:
 
 
 def dump(data: Any) -> str:
-    """``data`` as the text of an order file. libyaml's emitter (a tenth of the time of
+    """``data`` as the text of an order file. libyaml's emitter (a fifth of the time of
     PyYAML's own) writes the same data, but takes only text that has a UTF-8 form: a lone
     surrogate such as JUNK's is written by PyYAML's, as the escape ``"\\uD800"``."""
     try:
