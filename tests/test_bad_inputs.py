@@ -35,6 +35,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 from conftest import refreeze
+from layout_memo import reuse_layouts
 from orders import SHIPPED_ORDER, line_of
 
 from orderpack.cli import main
@@ -432,7 +433,9 @@ def test_usage_errors_exit_2_and_write_nothing(workdir: Path, args: list[str],
 
 @pytest.mark.slow
 @pytest.mark.parametrize("variant", ["bom", "crlf", "bom+crlf"])
-def test_bom_and_crlf_order_files_build(workdir: Path, variant: str) -> None:
+def test_bom_and_crlf_order_files_build(workdir: Path, variant: str,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    reuse_layouts(monkeypatch)  # the three variants are one order: its PDF is laid out once
     (workdir / "case").mkdir()
     text = ORDER + "dispute:\n  details: The parcel never came.\n"
     raw = text.replace("\n", "\r\n").encode() if "crlf" in variant else text.encode()
