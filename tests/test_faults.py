@@ -245,10 +245,30 @@ ERRORS: dict[str, Callable[[], BaseException]] = {
 }
 
 
+@pytest.fixture(scope="module")
+def write_points(built_case: Path, tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """The points where a build of the case writes, recorded (:class:`Writes`) once for the
+    kinds of failure below, in a build of a copy of ``built_case`` (as ``case`` is)."""
+    folder = tmp_path_factory.mktemp("recorded")
+    for name in ("case", "cache"):
+        shutil.copytree(built_case / name, folder / name, symlinks=True)
+    case = folder / "case"
+    packet = tree(case / "out")
+    recording = Writes(case)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("ORDERPACK_CACHE_DIR", str(folder / "cache"))
+        reuse_layouts(monkeypatch)
+        with recording.watching(monkeypatch):
+            orderpack.build(case / "order.yaml", TODAY)
+    assert_consistent(case / "out")
+    assert tree(case / "out") == packet  # builds are reproducible: "previous" is well defined
+    return recording.calls
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", ERRORS)
 def test_a_failure_at_any_write_leaves_the_previous_packet(
-    case: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+    case: Path, monkeypatch: pytest.MonkeyPatch, kind: str, write_points: list[str]
 ) -> None:
     folder = case.parent
     packet = tree(folder / "out")
@@ -258,14 +278,7 @@ def test_a_failure_at_any_write_leaves_the_previous_packet(
     # after the layout, which writes nothing); a build the failure leaves alone still
     # has to write the very packet a fresh layout gives (checked below).
     layouts = reuse_layouts(monkeypatch)
-    recording = Writes(folder)
-    with recording.watching(monkeypatch):
-        orderpack.build(case, TODAY)
-    points = recording.calls
-    assert_consistent(folder / "out")
-    rebuilt = tree(folder / "out")
-    assert rebuilt == packet  # builds are reproducible, so "previous" is well defined
-    for index, point in enumerate(points):
+    for index, point in enumerate(write_points):
         writes = Writes(folder, fail_at=index, error=ERRORS[kind]())
         with writes.watching(monkeypatch):
             result = build_cli(case)
@@ -380,6 +393,46 @@ def start_build(order: Path, cache: Path) -> subprocess.Popen[bytes]:
         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
+#: A Python process that builds a copy of the case elsewhere first (orderpack and WeasyPrint
+#: loaded and warmed up: fonts found, templates compiled), then forks COUNT processes at
+#: once, each running the `orderpack` command as its entry point does (`python -m
+#: orderpack`), with the arguments after COUNT, and prints their exit statuses last. Each process
+#: started afresh would spend some 1.3 s of CPU on that start-up before it builds.
+AT_ONCE = """\
+import multiprocessing, sys, threading
+from datetime import date
+from pathlib import Path
+import orderpack
+from orderpack.__main__ import run
+warm_up, warm_cache, count, *command = sys.argv[1:]
+orderpack.build(Path(warm_up), date(2026, 11, 26), cache_dir=Path(warm_cache))
+assert threading.active_count() == 1  # the build's threads are gone: forking is safe
+def command_line():
+    sys.argv = ["orderpack", *command]
+    run()
+fork = multiprocessing.get_context("fork")
+processes = [fork.Process(target=command_line) for _ in range(int(count))]
+for process in processes:
+    process.start()
+for process in processes:
+    process.join()
+print(*(process.exitcode for process in processes))
+"""
+
+
+def builds_at_once(order: Path, cache: Path, count: int) -> subprocess.CompletedProcess[str]:
+    """Run ``count`` builds of ``order`` at once (see AT_ONCE), with ``cache`` as their
+    cache, after a build of a copy of the case beside it (with a cache of its own)."""
+    warm_up = order.parent.parent / "warm-up"
+    shutil.copytree(order.parent, warm_up, ignore=shutil.ignore_patterns("out", ".orderpack-*"))
+    return subprocess.run(
+        [sys.executable, "-c", AT_ONCE, str(warm_up / order.name),
+         str(order.parent.parent / "warm-up-cache"), str(count),
+         "build", str(order), "--today", TODAY.isoformat()],
+        env={**os.environ, "ORDERPACK_CACHE_DIR": str(cache)},
+        capture_output=True, text=True, timeout=300, check=False)
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL and flock are POSIX")
 def test_a_killed_build_leaves_the_previous_packet_and_the_next_cleans_up(
@@ -477,10 +530,10 @@ def test_builds_of_one_case_at_once_leave_a_whole_packet(
 ) -> None:
     case = _write_case(tmp_path, monkeypatch)  # no packet yet
     folder = case.parent
-    processes = [start_build(case, tmp_path / "shared-cache") for _ in range(3)]
-    outputs = [process.communicate(timeout=300) for process in processes]
-    for process, (_stdout, stderr) in zip(processes, outputs, strict=True):
-        assert process.returncode == 0, stderr.decode()
+    done = builds_at_once(case, tmp_path / "shared-cache", count=3)
+    assert done.returncode == 0, done.stderr
+    statuses = done.stdout.splitlines()[-1]  # after what each build printed
+    assert statuses.split() == ["0", "0", "0"], done.stderr
     assert_consistent(folder / "out")
     assert leftovers(folder) == []
     reference = folder / "reference"  # beside out/: the manifest names the same order file
@@ -493,7 +546,7 @@ def test_builds_of_one_case_at_once_leave_a_whole_packet(
 
 
 @pytest.mark.slow
-def test_a_build_needs_no_network(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_build_needs_no_network(tmp_path: Path, warm_cache: Path) -> None:
     import weasyprint  # noqa: F401  (imported before sockets go: it imports ssl)
     from pytest_socket import disable_socket, enable_socket
 
@@ -508,8 +561,11 @@ def test_a_build_needs_no_network(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         encoding="utf-8")
     disable_socket()
     try:
+        # Its pictures come from the cache (they are not the subject; Pillow makes them
+        # from the files alone): what could reach out is the layout, which loads what the
+        # HTML names.
         result = orderpack.build(tmp_path / "case" / "order.yaml", TODAY,
-                                 cache_dir=tmp_path / "cache", templates=templates)
+                                 cache_dir=warm_cache, templates=templates)
     finally:
         enable_socket()
     assert result.evidence_pdf.is_file()

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import os
 import random
 import re
@@ -70,6 +71,7 @@ def time_cap(seconds: float = SECONDS_PER_EXAMPLE) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+@functools.cache
 def png(width: int, height: int, grey: int) -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
         return (struct.pack(">I", len(data)) + kind + data
@@ -81,6 +83,33 @@ def png(width: int, height: int, grey: int) -> bytes:
             + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
 
 
+def dump(data: Any) -> str:
+    """``data`` as the text of an order file. libyaml's emitter (a fifth of the time of
+    PyYAML's own) writes the same data, but takes only text that has a UTF-8 form: a lone
+    surrogate such as JUNK's is written by PyYAML's, as the escape ``"\\uD800"``."""
+    try:
+        return yaml.dump(data, Dumper=_DUMPER, allow_unicode=True, sort_keys=False)
+    except UnicodeEncodeError:
+        return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # PyYAML may be built without libyaml
+
+
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder for the examples' cases, one after the other (see :func:`emptied`)."""
+    return tmp_path_factory.mktemp("examples")
+
+
+def emptied(folder: Path) -> Path:
+    """``folder`` with no file left in it from the example before (cheaper than a new
+    temporary folder for each of hundreds of examples)."""
+    for path in folder.iterdir():
+        path.unlink()
+    return folder
+
+
 # --- valid orders, from the schema -----------------------------------------------------------
 
 #: Text as people write it, in any script: letters, marks, digits, punctuation, symbols and
@@ -88,6 +117,12 @@ def png(width: int, height: int, grey: int) -> bytes:
 _CHARACTERS = st.characters(categories=["L", "M", "N", "P", "S", "Zs"])
 
 
+# The strategies are made once (a strategy is a description, the same for every example it
+# draws): made again for each example, Hypothesis would check each anew, and texts of the
+# characters above in particular cost more to make than to draw from.
+
+
+@functools.cache
 def texts(max_size: int) -> st.SearchStrategy[str]:
     return st.text(_CHARACTERS, min_size=1, max_size=max_size).filter(lambda t: t.strip())
 
@@ -97,10 +132,13 @@ identifiers = st.text(_CHARACTERS, min_size=1, max_size=40).filter(
 days = st.integers(min_value=0, max_value=60)
 
 
+_ORDER_NUMBER = TypeAdapter(model.OrderNumber)
+
+
 def _is_order_number(text: str) -> bool:
     """Whether ``text`` passes as an order number (not "#12" or "No 5": a label, refused)."""
     try:
-        TypeAdapter(model.OrderNumber).validate_python(text)
+        _ORDER_NUMBER.validate_python(text)
     except ValidationError:
         return False
     return True
@@ -108,36 +146,67 @@ def _is_order_number(text: str) -> bool:
 
 order_numbers = identifiers.filter(_is_order_number)
 aliexpress_numbers = st.from_regex(r"[0-9]{16}", fullmatch=True)  # its 16 digits are checked
+platforms = st.sampled_from(sorted(PLATFORMS))
+reasons = {name: st.sampled_from(profile.reason_ids) for name, profile in PLATFORMS.items()}
+currencies = st.sampled_from(CURRENCIES)
+order_dates = st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31))
+maybe_days = st.none() | days
+days_around = st.integers(min_value=-30, max_value=120)
+cents = st.integers(min_value=0, max_value=10_000_000)
+order_items = st.lists(st.fixed_dictionaries(
+    {"title": texts(60)},
+    optional={"quantity": st.integers(min_value=1, max_value=20),
+              "price": st.integers(min_value=1, max_value=99999).map(lambda n: n / 100)}),
+    min_size=1, max_size=3)
+image_counts = st.integers(min_value=0, max_value=2)
+
+
+@functools.cache
+def tracking_events(span: int) -> st.SearchStrategy[list[dict[str, Any]]]:
+    """Up to three tracking events; each one's "at" is a day from 0 to ``span``."""
+    return st.lists(st.fixed_dictionaries(
+        {"at": st.integers(min_value=0, max_value=span), "status": texts(60)},
+        optional={"place": texts(30)}), max_size=3)
+
+
+@functools.cache
+def chat_messages(span: int) -> st.SearchStrategy[list[dict[str, Any]]]:
+    """Up to three messages; each one's "at" is a day from 0 to ``span``."""
+    return st.lists(st.fixed_dictionaries(
+        {"at": st.integers(min_value=0, max_value=span),
+         "from": st.sampled_from(["buyer", "seller", "platform"]), "text": texts(200)},
+        optional={"translation": texts(200)}), max_size=3)
 
 
 @st.composite
 def orders(draw: st.DrawFn) -> tuple[dict[str, Any], date, int]:
     """A valid order as the data of an order file, the day to build it, and how many
     evidence images it names (tracking-N.png)."""
-    platform = draw(st.sampled_from(sorted(PLATFORMS)))
-    profile = PLATFORMS[platform]
-    placed = draw(st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31)))
-    shipped = draw(st.none() | days.map(lambda n: placed + timedelta(days=n)))
+    platform = draw(platforms)
+    placed = draw(order_dates)
+    shipped_after = draw(maybe_days)
+    shipped = None if shipped_after is None else placed + timedelta(days=shipped_after)
     deadline = (shipped or placed) + timedelta(days=draw(days))
-    today = deadline + timedelta(days=draw(st.integers(min_value=-30, max_value=120)))
+    today = deadline + timedelta(days=draw(days_around))
     today = max(today, placed)
-    total = Decimal(draw(st.integers(min_value=0, max_value=10_000_000))) / 100
-    items = draw(st.lists(st.fixed_dictionaries(
-        {"title": texts(60)},
-        optional={"quantity": st.integers(min_value=1, max_value=20),
-                  "price": st.integers(min_value=1, max_value=99999).map(lambda n: n / 100)}),
-        min_size=1, max_size=3))
-    moments = st.integers(min_value=0, max_value=max(0, (today - placed).days)).map(
-        lambda n: datetime.combine(placed + timedelta(days=n), datetime.min.time()))
+    total = Decimal(draw(cents)) / 100
+    items = draw(order_items)
+    span = max(0, (today - placed).days)  # the days from the order to today
+
+    def moment(day: int) -> str:
+        """The start of the day ``day`` days after the order."""
+        return datetime.combine(placed + timedelta(days=day), datetime.min.time()).strftime(
+            "%Y-%m-%d %H:%M")
+
     data: dict[str, Any] = {
         "platform": platform,
         "buyer": {"name": draw(texts(40))},
         "order": {"number": draw(aliexpress_numbers if platform == "aliexpress"
                                  else order_numbers), "placed": placed.isoformat(),
                   "store": draw(texts(60)), "items": items,
-                  "total": float(total), "currency": draw(st.sampled_from(CURRENCIES))},
+                  "total": float(total), "currency": draw(currencies)},
         "shipping": {"delivery_deadline": deadline.isoformat()},
-        "dispute": {"reason": draw(st.sampled_from(profile.reason_ids)),
+        "dispute": {"reason": draw(reasons[platform]),
                     "remedy": "full_refund"},  # refund_and_return: refused, never received
     }
     if draw(st.booleans()):
@@ -148,18 +217,14 @@ def orders(draw: st.DrawFn) -> tuple[dict[str, Any], date, int]:
         data["shipping"].update(carrier=draw(texts(30)), tracking_number=draw(identifiers))
     if draw(st.booleans()):
         data["shipping"]["protection_ends"] = (deadline + timedelta(days=draw(days))).isoformat()
-    events = draw(st.lists(st.fixed_dictionaries(
-        {"at": moments.map(lambda d: d.strftime("%Y-%m-%d %H:%M")), "status": texts(60)},
-        optional={"place": texts(30)}), max_size=3))
+    events = [{**event, "at": moment(event["at"])} for event in draw(tracking_events(span))]
     if events:
         data["tracking"] = {"events": sorted(events, key=lambda e: e["at"])}
-    messages = draw(st.lists(st.fixed_dictionaries(
-        {"at": moments.map(lambda d: d.strftime("%Y-%m-%d %H:%M")),
-         "from": st.sampled_from(["buyer", "seller", "platform"]), "text": texts(200)},
-        optional={"translation": texts(200)}), max_size=3))
+    messages = [{**message, "at": moment(message["at"])}
+                for message in draw(chat_messages(span))]
     if messages:
         data["messages"] = messages
-    images = draw(st.integers(min_value=0, max_value=2))
+    images = draw(image_counts)
     if images:
         data["evidence"] = [{"file": f"tracking-{n}.png", "caption": draw(texts(80))}
                             for n in range(images)]
@@ -170,8 +235,7 @@ def orders(draw: st.DrawFn) -> tuple[dict[str, Any], date, int]:
 
 def write_case(folder: Path, data: dict[str, Any], images: int) -> Path:
     path = folder / "order.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
-                    encoding="utf-8")
+    path.write_text(dump(data), encoding="utf-8")
     for n in range(images):
         (folder / f"tracking-{n}.png").write_bytes(png(40 + n, 30, 0x40 * (n + 1)))
     return path
@@ -191,11 +255,11 @@ def assert_carries_the_essentials(text: str, data: dict[str, Any], case: Any,
 @settings(max_examples=150 * SCALE, suppress_health_check=[HealthCheck.too_slow])
 @given(orders())
 def test_any_valid_order_gives_a_dispute_text_with_the_essentials(
-    drawn: tuple[dict[str, Any], date, int]
+    scratch: Path, drawn: tuple[dict[str, Any], date, int]
 ) -> None:
     data, today, images = drawn
-    with tempfile.TemporaryDirectory() as folder, time_cap():
-        case = validate(write_case(Path(folder), data, images))
+    with time_cap():
+        case = validate(write_case(emptied(scratch), data, images))
         case_facts = facts.gather(case, today, load_messages(case))
         status = timeline.compute(case.order, case.profile, today)
         rendered = render.render("dispute.txt.j2", {
@@ -272,31 +336,39 @@ def _parent(data: Any, path: tuple[Any, ...]) -> Any:
     return data
 
 
+mutation_counts = st.integers(min_value=1, max_value=3)
+mutations = st.sampled_from(["remove", "junk", "text", "number", "swap", "rename"])
+junk = st.sampled_from(JUNK)
+short_texts = st.text(max_size=30)
+numbers = st.integers() | st.floats(allow_nan=False)
+key_names = st.text(min_size=1, max_size=12)
+
+
 @st.composite
 def mutated_orders(draw: st.DrawFn) -> dict[str, Any]:
     """BASE with one to three fields removed, retyped or swapped for junk."""
     data: dict[str, Any] = copy.deepcopy(BASE)
-    for _ in range(draw(st.integers(min_value=1, max_value=3))):
+    for _ in range(draw(mutation_counts)):
         candidates = sorted(paths(data), key=repr)
         if not candidates:
             break
         path = draw(st.sampled_from(candidates))
         parent = _parent(data, path)
-        action = draw(st.sampled_from(["remove", "junk", "text", "number", "swap", "rename"]))
+        action = draw(mutations)
         if action == "remove":
             del parent[path[-1]]
         elif action == "junk":
-            parent[path[-1]] = copy.deepcopy(draw(st.sampled_from(JUNK)))
+            parent[path[-1]] = copy.deepcopy(draw(junk))
         elif action == "text":
-            parent[path[-1]] = draw(st.text(max_size=30))
+            parent[path[-1]] = draw(short_texts)
         elif action == "number":
-            parent[path[-1]] = draw(st.integers() | st.floats(allow_nan=False))
+            parent[path[-1]] = draw(numbers)
         elif action == "swap":
             other = draw(st.sampled_from(candidates))
             with contextlib.suppress(KeyError, IndexError, TypeError):
                 parent[path[-1]] = copy.deepcopy(_parent(data, other)[other[-1]])
         elif isinstance(parent, dict):
-            parent[draw(st.text(min_size=1, max_size=12))] = parent.pop(path[-1])
+            parent[draw(key_names)] = parent.pop(path[-1])
     return data
 
 
@@ -339,23 +411,29 @@ def validate_cleanly(folder: Path) -> None:
 
 @settings(max_examples=300 * SCALE, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated_orders())
-def test_any_mutation_of_a_valid_order_fails_cleanly_or_validates(data: dict[str, Any]) -> None:
-    with tempfile.TemporaryDirectory() as name:
-        folder = Path(name)
-        (folder / "tracking.png").write_bytes(png(40, 30, 0x80))
-        save(folder / "order.yaml", yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
-        validate_cleanly(folder)
+def test_any_mutation_of_a_valid_order_fails_cleanly_or_validates(
+    scratch: Path, data: dict[str, Any]
+) -> None:
+    folder = emptied(scratch)
+    (folder / "tracking.png").write_bytes(png(40, 30, 0x80))
+    save(folder / "order.yaml", dump(data))
+    validate_cleanly(folder)
 
 
 BASE_TEXT = yaml.safe_dump(BASE, allow_unicode=True, sort_keys=False)
+
+
+seeds = st.integers(min_value=0, max_value=2**32)
+garble_counts = st.integers(min_value=1, max_value=6)
+inserted_bytes = st.binary(min_size=1, max_size=8)
 
 
 @st.composite
 def garbled_texts(draw: st.DrawFn) -> bytes:
     """BASE's file with some of its bytes cut, repeated, replaced or inserted."""
     raw = bytearray(BASE_TEXT.encode())
-    rng = random.Random(draw(st.integers(min_value=0, max_value=2**32)))
-    for _ in range(draw(st.integers(min_value=1, max_value=6))):
+    rng = random.Random(draw(seeds))
+    for _ in range(draw(garble_counts)):
         at = rng.randrange(len(raw))
         choice = rng.random()
         if choice < 0.3:
@@ -365,18 +443,17 @@ def garbled_texts(draw: st.DrawFn) -> bytes:
         elif choice < 0.8:
             raw[at] = rng.choice(b"\t\n\r :-#&*!|>'\"{}[],?%@`\\\x00\x1b\xff")
         else:
-            raw[at:at] = draw(st.binary(min_size=1, max_size=8))
+            raw[at:at] = draw(inserted_bytes)
     return bytes(raw)
 
 
 @settings(max_examples=300 * SCALE, suppress_health_check=[HealthCheck.too_slow])
 @given(garbled_texts() | st.binary(max_size=200))
-def test_any_garbled_order_file_fails_cleanly_or_validates(raw: bytes) -> None:
-    with tempfile.TemporaryDirectory() as name:
-        folder = Path(name)
-        (folder / "tracking.png").write_bytes(png(40, 30, 0x80))
-        (folder / "order.yaml").write_bytes(raw)
-        validate_cleanly(folder)
+def test_any_garbled_order_file_fails_cleanly_or_validates(scratch: Path, raw: bytes) -> None:
+    folder = emptied(scratch)
+    (folder / "tracking.png").write_bytes(png(40, 30, 0x80))
+    (folder / "order.yaml").write_bytes(raw)
+    validate_cleanly(folder)
 
 
 chat_lines = st.one_of(
@@ -390,19 +467,21 @@ chat_lines = st.one_of(
 )
 
 
+#: BASE with its messages in a chat export, and with a translated export beside it.
+CHAT_ORDER = dump({**BASE, "messages": {"file": "chat.txt"}})
+TRANSLATED_CHAT_ORDER = dump({**BASE, "messages": {"file": "chat.txt",
+                                                   "translation": "chat-en.txt"}})
+
+
 @settings(max_examples=200 * SCALE, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(chat_lines, max_size=12), st.lists(chat_lines, max_size=12) | st.none())
 def test_any_chat_export_fails_cleanly_or_validates(
-    lines: list[str], translated: list[str] | None
+    scratch: Path, lines: list[str], translated: list[str] | None
 ) -> None:
-    data = copy.deepcopy(BASE)
-    data["messages"] = {"file": "chat.txt"}
-    with tempfile.TemporaryDirectory() as name:
-        folder = Path(name)
-        (folder / "tracking.png").write_bytes(png(40, 30, 0x80))
-        save(folder / "chat.txt", "\n".join(lines))
-        if translated is not None:
-            data["messages"]["translation"] = "chat-en.txt"
-            save(folder / "chat-en.txt", "\n".join(translated))
-        save(folder / "order.yaml", yaml.safe_dump(data, allow_unicode=True))
-        validate_cleanly(folder)
+    folder = emptied(scratch)
+    (folder / "tracking.png").write_bytes(png(40, 30, 0x80))
+    save(folder / "chat.txt", "\n".join(lines))
+    if translated is not None:
+        save(folder / "chat-en.txt", "\n".join(translated))
+    save(folder / "order.yaml", TRANSLATED_CHAT_ORDER if translated is not None else CHAT_ORDER)
+    validate_cleanly(folder)

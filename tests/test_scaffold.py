@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -16,6 +18,19 @@ from orderpack.validation import validate
 
 QUESTION = {question.key: question for question in scaffold.QUESTIONS}
 
+#: The order file's JSON Schema as orderpack makes it, afresh at every call.
+fresh_schema = model.json_schema
+
+
+@pytest.fixture(scope="module", autouse=True)
+def schema_made_once() -> Iterator[None]:
+    """Every case created writes the order file's JSON Schema, a function of the model
+    alone: made once for the module (it is most of what creating a case costs), and
+    compared with a fresh one below."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(model, "json_schema", functools.cache(fresh_schema))
+        yield
+
 
 def test_create_writes_order_schema_and_screenshots(tmp_path: Path) -> None:
     path = scaffold.create(tmp_path / "case")
@@ -26,7 +41,7 @@ def test_create_writes_order_schema_and_screenshots(tmp_path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.splitlines()[0] == "# yaml-language-server: $schema=order.schema.json"
     schema = json.loads((tmp_path / "case" / scaffold.SCHEMA_FILE).read_text(encoding="utf-8"))
-    assert schema == model.json_schema()
+    assert schema == fresh_schema()
 
 
 def test_without_answers_the_file_holds_no_example_values(tmp_path: Path) -> None:

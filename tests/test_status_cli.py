@@ -366,11 +366,12 @@ def test_status_lists_the_reasons_with_the_fitting_one_marked(aliexpress_case: P
     assert [r["id"] for r in data["reasons"] if r["fits"]] == ["no_tracking_update"]
 
 
-def test_status_and_build_say_what_to_upload_where(aliexpress_case: Path,
-                                                   tmp_path: Path) -> None:
+def test_status_and_build_say_what_to_upload_where(aliexpress_case: Path, warm_cache: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     out = invoke("status", str(aliexpress_case), "--today", TODAY).stdout
     assert ("  What to upload: AliExpress's form takes images: upload exhibits/A–D; keep\n"
             "    evidence.pdf for an escalation or your bank.") in out
+    monkeypatch.setenv("ORDERPACK_CACHE_DIR", str(warm_cache))  # its pictures: not the subject
     built = invoke("build", str(aliexpress_case), "--today", TODAY)
     assert built.exit_code == 0, built.output
     assert ("What to upload: AliExpress's form takes images: upload exhibits/A–D; keep\n"
