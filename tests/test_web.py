@@ -7,9 +7,11 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
 import shutil
 import time
 import zipfile
+from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -21,7 +23,8 @@ from PIL import Image
 from web_helpers import BASE, TODAY, WebClient, client, forms
 
 import orderpack
-from orderpack import model
+from orderpack import images, model, validation
+from orderpack.web import orderfile
 
 ALI = "aliexpress-missing"
 NUMBER = "8190123456789012"
@@ -741,3 +744,115 @@ def test_every_timeline_label_stays_inside_the_picture(read_cases: Path) -> None
             assert mark.text_x + len(line) * timeline_svg.CHAR <= layout.width, line
     last = layout.marks[-1]
     assert last.y + timeline_svg.LINE * (len(last.lines) - 1) < layout.height
+
+
+# --- what a page view does again ------------------------------------------------------
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """How often, from now on, an order file is parsed by the page ("parsed"), a picture
+    read through to find damage ("read through") and a case validated ("validated")."""
+    counts: Counter[str] = Counter()
+    parsed, check_whole, validate = orderfile._parsed, images.check_whole, validation.validate
+
+    def counting_parsed(raw: bytes) -> object:
+        counts["parsed"] += 1
+        return parsed(raw)
+
+    def counting_check_whole(image: Image.Image) -> None:
+        counts["read through"] += 1
+        check_whole(image)
+
+    def counting_validate(*args: object, **kwargs: object) -> model.Case:
+        counts["validated"] += 1
+        return validate(*args, **kwargs)  # type: ignore[arg-type]  # passed on as given
+
+    monkeypatch.setattr(orderfile, "_parsed", counting_parsed)
+    monkeypatch.setattr(images, "check_whole", counting_check_whole)
+    monkeypatch.setattr(validation, "validate", counting_validate)
+    return counts
+
+
+def _rewrite_in_place(path: Path, old: bytes, new: bytes) -> None:
+    """Replace ``old`` by ``new`` (as long) in ``path``, and give it back its time: a change
+    that neither its size nor its time shows."""
+    assert len(old) == len(new)
+    before = path.stat()
+    data = path.read_bytes()
+    assert old in data
+    path.write_bytes(data.replace(old, new, 1))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+
+
+def test_a_page_view_parses_the_order_file_again_only_when_it_changed(
+        cases: Path, counted: Counter[str]) -> None:
+    test_client = client(cases)
+    for page in (f"/case/{ALI}", f"/case/{ALI}", f"/editor/{ALI}?n=0", f"/build/{ALI}"):
+        assert test_client.get(page).status_code == 200
+    assert counted["parsed"] == 1
+    _rewrite_in_place(cases / ALI / "order.yaml", b"Jane Doe", b"Jane Roe")
+    page = test_client.get(f"/case/{ALI}").text
+    assert counted["parsed"] == 2
+    assert 'value="Jane Roe"' in page
+    assert "Jane Doe" not in page
+
+
+def test_an_edit_never_changes_the_kept_order_file(cases: Path, counted: Counter[str]) -> None:
+    test_client = client(cases)
+    page = test_client.get(f"/case/{ALI}").text
+    order = _form(page, f"/case/{ALI}", "order")
+    checked = test_client.post(f"/check/{ALI}", data=_set(order, "order.total", "35,46"),
+                               headers={"x-csrf-token": test_client.keys.csrf})
+    assert "order.total" in checked.json()["problems"]
+    shipping = _form(page, f"/case/{ALI}", "shipping")
+    added = test_client.post(f"/case/{ALI}", data={**shipping, "_add": ["tracking.events"]})
+    assert 'name="tracking.events[7].status"' in added.text  # shown, not saved
+    again = test_client.get(f"/case/{ALI}").text
+    assert counted["parsed"] == 1  # all from the one kept file
+    assert 'value="35.46"' in again
+    assert 'value="35,46"' not in again
+    assert 'name="tracking.events[7].status"' not in again
+    assert 'name="tracking.events[6].status"' in again
+
+
+def test_the_reader_gives_each_read_its_own_copy(tmp_path: Path) -> None:
+    path = tmp_path / "order.yaml"
+    path.write_text("# the buyer's note\norder:\n  store: Shop  # as written\n")
+    reader = orderfile.Reader()
+    data, version = reader.read(path)
+    data["order"]["store"] = "Changed"
+    again, same_version = reader.read(path)
+    assert same_version == version
+    assert again["order"]["store"] == "Shop"
+    assert orderfile.dump(again) == path.read_text()
+
+
+def test_a_picture_is_read_through_once_while_its_bytes_stay_the_same(
+        cases: Path, counted: Counter[str]) -> None:
+    test_client = client(cases)
+    pictures = len(orderpack.validate(cases / ALI / "order.yaml").order.evidence)
+    assert counted["read through"] == pictures  # orderpack.validate, outside the server
+    for page in (f"/case/{ALI}", f"/status/{ALI}", f"/case/{ALI}"):
+        assert test_client.get(page).status_code == 200
+    assert counted["read through"] == 2 * pictures
+    # The same name, size and time, other bytes: damaged ones are found on the next view.
+    tracking = cases / ALI / "screenshots" / "tracking.png"
+    middle = tracking.read_bytes()[40_000:40_064]
+    _rewrite_in_place(tracking, middle, bytes(len(middle)))
+    page = test_client.get(f"/case/{ALI}").text
+    box = page.split('id="problem-evidence[0].file"')[1].split("</div>")[0]
+    assert "damaged" in box
+    assert counted["read through"] == 2 * pictures + 1
+    orderpack.validate(cases / "ebay-not-received" / "order.yaml")  # no memory outside
+    orderpack.validate(cases / "ebay-not-received" / "order.yaml")
+    ebay = len(orderpack.validate(cases / "ebay-not-received" / "order.yaml").order.evidence)
+    assert counted["read through"] == 2 * pictures + 1 + 3 * ebay
+
+
+def test_the_cases_page_validates_each_case_once(read_client: WebClient, read_cases: Path,
+                                                 counted: Counter[str]) -> None:
+    page = read_client.get("/").text
+    assert page.count('<li class="case urgency-') == 2
+    assert counted["validated"] == 2
