@@ -14,6 +14,7 @@ order file's round trip, the fields and the timeline picture are modules of thei
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import json
 import os
@@ -139,7 +140,10 @@ class _Remembering:
             await self.app(scope, receive, send)
 
 
+@functools.cache
 def _environment() -> jinja2.Environment:
+    """The pages' templates, compiled once per process: nothing in the environment belongs
+    to one site (its callables read the language in use as they render)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir() / "web"),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
