@@ -125,14 +125,16 @@ class Figure:
                 f" | < {self.goal * 1000:.0f} ms | {met} |")
 
 
-def measure(runs: int) -> tuple[list[Figure], list[Figure]]:
+def measure(runs: int, cache: Path | None = None) -> tuple[list[Figure], list[Figure]]:
+    """The figures of the pages and of the round trips, each of ``runs`` requests after the
+    untimed round; the exhibit cache in ``cache`` (a temporary folder if None)."""
     from starlette.testclient import TestClient
 
     from orderpack.web.app import Settings, create_app
     from orderpack.web.security import COOKIE, Secrets
 
     work = Path(tempfile.mkdtemp(prefix="orderpack-web-bench-"))
-    os.environ["ORDERPACK_CACHE_DIR"] = str(work / "cache")
+    os.environ["ORDERPACK_CACHE_DIR"] = str(cache or work / "cache")
     try:
         root = work / "cases"
         shutil.copytree(SAMPLE, root / "case", ignore=shutil.ignore_patterns("out"))
