@@ -13,6 +13,7 @@ import shutil
 import time
 import zipfile
 from collections import Counter
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -21,7 +22,7 @@ import pytest
 from conftest import FIXTURES, SAMPLES
 from markupsafe import escape
 from PIL import Image
-from web_helpers import BASE, TODAY, WebClient, client, forms
+from web_helpers import BASE, TODAY, WebClient, client, close_clients, forms
 
 import orderpack
 from orderpack import images, model, validation
@@ -53,9 +54,18 @@ def read_cases(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def read_client(read_cases: Path) -> WebClient:
+def read_client(read_cases: Path) -> Iterator[WebClient]:
     """One signed-in client of ``read_cases`` for the many requests that only read."""
-    return client(read_cases)
+    shared = client(read_cases, shared=True)
+    yield shared
+    shared.__exit__(None, None, None)
+
+
+@pytest.fixture(autouse=True)
+def _close_clients() -> Iterator[None]:
+    """The clients a test opened are closed after it."""
+    yield
+    close_clients()
 
 
 Fields = dict[str, list[str]]
