@@ -879,3 +879,43 @@ def test_the_cases_page_validates_each_case_once(read_client: WebClient, read_ca
     page = read_client.get("/").text
     assert page.count('<li class="case urgency-') == 2
     assert counted["validated"] == 2
+
+
+def test_a_preview_is_rendered_again_only_when_its_picture_or_boxes_change(
+        cases: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from orderpack import pictures
+
+    renders: list[str] = []
+    render = pictures.render
+
+    def counting_render(*args: object, **kwargs: object) -> pictures.Picture:
+        renders.append(str(args[1]))
+        return render(*args, **kwargs)  # type: ignore[arg-type]  # passed on as given
+
+    monkeypatch.setattr(pictures, "render", counting_render)
+    test_client = client(cases)
+
+    def preview(boxes: str) -> bytes:
+        answer = test_client.get(f"/preview/{ALI}", params={
+            "file": "screenshots/tracking.png", "boxes": boxes, "side": "320"})
+        assert answer.status_code == 200
+        return answer.content
+
+    first = preview("[]")
+    assert preview("[]") == first
+    assert len(renders) == 1
+    boxed = preview("[[0, 0, 585, 400]]")
+    assert boxed != first
+    assert len(renders) == 2
+    # The same name, size and time, another picture: rendered again, not the kept one.
+    tracking = cases / ALI / "screenshots" / "tracking.png"
+    other = io.BytesIO()
+    with Image.open(tracking) as image:
+        image.transpose(Image.Transpose.FLIP_LEFT_RIGHT).save(other, "PNG")
+    before = tracking.stat()
+    tracking.write_bytes(other.getvalue())
+    os.utime(tracking, ns=(before.st_atime_ns, before.st_mtime_ns))
+    flipped = preview("[]")
+    assert len(renders) == 3
+    assert flipped != first
+    assert flipped == orderpack.preview(tracking, "screenshots/tracking.png", (), 320).data

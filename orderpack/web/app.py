@@ -56,6 +56,7 @@ from orderpack.web.cases import (
     unused,
 )
 from orderpack.web.jobs import Builds
+from orderpack.web.previews import Previews
 from orderpack.web.security import CSRF_FIELD, Guard, Secrets, allowed_hosts
 
 if TYPE_CHECKING:
@@ -254,6 +255,7 @@ class _Site:
         self.builds = Builds()
         self.orders = orderfile.Reader()  # each order file parsed again only once changed
         self.whole_images = orderpack.whole_images()
+        self.previews = Previews()  # each picture rendered again only once changed
 
     # --- helpers ------------------------------------------------------------------------
 
@@ -782,9 +784,10 @@ class _Site:
         side = min(max(int(side_text), 64), 1600) if side_text.isdigit() else 1200
         if boxes is None:
             raise HTTPException(400, i18n.gettext("The boxes could not be read."))
+        redact = [(x, y, w, h) for x, y, w, h in boxes]
         try:
-            picture = orderpack.preview(path, file_name, [(x, y, w, h) for x, y, w, h in boxes],
-                                        side)
+            picture = self.previews.get(path, redact, side, lambda: orderpack.preview(
+                path, file_name, redact, side))
         except orderpack.OrderpackError as exc:
             raise HTTPException(422, str(exc)) from None
         return Response(picture.data, media_type=picture.media_type)
