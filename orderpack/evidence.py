@@ -8,7 +8,7 @@ pages show by :mod:`orderpack.flatten`. Each file is read once, into memory: wha
 is what is decoded. Results are cached by content hash (:mod:`orderpack.cache`), and images
 are processed in parallel.
 
-Why one module of about 650 lines: its two halves share one rule, that a file is read
+Why one module of about 750 lines: its two halves share one rule, that a file is read
 once and judged by its content: the checks (:func:`resolve_inside`, :func:`inspect_file`,
 used by validation) and the exhibits made from the same bytes (:func:`process`). The
 pixels themselves are :mod:`orderpack.images`'s, the PDF pages :mod:`orderpack.flatten`'s.

@@ -4,7 +4,7 @@ over the exported API (:mod:`orderpack`) and the order file itself (:mod:`.order
 Every route names its case by its folder below CASES_DIR (``~`` for CASES_DIR itself) and
 every file by its path inside the case folder; :mod:`.cases` refuses anything else.
 
-Why one module of about 920 lines: every route is a method of one ``_Site`` that holds
+Why one module of about 970 lines: every route is a method of one ``_Site`` that holds
 the settings, the template environment and the build jobs, and the routes share its
 helpers (the case lookup, the form reading, the page rendering in the case's language).
 It reads by its sections (``# ---``), one per page of the site; the security rules, the
