@@ -125,85 +125,88 @@ class Figure:
                 f" | < {self.goal * 1000:.0f} ms | {met} |")
 
 
-def measure(runs: int) -> tuple[list[Figure], list[Figure]]:
+def measure(runs: int, cache: Path | None = None) -> tuple[list[Figure], list[Figure]]:
+    """The figures of the pages and of the round trips, each of ``runs`` requests after the
+    untimed round; the exhibit cache in ``cache`` (a temporary folder if None)."""
     from starlette.testclient import TestClient
 
     from orderpack.web.app import Settings, create_app
     from orderpack.web.security import COOKIE, Secrets
 
     work = Path(tempfile.mkdtemp(prefix="orderpack-web-bench-"))
-    os.environ["ORDERPACK_CACHE_DIR"] = str(work / "cache")
+    os.environ["ORDERPACK_CACHE_DIR"] = str(cache or work / "cache")
     try:
         root = work / "cases"
         shutil.copytree(SAMPLE, root / "case", ignore=shutil.ignore_patterns("out"))
         keys = Secrets()
         timed = _Timed(create_app(Settings(cases_dir=root, today=lambda: TODAY, port=PORT),
                                   keys))
-        client = TestClient(timed, base_url=BASE, headers={"origin": BASE},
-                            follow_redirects=False)
-        client.cookies.set(COOKIE, keys.session)
+        # Open: the requests share one event loop thread, as a server's do.
+        with TestClient(timed, base_url=BASE, headers={"origin": BASE},
+                        follow_redirects=False) as client:
+            client.cookies.set(COOKIE, keys.session)
 
-        def get(path: str) -> Callable[[], float]:
-            def run() -> float:
-                answer = client.get(path)
-                assert answer.status_code == 200, (path, answer.status_code)
-                return timed.last
-            return run
+            def get(path: str) -> Callable[[], float]:
+                def run() -> float:
+                    answer = client.get(path)
+                    assert answer.status_code == 200, (path, answer.status_code)
+                    return timed.last
+                return run
 
-        pages = {
-            "Cases (`/`)": get("/"),
-            "New case (`/new`)": get("/new"),
-            "Case page (`/case/…`)": get("/case/case"),
-            "Status (`/status/…`)": get("/status/case"),
-            "Dispute text (`/text/…`, JSON)": get("/text/case"),
-            "Redaction editor (`/editor/…`)": get("/editor/case?n=0"),
-            "Redaction preview (`/preview/…`, 800 px)": get(
-                "/preview/case?file=screenshots/tracking.png&side=800&boxes=%5B%5B0,0,300,200%5D%5D"),
-            "Thumbnail (`/preview/…`, 320 px)": get(
-                "/preview/case?file=screenshots/tracking.png&side=320&boxes=%5B%5D"),
-            "Build page (`/build/…`)": get("/build/case"),
-        }
+            pages = {
+                "Cases (`/`)": get("/"),
+                "New case (`/new`)": get("/new"),
+                "Case page (`/case/…`)": get("/case/case"),
+                "Status (`/status/…`)": get("/status/case"),
+                "Dispute text (`/text/…`, JSON)": get("/text/case"),
+                "Redaction editor (`/editor/…`)": get("/editor/case?n=0"),
+                "Redaction preview (`/preview/…`, 800 px)": get(
+                    "/preview/case?file=screenshots/tracking.png&side=800&boxes=%5B%5B0,0,300,200%5D%5D"),
+                "Thumbnail (`/preview/…`, 320 px)": get(
+                    "/preview/case?file=screenshots/tracking.png&side=320&boxes=%5B%5D"),
+                "Build page (`/build/…`)": get("/build/case"),
+            }
 
-        def form(section: str) -> list[tuple[str, str]]:
-            parser = _Fields(section)
-            parser.feed(client.get("/case/case").text)
-            return parser.fields()
+            def form(section: str) -> list[tuple[str, str]]:
+                parser = _Fields(section)
+                parser.feed(client.get("/case/case").text)
+                return parser.fields()
 
-        def changed(fields: list[tuple[str, str]], name: str, value: str) -> dict[str, Any]:
-            data: dict[str, Any] = {}
-            for key, old in fields:
-                data.setdefault(key, []).append(value if key == name else old)
-            return data
+            def changed(fields: list[tuple[str, str]], name: str, value: str) -> dict[str, Any]:
+                data: dict[str, Any] = {}
+                for key, old in fields:
+                    data.setdefault(key, []).append(value if key == name else old)
+                return data
 
-        stores = iter(f"Shenzhen Gadget Store {n}" for n in range(10 * runs + 10))
+            stores = iter(f"Shenzhen Gadget Store {n}" for n in range(10 * runs + 10))
 
-        def check() -> float:
-            data = changed(form("order"), "order.store", next(stores))
-            answer = client.post("/check/case", data=data, headers={"x-csrf-token": keys.csrf})
-            assert answer.status_code == 200
-            return timed.last
-
-        def save_then(path: str) -> Callable[[], float]:
-            def run() -> float:
+            def check() -> float:
                 data = changed(form("order"), "order.store", next(stores))
-                answer = client.post("/case/case", data=data)
-                assert answer.status_code == 303, answer.text[:500]
-                saved = timed.last
-                return saved + get(path)()
-            return run
+                answer = client.post("/check/case", data=data, headers={"x-csrf-token": keys.csrf})
+                assert answer.status_code == 200
+                return timed.last
 
-        edits = {
-            "Live check of an edit (`POST /check`)": check,
-            "Save an edit, then the status page": save_then("/status/case"),
-            "Save an edit, then the dispute text": save_then("/text/case"),
-        }
-        for run in [*pages.values(), *edits.values()]:
-            run()  # warm: files in the OS cache, the exhibit cache filled
-        page_figures = [Figure(what, [run() for _ in range(runs)], PAGE_GOAL)
-                        for what, run in pages.items()]
-        edit_figures = [Figure(what, [run() for _ in range(runs)], EDIT_GOAL)
-                        for what, run in edits.items()]
-        return page_figures, edit_figures
+            def save_then(path: str) -> Callable[[], float]:
+                def run() -> float:
+                    data = changed(form("order"), "order.store", next(stores))
+                    answer = client.post("/case/case", data=data)
+                    assert answer.status_code == 303, answer.text[:500]
+                    saved = timed.last
+                    return saved + get(path)()
+                return run
+
+            edits = {
+                "Live check of an edit (`POST /check`)": check,
+                "Save an edit, then the status page": save_then("/status/case"),
+                "Save an edit, then the dispute text": save_then("/text/case"),
+            }
+            for run in [*pages.values(), *edits.values()]:
+                run()  # warm: files in the OS cache, the exhibit cache filled
+            page_figures = [Figure(what, [run() for _ in range(runs)], PAGE_GOAL)
+                            for what, run in pages.items()]
+            edit_figures = [Figure(what, [run() for _ in range(runs)], EDIT_GOAL)
+                            for what, run in edits.items()]
+            return page_figures, edit_figures
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
         shown_size,
         status,
         validate,
+        whole_images,
     )
     from orderpack.errors import OrderFileError, OrderpackError, Problem
     from orderpack.version import __version__
@@ -52,7 +53,8 @@ __all__ = [
     "Message", "MessageStep", "MessageSteps", "NewCase", "OrderFileError", "OrderpackError",
     "PlatformRules", "Problem", "__version__", "build", "build_many", "check_file",
     "dispute_text", "init", "init_problems", "message", "message_steps", "platform",
-    "platforms", "preflight", "preview", "rules", "schema", "shown_size", "status", "validate"]
+    "platforms", "preflight", "preview", "rules", "schema", "shown_size", "status", "validate",
+    "whole_images"]
 _ERRORS = ("OrderFileError", "OrderpackError", "Problem")
 
 

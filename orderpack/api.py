@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     from orderpack.api_types import BuildResult, DisputeText, Options, Preflight
     from orderpack.batch import CaseResult
-    from orderpack.evidence import FileInfo
+    from orderpack.evidence import FileInfo, WholeImages
     from orderpack.model import Case
     from orderpack.pictures import Picture
     from orderpack.profiles import Explained, Profile
@@ -311,6 +311,16 @@ def check_file(path: str | Path, name: str) -> FileInfo:
     from orderpack import evidence
 
     return evidence.inspect_file(Path(path), name)
+
+
+def whole_images() -> WholeImages:
+    """A memory of the evidence images found whole, for a front end that checks the same
+    cases again and again (the web page): the checks made within its ``remembered()``
+    (:func:`validate`, :func:`status`, :func:`check_file`...) read an image through to find
+    damage only the first time they see its bytes."""
+    from orderpack.evidence import WholeImages
+
+    return WholeImages()
 
 
 def shown_size(path: str | Path, name: str) -> tuple[int, int]:

@@ -10,7 +10,7 @@ memory, and decoded only if those bytes have that hash: what is hashed is what i
 decoded. Results are cached by content hash (:mod:`orderpack.cache`), and images
 are processed in parallel.
 
-Why one module of about 650 lines: its two halves share one rule, that a file is read
+Why one module of about 750 lines: its two halves share one rule, that a file is read
 once and judged by its content: the checks (:func:`resolve_inside`, :func:`inspect_file`,
 used by validation) and the exhibits made from the same bytes (:func:`process`). The
 pixels themselves are :mod:`orderpack.images`'s, the PDF pages :mod:`orderpack.flatten`'s.
@@ -330,7 +330,7 @@ def inspect_data(path: Path, data: bytes, name: str, *, whole: bool = True,
             if images.frame_count(image) > images.MAX_FRAMES:
                 raise _refuse(name, images.TOO_MANY_FRAMES, images.TOO_MANY_FRAMES_FIX)
             if whole and not (decoded_later and fmt in _JPEG_FORMATS and _jpeg_ends(data)):
-                images.check_whole(image)
+                _check_whole(image, data)
     except Image.DecompressionBombError:
         raise _refuse(name, _("the image is too large to open safely"),
                       _("use an image under %(limit)d megapixels",
@@ -343,6 +343,59 @@ def inspect_data(path: Path, data: bytes, name: str, *, whole: bool = True,
 
 
 _JPEG_FORMATS = {"JPEG", "MPO"}
+
+
+class WholeImages:
+    """The images found whole so far, by the SHA-256 of their bytes: for a front end that
+    checks the same case again and again (the web page validates it on every page view).
+
+    Within :meth:`remembered`, an image whose very bytes were read through without damage
+    before is not read through again (the same bytes decode the same way); everything else
+    (where the file is, its size, its header) is checked as ever. Only whole images are
+    remembered, at most ``limit`` of them (the oldest are forgotten first).
+    """
+
+    def __init__(self, limit: int = 4096) -> None:
+        self._limit = limit
+        self._seen: dict[bytes, None] = {}
+        self._lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def remembered(self) -> Iterator[None]:
+        """Use this memory for the checks made inside the ``with`` block (in this thread or
+        task only)."""
+        token = _WHOLE_IMAGES.set(self)
+        try:
+            yield
+        finally:
+            _WHOLE_IMAGES.reset(token)
+
+    def __contains__(self, digest: object) -> bool:
+        with self._lock:
+            return digest in self._seen
+
+    def add(self, digest: bytes) -> None:
+        with self._lock:
+            self._seen[digest] = None
+            while len(self._seen) > self._limit:
+                del self._seen[next(iter(self._seen))]
+
+
+_WHOLE_IMAGES: contextvars.ContextVar[WholeImages | None] = contextvars.ContextVar(
+    "orderpack_whole_images", default=None)
+
+
+def _check_whole(image: Image.Image, data: bytes) -> None:
+    """:func:`orderpack.images.check_whole` of ``image`` (opened from ``data``), unless the
+    :class:`WholeImages` in use found those bytes whole before."""
+    memory = _WHOLE_IMAGES.get()
+    if memory is None:
+        images.check_whole(image)
+        return
+    digest = hashlib.sha256(data).digest()
+    if digest not in memory:
+        images.check_whole(image)
+        memory.add(digest)
 
 
 def _jpeg_ends(data: bytes) -> bool:

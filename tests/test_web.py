@@ -5,11 +5,15 @@ of order files through the page's save path."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import json
+import os
 import shutil
 import time
 import zipfile
+from collections import Counter
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -18,10 +22,11 @@ import pytest
 from conftest import FIXTURES, SAMPLES
 from markupsafe import escape
 from PIL import Image
-from web_helpers import BASE, TODAY, WebClient, client, forms
+from web_helpers import BASE, TODAY, WebClient, client, close_clients, forms
 
 import orderpack
-from orderpack import model
+from orderpack import images, model, validation
+from orderpack.web import orderfile
 
 ALI = "aliexpress-missing"
 NUMBER = "8190123456789012"
@@ -49,9 +54,18 @@ def read_cases(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def read_client(read_cases: Path) -> WebClient:
+def read_client(read_cases: Path) -> Iterator[WebClient]:
     """One signed-in client of ``read_cases`` for the many requests that only read."""
-    return client(read_cases)
+    shared = client(read_cases, shared=True)
+    yield shared
+    shared.__exit__(None, None, None)
+
+
+@pytest.fixture(autouse=True)
+def _close_clients() -> Iterator[None]:
+    """The clients a test opened are closed after it."""
+    yield
+    close_clients()
 
 
 Fields = dict[str, list[str]]
@@ -132,10 +146,19 @@ def test_localhost_with_the_port_is_served(read_client: WebClient) -> None:
     assert answer.status_code == 200
 
 
+@pytest.fixture(scope="module")
+def refused_cases(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A CASES_DIR holding copies of both samples, shared by the tests of requests that are
+    refused: each checks that its own request changed nothing."""
+    return _copy_samples(tmp_path_factory.mktemp("refused") / "cases")
+
+
 @pytest.mark.parametrize("route", POST_ROUTES)
 @pytest.mark.parametrize("origin", ["http://evil.example", "null", None,
                                     "http://127.0.0.1:9999"])
-def test_a_cross_origin_post_is_refused(cases: Path, route: str, origin: str | None) -> None:
+def test_a_cross_origin_post_is_refused(refused_cases: Path, route: str,
+                                        origin: str | None) -> None:
+    cases = refused_cases
     test_client = client(cases)
     before = (cases / ALI / "order.yaml").read_bytes()
     headers = {"x-csrf-token": test_client.keys.csrf}
@@ -149,7 +172,8 @@ def test_a_cross_origin_post_is_refused(cases: Path, route: str, origin: str | N
 
 
 @pytest.mark.parametrize("route", POST_ROUTES)
-def test_a_post_without_the_csrf_token_is_refused(cases: Path, route: str) -> None:
+def test_a_post_without_the_csrf_token_is_refused(refused_cases: Path, route: str) -> None:
+    cases = refused_cases
     test_client = client(cases)
     before = (cases / ALI / "order.yaml").read_bytes()
     assert test_client.post(route, data={"section": "order"}).status_code == 403
@@ -158,9 +182,8 @@ def test_a_post_without_the_csrf_token_is_refused(cases: Path, route: str) -> No
     assert (cases / ALI / "order.yaml").read_bytes() == before
 
 
-def test_pages_carry_a_strict_policy_with_a_fresh_nonce(read_cases: Path) -> None:
-    test_client = client(read_cases)
-    first, second = test_client.get(f"/case/{ALI}"), test_client.get(f"/case/{ALI}")
+def test_pages_carry_a_strict_policy_with_a_fresh_nonce(read_client: WebClient) -> None:
+    first, second = read_client.get(f"/case/{ALI}"), read_client.get(f"/case/{ALI}")
     policy = first.headers["content-security-policy"]
     assert "default-src 'none'" in policy
     assert "frame-ancestors 'none'" in policy
@@ -317,8 +340,8 @@ def _new_case(test_client: WebClient, **values: str) -> httpx2.Response:
     return test_client.post("/new", data=answers)
 
 
-def test_the_new_case_form_starts_empty(read_cases: Path) -> None:
-    fields = _form(client(read_cases).get("/new").text, "/new")
+def test_the_new_case_form_starts_empty(read_client: WebClient) -> None:
+    fields = _form(read_client.get("/new").text, "/new")
     assert fields["buyer_name"] == fields["number"] == fields["store"] == [""]
 
 
@@ -473,16 +496,18 @@ def test_every_valid_case_round_trips_through_the_page(tmp_path: Path, source: P
     page = test_client.get("/case/case").text
     sections = [form for form in forms(page) if form.action.startswith("/case/case")]
     assert len(sections) >= 4
-    for form in sections:
-        fresh = _form(test_client.get("/case/case").text, "/case/case",
-                      dict(form.fields)["section"])
-        answer = test_client.post("/case/case", data=fresh)
+    for form in sections:  # each saved as the page shows it, one after the other
+        fields: Fields = {}
+        for key, value in form.fields:
+            fields.setdefault(key, []).append(value)
+        answer = test_client.post("/case/case", data=fields)
         assert answer.status_code == 303, answer.text[:2000]
-    assert path.read_bytes() == before
+        assert path.read_bytes() == before, fields["section"]  # (so the version holds)
 
 
-def test_the_status_page_has_the_timeline_and_the_messages(read_cases: Path) -> None:
-    page = client(read_cases).get(f"/status/{ALI}").text
+def test_the_status_page_has_the_timeline_and_the_messages(read_client: WebClient,
+                                                           read_cases: Path) -> None:
+    page = read_client.get(f"/status/{ALI}").text
     assert '<svg class="timeline"' in page
     assert ">today</text>" in page
     assert "Open the dispute by" in page
@@ -506,10 +531,11 @@ def test_the_status_page_has_the_timeline_and_the_messages(read_cases: Path) -> 
     assert "orderpack message" not in page
 
 
-def test_the_status_page_says_all_the_plan_says(read_cases: Path) -> None:
+def test_the_status_page_says_all_the_plan_says(read_client: WebClient,
+                                                read_cases: Path) -> None:
     path = read_cases / ALI / "order.yaml"
     plan = orderpack.status(path, TODAY)
-    page = client(read_cases).get(f"/status/{ALI}").text
+    page = read_client.get(f"/status/{ALI}").text
     assert plan.warnings
     assert plan.route is not None
     for note in [plan.stage_text, plan.next_action.text, *plan.warnings]:
@@ -534,8 +560,11 @@ def test_the_status_page_marks_the_step_due_today(cases: Path) -> None:
     assert str(escape(str(plan.headline))) in page
 
 
-def test_the_dispute_text_comes_with_its_count_and_limit(read_cases: Path) -> None:
-    data = client(read_cases).get(f"/text/{ALI}").json()
+def test_the_dispute_text_comes_with_its_count_and_limit(
+        read_client: WebClient, read_cases: Path, warm_cache: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ORDERPACK_CACHE_DIR", str(warm_cache))  # the pictures made already
+    data = read_client.get(f"/text/{ALI}").json()
     text = orderpack.dispute_text(read_cases / ALI / "order.yaml", TODAY)
     assert data == {"text": text.text, "characters": text.characters, "limit": text.limit}
     assert NUMBER in data["text"]
@@ -563,8 +592,9 @@ def test_the_editor_refuses_malformed_boxes(cases: Path, boxes: str) -> None:
     assert (cases / ALI / "order.yaml").read_bytes() == before
 
 
-def test_the_preview_is_rendered_by_orderpack_with_the_boxes_black(read_cases: Path) -> None:
-    answer = client(read_cases).get(f"/preview/{ALI}", params={
+def test_the_preview_is_rendered_by_orderpack_with_the_boxes_black(
+        read_client: WebClient) -> None:
+    answer = read_client.get(f"/preview/{ALI}", params={
         "file": "screenshots/tracking.png", "boxes": json.dumps([[0, 0, 585, 400]]),
         "side": "600"})
     assert answer.status_code == 200
@@ -576,7 +606,9 @@ def test_the_preview_is_rendered_by_orderpack_with_the_boxes_black(read_cases: P
 
 
 @pytest.mark.slow
-def test_the_build_runs_in_the_background_and_its_files_download(cases: Path) -> None:
+def test_the_build_runs_in_the_background_and_its_files_download(
+        cases: Path, warm_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ORDERPACK_CACHE_DIR", str(warm_cache))  # the pictures made already
     test_client = client(cases)
     answer = test_client.post(f"/build/{ALI}", data={
         "csrf": test_client.keys.csrf})
@@ -616,11 +648,10 @@ def test_a_failed_build_shows_the_problems_linked_to_their_fields(cases: Path) -
     assert "write 35.46, not 35,46" in page
 
 
-def test_unknown_pages_are_404(read_cases: Path) -> None:
-    test_client = client(read_cases)
-    assert test_client.get("/case/nothing-here").status_code == 404
-    assert test_client.get(f"/editor/{ALI}?n=99").status_code == 404
-    assert test_client.get("/static/../app.py").status_code == 404
+def test_unknown_pages_are_404(read_client: WebClient) -> None:
+    assert read_client.get("/case/nothing-here").status_code == 404
+    assert read_client.get(f"/editor/{ALI}?n=99").status_code == 404
+    assert read_client.get("/static/../app.py").status_code == 404
     assert BASE.startswith("http://127.0.0.1")
 
 
@@ -631,22 +662,26 @@ CHAT = ("2026-10-25 09:14 Me: Hello, my order has not arrived.\n"
         "Translation: Dear, please wait patiently.\n")
 
 
-def _without_messages(cases: Path) -> Path:
-    """The AliExpress sample with its messages taken out, as the page's save leaves it."""
-    from orderpack.web import orderfile
-
-    path = cases / ALI / "order.yaml"
-    data, version = orderfile.read(path)
+@functools.cache
+def _sample_without_messages() -> str:
+    """The AliExpress sample's order file with its messages taken out, as the page's save
+    leaves it (made once)."""
+    data, _version = orderfile.read(SAMPLES / ALI / "order.yaml")
     del data["messages"]
-    orderfile.write(path, orderfile.dump(data), version)
+    return orderfile.dump(data)
+
+
+def _without_messages(cases: Path) -> Path:
+    """The AliExpress sample of ``cases`` with its messages taken out."""
+    path = cases / ALI / "order.yaml"
+    assert path.read_bytes() == (SAMPLES / ALI / "order.yaml").read_bytes()
+    path.write_text(_sample_without_messages(), encoding="utf-8")
     return path
 
 
 def _upload_chat(test_client: WebClient, path: Path,
                  files: dict[str, tuple[str, bytes]]) -> httpx2.Response:
-    from orderpack.web import orderfile
-
-    _data, version = orderfile.read(path)
+    version = orderfile.version(path.read_bytes())  # as the page has it
     return test_client.post(
         f"/chat/{ALI}", data={"csrf": test_client.keys.csrf,
                               "version": version},
@@ -722,8 +757,9 @@ def test_an_oversized_chat_is_refused(cases: Path) -> None:
     assert not (cases / ALI / "chat.txt").exists()
 
 
-def test_the_case_page_shows_validate_s_warnings_beside_their_fields(read_cases: Path) -> None:
-    page = client(read_cases).get(f"/case/{ALI}").text
+def test_the_case_page_shows_validate_s_warnings_beside_their_fields(
+        read_client: WebClient) -> None:
+    page = read_client.get(f"/case/{ALI}").text
     field = page.split('data-field="buyer.name"')[1].split('<div class="field')[0]
     assert '<p class="caution">&#34;Jane Doe&#34; is an example' in field
     assert "write your name as on the order page" in field
@@ -741,3 +777,155 @@ def test_every_timeline_label_stays_inside_the_picture(read_cases: Path) -> None
             assert mark.text_x + len(line) * timeline_svg.CHAR <= layout.width, line
     last = layout.marks[-1]
     assert last.y + timeline_svg.LINE * (len(last.lines) - 1) < layout.height
+
+
+# --- what a page view does again ------------------------------------------------------
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """How often, from now on, an order file is parsed by the page ("parsed"), a picture
+    read through to find damage ("read through") and a case validated ("validated")."""
+    counts: Counter[str] = Counter()
+    parsed, check_whole, validate = orderfile._parsed, images.check_whole, validation.validate
+
+    def counting_parsed(raw: bytes) -> object:
+        counts["parsed"] += 1
+        return parsed(raw)
+
+    def counting_check_whole(image: Image.Image) -> None:
+        counts["read through"] += 1
+        check_whole(image)
+
+    def counting_validate(*args: object, **kwargs: object) -> model.Case:
+        counts["validated"] += 1
+        return validate(*args, **kwargs)  # type: ignore[arg-type]  # passed on as given
+
+    monkeypatch.setattr(orderfile, "_parsed", counting_parsed)
+    monkeypatch.setattr(images, "check_whole", counting_check_whole)
+    monkeypatch.setattr(validation, "validate", counting_validate)
+    return counts
+
+
+def _rewrite_in_place(path: Path, old: bytes, new: bytes) -> None:
+    """Replace ``old`` by ``new`` (as long) in ``path``, and give it back its time: a change
+    that neither its size nor its time shows."""
+    assert len(old) == len(new)
+    before = path.stat()
+    data = path.read_bytes()
+    assert old in data
+    path.write_bytes(data.replace(old, new, 1))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+
+
+def test_a_page_view_parses_the_order_file_again_only_when_it_changed(
+        cases: Path, counted: Counter[str]) -> None:
+    test_client = client(cases)
+    for page in (f"/case/{ALI}", f"/case/{ALI}", f"/editor/{ALI}?n=0", f"/build/{ALI}"):
+        assert test_client.get(page).status_code == 200
+    assert counted["parsed"] == 1
+    _rewrite_in_place(cases / ALI / "order.yaml", b"Jane Doe", b"Jane Roe")
+    page = test_client.get(f"/case/{ALI}").text
+    assert counted["parsed"] == 2
+    assert 'value="Jane Roe"' in page
+    assert "Jane Doe" not in page
+
+
+def test_an_edit_never_changes_the_kept_order_file(cases: Path, counted: Counter[str]) -> None:
+    test_client = client(cases)
+    page = test_client.get(f"/case/{ALI}").text
+    order = _form(page, f"/case/{ALI}", "order")
+    checked = test_client.post(f"/check/{ALI}", data=_set(order, "order.total", "35,46"),
+                               headers={"x-csrf-token": test_client.keys.csrf})
+    assert "order.total" in checked.json()["problems"]
+    shipping = _form(page, f"/case/{ALI}", "shipping")
+    added = test_client.post(f"/case/{ALI}", data={**shipping, "_add": ["tracking.events"]})
+    assert 'name="tracking.events[7].status"' in added.text  # shown, not saved
+    again = test_client.get(f"/case/{ALI}").text
+    assert counted["parsed"] == 1  # all from the one kept file
+    assert 'value="35.46"' in again
+    assert 'value="35,46"' not in again
+    assert 'name="tracking.events[7].status"' not in again
+    assert 'name="tracking.events[6].status"' in again
+
+
+def test_the_reader_gives_each_read_its_own_copy(tmp_path: Path) -> None:
+    path = tmp_path / "order.yaml"
+    path.write_text("# the buyer's note\norder:\n  store: Shop  # as written\n")
+    reader = orderfile.Reader()
+    data, version = reader.read(path)
+    data["order"]["store"] = "Changed"
+    again, same_version = reader.read(path)
+    assert same_version == version
+    assert again["order"]["store"] == "Shop"
+    assert orderfile.dump(again) == path.read_text()
+
+
+def test_a_picture_is_read_through_once_while_its_bytes_stay_the_same(
+        cases: Path, counted: Counter[str]) -> None:
+    test_client = client(cases)
+    pictures = len(orderpack.validate(cases / ALI / "order.yaml").order.evidence)
+    assert counted["read through"] == pictures  # orderpack.validate, outside the server
+    for page in (f"/case/{ALI}", f"/status/{ALI}", f"/case/{ALI}"):
+        assert test_client.get(page).status_code == 200
+    assert counted["read through"] == 2 * pictures
+    # The same name, size and time, other bytes: damaged ones are found on the next view.
+    tracking = cases / ALI / "screenshots" / "tracking.png"
+    middle = tracking.read_bytes()[40_000:40_064]
+    _rewrite_in_place(tracking, middle, bytes(len(middle)))
+    page = test_client.get(f"/case/{ALI}").text
+    box = page.split('id="problem-evidence[0].file"')[1].split("</div>")[0]
+    assert "damaged" in box
+    assert counted["read through"] == 2 * pictures + 1
+    orderpack.validate(cases / "ebay-not-received" / "order.yaml")  # no memory outside
+    orderpack.validate(cases / "ebay-not-received" / "order.yaml")
+    ebay = len(orderpack.validate(cases / "ebay-not-received" / "order.yaml").order.evidence)
+    assert counted["read through"] == 2 * pictures + 1 + 3 * ebay
+
+
+def test_the_cases_page_validates_each_case_once(read_client: WebClient, read_cases: Path,
+                                                 counted: Counter[str]) -> None:
+    page = read_client.get("/").text
+    assert page.count('<li class="case urgency-') == 2
+    assert counted["validated"] == 2
+
+
+def test_a_preview_is_rendered_again_only_when_its_picture_or_boxes_change(
+        cases: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from orderpack import pictures
+
+    renders: list[str] = []
+    render = pictures.render
+
+    def counting_render(*args: object, **kwargs: object) -> pictures.Picture:
+        renders.append(str(args[1]))
+        return render(*args, **kwargs)  # type: ignore[arg-type]  # passed on as given
+
+    monkeypatch.setattr(pictures, "render", counting_render)
+    test_client = client(cases)
+
+    def preview(boxes: str) -> bytes:
+        answer = test_client.get(f"/preview/{ALI}", params={
+            "file": "screenshots/tracking.png", "boxes": boxes, "side": "320"})
+        assert answer.status_code == 200
+        return answer.content
+
+    first = preview("[]")
+    assert preview("[]") == first
+    assert len(renders) == 1
+    boxed = preview("[[0, 0, 585, 400]]")
+    assert boxed != first
+    assert len(renders) == 2
+    # The same name, size and time, another picture: rendered again, not the kept one.
+    tracking = cases / ALI / "screenshots" / "tracking.png"
+    other = io.BytesIO()
+    with Image.open(tracking) as image:
+        image.transpose(Image.Transpose.FLIP_LEFT_RIGHT).save(other, "PNG")
+    before = tracking.stat()
+    tracking.write_bytes(other.getvalue())
+    os.utime(tracking, ns=(before.st_atime_ns, before.st_mtime_ns))
+    flipped = preview("[]")
+    assert len(renders) == 3
+    assert flipped != first
+    assert flipped == orderpack.preview(tracking, "screenshots/tracking.png", (), 320).data

@@ -68,24 +68,30 @@ def _every_page_fits(page: Page, base: str, case: Path, shots: Path | None) -> N
     """Each page at a desktop's and a phone's width, in the journey's own page; none may be
     wider than the window, the evidence thumbnails load and the status page counts the
     dispute text's characters. With ``shots``, a screenshot of each page and of two of
-    their parts (the evidence list, the dispute text)."""
+    their parts (the evidence list, the dispute text).
+
+    Each page is loaded once and the window then narrowed: the pages' layout is CSS alone
+    (no script reads the window's size), so it is the layout a page loaded at that width
+    has."""
     from playwright.sync_api import expect
 
     def fits(name: str, width: int) -> None:
         scroll = page.evaluate("document.documentElement.scrollWidth")
         assert scroll <= width, f"the {name} page is {scroll} px wide at {width} px"
 
-    for width, height in WIDTHS.values():
-        page.set_viewport_size({"width": width, "height": height})
-        for name, path, part in (
-                ("cases", "/", None), ("new-case", "/new", None),
-                ("case-page", f"/case/{case.name}", ("evidence", "#evidence")),
-                ("redaction-editor", f"/editor/{case.name}?n=0", None),
-                ("status", f"/status/{case.name}", ("dispute-text", "#dispute-text")),
-                ("build", f"/build/{case.name}", None)):
-            page.goto(base + path)  # returns once the page and its pictures have loaded
-            if name == "status":
-                expect(page.locator("#dispute-count")).to_contain_text("characters")
+    for name, path, part in (
+            ("cases", "/", None), ("new-case", "/new", None),
+            ("case-page", f"/case/{case.name}", ("evidence", "#evidence")),
+            ("redaction-editor", f"/editor/{case.name}?n=0", None),
+            ("status", f"/status/{case.name}", ("dispute-text", "#dispute-text")),
+            ("build", f"/build/{case.name}", None)):
+        desktop_width, desktop_height = WIDTHS["desktop"]
+        page.set_viewport_size({"width": desktop_width, "height": desktop_height})
+        page.goto(base + path)  # returns once the page and its pictures have loaded
+        if name == "status":
+            expect(page.locator("#dispute-count")).to_contain_text("characters")
+        for width, height in WIDTHS.values():
+            page.set_viewport_size({"width": width, "height": height})
             fits(name, width)
             if shots:
                 page.screenshot(path=shots / f"{name}-{width}.png",

@@ -10,12 +10,13 @@ import html
 import json
 import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from catalogs import Entries, record, template_ids, use_catalog
 from conftest import SAMPLES
-from web_helpers import TODAY, WebClient, client, forms
+from web_helpers import TODAY, WebClient, client, close_clients, forms
 
 import orderpack
 from orderpack import i18n
@@ -52,6 +53,13 @@ def cases(tmp_path: Path) -> Path:
     root = tmp_path / "cases"
     root.mkdir()
     return root
+
+
+@pytest.fixture(autouse=True)
+def _close_clients() -> Iterator[None]:
+    """The clients a test opened are closed after it."""
+    yield
+    close_clients()
 
 
 def lang_of(page: str) -> str:

@@ -4,7 +4,7 @@ over the exported API (:mod:`orderpack`) and the order file itself (:mod:`.order
 Every route names its case by its folder below CASES_DIR (``~`` for CASES_DIR itself) and
 every file by its path inside the case folder; :mod:`.cases` refuses anything else.
 
-Why one module of about 920 lines: every route is a method of one ``_Site`` that holds
+Why one module of about 970 lines: every route is a method of one ``_Site`` that holds
 the settings, the template environment and the build jobs, and the routes share its
 helpers (the case lookup, the form reading, the page rendering in the case's language).
 It reads by its sections (``# ---``), one per page of the site; the security rules, the
@@ -14,6 +14,7 @@ order file's round trip, the fields and the timeline picture are modules of thei
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import json
 import os
@@ -25,7 +26,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from http import HTTPStatus
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -37,6 +38,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 import orderpack
 from orderpack import i18n
@@ -54,7 +56,11 @@ from orderpack.web.cases import (
     unused,
 )
 from orderpack.web.jobs import Builds
+from orderpack.web.previews import Previews
 from orderpack.web.security import CSRF_FIELD, Guard, Secrets, allowed_hosts
+
+if TYPE_CHECKING:
+    from orderpack.evidence import WholeImages
 
 ROOT_NAME = "~"
 #: The largest file an upload may be: what `validate` accepts.
@@ -117,10 +123,28 @@ def create_app(settings: Settings, keys: Secrets) -> Guard:
         Route("/out/{case:path}", site.out_file),
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ], lifespan=lifespan, exception_handlers={HTTPException: site.error_page})
-    return Guard(app, keys, allowed_hosts(settings.host, settings.port))
+    return Guard(_Remembering(app, site.whole_images), keys,
+                 allowed_hosts(settings.host, settings.port))
 
 
+class _Remembering:
+    """The app, each request's checks within the site's memory of the images found whole:
+    a page view validates the case again, but reads through only pictures it has not seen
+    (their bytes changed, or they are new)."""
+
+    def __init__(self, app: ASGIApp, memory: WholeImages) -> None:
+        self.app = app
+        self.memory = memory
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        with self.memory.remembered():
+            await self.app(scope, receive, send)
+
+
+@functools.cache
 def _environment() -> jinja2.Environment:
+    """The pages' templates, compiled once per process: nothing in the environment belongs
+    to one site (its callables read the language in use as they render)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir() / "web"),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
@@ -219,15 +243,6 @@ def _asked(request: Request) -> str:
     return i18n.normalise(request.query_params.get("lang", "")) or i18n.SOURCE
 
 
-def _case_language(order_path: Path) -> str:
-    """:func:`language_of` the order file at ``order_path``; English if it cannot be read."""
-    try:
-        data, _version = orderfile.read(order_path)
-    except (YAMLError, UnicodeDecodeError, OSError):
-        return i18n.SOURCE
-    return language_of(data)
-
-
 def _url_name(name: str) -> str:
     return ROOT_NAME if name == "." else name
 
@@ -238,8 +253,20 @@ class _Site:
         self.root = Root(settings.cases_dir)
         self.env = _environment()
         self.builds = Builds()
+        self.orders = orderfile.Reader()  # each order file parsed again only once changed
+        self.whole_images = orderpack.whole_images()
+        self.previews = Previews()  # each picture rendered again only once changed
 
     # --- helpers ------------------------------------------------------------------------
+
+    def _case_language(self, order_path: Path) -> str:
+        """:func:`language_of` the order file at ``order_path``; English if it cannot be
+        read."""
+        try:
+            data, _version = self.orders.read(order_path)
+        except (YAMLError, UnicodeDecodeError, OSError):
+            return i18n.SOURCE
+        return language_of(data)
 
     def page(self, request: Request, template: str, status_code: int = 200,
              lang: str = i18n.SOURCE, **context: Any) -> HTMLResponse:
@@ -312,7 +339,7 @@ class _Site:
                 name) else None
         except (NotFound, OSError):
             folder = None
-        return _case_language(folder / ORDER_FILE) if folder else i18n.SOURCE
+        return self._case_language(folder / ORDER_FILE) if folder else i18n.SOURCE
 
     # --- the cases ----------------------------------------------------------------------
 
@@ -326,8 +353,7 @@ class _Site:
         order_path = self.root.case_folder(name) / ORDER_FILE
         row: dict[str, Any] = {"name": name, "url": _url_name(name)}
         try:
-            case = orderpack.validate(order_path)
-            status = orderpack.status(order_path, today)
+            status = orderpack.status(order_path, today)  # validates the case, once
         except orderpack.OrderpackError as exc:
             row.update(valid=False, problems=len(exc.problems) or 1, urgency="problem")
             return row
@@ -341,7 +367,7 @@ class _Site:
             urgency = "week"
         else:
             urgency = "later"
-        row.update(valid=True, platform=case.profile.name, number=case.order.order.number,
+        row.update(valid=True, platform=status.platform_name, number=status.order_number,
                    stage=status.stage, action=action.text, due=action.due,
                    days=days, urgency=urgency)
         return row
@@ -381,7 +407,7 @@ class _Site:
         try:
             order_path = orderpack.init(folder, answers, today).order_path
             if language != i18n.SOURCE:  # English is the order file's default
-                data, version = orderfile.read(order_path)
+                data, version = self.orders.read(order_path)
                 orderfile.set_value(data, ("buyer", "language"), language)
                 orderfile.write(order_path, orderfile.dump(data), version)
         except orderpack.OrderpackError as exc:
@@ -395,7 +421,7 @@ class _Site:
     async def case_page(self, request: Request) -> Response:
         name, order_path = self.case(request)
         try:
-            data, version = orderfile.read(order_path)
+            data, version = self.orders.read(order_path)
         except (YAMLError, UnicodeDecodeError):
             return self._unreadable(request, name, order_path)
         problems, cautions = _checked(order_path)
@@ -440,7 +466,7 @@ class _Site:
         The buttons of a row list act here: ``_drop`` removes a row, ``_up`` moves it up,
         ``_add`` appends an empty one (not saved: the page shows it to fill in).
         """
-        data, version = orderfile.read(order_path)
+        data, version = self.orders.read(order_path)
         lists = [str(value) for value in form.getlist("_list")]
         values = {key: str(value) for key, value in form.multi_items()
                   if isinstance(value, str) and key not in {"_list"}}
@@ -508,8 +534,9 @@ class _Site:
             case = orderpack.validate(order_path)
             status = orderpack.status(order_path, today)
         except orderpack.OrderpackError as exc:
-            return self.page(request, "invalid.html", 200, lang=_case_language(order_path),
-                             name=name, problems=[(p.field, p.words) for p in exc.problems])
+            return self.page(request, "invalid.html", 200,
+                             lang=self._case_language(order_path), name=name,
+                             problems=[(p.field, p.words) for p in exc.problems])
         steps: list[tuple[orderpack.MessageStep, str | None]] = []
         for step in orderpack.message_steps(order_path, today).steps:
             text = None  # a step that does not apply now has no message (it would be stale)
@@ -537,7 +564,8 @@ class _Site:
 
     async def upload(self, request: Request) -> Response:
         name, order_path = self.case(request)
-        with i18n.using(_case_language(order_path)):  # its refusals, in the buyer's language
+        # its refusals, in the buyer's language
+        with i18n.using(self._case_language(order_path)):
             return await self._upload(request, name, order_path)
 
     async def _upload(self, request: Request, name: str, order_path: Path) -> Response:
@@ -557,7 +585,7 @@ class _Site:
         finally:
             await form.close()
         if added:
-            data, version = orderfile.read(order_path)
+            data, version = self.orders.read(order_path)
             rows = data.get("evidence")
             if not isinstance(rows, list):
                 rows = CommentedSeq()
@@ -627,14 +655,14 @@ class _Site:
         back = f"/case/{_url_name(name)}#messages"
         form = await self.form(request, max_files=2)
         try:
-            with i18n.using(_case_language(order_path)):
+            with i18n.using(self._case_language(order_path)):
                 return self._keep_chat(request, name, order_path, form, back)
         finally:
             await form.close()
 
     def _keep_chat(self, request: Request, name: str, order_path: Path, form: FormData,
                    back: str) -> Response:
-        data, version = orderfile.read(order_path)
+        data, version = self.orders.read(order_path)
         if str(form.get("version", "")) != version:
             return self.page(request, "error.html", 409, lang=i18n.current(), back=back,
                              message=i18n.gettext(
@@ -682,7 +710,7 @@ class _Site:
         return RedirectResponse(f"/case/{_url_name(name)}?saved=messages#messages", 303)
 
     def _evidence_path(self, order_path: Path, index_text: str) -> tuple[int, Any, Path]:
-        data, _version = orderfile.read(order_path)
+        data, _version = self.orders.read(order_path)
         rows = data.get("evidence")
         if not index_text.isdigit() or not isinstance(rows, list) or (
                 int(index_text) >= len(rows)):
@@ -697,7 +725,7 @@ class _Site:
     async def editor_page(self, request: Request) -> Response:
         name, order_path = self.case(request)
         index, row, path = self._evidence_path(order_path, request.query_params.get("n", ""))
-        _data, version = orderfile.read(order_path)
+        _data, version = self.orders.read(order_path)
         try:
             width, height = orderpack.shown_size(path, row["file"])
         except orderpack.OrderpackError as exc:
@@ -710,7 +738,8 @@ class _Site:
 
     async def redact(self, request: Request) -> Response:
         name, order_path = self.case(request)
-        with i18n.using(_case_language(order_path)):  # its refusals, in the buyer's language
+        # its refusals, in the buyer's language
+        with i18n.using(self._case_language(order_path)):
             return await self._redact(request, name, order_path)
 
     async def _redact(self, request: Request, name: str, order_path: Path) -> Response:
@@ -719,7 +748,7 @@ class _Site:
         boxes = _boxes(str(form.get("boxes", "[]")))
         if boxes is None:
             raise HTTPException(400, i18n.gettext("The boxes could not be read."))
-        data, version = orderfile.read(order_path)
+        data, version = self.orders.read(order_path)
         if str(form.get("version", "")) != version:
             return self.page(request, "error.html", 409, lang=i18n.current(),
                              back=f"/editor/{_url_name(name)}?n={index}",
@@ -755,9 +784,10 @@ class _Site:
         side = min(max(int(side_text), 64), 1600) if side_text.isdigit() else 1200
         if boxes is None:
             raise HTTPException(400, i18n.gettext("The boxes could not be read."))
+        redact = [(x, y, w, h) for x, y, w, h in boxes]
         try:
-            picture = orderpack.preview(path, file_name, [(x, y, w, h) for x, y, w, h in boxes],
-                                        side)
+            picture = self.previews.get(path, redact, side, lambda: orderpack.preview(
+                path, file_name, redact, side))
         except orderpack.OrderpackError as exc:
             raise HTTPException(422, str(exc)) from None
         return Response(picture.data, media_type=picture.media_type)
@@ -790,7 +820,7 @@ class _Site:
         name, order_path = self.case(request)
         job = self.builds.get(order_path)
         out = order_path.parent / "out"
-        return self.page(request, "build.html", lang=_case_language(order_path), name=name,
+        return self.page(request, "build.html", lang=self._case_language(order_path), name=name,
                          job=job,
                          built=(out / "evidence.pdf").is_file(),
                          exhibits=(out / "exhibits").is_dir())
