@@ -71,6 +71,7 @@ MB = 1000 * 1000
 sys.path.insert(0, str(HERE))
 import heavy_case  # noqa: E402 (a sibling script, found through the path set above)
 import legibility  # noqa: E402
+import web  # noqa: E402
 
 # Runs a module (``-m``) or a script in this process, then reports its peak memory: the
 # kernel's high-water mark of this process's own memory (VmHWM). Not ru_maxrss: on Linux
@@ -737,6 +738,16 @@ def report(results: Results, command: str) -> str:
     return "\n".join(lines)
 
 
+def with_web_section(text: str, path: Path) -> str:
+    """``text``, followed by the web page's section of the report at ``path`` if it has one:
+    ``make bench-web`` writes that section, and ``make bench`` keeps it."""
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    if web.START not in old or web.END not in old:
+        return text
+    section = old[old.index(web.START):old.index(web.END) + len(web.END)]
+    return text.rstrip("\n") + "\n\n" + section + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--write", type=Path, metavar="FILE", help="write the report here")
@@ -812,7 +823,7 @@ def main(argv: list[str] | None = None) -> int:
         shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:]))
     text = report(results, command.strip())
     if args.write:
-        args.write.write_text(text, encoding="utf-8")
+        args.write.write_text(with_web_section(text, args.write), encoding="utf-8")
         say(f"Wrote {args.write}")
     else:
         print(text)

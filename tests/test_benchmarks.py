@@ -160,3 +160,15 @@ def test_the_report_measures_both_cases_against_the_goals(runner_module: ModuleT
     assert rows["Batch of 4 cases (12 exhibits each)"][1:] == (
         "10.00 s", f"CPU 16.00 s / {cores} = {spread:.2f} s", f"{10.0 / spread:.2f}×",
         "≤ 1.2× CPU time / cores", run._status(10.0 / spread <= 1.2))
+
+
+def test_the_report_keeps_the_web_pages_section(runner_module: ModuleType,
+                                                 tmp_path: Path) -> None:
+    run, web = runner_module, runner_module.web
+    report = tmp_path / "BENCHMARKS.md"
+    section = f"{web.START}\n## Web page\n\n| Cases | 7.1 ms |\n{web.END}"
+    report.write_text(f"# Benchmarks\n\nold figures\n\n{section}\n", encoding="utf-8")
+    assert run.with_web_section("# Benchmarks\n\nnew figures\n", report) == (
+        f"# Benchmarks\n\nnew figures\n\n{section}\n")
+    report.write_text("# Benchmarks\n\nold figures\n", encoding="utf-8")
+    assert run.with_web_section("new\n", report) == "new\n"

@@ -597,10 +597,17 @@ def test_the_order_file_is_read_and_composed_once(
     reads: list[Path] = []
     composed: list[str] = []
     read_text, fast_compose = loader.read_text, loader._fast_compose
-    monkeypatch.setattr(loader, "read_text",
-                        lambda path, display=None: reads.append(path) or read_text(path, display))
-    monkeypatch.setattr(loader, "_fast_compose",
-                        lambda text: composed.append(text) or fast_compose(text))
+
+    def counted_read(path: Path, display: str | None = None) -> str:
+        reads.append(path)
+        return read_text(path, display)
+
+    def counted_compose(text: str) -> object:
+        composed.append(text)
+        return fast_compose(text)
+
+    monkeypatch.setattr(loader, "read_text", counted_read)
+    monkeypatch.setattr(loader, "_fast_compose", counted_compose)
     case = validate(aliexpress_case)
     assert reads.count(aliexpress_case) == 1  # (the platform's own file is read as well)
     order_text = aliexpress_case.read_text(encoding="utf-8")
