@@ -15,13 +15,20 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLES
 
+#: `python -m orderpack ARGS` with the default handling of Ctrl-C.
+AS_IN_A_TERMINAL = ("import runpy, signal, sys; "
+                    "signal.signal(signal.SIGINT, signal.default_int_handler); "
+                    "sys.argv[0] = 'orderpack'; runpy.run_module('orderpack', run_name='__main__')")
+
 
 @pytest.mark.slow
 def test_serve_prints_its_address_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
     shutil.copytree(SAMPLES / "aliexpress-missing", tmp_path / "case",
                     ignore=shutil.ignore_patterns("out"))
+    # Ctrl-C handled as in a terminal, even where the tests run with it ignored (a
+    # background job of a shell: its children inherit that, and the server would exit 0).
     process = subprocess.Popen(
-        [sys.executable, "-m", "orderpack", "serve", str(tmp_path), "--no-browser",
+        [sys.executable, "-c", AS_IN_A_TERMINAL, "serve", str(tmp_path), "--no-browser",
          "--today", "2026-11-26"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert process.stdout is not None
