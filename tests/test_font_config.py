@@ -1,0 +1,59 @@
+"""The fonts WeasyPrint lays out with are kept from one layout to the next on a thread
+(orderpack.pdf._font_config), and change nothing in the PDF."""
+
+from __future__ import annotations
+
+import io
+import threading
+from pathlib import Path
+from typing import Any
+
+import pdffonts
+from pypdf import PdfReader
+from weasyprint.text.fonts import FontConfiguration
+
+from orderpack import engine, pdf
+
+HTML = """<html lang="en"><body><h1>Order 8190123456789012</h1>
+<p>The parcel has not arrived. <span lang="zh">包裹已经到达您的国家，正在清关。</span></p>
+<p lang="ru">Посылка не пришла.</p></body></html>"""
+
+
+def _written(document: Any) -> bytes:
+    buffer = io.BytesIO()
+    document.write_pdf(buffer, pdf_identifier=b"same", pdf_variant=pdf.PDF_VARIANT)
+    return buffer.getvalue()
+
+
+def _lay_out(html: str) -> pdf.LaidOut:
+    return pdf.lay_out(html, pdf.BuildFiles(Path("/nonexistent"), set()))
+
+
+def test_a_thread_keeps_its_fonts_from_layout_to_layout() -> None:
+    assert pdf._font_config(HTML) is pdf._font_config(HTML)
+    first, again = _lay_out(HTML), _lay_out(HTML)
+    assert first.document.font_config is again.document.font_config
+    # The PDF is the same as with fonts found afresh: each font embedded, the same bytes.
+    fresh = engine.weasyprint().HTML(string=HTML).render(
+        pdf_variant=pdf.PDF_VARIANT, font_config=FontConfiguration())
+    assert _written(again.document) == _written(fresh)
+    fonts = pdffonts.fonts(PdfReader(io.BytesIO(_written(again.document))))
+    assert any("CJK" in name for name, _embedded in fonts), fonts
+    assert all(embedded for _name, embedded in fonts), fonts
+
+
+def test_each_thread_has_fonts_of_its_own() -> None:
+    here = pdf._font_config(HTML)
+    there: list[object] = []
+    thread = threading.Thread(target=lambda: there.append(pdf._font_config(HTML)))
+    thread.start()
+    thread.join()
+    assert len(there) == 1
+    assert there[0] is not here
+
+
+def test_a_template_that_declares_fonts_gets_a_fresh_configuration() -> None:
+    declared = HTML.replace("<body>", "<body><style>@font-face { font-family: x; "
+                            "src: local(DejaVu Sans); }</style>")
+    assert pdf._font_config(declared) is not pdf._font_config(declared)
+    assert pdf._font_config(declared) is not pdf._font_config(HTML)
