@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pdffonts
+import pytest
 from pypdf import PdfReader
 from weasyprint.text.fonts import FontConfiguration
 
@@ -57,3 +58,20 @@ def test_a_template_that_declares_fonts_gets_a_fresh_configuration() -> None:
                             "src: local(DejaVu Sans); }</style>")
     assert pdf._font_config(declared) is not pdf._font_config(declared)
     assert pdf._font_config(declared) is not pdf._font_config(HTML)
+
+
+def test_a_font_installed_meanwhile_is_seen_by_the_next_layout(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A long-running web page: the buyer installs a font a warning asked for, then builds.
+    fonts = tmp_path / "fonts"
+    (fonts / "truetype").mkdir(parents=True)
+    monkeypatch.setattr(pdf, "FONT_DIRS", (str(fonts),))
+    monkeypatch.setattr(pdf, "FONT_CACHE_DIRS", (str(tmp_path / "cache"),))
+    before = pdf._font_config(HTML)
+    assert pdf._font_config(HTML) is before
+    (fonts / "truetype" / "noto").mkdir()  # a package's fonts, one folder down
+    after = pdf._font_config(HTML)
+    assert after is not before
+    assert pdf._font_config(HTML) is after
+    (tmp_path / "cache").mkdir()  # fontconfig's cache written anew (fc-cache)
+    assert pdf._font_config(HTML) is not after
