@@ -110,8 +110,10 @@ run()
 @pytest.mark.slow
 @pytest.mark.parametrize("delay", [0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5])
 def test_ctrl_c_at_any_moment_of_a_start(delay: float, tmp_path: Path) -> None:
+    # --debug: an error that is not the interrupt shows its traceback (the same
+    # KeyboardInterrupt is said as without it).
     process = subprocess.Popen(
-        [sys.executable, "-c", ENTRY, "build", str(SAMPLE), "--today", "2026-11-26",
+        [sys.executable, "-c", ENTRY, "--debug", "build", str(SAMPLE), "--today", "2026-11-26",
          "--out", str(tmp_path / "out")],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "ORDERPACK_CACHE_DIR": str(tmp_path / "cache")})
