@@ -67,7 +67,7 @@ def build(
     options = options or Options()
     step = progress or (lambda _message: None)
     step("validating")
-    # Each evidence file is read once, here: checked, hashed, kept to be decoded.
+    # Each evidence file is read once, here: checked and hashed for the whole build.
     case, originals = validate_for_build(order_path, lang=options.lang)
     out = (options.out or case.folder / "out").absolute()
     output_folder.check(out, case)

@@ -249,11 +249,9 @@ def _font_config(html: str) -> Any:
     if "@font-face" in html:
         return FontConfiguration()
     seen = _fonts_seen()
-    kept = getattr(_fonts, "config", None)
-    if kept is None or _fonts.seen != seen:
-        kept, _fonts.seen = FontConfiguration(), seen
-        _fonts.config = kept
-    return kept
+    if getattr(_fonts, "seen", None) != seen:
+        _fonts.config, _fonts.seen = FontConfiguration(), seen
+    return _fonts.config
 
 
 def _fonts_seen() -> tuple[tuple[str, int], ...]:

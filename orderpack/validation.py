@@ -49,10 +49,7 @@ def validate(order_path: str | Path, *, decoded_later: bool = False,
     then checked for damage by its structure rather than decoded here as well (see
     :func:`orderpack.evidence.inspect_data`).
     """
-    path = Path(order_path)
-    source = _read(path)
-    with i18n.using(lang if lang is not None else buyer_language(path, source)):
-        return _validate(path, decoded_later, source)[0]
+    return _validated(Path(order_path), decoded_later, lang)[0]
 
 
 def validate_for_build(order_path: str | Path, *,
@@ -60,19 +57,19 @@ def validate_for_build(order_path: str | Path, *,
     """:func:`validate` with ``decoded_later``, and the evidence files as it read them, one
     for each item: checked and hashed. A build reads and hashes each file once this way
     (and again only to decode a picture, see :func:`orderpack.evidence.process`)."""
-    path = Path(order_path)
-    source = _read(path)
-    with i18n.using(lang if lang is not None else buyer_language(path, source)):
-        return _validate(path, True, source)
+    return _validated(Path(order_path), True, lang)
 
 
-def _read(path: Path) -> Source | None:
-    """The order file read once, for its language and its checks; None if it cannot be read
-    (:func:`_validate` then says why, in English)."""
+def _validated(path: Path, decoded_later: bool,
+               lang: str | None) -> tuple[Case, list[evidence.Original]]:
+    """The order file read once, for its language and its checks (if it cannot be read,
+    :func:`_validate` says why, in English), then checked in that language."""
     try:
-        return read(path)
+        source: Source | None = read(path)
     except OrderFileError:
-        return None
+        source = None
+    with i18n.using(lang if lang is not None else buyer_language(path, source)):
+        return _validate(path, decoded_later, source)
 
 
 def _validate(path: Path, decoded_later: bool,
