@@ -610,6 +610,10 @@ def test_the_build_runs_in_the_background_and_its_files_download(
         cases: Path, warm_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ORDERPACK_CACHE_DIR", str(warm_cache))  # the pictures made already
     test_client = client(cases)
+    # Nothing built yet: the button builds, it does not build "again".
+    first = test_client.get(f"/build/{ALI}").text
+    assert 'class="primary" >Build</button>' in first
+    assert "Build again" not in first
     answer = test_client.post(f"/build/{ALI}", data={
         "csrf": test_client.keys.csrf})
     assert answer.status_code == 303
@@ -631,6 +635,7 @@ def test_the_build_runs_in_the_background_and_its_files_download(
     assert len(archive.namelist()) == 4
     page = test_client.get(f"/build/{ALI}").text
     assert "evidence.pdf" in page
+    assert ">Build again</button>" in page
     assert "AliExpress&#39;s form takes images: upload exhibits/A–D" in page
 
 
