@@ -58,6 +58,8 @@ PAPERS = {
 #: Height of the part of a PDF exhibit's page kept for the original page (the rest is
 #: the exhibit's heading); the template sizes its slot from this.
 SLOT_HEADER_MM = 24.0
+#: A layout of this many pages or more is followed by a full garbage collection (lay_out).
+COLLECT_FROM_PAGES = 20
 
 
 @dataclass(frozen=True)
@@ -284,8 +286,10 @@ def lay_out(html: str, files: BuildFiles) -> LaidOut:
     # Layout leaves cycles of boxes behind (copies made while paginating); freeing them
     # before the PDF is written keeps the peak lower: 15 MB less at 90 exhibits, and it
     # grows less with the exhibit count. Freed here, they are not held either while the
-    # layout waits for the pictures.
-    gc.collect()
+    # layout waits for the pictures. A short document leaves little (the sample's 7 pages:
+    # some 11,000 objects), less than the collection costs (20 ms: it walks the layout too).
+    if len(document.pages) >= COLLECT_FROM_PAGES:
+        gc.collect()
     return LaidOut(html, document, fetcher, warnings)
 
 
