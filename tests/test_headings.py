@@ -1,6 +1,6 @@
-"""The evidence tables' headings (templates/evidence.css): a long word of a narrow column
-breaks at a syllable, except in English, whose headings wrap whole words and need no
-hyphenation dictionary."""
+"""The evidence tables' headings (templates/evidence.css): a word too long for one of the
+index's narrow columns breaks at a syllable; the other headings wrap whole words, and a
+layout whose words fit loads no hyphenation dictionary."""
 
 from __future__ import annotations
 
@@ -50,15 +50,23 @@ def dictionaries_loaded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def test_a_long_russian_heading_breaks_at_a_syllable(dictionaries_loaded: list[str]) -> None:
-    lines = _heading_lines("ru", ["Приложение", "Подпись", "Дата", "Стр.", "SHA-256"])
-    assert "ПРИЛО\u2010" in lines  # ПРИЛО-ЖЕНИЕ, with the hyphen WeasyPrint adds
-    assert dictionaries_loaded == ["ru"]
+    lines = _heading_lines("ru", ["Приложение", "Описание", "Дата", "Страница",
+                                  "SHA-256 исходного файла"])
+    assert "ПРИЛО\u2010" in lines, lines  # ПРИЛО-ЖЕНИЕ, with the hyphen WeasyPrint adds
+    assert "СТРА\u2010" in lines, lines
+    assert "SHA-256 ИСХОДНОГО" in lines, lines  # a wide column: whole words
+    assert set(dictionaries_loaded) == {"ru"}
 
 
-def test_english_headings_wrap_whole_words_with_no_dictionary(
-        dictionaries_loaded: list[str]) -> None:
-    lines = _heading_lines("en", ["Exhibit", "Caption", "Date", "Page",
-                                  "SHA-256 of the original file"])
-    assert "ORIGINAL FILE" in lines, lines
-    assert not [line for line in lines if line.endswith("\u2010")], lines
+@pytest.mark.parametrize(("lang", "headings", "line"), [
+    ("en", ["Exhibit", "Caption", "Date", "Page", "SHA-256 of the original file"],
+     "ORIGINAL FILE"),
+    ("de", ["Anlage", "Beschreibung", "Datum", "Seite", "SHA-256 der Originaldatei"],
+     "ORIGINALDATEI"),
+])
+def test_headings_that_fit_wrap_whole_words_with_no_dictionary(
+        lang: str, headings: list[str], line: str, dictionaries_loaded: list[str]) -> None:
+    lines = _heading_lines(lang, headings)
+    assert line in lines, lines
+    assert not [text for text in lines if text.endswith("\u2010")], lines
     assert dictionaries_loaded == []
