@@ -92,18 +92,24 @@ def english_left(output: str, allowed: set[str]) -> list[str]:
     return left
 
 
-def own_words(order_file: Path) -> set[str]:
-    """The words the buyer wrote (the order file), the platforms' and card networks' names,
-    and the program's: not translated."""
-    names = {"orderpack", "sha"}
+@cache
+def names() -> frozenset[str]:
+    """The words of the platforms' and card networks' names, and the program's: never
+    translated (read once: no test changes a profile)."""
+    found = {"orderpack", "sha"}
     for platform in profiles.available():
         profile = profiles.load(platform)
-        names |= {profile.name, *(network.name for network in profile.networks.values())}
+        found |= {profile.name, *(network.name for network in profile.networks.values())}
         # a card network's own name for its reason code, never translated
-        names |= {network.reason_label for network in profile.networks.values()}
-        names |= set(profile.limits.attachment_types or ())  # file name extensions
-    text = order_file.read_text(encoding="utf-8") + " " + " ".join(names)
-    return {word.casefold() for word in re.findall(r"[A-Za-z]{3,}", text)}
+        found |= {network.reason_label for network in profile.networks.values()}
+        found |= set(profile.limits.attachment_types or ())  # file name extensions
+    return frozenset(word.casefold() for word in re.findall(r"[A-Za-z]{3,}", " ".join(found)))
+
+
+def own_words(order_file: Path) -> set[str]:
+    """The words the buyer wrote (the order file), and :func:`names`: not translated."""
+    text = order_file.read_text(encoding="utf-8")
+    return {word.casefold() for word in re.findall(r"[A-Za-z]{3,}", text)} | names()
 
 
 def case(tmp_path: Path, sample: str, language: str = "ru") -> Path:

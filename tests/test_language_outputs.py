@@ -9,8 +9,9 @@ show) is cut at its placeholders and markup, and no piece of it of four words or
 appear in the output once the buyer's own text (every text of two words or more written in
 order.yaml) is taken out.
 
-Each language's builds are shared by its tests (one build per sample and language), and a
-language's tests run on one pytest-xdist worker. Golden files: tests/golden/*/*.es.txt and
+Each language's builds are shared by its tests and test_languages.py's (one build per sample
+and language and test process: tests/language_builds.py), and a language's tests run on one
+pytest-xdist worker. Golden files: tests/golden/*/*.es.txt and
 *.ru.txt; after an intended change to the wording or a catalog, regenerate them with
 ``ORDERPACK_REGENERATE=1 pytest tests/test_language_outputs.py`` and review the diff.
 """
@@ -24,7 +25,6 @@ import shutil
 import subprocess
 import unicodedata
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -38,14 +38,13 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 from click.testing import CliRunner
 from conftest import SAMPLES, copy_sample
+from language_builds import TODAY, Built, sample_built
 from pypdf import PdfReader
 
-import orderpack
 from orderpack import fonts, i18n
 from orderpack.api_types import BuildResult
 from orderpack.cli import main
 
-TODAY = date(2026, 11, 26)
 GOLDEN = Path(__file__).parent / "golden"
 
 #: The languages orderpack writes besides English.
@@ -215,30 +214,14 @@ def check_output(tag: str, sample: str, output: str, *, day: date, english: str 
 # --- The builds, shared by a language's tests --------------------------------------------
 
 
-@dataclass(frozen=True)
-class Built:
-    result: BuildResult
-    pdf_text: str
-
-
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory, built_aliexpress: BuildResult) -> Any:
-    """``built(tag, sample)``: the sample built in ``tag`` on TODAY, once per module (and
-    worker), all with one evidence cache (it is keyed by content and settings), warm with
-    the session's English build of the AliExpress sample (the suite has made it anyway)."""
-    cache_dir = tmp_path_factory.mktemp("language-cache") / "cache"
-    shutil.copytree(built_aliexpress.out.parent.parent / "cache", cache_dir)
-    builds: dict[tuple[str, str], Built] = {}
+def built(tmp_path_factory: pytest.TempPathFactory,
+          built_aliexpress: BuildResult) -> Callable[[str, str], Built]:
+    """``built(tag, sample)``: the sample built in ``tag`` on TODAY, once per test process
+    (:func:`language_builds.sample_built`)."""
 
     def build(tag: str, sample: str) -> Built:
-        if (tag, sample) not in builds:
-            folder = tmp_path_factory.mktemp(f"{sample}-{tag}")
-            result = orderpack.build(copy_sample(folder, sample), TODAY, lang=tag,
-                                     cache_dir=cache_dir)
-            text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(result.evidence_pdf), "-"],
-                                  capture_output=True, text=True, check=True).stdout
-            builds[tag, sample] = Built(result, text)
-        return builds[tag, sample]
+        return sample_built(tmp_path_factory, built_aliexpress, sample, tag)
 
     return build
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import SAMPLES
+from language_builds import sample_built
 from orders import MINIMAL_ORDER
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
@@ -109,18 +110,20 @@ def test_the_chargeback_letter_is_in_the_buyers_language(spanish_case: Path) -> 
 
 
 @pytest.mark.slow
-def test_the_aliexpress_packet_is_english_unless_asked(spanish_case: Path,
-                                                        tmp_path: Path) -> None:
-    """The buyer's own words stay as she wrote them in either language."""
+@pytest.mark.xdist_group("language-es")  # the worker of test_language_outputs' Spanish builds
+def test_the_aliexpress_packet_is_english_unless_asked(
+        tmp_path_factory: pytest.TempPathFactory, built_aliexpress: BuildResult) -> None:
+    """The buyer's own words stay as she wrote them in either language. The sample's builds
+    are shared (tests/language_builds.py): the Spanish one with test_language_outputs."""
     details = ("El seguimiento no se ha actualizado desde el 18 de septiembre y el vendedor "
                "no ofrece ninguna solución.")
-    english = orderpack.build(spanish_case, TODAY, out=tmp_path / "en")
+    english = sample_built(tmp_path_factory, built_aliexpress, SPAIN, None).result
     text = english.dispute_text.read_text(encoding="utf-8")
     assert "I paid 45.30 EUR when I placed the order on 10 September 2026." in text
     assert details in text
     assert "lang: en" in _pdf_lang(english)
 
-    spanish = orderpack.build(spanish_case, TODAY, out=tmp_path / "es", lang="es")
+    spanish = sample_built(tmp_path_factory, built_aliexpress, SPAIN, "es").result
     text = spanish.dispute_text.read_text(encoding="utf-8")
     assert "Pagué 45,30\xa0€ al realizar el pedido el 10 de septiembre de 2026." in text
     assert "Solicito un reembolso completo de 45,30\xa0€" in text
