@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import tempfile
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -158,14 +159,20 @@ def test_any_answer_survives_the_round_trip(tmp_path: Path, name: str) -> None:
             order.order.number) == (name, name, name, name)
 
 
+@pytest.fixture(scope="module")
+def cases_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One folder for the many cases of the property below, each in a new folder of its own
+    made by :func:`tempfile.mkdtemp`: pytest's ``mktemp`` lists the whole temporary folder
+    (every test's so far) to number each new one."""
+    return tmp_path_factory.mktemp("names")
+
+
 @settings(max_examples=150, deadline=None, database=None)
 @given(name=st.text(min_size=1, max_size=60).map(str.strip).filter(bool))
-def test_every_accepted_name_survives_the_round_trip(
-    tmp_path_factory: pytest.TempPathFactory, name: str
-) -> None:
+def test_every_accepted_name_survives_the_round_trip(cases_folder: Path, name: str) -> None:
     if scaffold.check_answer(QUESTION["buyer_name"], name) is not None:
         return
-    folder = tmp_path_factory.mktemp("case")
+    folder = Path(tempfile.mkdtemp(dir=cases_folder))
     order = validate(scaffold.create(folder / "case", {**ANSWERS, "buyer_name": name})).order
     assert order.buyer.name == name
 

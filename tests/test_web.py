@@ -61,6 +61,15 @@ def read_client(read_cases: Path) -> Iterator[WebClient]:
     shared.__exit__(None, None, None)
 
 
+@pytest.fixture(scope="module")
+def stranger(read_cases: Path) -> Iterator[WebClient]:
+    """One client of ``read_cases`` that never signed in, for the requests it is refused
+    (a refusal sets no cookie: it stays a stranger's)."""
+    shared = client(read_cases, signed_in=False, shared=True)
+    yield shared
+    shared.__exit__(None, None, None)
+
+
 @pytest.fixture(autouse=True)
 def _close_clients() -> Iterator[None]:
     """The clients a test opened are closed after it."""
@@ -101,8 +110,9 @@ POST_ROUTES = ["/new", f"/case/{ALI}", f"/check/{ALI}", f"/upload/{ALI}", f"/cha
 
 
 @pytest.mark.parametrize("route", GET_ROUTES)
-def test_every_page_needs_the_session(read_cases: Path, route: str) -> None:
-    answer = client(read_cases, signed_in=False).get(route)
+def test_every_page_needs_the_session(stranger: WebClient, route: str) -> None:
+    answer = stranger.get(route)
+    assert "set-cookie" not in answer.headers
     assert answer.status_code == 403
     assert NUMBER not in answer.text
     assert "Jane" not in answer.text
@@ -153,16 +163,25 @@ def refused_cases(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _copy_samples(tmp_path_factory.mktemp("refused") / "cases")
 
 
+@pytest.fixture(scope="module")
+def refused_client(refused_cases: Path) -> Iterator[WebClient]:
+    """One signed-in client of ``refused_cases`` that sends no Origin of its own: each
+    request says its own, or none."""
+    shared = client(refused_cases, shared=True)
+    shared.headers.pop("origin")
+    yield shared
+    shared.__exit__(None, None, None)
+
+
 @pytest.mark.parametrize("route", POST_ROUTES)
 @pytest.mark.parametrize("origin", ["http://evil.example", "null", None,
                                     "http://127.0.0.1:9999"])
-def test_a_cross_origin_post_is_refused(refused_cases: Path, route: str,
-                                        origin: str | None) -> None:
+def test_a_cross_origin_post_is_refused(refused_cases: Path, refused_client: WebClient,
+                                        route: str, origin: str | None) -> None:
     cases = refused_cases
-    test_client = client(cases)
+    test_client = refused_client
     before = (cases / ALI / "order.yaml").read_bytes()
     headers = {"x-csrf-token": test_client.keys.csrf}
-    test_client.headers.pop("origin")
     if origin is not None:
         headers["origin"] = origin
     answer = test_client.post(route, data={"order.store": "Changed"}, headers=headers)
@@ -172,12 +191,17 @@ def test_a_cross_origin_post_is_refused(refused_cases: Path, route: str,
 
 
 @pytest.mark.parametrize("route", POST_ROUTES)
-def test_a_post_without_the_csrf_token_is_refused(refused_cases: Path, route: str) -> None:
+def test_a_post_without_the_csrf_token_is_refused(refused_cases: Path,
+                                                  refused_client: WebClient,
+                                                  route: str) -> None:
     cases = refused_cases
-    test_client = client(cases)
+    test_client = refused_client
+    same_origin = {"origin": BASE}
     before = (cases / ALI / "order.yaml").read_bytes()
-    assert test_client.post(route, data={"section": "order"}).status_code == 403
-    wrong = test_client.post(route, data={"csrf": "x"}, headers={"x-csrf-token": "x"})
+    assert test_client.post(route, data={"section": "order"},
+                            headers=same_origin).status_code == 403
+    wrong = test_client.post(route, data={"csrf": "x"},
+                             headers={**same_origin, "x-csrf-token": "x"})
     assert wrong.status_code == 403
     assert (cases / ALI / "order.yaml").read_bytes() == before
 
@@ -202,13 +226,24 @@ TRAVERSALS = ["..", "../..", "..%2f..%2fetc", "%2e%2e", "%2e%2e%2fcases", ".%2e/
               "aliexpress-missing%5c..", "C:", ".hidden", "aliexpress-missing%00"]
 
 
+@pytest.fixture(scope="module")
+def traversal_answers() -> dict[str, httpx2.Response]:
+    """The answers to the requests below by the address the client sends: it removes dot
+    segments, so that 27 of the 126 ask for the cases page, "/" (12 ms each), asked once."""
+    return {}
+
+
 @pytest.mark.parametrize("prefix", ["case", "status", "text", "editor", "preview", "file",
                                     "build", "progress", "out"])
 @pytest.mark.parametrize("name", TRAVERSALS)
-def test_no_case_name_leads_outside(read_cases: Path, read_client: WebClient, prefix: str,
-                                    name: str) -> None:
+def test_no_case_name_leads_outside(read_cases: Path, read_client: WebClient,
+                                    traversal_answers: dict[str, httpx2.Response],
+                                    prefix: str, name: str) -> None:
     (read_cases.parent / "order.yaml").write_text("platform: secret\n", encoding="utf-8")
-    answer = read_client.get(f"/{prefix}/{name}")
+    sent = str(read_client.build_request("GET", f"/{prefix}/{name}").url)
+    if sent not in traversal_answers:
+        traversal_answers[sent] = read_client.get(sent)
+    answer = traversal_answers[sent]
     assert "secret" not in answer.text
     if answer.url.path.startswith(f"/{prefix}/"):  # else the client removed the dot segments
         assert answer.status_code == 404
@@ -225,13 +260,22 @@ def linked_cases(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return cases
 
 
+@pytest.fixture(scope="module")
+def linked_client(linked_cases: Path) -> Iterator[WebClient]:
+    """One signed-in client of ``linked_cases``."""
+    shared = client(linked_cases, shared=True)
+    yield shared
+    shared.__exit__(None, None, None)
+
+
 @pytest.mark.parametrize("route", ["file", "preview"])
 @pytest.mark.parametrize("name", ["../../secret.png", "/etc/passwd", "..%2f..%2fsecret.png",
                                   "screenshots/../../secret.png", "order.yaml%00.png",
                                   "screenshots\\..\\..\\secret.png", "link.png"])
-def test_no_file_name_leads_outside(linked_cases: Path, route: str, name: str) -> None:
+def test_no_file_name_leads_outside(linked_cases: Path, linked_client: WebClient, route: str,
+                                    name: str) -> None:
     assert (linked_cases.parent / "secret.png").is_file()
-    answer = client(linked_cases).get(f"/{route}/{ALI}?file={name}&name={name}")
+    answer = linked_client.get(f"/{route}/{ALI}?file={name}&name={name}")
     assert answer.status_code == 404
     assert b"PNG" not in answer.content
 
