@@ -286,21 +286,22 @@ def lay_out(html: str, files: BuildFiles) -> LaidOut:
     font_config = _font_config(html + files.stylesheet)
     counter_style: Any = CounterStyle()
     color_profiles: dict[str, Any] = {}
-    with _weasyprint_warnings() as warnings:
-        try:
-            stylesheets = []
-            if files.stylesheet:
-                stylesheet, parsing = _stylesheet(files.stylesheet, fetcher, font_config,
-                                                  counter_style, color_profiles)
-                stylesheets.append(stylesheet)
-                warnings += parsing
+    try:
+        stylesheets: list[Any] = []
+        parsing: tuple[str, ...] = ()
+        if files.stylesheet:
+            stylesheet, parsing = _stylesheet(files.stylesheet, fetcher, font_config,
+                                              counter_style, color_profiles)
+            stylesheets.append(stylesheet)
+        with _weasyprint_warnings() as warnings:
+            warnings.extend(parsing)
             document = weasyprint.HTML(
                 string=html, base_url=BASE_URL, url_fetcher=fetcher
             ).render(pdf_variant=PDF_VARIANT, font_config=font_config,
                      counter_style=counter_style, color_profiles=color_profiles,
                      stylesheets=stylesheets)
-        except (OSError, ValueError) as exc:
-            raise BuildError(f"could not write the PDF: {exc}") from None
+    except (OSError, ValueError) as exc:
+        raise BuildError(f"could not write the PDF: {exc}") from None
     # Layout leaves cycles of boxes behind (copies made while paginating); freeing them
     # before the PDF is written keeps the peak lower: 15 MB less at 90 exhibits, and it
     # grows less with the exhibit count. Freed here, they are not held either while the
@@ -316,7 +317,7 @@ _LAYOUT_AT_RULES = ("@font-face", "@counter-style", "@color-profile", "@import")
 
 
 def _stylesheet(text: str, fetcher: Any, font_config: Any, counter_style: Any,
-                color_profiles: dict[str, Any]) -> tuple[Any, list[str]]:
+                color_profiles: dict[str, Any]) -> tuple[Any, tuple[str, ...]]:
     """``text`` parsed by WeasyPrint (a ``weasyprint.CSS``), and the warnings parsing it
     gave: kept for the next layout of the same text (:func:`_parsed`), unless it has one of
     :data:`_LAYOUT_AT_RULES`, then parsed for this layout, with its fetcher, fonts, counter
@@ -326,9 +327,8 @@ def _stylesheet(text: str, fetcher: Any, font_config: Any, counter_style: Any,
             parsed = engine.weasyprint().CSS(
                 string=text, base_url=BASE_URL, url_fetcher=fetcher, font_config=font_config,
                 counter_style=counter_style, color_profiles=color_profiles)
-        return parsed, warnings
-    parsed, warnings = _parsed(text)
-    return parsed, list(warnings)
+        return parsed, tuple(warnings)
+    return _parsed(text)
 
 
 @functools.lru_cache(maxsize=8)
