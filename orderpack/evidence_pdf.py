@@ -98,7 +98,7 @@ class Renderer:
         early, self.early = self.early, None  # used once, by the first file only
         if part is None:
             return _lay_out_file(self.bundle, views, level, early)
-        return pdf.lay_out(evidence_html(self.bundle, views, level, part, pages), _NO_FILES)
+        return pdf.lay_out(*evidence_html(self.bundle, views, level, part, pages))
 
     def _write(self, laid: pdf.LaidOut, views: list[_ExhibitView], files: dict[str, _Files],
                level: Level, part: tuple[int, list[tuple[str, ...]]] | None,
@@ -162,10 +162,6 @@ def _exhibit_words(view: _ExhibitView) -> str:
     return i18n.gettext("Exhibit %(label)s: %(caption)s", label=view.label, caption=view.caption)
 
 
-#: The evidence HTML loads no file: its pictures and PDF pages are placed after the layout.
-_NO_FILES = pdf.BuildFiles(base_dir=Path(), allowed=set())
-
-
 def _exhibit_pages(laid: pdf.LaidOut) -> dict[str, int]:
     """The page number (from 1) each exhibit of ``laid`` starts on, by label."""
     return {anchor.removeprefix("exhibit-"): index + 1
@@ -182,27 +178,28 @@ def _lay_out_file(bundle: Bundle, views: list[_ExhibitView], level: Level,
     about a tenth of the layout). The pages found are kept in the cache under the HTML, and
     a layout of the same HTML again writes them as they are, then checks them against where
     the exhibits are; if they moved, it is laid out again with the pages found."""
-    html = evidence_html(bundle, views, level, None, {})
+    html, files = evidence_html(bundle, views, level, None, {})
     if early is not None and early.html == html:
         return early
     store = cache.Cache(cache.location(bundle.options.cache_dir))
-    key = cache.key("evidence page numbers", hashlib.sha256(html.encode()).hexdigest())
+    key = cache.key("evidence page numbers",
+                    hashlib.sha256((html + files.stylesheet).encode()).hexdigest())
     entry = store.get(key)
     kept = entry.record.get("pages") if entry is not None else None
     known = kept
     for _pass in range(2):
         if not isinstance(known, dict):
             break
-        numbered = evidence_html(bundle, views, level, None, known)
+        numbered, files = evidence_html(bundle, views, level, None, known)
         laid = early if early is not None and early.html == numbered else pdf.lay_out(
-            numbered, _NO_FILES)
+            numbered, files)
         found = _exhibit_pages(laid)
         if found == known:
             if found != kept:
                 _keep_pages(store, key, found)
             return laid
         known = found
-    laid = pdf.lay_out(html, _NO_FILES)
+    laid = pdf.lay_out(html, files)
     _keep_pages(store, key, _exhibit_pages(laid))
     return laid
 
@@ -214,8 +211,16 @@ def _keep_pages(store: cache.Cache, key: str, pages: dict[str, int]) -> None:
 
 def evidence_html(bundle: Bundle, views: list[_ExhibitView], level: Level,
                   part: tuple[int, list[tuple[str, ...]]] | None,
-                  pages: dict[str, int]) -> str:
-    """The evidence PDF's HTML (``templates/evidence.html.j2``), or a part's."""
+                  pages: dict[str, int]) -> tuple[str, pdf.BuildFiles]:
+    """The evidence PDF's HTML (``templates/evidence.html.j2``), or a part's, and what it is
+    laid out with: no file (its pictures and PDF pages are placed after the layout) and its
+    stylesheet, ``templates/evidence.css``, rendered from the same variables (a template
+    override of either is used), which WeasyPrint then parses once a process
+    (:func:`orderpack.pdf.lay_out`) rather than at every layout. The HTML's own ``<style>``
+    keeps the rules made for the document: its paper, footer and known page numbers.
+
+    The HTML shows every variable the stylesheet could use: two layouts of the same HTML
+    are of the same stylesheet (see :func:`_lay_out_file`)."""
     case_facts = bundle.facts
     number, groups = part if part is not None else (1, [tuple(v.label for v in views)])
     shown = [view for view in views if view.label in groups[number - 1]]
@@ -223,7 +228,7 @@ def evidence_html(bundle: Bundle, views: list[_ExhibitView], level: Level,
     index = [{"exhibit": view, "part": part_of[view.label],
               "here": part_of[view.label] == number, "page": pages.get(view.label, "—")}
              for view in views]
-    return render.render("evidence.html.j2", {
+    context = {
         "facts": case_facts,
         "status": bundle.status,
         "exhibits": shown,
@@ -241,7 +246,11 @@ def evidence_html(bundle: Bundle, views: list[_ExhibitView], level: Level,
                                parts=len(groups)) if part is not None else
                   i18n.gettext("Evidence for order %(number)s", number=case_facts.order_number)),
         "lang": i18n.current(),
-    }, kind="html", override=bundle.options.templates)
+    }
+    override = bundle.options.templates
+    html = render.render("evidence.html.j2", context, kind="html", override=override)
+    stylesheet = render.render("evidence.css", context, kind="html", override=override)
+    return html, pdf.BuildFiles(base_dir=Path(), allowed=set(), stylesheet=stylesheet)
 
 
 @dataclass(frozen=True)
