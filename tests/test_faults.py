@@ -517,12 +517,10 @@ def test_builds_of_one_case_at_once_leave_a_whole_packet(
 
 
 @pytest.mark.slow
-def test_a_build_needs_no_network(tmp_path: Path, warm_cache: Path) -> None:
+def test_a_build_needs_no_network(case: Path, tmp_path: Path) -> None:
     import weasyprint  # noqa: F401  (imported before sockets go: it imports ssl)
     from pytest_socket import disable_socket, enable_socket
 
-    shutil.copytree(Path(__file__).resolve().parent.parent / "samples" / "aliexpress-missing",
-                    tmp_path / "case", ignore=shutil.ignore_patterns("out"))
     templates = tmp_path / "templates"
     shutil.copytree(orderpack.render.templates_dir(), templates)
     html = (templates / "evidence.html.j2").read_text(encoding="utf-8")
@@ -535,8 +533,7 @@ def test_a_build_needs_no_network(tmp_path: Path, warm_cache: Path) -> None:
         # Its pictures come from the cache (they are not the subject; Pillow makes them
         # from the files alone): what could reach out is the layout, which loads what the
         # HTML names.
-        result = orderpack.build(tmp_path / "case" / "order.yaml", TODAY,
-                                 cache_dir=warm_cache, templates=templates)
+        result = orderpack.build(case, TODAY, templates=templates)
     finally:
         enable_socket()
     assert result.evidence_pdf.is_file()
