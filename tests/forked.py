@@ -4,8 +4,9 @@
 A forked process starts with orderpack and WeasyPrint already loaded and warmed up (fonts
 found, templates compiled): what a process started afresh spends some 1.3 s of CPU on
 before it builds. It then runs the `orderpack` command as its entry point does, with
-:func:`orderpack.__main__.run`. Tests whose subject is the start itself (Ctrl-C while the
-modules load, the import of WeasyPrint) start a new Python instead.
+:func:`orderpack.__main__.run` (:func:`start_command`), or one function (:func:`call`).
+Tests whose subject is the start itself (Ctrl-C while the modules load, the import of
+WeasyPrint) start a new Python instead.
 """
 
 from __future__ import annotations
