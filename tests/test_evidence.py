@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from conftest import copy_sample
@@ -21,6 +23,9 @@ from orderpack import cache, evidence, images
 from orderpack.errors import BuildError, EvidenceError, OrderFileError, OrderpackError
 from orderpack.model import Case
 from orderpack.validation import validate
+
+if TYPE_CHECKING:
+    from orderpack.packet import BuildResult
 
 ORDER = MINIMAL_ORDER + "evidence:\n"
 
@@ -208,9 +213,13 @@ def sample_order(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def sample_exhibits(sample_order: Path) -> list[evidence.Exhibit]:
-    """The sample's evidence processed once, into a cache of its own beside it."""
-    return evidence.process(validate(sample_order), cache_dir=sample_order.parent.parent / "cache")
+def sample_exhibits(sample_order: Path, built_aliexpress: BuildResult) -> list[evidence.Exhibit]:
+    """The sample's evidence processed once, into a cache of its own beside it: a copy of
+    the cache of the session's build of the sample, which made them (the tests that process
+    pictures make their own)."""
+    folder = sample_order.parent.parent / "cache"
+    shutil.copytree(built_aliexpress.out.parent.parent / "cache", folder)
+    return evidence.process(validate(sample_order), cache_dir=folder)
 
 
 #: The tests that read the sample's exhibits run on one pytest-xdist worker, which makes them
@@ -429,7 +438,7 @@ def test_rebuild_decodes_and_encodes_nothing(sample_order: Path,
                                              sample_exhibits: list[evidence.Exhibit],
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     case = validate(sample_order)
-    first = sample_exhibits  # processed into sample_order's cache, which now holds them
+    first = sample_exhibits  # from sample_order's cache, which holds them
 
     def fail(*args: object, **kwargs: object) -> None:
         raise AssertionError("decoded or encoded again")

@@ -23,7 +23,6 @@ import shutil
 import signal
 import stat
 import struct
-import subprocess
 import sys
 import tempfile
 import threading
@@ -35,6 +34,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import forked
 import pytest
 from click.testing import CliRunner, Result
 from conftest import refreeze
@@ -386,71 +386,38 @@ def test_a_read_only_case_folder(case: Path) -> None:
 # --- killed builds --------------------------------------------------------------------------
 
 
-def start_build(order: Path, cache: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "orderpack", "build", str(order), "--today", TODAY.isoformat()],
-        env={**os.environ, "ORDERPACK_CACHE_DIR": str(cache)},
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+def _stop_in_the_staging_folder() -> None:
+    """In a forked build: wait where the PDF is written into the staging folder (the build
+    is killed there)."""
+    import weasyprint
 
+    def wait(*args: object, **kwargs: object) -> None:
+        time.sleep(120)
 
-#: A Python process that builds a copy of the case elsewhere first (orderpack and WeasyPrint
-#: loaded and warmed up: fonts found, templates compiled), then forks COUNT processes at
-#: once, each running the `orderpack` command as its entry point does (`python -m
-#: orderpack`), with the arguments after COUNT, and prints their exit statuses last. Each process
-#: started afresh would spend some 1.3 s of CPU on that start-up before it builds.
-AT_ONCE = """\
-import multiprocessing, sys, threading
-from datetime import date
-from pathlib import Path
-import orderpack
-from orderpack.__main__ import run
-warm_up, warm_cache, count, *command = sys.argv[1:]
-orderpack.build(Path(warm_up), date(2026, 11, 26), cache_dir=Path(warm_cache))
-assert threading.active_count() == 1  # the build's threads are gone: forking is safe
-def command_line():
-    sys.argv = ["orderpack", *command]
-    run()
-fork = multiprocessing.get_context("fork")
-processes = [fork.Process(target=command_line) for _ in range(int(count))]
-for process in processes:
-    process.start()
-for process in processes:
-    process.join()
-print(*(process.exitcode for process in processes))
-"""
-
-
-def builds_at_once(order: Path, cache: Path, count: int) -> subprocess.CompletedProcess[str]:
-    """Run ``count`` builds of ``order`` at once (see AT_ONCE), with ``cache`` as their
-    cache, after a build of a copy of the case beside it (with a cache of its own)."""
-    warm_up = order.parent.parent / "warm-up"
-    shutil.copytree(order.parent, warm_up, ignore=shutil.ignore_patterns("out", ".orderpack-*"))
-    return subprocess.run(
-        [sys.executable, "-c", AT_ONCE, str(warm_up / order.name),
-         str(order.parent.parent / "warm-up-cache"), str(count),
-         "build", str(order), "--today", TODAY.isoformat()],
-        env={**os.environ, "ORDERPACK_CACHE_DIR": str(cache)},
-        capture_output=True, text=True, timeout=300, check=False)
+    weasyprint.Document.write_pdf = wait  # this process's alone: it is forked
 
 
 @pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL and flock are POSIX")
 def test_a_killed_build_leaves_the_previous_packet_and_the_next_cleans_up(
-    case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    case: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = case.parent
     packet = tree(folder / "out")
-    process = start_build(case, tmp_path / "cache")
+    # A process of its own (nothing of it runs after SIGKILL: no `finally`, no clean-up),
+    # forked with orderpack loaded: its start is not the subject.
+    process = forked.start_command(["build", str(case), "--today", TODAY.isoformat()],
+                                   before=_stop_in_the_staging_folder)
     try:
         deadline = time.monotonic() + 120
         while not any(name.startswith(".orderpack-new-") for name in leftovers(folder)):
-            assert process.poll() is None, "the build ended before it was killed"
+            assert process.is_alive(), "the build ended before it was killed"
             assert time.monotonic() < deadline
             time.sleep(0.002)
     finally:
-        process.send_signal(signal.SIGKILL)
-        process.communicate(timeout=60)
-    assert process.returncode == -signal.SIGKILL
+        process.kill()
+        process.join(timeout=60)
+    assert process.exitcode == -signal.SIGKILL
     assert tree(folder / "out") == packet
     assert leftovers(folder) != []  # nothing can clean up after SIGKILL…
 
@@ -530,15 +497,19 @@ def test_builds_of_one_case_at_once_leave_a_whole_packet(
 ) -> None:
     case = _write_case(tmp_path, monkeypatch)  # no packet yet
     folder = case.parent
-    done = builds_at_once(case, tmp_path / "shared-cache", count=3)
-    assert done.returncode == 0, done.stderr
-    statuses = done.stdout.splitlines()[-1]  # after what each build printed
-    assert statuses.split() == ["0", "0", "0"], done.stderr
-    assert_consistent(folder / "out")
-    assert leftovers(folder) == []
     reference = folder / "reference"  # beside out/: the manifest names the same order file
+    # The reference is built first, with a cache of its own, so that the builds at once
+    # (forked from this process: their start is not the subject) find its layout made.
     reuse_layouts(monkeypatch)
     orderpack.build(case, TODAY, out=reference, cache_dir=tmp_path / "own-cache")
+    monkeypatch.setenv("ORDERPACK_CACHE_DIR", str(tmp_path / "shared-cache"))
+    processes = [forked.start_command(["build", str(case), "--today", TODAY.isoformat()])
+                 for _ in range(3)]
+    for process in processes:
+        process.join(timeout=300)
+    assert [process.exitcode for process in processes] == [0, 0, 0]
+    assert_consistent(folder / "out")
+    assert leftovers(folder) == []
     assert tree(folder / "out") == tree(reference)
 
 
@@ -546,12 +517,10 @@ def test_builds_of_one_case_at_once_leave_a_whole_packet(
 
 
 @pytest.mark.slow
-def test_a_build_needs_no_network(tmp_path: Path, warm_cache: Path) -> None:
+def test_a_build_needs_no_network(case: Path, tmp_path: Path) -> None:
     import weasyprint  # noqa: F401  (imported before sockets go: it imports ssl)
     from pytest_socket import disable_socket, enable_socket
 
-    shutil.copytree(Path(__file__).resolve().parent.parent / "samples" / "aliexpress-missing",
-                    tmp_path / "case", ignore=shutil.ignore_patterns("out"))
     templates = tmp_path / "templates"
     shutil.copytree(orderpack.render.templates_dir(), templates)
     html = (templates / "evidence.html.j2").read_text(encoding="utf-8")
@@ -564,8 +533,7 @@ def test_a_build_needs_no_network(tmp_path: Path, warm_cache: Path) -> None:
         # Its pictures come from the cache (they are not the subject; Pillow makes them
         # from the files alone): what could reach out is the layout, which loads what the
         # HTML names.
-        result = orderpack.build(tmp_path / "case" / "order.yaml", TODAY,
-                                 cache_dir=warm_cache, templates=templates)
+        result = orderpack.build(case, TODAY, templates=templates)
     finally:
         enable_socket()
     assert result.evidence_pdf.is_file()
