@@ -6,9 +6,9 @@ evidence is placed afterwards, by :func:`orderpack.pdf.write`) and its fetcher r
 anything but the build's files, which are part of the key. :func:`orderpack.pdf.write`
 does not change the layout it writes (it sets the same metadata fields every time and
 WeasyPrint copies what it adds), so a packet written from a reused layout is byte for byte
-the packet a fresh layout gives; :func:`test_a_reused_layout_writes_the_same_packet`
-(in test_faults.py) checks exactly that, and the tests that use this compare packets with
-a fresh build's anyway.
+the packet a fresh layout gives; test_faults.py's write-failure tests check exactly that
+(a build the failure leaves alone writes the packet of a fresh layout), and the tests that
+use this compare packets with a fresh build's anyway.
 
 A test whose subject is the layout itself (when it runs, what it is given, what fails
 inside it) must not use it.
