@@ -14,7 +14,7 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -25,6 +25,7 @@ import pdffonts
 import pytest
 from conftest import copy_sample
 from layout_memo import reuse_layouts
+from orders import MINIMAL_ORDER
 from pypdf import PdfReader
 from pypdf.generic import Destination, DictionaryObject, IndirectObject, StreamObject
 
@@ -216,20 +217,20 @@ def test_exhibit_index_gives_real_page_numbers(sample_pages: list[str]) -> None:
 
 
 def test_pdf_evidence_is_merged_page_by_page(
-    aliexpress_case: Path, cache: Path, tmp_path: Path
+    write_order: Callable[[str], Path], tmp_path: Path
 ) -> None:
     import weasyprint
 
-    invoice = aliexpress_case.parent / "invoice.pdf"
+    # The smallest order, with the PDF its only exhibit: the sample's pictures would add
+    # pages to lay out, not to what is merged.
+    order = write_order(MINIMAL_ORDER + "evidence:\n  - file: invoice.pdf\n"
+                                        "    caption: The invoice\n")
     weasyprint.HTML(string="<p>INVOICE 4711 page one</p><p style='break-before:page'>"
-                           "INVOICE 4711 page two</p>").write_pdf(invoice)
-    text = aliexpress_case.read_text(encoding="utf-8").replace(
-        "dispute:\n", "  - file: invoice.pdf\n    caption: The invoice\n\ndispute:\n", 1)
-    aliexpress_case.write_text(text, encoding="utf-8")
-    result = _build(aliexpress_case, cache)
+                           "INVOICE 4711 page two</p>").write_pdf(order.parent / "invoice.pdf")
+    result = _build(order, tmp_path / "cache")
     pages = pdf_text.pages(result.evidence_pdf)
     first = next(i for i, t in enumerate(pages) if "INVOICE 4711 page one" in t)
-    assert "Exhibit E — The invoice (page 1 of 2)" in pages[first]
+    assert "Exhibit A — The invoice (page 1 of 2)" in pages[first]
     assert "INVOICE 4711 page two" in pages[first + 1]
     assert f"Page {first + 2} of {len(pages)}" in pages[first + 1]
     # Merging keeps what makes the bundle PDF/UA-1: version, tags, identification.
@@ -367,16 +368,19 @@ def test_refuses_an_output_path_that_is_a_file(aliexpress_case: Path, cache: Pat
 # --- templates ------------------------------------------------------------------------
 
 
-def test_template_override_by_name(aliexpress_case: Path, cache: Path, tmp_path: Path) -> None:
+def test_template_override_by_name(write_order: Callable[[str], Path], tmp_path: Path) -> None:
+    order = write_order(MINIMAL_ORDER)  # the smallest order: the templates are the subject
     custom = tmp_path / "templates"
     custom.mkdir()
     (custom / "dispute.txt.j2").write_text(
         "Order {{ facts.order_number }} — please refund.\n", encoding="utf-8")
-    result = _build(aliexpress_case, cache, templates=custom)
+    result = _build(order, tmp_path / "cache", templates=custom)
     assert result.dispute_text.read_text(encoding="utf-8") == (
         "Order 8190123456789012 — please refund.\n")
-    # The PDF template is the built-in one.
-    assert "Exhibit index" in "\n".join(pdf_text.pages(result.evidence_pdf))
+    # The PDF template is the built-in one: its title, and its statement's heading.
+    pdf = "\n".join(pdf_text.pages(result.evidence_pdf))
+    assert "Evidence for order 8190123456789012" in pdf
+    assert "Statement\n" in pdf
 
 
 def test_template_syntax_error_names_file_and_line(
@@ -401,15 +405,16 @@ def test_template_unknown_variable_is_an_error(
 
 
 def test_template_cannot_load_files_outside_the_build(
-    aliexpress_case: Path, cache: Path, tmp_path: Path
+    write_order: Callable[[str], Path], tmp_path: Path
 ) -> None:
+    order = write_order(MINIMAL_ORDER)  # the smallest order: the template is the subject
     custom = tmp_path / "templates"
     shutil.copytree(Path(render.templates_dir()), custom)
     html = (custom / "evidence.html.j2").read_text(encoding="utf-8")
     (custom / "evidence.html.j2").write_text(
         html.replace("<body>", '<body><img src="file:///etc/hostname">'
                                '<img src="http://127.0.0.1:9/x.png">'), encoding="utf-8")
-    result = _build(aliexpress_case, cache, templates=custom)
+    result = _build(order, tmp_path / "cache", templates=custom)
     assert any("/etc/hostname" in w for w in result.warnings)
     assert any("127.0.0.1" in w for w in result.warnings)
 
@@ -475,8 +480,6 @@ def test_the_command_line_spares_the_collector_and_the_library_leaves_it_alone(
 def test_a_long_conversation_is_capped_in_the_text_and_kept_in_the_pdf(
     write_order: object, cache: Path
 ) -> None:
-    from orders import MINIMAL_ORDER
-
     # 40 replies of 360 characters: three times what the text may hold
     replies = "".join(f"  - at: 2026-10-{10 + n // 10:02d} 09:{n % 10:02d}\n    from: seller\n"
                       f"    text: Reply {n} - {'please wait ' * 30}\n" for n in range(40))
