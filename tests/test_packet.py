@@ -442,10 +442,12 @@ def test_sample_hides_the_buyers_phone_and_street(built_aliexpress: BuildResult)
 
 @pytest.mark.collector
 def test_the_command_line_spares_the_collector_and_the_library_leaves_it_alone(
-        ebay_case: Path, cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        write_order: Callable[[str], Path], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     """gc.freeze() changes the whole process: the command line, which runs one build at a
     time, freezes what outlives the build while it lays the PDF out; a build called
-    through the API (as a long-running web page would) leaves the collector as it was."""
+    through the API (as a long-running web page would) leaves the collector as it was.
+    (The smallest order: what is frozen is the process's, not the case's.)"""
     import gc
 
     import weasyprint
@@ -461,13 +463,14 @@ def test_the_command_line_spares_the_collector_and_the_library_leaves_it_alone(
         return render(self, *args, **kwargs)
 
     monkeypatch.setattr(weasyprint.HTML, "render", watched)
+    order = write_order(MINIMAL_ORDER)
     assert gc.get_freeze_count() == 0
-    _build(ebay_case, cache)
+    _build(order, tmp_path / "cache")
     assert frozen_while_laying_out == [0]
 
-    result = CliRunner().invoke(main, ["build", str(ebay_case), "--today", "2026-11-26",
+    result = CliRunner().invoke(main, ["build", str(order), "--today", "2026-11-26",
                                        "--out", str(tmp_path / "cli-out")],
-                                env={"ORDERPACK_CACHE_DIR": str(cache)})
+                                env={"ORDERPACK_CACHE_DIR": str(tmp_path / "cache")})
     assert result.exit_code == 0, result.output
     assert frozen_while_laying_out[1] > 10_000  # modules, WeasyPrint's tables and all
     assert gc.get_freeze_count() == 0  # unfrozen: the process can free them again
