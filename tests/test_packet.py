@@ -29,7 +29,7 @@ from orders import MINIMAL_ORDER
 from pypdf import PdfReader
 from pypdf.generic import Destination, DictionaryObject, IndirectObject, StreamObject
 
-from orderpack import contents, pdf, render
+from orderpack import contents, packet, pdf, render
 from orderpack.errors import BuildError, OrderFileError, TemplateError
 from orderpack.evidence import Exhibit
 from orderpack.packet import BuildResult, Options, build
@@ -152,9 +152,12 @@ def test_dispute_text_states_what_a_reviewer_needs(built_aliexpress: BuildResult
 def test_max_chars_drops_optional_sentences_but_never_the_essentials(
     aliexpress_case: Path, cache: Path, built_aliexpress: BuildResult
 ) -> None:
+    # The text the build would write (test_api checks that it is; test_cli, that a build
+    # with --max-chars writes it), without the PDF.
     full = built_aliexpress
-    result = _build(aliexpress_case, cache, max_chars=full.characters // 2)
-    text = result.dispute_text.read_text(encoding="utf-8")
+    result = packet.dispute_text(aliexpress_case, TODAY, Options(
+        cache_dir=cache, max_chars=full.characters // 2))
+    text = result.text
     assert result.dropped
     assert result.characters <= full.characters // 2
     for essential in ["8190123456789012", "2 September 2026", "20 October 2026",
