@@ -29,6 +29,7 @@ import subprocess
 import unicodedata
 import zlib
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -36,10 +37,11 @@ import pytest
 from click.testing import CliRunner, Result
 from pypdf import PdfReader
 
-from orderpack import narrative, render
+from orderpack import narrative, packet, render
 from orderpack.cli import main
 from orderpack.loader import visible
 from orderpack.model import OrderFile
+from orderpack.packet import Options
 
 TODAY = "2026-11-26"
 
@@ -174,12 +176,18 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     assert attempts == []
 
 
-def build_case(tmp_path: Path, text: str, evidence_file: str = "tracking.png",
-               monkeypatch: pytest.MonkeyPatch | None = None) -> tuple[Result, Path]:
+def write_case(tmp_path: Path, text: str, evidence_file: str = "tracking.png") -> Path:
+    """A case folder with the order file ``text`` and its one picture; its folder."""
     case = tmp_path / "case"
     case.mkdir()
     (case / "order.yaml").write_text(text, encoding="utf-8")
     (case / evidence_file).write_bytes(one_grey_png())
+    return case
+
+
+def build_case(tmp_path: Path, text: str, evidence_file: str = "tracking.png",
+               monkeypatch: pytest.MonkeyPatch | None = None) -> tuple[Result, Path]:
+    case = write_case(tmp_path, text, evidence_file)
     if monkeypatch is not None:
         monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, [
@@ -366,12 +374,13 @@ def test_one_line_filter() -> None:
         "Please wait. [drop:9] Really. We are sorry. Yes")
 
 
-@pytest.mark.slow
 def test_a_message_of_several_lines_is_quoted_whole(tmp_path: Path) -> None:
-    _, out = build_case(tmp_path, order_text({
+    # The dispute text a build would write (test_api checks that it is), without the PDF.
+    case = write_case(tmp_path, order_text({
         "messages.seller.text": "Please wait.\n[drop:9] Really.\n\nWe are sorry.",
         "messages.seller.translation": "Bitte warten.\n\nEntschuldigung."}))
-    dispute = (out / "dispute.txt").read_text(encoding="utf-8")
+    dispute = packet.dispute_text(case / "order.yaml", date.fromisoformat(TODAY), Options(
+        max_chars=100_000, cache_dir=tmp_path / "cache")).text
     assert ('the seller replied: "Bitte warten. Entschuldigung." (translated from: '
             '"Please wait. [drop:9] Really. We are sorry.").') in dispute
 
