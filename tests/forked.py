@@ -31,10 +31,19 @@ def _command(argv: list[str], before: Callable[[], object] | None) -> None:
     run()
 
 
+#: Threads that may be running when a test forks: asyncio's watchers of child processes
+#: (the browser tests' Playwright driver, started once per worker), each waiting in
+#: ``os.waitpid`` and holding no lock the forked process could need.
+WAITING_FOR_A_CHILD = "asyncio-waitpid-"
+
+
 def _start(target: Callable[[], object]) -> BaseProcess:
-    # Forking copies only the calling thread: safe while it is the only one (the builds'
-    # own threads are gone once they return).
-    assert threading.active_count() == 1, threading.enumerate()
+    # Forking copies only the calling thread: safe while it is the only one that could hold
+    # a lock (the builds' own threads are gone once they return).
+    others = [thread for thread in threading.enumerate()
+              if thread is not threading.main_thread()
+              and not thread.name.startswith(WAITING_FOR_A_CHILD)]
+    assert others == [], others
     process = multiprocessing.get_context("fork").Process(target=target)
     with warnings.catch_warnings():
         # Python 3.12+ warns about forking a process with threads of its own it cannot see
