@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import shutil
 import sys
@@ -12,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import allocator
 import pytest
 from hypothesis import configuration, settings
 
@@ -28,28 +28,9 @@ settings.load_profile("orderpack")
 if TYPE_CHECKING:
     from orderpack.packet import BuildResult
 
-# The test processes keep the memory they free for their next build, rather than hand it
-# back to the system and fault it in again page by page: with glibc's defaults a pytest-xdist
-# worker trims its heap and maps each large block (a picture, a font) afresh, and test_fit.py
-# alone took 330,000 page faults (120,000 with these). Set in this process only: an orderpack
-# process a test starts runs with the system's defaults, as a user's does.
-MALLOC_KEPT = 256 * 1024 * 1024
-M_TRIM_THRESHOLD, M_TOP_PAD, M_MMAP_THRESHOLD = -1, -2, -3  # glibc's malloc.h
-
-
-def _keep_freed_memory() -> None:
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-    except OSError:  # another C library (musl): its allocator, its defaults
-        return
-    for option, value in ((M_MMAP_THRESHOLD, MALLOC_KEPT), (M_TRIM_THRESHOLD, MALLOC_KEPT),
-                          (M_TOP_PAD, MALLOC_KEPT // 4)):
-        libc.mallopt(option, value)
-
-
-_keep_freed_memory()
+# The test processes keep the memory they free for their next build (tests/allocator.py),
+# rather than fault it in again page by page.
+allocator.keep_freed_memory()
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"

@@ -19,6 +19,8 @@ from collections.abc import Callable
 from multiprocessing.process import BaseProcess
 from typing import TypeVar
 
+import allocator
+
 T = TypeVar("T")
 
 
@@ -37,6 +39,11 @@ def _command(argv: list[str], before: Callable[[], object] | None) -> None:
 WAITING_FOR_A_CHILD = "asyncio-waitpid-"
 
 
+def _as_a_user_runs(target: Callable[[], object]) -> None:
+    allocator.system_defaults()  # not the test process's (conftest.py)
+    target()
+
+
 def _start(target: Callable[[], object]) -> BaseProcess:
     # Forking copies only the calling thread: safe while it is the only one that could hold
     # a lock (the builds' own threads are gone once they return).
@@ -44,7 +51,7 @@ def _start(target: Callable[[], object]) -> BaseProcess:
               if thread is not threading.main_thread()
               and not thread.name.startswith(WAITING_FOR_A_CHILD)]
     assert others == [], others
-    process = multiprocessing.get_context("fork").Process(target=target)
+    process = multiprocessing.get_context("fork").Process(target=_as_a_user_runs, args=(target,))
     with warnings.catch_warnings():
         # Python 3.12+ warns about forking a process with threads of its own it cannot see
         # (a C library's); the forked process runs orderpack's code alone, as above.
