@@ -66,8 +66,23 @@ def image_pdf(data: bytes) -> bytes:
     import img2pdf
 
     converted: bytes = img2pdf.convert(data, rotation=img2pdf.Rotation.none,
-                                       engine=img2pdf.Engine.pikepdf)
+                                       engine=img2pdf.Engine.pikepdf, layout_fun=_page_for)
     return converted
+
+
+#: The smallest side a PDF page may have, in points (pikepdf refuses less).
+SMALLEST_PAGE_PT = 3.0
+
+
+def _page_for(width_px: int, height_px: int, dpi: tuple[float, float]
+              ) -> tuple[float, float, float, float]:
+    """img2pdf's layout: the page, then the picture on it, in points. Only the picture is
+    used (:func:`image_xobject`), so its page need only be one a PDF may have: a picture
+    thinner than 3 points (a 2000 × 2 strip) gets a page a little larger than itself."""
+    import img2pdf
+
+    width, height = img2pdf.px_to_pt(width_px, dpi[0]), img2pdf.px_to_pt(height_px, dpi[1])
+    return max(width, SMALLEST_PAGE_PT), max(height, SMALLEST_PAGE_PT), width, height
 
 
 def image_xobject(spool: Path) -> tuple[pikepdf.Pdf, pikepdf.Object]:

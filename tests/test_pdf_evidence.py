@@ -633,3 +633,35 @@ def test_the_key_dates_fit_their_fixed_columns_in_every_language() -> None:
     wide = [text for cell in cells
             for text in _overflowing(cell, cell.content_box_x() + cell.width)]
     assert wide == []
+
+
+def test_a_picture_thinner_than_a_pdf_page_may_be_is_placed(tmp_path: Path) -> None:
+    """A strip of 2000 × 2 pixels becomes a picture a point tall at the page's width: the
+    one-page PDF it is converted through (img2pdf) gets the smallest page a PDF may have
+    rather than one as thin as the picture, which pikepdf refused, failing the build."""
+    from click.testing import CliRunner
+    from orders import MINIMAL_ORDER
+
+    from orderpack.cli import main
+
+    case = tmp_path / "case"
+    case.mkdir()
+    (case / "order.yaml").write_text(MINIMAL_ORDER + "evidence:\n  - file: strip.png\n"
+                                     "    caption: A strip of the tracking page\n",
+                                     encoding="utf-8")
+    Image.new("RGB", (2000, 2), (200, 10, 10)).save(case / "strip.png")
+    result = CliRunner().invoke(main, ["build", str(case / "order.yaml"), "--today",
+                                       "2026-11-26"], env={"ORDERPACK_CACHE_DIR": str(tmp_path)})
+    assert result.exit_code == 0, result.output
+    assert "too small" not in result.stderr  # img2pdf's own warning about thin pages
+    evidence = case / "out" / "evidence.pdf"
+    with pikepdf.open(evidence) as pdf:
+        assert pdf.check_pdf_syntax() == []  # qpdf --check
+    assert structure_faults(evidence) == []
+    listed = subprocess.run(["pdfimages", "-list", str(evidence)], capture_output=True,
+                            text=True, check=True).stdout.splitlines()[2:]
+    (image,) = listed
+    page, _num, kind, width, height = image.split()[:5]
+    assert (kind, int(page)) == ("image", 3)  # cover and statement, then Exhibit A
+    assert int(width) >= 1000
+    assert int(height) >= 1
