@@ -64,6 +64,24 @@ def _rotated_photo(path: Path) -> None:
 WIDTHS = {"desktop": (1280, 900), "phone": (360, 780)}
 
 
+#: The lines the case page's heading breaks the case's name into (each character's box
+#: says which line it is on).
+_LINES_OF_THE_NAME = """() => {
+  const text = document.querySelector("h1 .mono").firstChild, range = document.createRange();
+  const lines = [];
+  let top = null;
+  for (let i = 0; i < text.length; i++) {
+    range.setStart(text, i);
+    range.setEnd(text, i + 1);
+    const y = range.getBoundingClientRect().top;
+    if (top === null || Math.abs(y - top) > 2) lines.push("");
+    top = y;
+    lines[lines.length - 1] += text.data[i];
+  }
+  return lines;
+}"""
+
+
 def _every_page_fits(page: Page, base: str, case: Path, shots: Path | None) -> None:
     """Each page at a desktop's and a phone's width, in the journey's own page; none may be
     wider than the window, the evidence thumbnails load and the status page counts the
@@ -93,6 +111,11 @@ def _every_page_fits(page: Page, base: str, case: Path, shots: Path | None) -> N
         for width, height in WIDTHS.values():
             page.set_viewport_size({"width": width, "height": height})
             fits(name, width)
+            if name == "case-page":
+                # The case's name in the heading wraps after its hyphen, not inside a word.
+                lines = page.evaluate(_LINES_OF_THE_NAME)
+                assert "".join(lines) == case.name
+                assert all(line.endswith("-") for line in lines[:-1]), (width, lines)
             if shots:
                 page.screenshot(path=shots / f"{name}-{width}.png",
                                 full_page=name in {"status", "build"})
