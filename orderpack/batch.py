@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 import time
 import traceback
 from collections.abc import Callable, Sequence
@@ -50,9 +51,11 @@ def build_many(
     if options.out is not None and len(order_paths) > 1:
         raise OrderpackError("--out names one folder; with several cases each packet goes to "
                              "out/ beside its own order file — leave --out away")
-    # Fork where there is fork: children start at once and share the imported renderer.
-    context: Any = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    if os.name == "posix":
+    # Fork where there is fork and it is safe: children start at once and share the
+    # imported renderer. Otherwise each child is a new Python (a second or so to start).
+    forking = os.name == "posix" and fork_is_safe()
+    context: Any = multiprocessing.get_context("fork" if forking else "spawn")
+    if forking:
         # Imported once here (0.4 s of CPU), shared by the forked children; in each child
         # it would cost every case as much. Each case's images use every core (default
         # workers): a case left alone at the end of a batch then still has them all.
@@ -95,6 +98,24 @@ def build_many(
                 error = payload if isinstance(payload, OrderpackError) else BuildError(message)
                 finish(index, CaseResult(path, False, seconds, error=error))
     return [results[index] for index in range(len(order_paths))]
+
+
+def threads_of_this_process() -> int | None:
+    """How many threads the system runs for this process (Linux), C libraries' own
+    included; None where it cannot tell."""
+    try:
+        return sum(1 for _ in Path("/proc/self/task").iterdir())
+    except OSError:
+        return None
+
+
+def fork_is_safe() -> bool:
+    """Whether this process may fork: it runs no thread but the calling one. A forked
+    child has only that thread; a lock another held, or a pool of threads a C library
+    started, is lost in it, and the child can wait for it forever. lingua 2.2 (the
+    language check of ``validate``) keeps such a pool once it has been used."""
+    threads = threads_of_this_process()
+    return (threads if threads is not None else threading.active_count()) == 1
 
 
 def _child(sender: Connection, path: Path, today: date, options: Options) -> None:

@@ -39,19 +39,35 @@ def _command(argv: list[str], before: Callable[[], object] | None) -> None:
 WAITING_FOR_A_CHILD = "asyncio-waitpid-"
 
 
-def _as_a_user_runs(target: Callable[[], object]) -> None:
-    allocator.system_defaults()  # not the test process's (conftest.py)
-    target()
+def fork_is_safe() -> bool:
+    """Whether the test process may fork: no thread of its own but the main one and the
+    child watchers, and no thread a C library started (lingua 2.2 keeps a pool of them once
+    used: a forked process that uses it again waits for them forever)."""
+    from orderpack.batch import threads_of_this_process
 
-
-def _start(target: Callable[[], object]) -> BaseProcess:
-    # Forking copies only the calling thread: safe while it is the only one that could hold
-    # a lock (the builds' own threads are gone once they return).
-    others = [thread for thread in threading.enumerate()
+    python = [thread for thread in threading.enumerate()
               if thread is not threading.main_thread()
               and not thread.name.startswith(WAITING_FOR_A_CHILD)]
-    assert others == [], others
-    process = multiprocessing.get_context("fork").Process(target=_as_a_user_runs, args=(target,))
+    system = threads_of_this_process()
+    return python == [] and (system is None or system == threading.active_count())
+
+
+def _run_command(argv: list[str], before: Callable[[], object] | None) -> None:
+    allocator.system_defaults()  # not the test process's (conftest.py)
+    _command(argv, before)
+
+
+def _start(target: Callable[..., object], args: tuple[object, ...], *,
+           spawn_if_needed: bool) -> BaseProcess:
+    """A process running ``target(*args)``: forked when that is safe; otherwise, where
+    ``spawn_if_needed``, a new Python (``target`` and ``args`` then go by pickle: a
+    function of a module, not a closure), else an AssertionError."""
+    if not fork_is_safe():
+        assert spawn_if_needed, f"cannot fork: {threading.enumerate()}"
+        spawned = multiprocessing.get_context("spawn").Process(target=target, args=args)
+        spawned.start()
+        return spawned
+    process = multiprocessing.get_context("fork").Process(target=target, args=args)
     with warnings.catch_warnings():
         # Python 3.12+ warns about forking a process with threads of its own it cannot see
         # (a C library's); the forked process runs orderpack's code alone, as above.
@@ -62,13 +78,16 @@ def _start(target: Callable[[], object]) -> BaseProcess:
 
 def start_command(argv: list[str], before: Callable[[], object] | None = None) -> BaseProcess:
     """Fork a process running ``orderpack ARGV`` (after calling ``before``, if given, in
-    that process alone); its exit code is the command's, or minus the signal that ended it."""
-    return _start(lambda: _command(argv, before))
+    that process alone; a function of a module, not a closure); its exit code is the
+    command's, or minus the signal that ended it. Where forking is not safe
+    (:func:`fork_is_safe`), the process is a new Python instead: slower, the same command."""
+    return _start(_run_command, (argv, before), spawn_if_needed=True)
 
 
 def call(function: Callable[[], T], timeout: float = 300) -> T:
     """``function()`` called in a process forked from this one: what it returns (pickled
-    back), or an AssertionError with the traceback of what it raised."""
+    back), or an AssertionError with the traceback of what it raised. Only where
+    :func:`fork_is_safe`: the caller has another way where it is not."""
     import traceback
 
     receiver, sender = multiprocessing.get_context("fork").Pipe(duplex=False)
@@ -79,7 +98,11 @@ def call(function: Callable[[], T], timeout: float = 300) -> T:
         except BaseException:  # any error, for the caller to see
             sender.send((False, traceback.format_exc()))
 
-    process = _start(target)
+    def run() -> None:
+        allocator.system_defaults()  # not the test process's (conftest.py)
+        target()
+
+    process = _start(run, (), spawn_if_needed=False)
     sender.close()
     try:
         assert receiver.poll(timeout), f"no answer from the forked process in {timeout} s"

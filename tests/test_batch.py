@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -48,6 +50,13 @@ def test_one_failing_case_does_not_stop_the_others(cases: list[Path], tmp_path: 
     assert not (cases[1].parent / "out").exists()
 
 
+def _forked_even_with_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The batch forks its workers (they see the build patched in this process) even if
+    this test process has threads a C library started (lingua's, once an earlier test used
+    it): the cases here have no text for the language check, which would use them."""
+    monkeypatch.setattr(batch, "fork_is_safe", lambda: True)
+
+
 def test_a_crashing_case_is_reported_and_the_others_build(
     cases: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -57,6 +66,7 @@ def test_a_crashing_case_is_reported_and_the_others_build(
         return build(path, today, options)
 
     monkeypatch.setattr("orderpack.batch.build", crash_on_two)  # what each worker calls
+    _forked_even_with_threads(monkeypatch)
     good = [cases[0], cases[2]]
     results = batch.build_many(good, TODAY, Options(cache_dir=tmp_path / "cache"), jobs=2)
     assert [r.ok for r in results] == [True, False]
@@ -72,6 +82,7 @@ def test_each_case_may_use_every_core_for_its_images(
         raise OrderFileError(f"workers: {options.workers}", [])
 
     monkeypatch.setattr("orderpack.batch.build", report_workers)  # what each worker calls
+    _forked_even_with_threads(monkeypatch)
     results = batch.build_many(cases, TODAY, Options(cache_dir=tmp_path / "cache"), jobs=2)
     assert [str(r.error) for r in results] == ["workers: None"] * 3
     results = batch.build_many(cases, TODAY, Options(cache_dir=tmp_path / "cache", workers=3),
@@ -102,3 +113,44 @@ def test_cli_prints_a_summary_and_fails_if_any_case_failed(
     assert lines[-1] == "2 of 3 cases built."
     assert result.stderr.startswith("Error: 3 problems in bad/order.yaml:\n")
     assert "Traceback" not in result.output
+
+
+# A process that used lingua's language check (2.2 keeps a pool of threads from then on),
+# then builds a batch whose case uses it again: a worker forked from it would wait forever
+# for threads it does not have. The check's detectors are made afresh in the workers.
+_AFTER_THE_LANGUAGE_CHECK = """
+import sys
+from datetime import date
+from pathlib import Path
+from orderpack import batch, text_language
+from orderpack.packet import Options
+text_language._detector(("en", "es", "ru"))
+text_language._detector.cache_clear()
+(result,) = batch.build_many([Path(sys.argv[1])], date(2026, 11, 26),
+                             Options(cache_dir=Path(sys.argv[2])), jobs=1)
+print(result.ok, result.error)
+"""
+
+
+def test_a_batch_after_the_language_check_builds(tmp_path: Path) -> None:
+    shutil.copytree(SAMPLES / "aliexpress-spain", tmp_path / "spain")  # checked: es ≠ en
+    done = subprocess.run([sys.executable, "-c", _AFTER_THE_LANGUAGE_CHECK,
+                           str(tmp_path / "spain" / "order.yaml"), str(tmp_path / "cache")],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[0] == "True", done.stdout
+
+
+def test_a_process_with_threads_of_its_own_does_not_fork() -> None:
+    import threading
+
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert not batch.fork_is_safe()
+        threads = batch.threads_of_this_process()
+        assert threads is None or threads >= 2  # the system counts this one too
+    finally:
+        stop.set()
+        thread.join()
