@@ -39,17 +39,31 @@ def _command(argv: list[str], before: Callable[[], object] | None) -> None:
 WAITING_FOR_A_CHILD = "asyncio-waitpid-"
 
 
-def fork_is_safe() -> bool:
-    """Whether the test process may fork: no thread of its own but the main one and the
-    child watchers, and no thread a C library started (lingua 2.2 keeps a pool of them once
-    used: a forked process that uses it again waits for them forever)."""
+def _native_threads() -> int | None:
+    """Threads the system runs for this process that Python's threading does not know:
+    a C library's, and pytest-xdist's own (execnet reads its pipe on one)."""
     from orderpack.batch import threads_of_this_process
 
+    system = threads_of_this_process()
+    return None if system is None else system - threading.active_count()
+
+
+#: The test process's own native threads, counted when the tests' modules are collected
+#: (before any test can start one): a thread started later (lingua's pool) makes forking
+#: unsafe; these, blocked reading a pipe, do not.
+NATIVE_AT_START = _native_threads()
+
+
+def fork_is_safe() -> bool:
+    """Whether the test process may fork: no thread of its own but the main one and the
+    child watchers, and no native thread started since the tests began (lingua 2.2 keeps
+    a pool of them once used: a forked process that uses it again waits for them forever)."""
     python = [thread for thread in threading.enumerate()
               if thread is not threading.main_thread()
               and not thread.name.startswith(WAITING_FOR_A_CHILD)]
-    system = threads_of_this_process()
-    return python == [] and (system is None or system == threading.active_count())
+    native = _native_threads()
+    return python == [] and (native is None or NATIVE_AT_START is None
+                             or native <= NATIVE_AT_START)
 
 
 def _run_command(argv: list[str], before: Callable[[], object] | None) -> None:

@@ -17,6 +17,7 @@ from click.testing import CliRunner, Result
 from test_i18n_leftovers import in_language
 from test_language_outputs import english_left
 
+from orderpack import batch as batches
 from orderpack import budget, fitting, i18n, images, profiles
 from orderpack.cli import main
 
@@ -281,7 +282,18 @@ def batch(tmp_path: Path, language: str) -> tuple[Path, Path]:
     return good, bad
 
 
+@pytest.fixture
+def forking(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The batch forks its workers where the test process may (tests/forked.py: pytest-xdist's
+    own thread is no reason not to), as the command line does; a new Python each costs
+    about 0.4 s more."""
+    import forked
+
+    monkeypatch.setattr(batches, "fork_is_safe", forked.fork_is_safe)
+
+
 @pytest.mark.parametrize("tag", LANGUAGES)
+@pytest.mark.usefixtures("forking")
 def test_a_batch_speaks_the_language_of_lang(tmp_path: Path, tag: str) -> None:
     good, bad = batch(tmp_path, "en")
     result = run("build", good, bad, "--today", TODAY, "--lang", tag, "-j", "2")
@@ -301,6 +313,7 @@ def test_a_batch_speaks_the_language_of_lang(tmp_path: Path, tag: str) -> None:
     assert all(line.endswith(seconds.strip()) for line in lines[1:3])
 
 
+@pytest.mark.usefixtures("forking")
 def test_a_batch_without_lang_is_english_and_each_error_in_its_cases_language(
         tmp_path: Path) -> None:
     good, bad = batch(tmp_path, "ru")
