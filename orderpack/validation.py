@@ -39,24 +39,21 @@ from orderpack.profiles import Profile
 from orderpack.words import clip
 
 
-def validate(order_path: str | Path, *, decoded_later: bool = False,
-             lang: str | None = None) -> Case:
+def validate(order_path: str | Path, *, lang: str | None = None) -> Case:
     """Load and check a case; raise :class:`OrderFileError` listing every problem, said in
     ``lang`` (a language tag), else the order file's ``buyer.language`` (read even from a
-    faulty file), else English.
-
-    ``decoded_later``: the case is about to be built, and its pictures decoded; a JPEG is
-    then checked for damage by its structure rather than decoded here as well (see
-    :func:`orderpack.evidence.inspect_data`).
-    """
-    return _validated(Path(order_path), decoded_later, lang)[0]
+    faulty file), else English."""
+    return _validated(Path(order_path), False, lang)[0]
 
 
 def validate_for_build(order_path: str | Path, *,
                        lang: str | None = None) -> tuple[Case, list[evidence.Original]]:
-    """:func:`validate` with ``decoded_later``, and the evidence files as it read them, one
-    for each item: checked and hashed. A build reads and hashes each file once this way
-    (and again only to decode a picture, see :func:`orderpack.evidence.process`)."""
+    """:func:`validate` for a case about to be built, and the evidence files as it read
+    them, one for each item: checked and hashed. A build reads and hashes each file once
+    this way (and again only to decode a picture, see :func:`orderpack.evidence.process`).
+    Its pictures are decoded later, so a JPEG is checked for damage by its structure
+    rather than decoded here as well (``decoded_later`` in
+    :func:`orderpack.evidence.inspect_data`)."""
     return _validated(Path(order_path), True, lang)
 
 

@@ -22,7 +22,7 @@ from test_images import RED, gps_exif, photo, screenshot  # drawn fixtures, shar
 from orderpack import cache, evidence, images
 from orderpack.errors import BuildError, EvidenceError, OrderFileError, OrderpackError
 from orderpack.model import Case
-from orderpack.validation import validate
+from orderpack.validation import validate, validate_for_build
 
 if TYPE_CHECKING:
     from orderpack.packet import BuildResult
@@ -376,8 +376,9 @@ def test_truncated_image_is_refused_by_validate(
 @pytest.mark.parametrize("cut", ["half", "last bytes", "first scan"])
 def test_a_builds_validation_refuses_a_cut_short_jpeg_with_its_line(
         make_case: MakeCase, write_order: Callable[[str], Path], cut: str) -> None:
-    # A build validates with decoded_later: a cut-short JPEG gets the same refusal (order
-    # file, line, field) as from `orderpack validate`, not a later one from the workers.
+    # A build's validation checks a JPEG by its structure (its workers decode it): a
+    # cut-short JPEG gets the same refusal (order file, line, field) as from `orderpack
+    # validate`, not a later one from the workers.
     whole = io.BytesIO()
     photo().save(whole, "JPEG", quality=95, progressive=cut == "first scan")
     data = whole.getvalue()
@@ -388,7 +389,7 @@ def test_a_builds_validation_refuses_a_cut_short_jpeg_with_its_line(
     path = write_order(ORDER + "  - file: a.jpg\n    caption: A\n"
                        "  - file: b.jpg\n    caption: B\n")
     with pytest.raises(OrderFileError) as built:
-        validate(path, decoded_later=True)
+        validate_for_build(path)
     assert str(built.value) == str(plain.value)
     assert [(p.line, p.field, p.message) for p in built.value.problems] == [
         (p.line, p.field, p.message) for p in plain.value.problems]
@@ -412,7 +413,7 @@ def test_a_builds_validation_does_not_decode_a_whole_jpeg(
     case = make_case([("a.jpg", "A"), ("b.png", "B")], {"a.jpg": photo(), "b.png": png.getvalue()})
     assert sorted(map(str, read_through)) == ["JPEG", "PNG"]
     read_through.clear()
-    assert validate(case.path, decoded_later=True).order == case.order
+    assert validate_for_build(case.path)[0].order == case.order
     assert read_through == ["PNG"]  # a PNG's chunks are checked: quick, and kept
 
 
