@@ -356,8 +356,9 @@ class WholeImages:
     """
 
     def __init__(self, limit: int = 4096) -> None:
-        self._limit = limit
-        self._seen: dict[bytes, None] = {}
+        from cachetools import FIFOCache  # the web page's alone: not at validate's start
+
+        self._seen: FIFOCache[bytes, None] = FIFOCache(maxsize=limit)
         self._lock = threading.Lock()
 
     @contextlib.contextmanager
@@ -377,8 +378,6 @@ class WholeImages:
     def add(self, digest: bytes) -> None:
         with self._lock:
             self._seen[digest] = None
-            while len(self._seen) > self._limit:
-                del self._seen[next(iter(self._seen))]
 
 
 _WHOLE_IMAGES: contextvars.ContextVar[WholeImages | None] = contextvars.ContextVar(

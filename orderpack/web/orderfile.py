@@ -26,6 +26,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from cachetools import FIFOCache
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
@@ -102,8 +103,7 @@ class Reader:
     """
 
     def __init__(self, limit: int = 64) -> None:
-        self._limit = limit
-        self._kept: dict[Path, tuple[str, bytes]] = {}
+        self._kept: FIFOCache[Path, tuple[str, bytes]] = FIFOCache(maxsize=limit)
 
     def read(self, path: Path) -> tuple[Any, str]:
         """As :func:`read`: the order file's data (a copy of its own) and its version."""
@@ -113,9 +113,7 @@ class Reader:
         if kept is not None and kept[0] == now:
             return pickle.loads(kept[1]), now  # bytes this process pickled itself
         data = _parsed(raw)
-        self._kept.pop(path, None)
-        while len(self._kept) >= self._limit:  # the file read longest ago goes first
-            del self._kept[next(iter(self._kept))]
+        self._kept.pop(path, None)  # put back last: the file parsed longest ago goes first
         self._kept[path] = (now, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
         return data, now
 

@@ -14,6 +14,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cachetools import FIFOCache
+
 if TYPE_CHECKING:
     from orderpack.pictures import Picture
 
@@ -26,8 +28,8 @@ class Previews:
     """The renditions made so far, at most ``limit`` of them (the oldest go first)."""
 
     def __init__(self, limit: int = 64) -> None:
-        self._limit = limit
-        self._kept: dict[tuple[bytes, tuple[Box, ...], int], Picture] = {}
+        self._kept: FIFOCache[tuple[bytes, tuple[Box, ...], int], Picture] = FIFOCache(
+            maxsize=limit)
 
     def get(self, path: Path, boxes: Sequence[Box], side: int,
             render: Callable[[], Picture]) -> Picture:
@@ -39,8 +41,6 @@ class Previews:
             return picture
         picture = render()
         if len(picture.data) <= LARGEST_KEPT and _digest(path) == key[0]:
-            while len(self._kept) >= self._limit:
-                del self._kept[next(iter(self._kept))]
             self._kept[key] = picture
         return picture
 
