@@ -14,7 +14,9 @@ measures a build's memory measures what a user's build takes.
 from __future__ import annotations
 
 import ctypes
+import functools
 import sys
+from collections.abc import Callable
 
 #: How much freed memory a test process keeps, and the size from which a block is mapped
 #: on its own rather than taken from the heap.
@@ -24,12 +26,20 @@ DEFAULT = 128 * 1024
 M_TRIM_THRESHOLD, M_TOP_PAD, M_MMAP_THRESHOLD = -1, -2, -3  # glibc's malloc.h
 
 
-def _set(mmap_threshold: int, trim_threshold: int, top_pad: int) -> None:
+def _glibc() -> ctypes.CDLL | None:
+    """glibc, where the tests run on it (Linux); None elsewhere (another C library, such as
+    musl, has its allocator and its defaults)."""
     if not sys.platform.startswith("linux"):
-        return
+        return None
     try:
-        libc = ctypes.CDLL("libc.so.6")
-    except OSError:  # another C library (musl): its allocator, its defaults
+        return ctypes.CDLL("libc.so.6")
+    except OSError:
+        return None
+
+
+def _set(mmap_threshold: int, trim_threshold: int, top_pad: int) -> None:
+    libc = _glibc()
+    if libc is None:
         return
     for option, value in ((M_MMAP_THRESHOLD, mmap_threshold),
                           (M_TRIM_THRESHOLD, trim_threshold), (M_TOP_PAD, top_pad)):
@@ -46,3 +56,11 @@ def system_defaults() -> None:
     """Set glibc's starting values back (its threshold for mapping a block on its own then
     stays at 128 KiB rather than growing with the blocks freed, as in a new process)."""
     _set(DEFAULT, DEFAULT, DEFAULT)
+
+
+def trim() -> Callable[[], object] | None:
+    """glibc's ``malloc_trim(0)``, which gives the memory ``free`` keeps back to the system,
+    ready to call; None where there is none."""
+    libc = _glibc()
+    malloc_trim = getattr(libc, "malloc_trim", None) if libc is not None else None
+    return None if malloc_trim is None else functools.partial(malloc_trim, 0)

@@ -32,6 +32,7 @@ import zlib
 from collections.abc import Callable
 from pathlib import Path
 
+import allocator
 import forked
 import pytest
 from click.testing import CliRunner, Result
@@ -489,16 +490,6 @@ def _memory(field: str) -> int:
         return next(int(line.split()[1]) * 1024 for line in status if line.startswith(field))
 
 
-def _malloc_trim() -> Callable[[int], int] | None:
-    """glibc's ``malloc_trim``, which gives the memory ``free`` keeps back to the system."""
-    if not sys.platform.startswith("linux"):
-        return None
-    import ctypes
-
-    trim: Callable[[int], int] | None = getattr(ctypes.CDLL(None), "malloc_trim", None)
-    return trim
-
-
 def _peak_memory_of_builds_forked(plain: Path, bomb: Path, cache: Path) -> tuple[int, int]:
     """Resident memory before ``bomb`` is built and its peak during the build, in bytes, in
     a process forked from this one (orderpack loaded), after a build of ``plain`` there:
@@ -506,7 +497,7 @@ def _peak_memory_of_builds_forked(plain: Path, bomb: Path, cache: Path) -> tuple
     (``malloc_trim``), so the bomb's build cannot reuse it unseen. The peak is then reset
     to the present size (Linux's clear_refs): the baseline is the memory in use, not a peak
     of before, and a process that has run other tests is measured as a new one."""
-    trim = _malloc_trim()
+    trim = allocator.trim()
     assert trim is not None
 
     def measure() -> tuple[int, int]:
@@ -517,7 +508,7 @@ def _peak_memory_of_builds_forked(plain: Path, bomb: Path, cache: Path) -> tuple
 
         orderpack.build(plain, date(2026, 11, 26), cache_dir=cache)
         gc.collect()
-        trim(0)
+        trim()
         Path("/proc/self/clear_refs").write_text("5", encoding="ascii")
         baseline = _memory("VmHWM")
         assert baseline - _memory("VmRSS") < 4 * 1024 * 1024  # the peak was reset
@@ -538,7 +529,7 @@ def test_a_bomb_under_the_limit_is_processed_in_bounded_memory(tmp_path: Path) -
     (bomb / "order.yaml").write_text(ORDER + _evidence("tracking.png"), encoding="utf-8")
     (bomb / "tracking.png").write_bytes(png(BOMB_SIDE, BOMB_SIDE, colour_type=2))
     assert (bomb / "tracking.png").stat().st_size < 200_000
-    if (_malloc_trim() is not None and Path("/proc/self/clear_refs").exists()
+    if (allocator.trim() is not None and Path("/proc/self/clear_refs").exists()
             and forked.fork_is_safe()):
         baseline, peak = _peak_memory_of_builds_forked(plain / "order.yaml",
                                                        bomb / "order.yaml", tmp_path / "cache")
