@@ -31,7 +31,12 @@ def cases(tmp_path: Path) -> list[Path]:
     return [tmp_path / name / "order.yaml" for name in ("one", "bad", "two")]
 
 
-def test_one_failing_case_does_not_stop_the_others(cases: list[Path], tmp_path: Path) -> None:
+def test_one_failing_case_does_not_stop_the_others(
+    cases: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each worker a new Python, as where forking is not safe (the other tests fork): the
+    # error crosses from a process that shares nothing with this one.
+    monkeypatch.setattr(batch, "fork_is_safe", lambda: False)
     done: list[Path] = []
     results = batch.build_many(cases, TODAY, Options(cache_dir=tmp_path / "cache"), jobs=2,
                                on_done=lambda outcome: done.append(outcome.order_path))
@@ -97,6 +102,7 @@ def test_out_cannot_name_one_folder_for_several_cases(cases: list[Path], tmp_pat
         batch.build_many(cases, TODAY, Options(out=tmp_path / "x"), jobs=1)
 
 
+@pytest.mark.usefixtures("forking")
 def test_cli_prints_a_summary_and_fails_if_any_case_failed(
     cases: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

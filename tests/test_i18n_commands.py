@@ -17,7 +17,6 @@ from click.testing import CliRunner, Result
 from test_i18n_leftovers import in_language
 from test_language_outputs import english_left
 
-from orderpack import batch as batches
 from orderpack import budget, fitting, i18n, images, profiles
 from orderpack.cli import main
 
@@ -280,16 +279,6 @@ def batch(tmp_path: Path, language: str) -> tuple[Path, Path]:
     bad.write_text(bad.read_text(encoding="utf-8").replace(
         "placed: 2026-09-02", "placed: 2026-99-02"), encoding="utf-8")
     return good, bad
-
-
-@pytest.fixture
-def forking(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The batch forks its workers where the test process may (tests/forked.py: pytest-xdist's
-    own thread is no reason not to), as the command line does; a new Python each costs
-    about 0.4 s more."""
-    import forked
-
-    monkeypatch.setattr(batches, "fork_is_safe", forked.fork_is_safe)
 
 
 @pytest.mark.parametrize("tag", LANGUAGES)

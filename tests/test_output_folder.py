@@ -117,6 +117,7 @@ def test_two_order_files_in_one_folder_do_not_share_out(case: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("forking")
 def test_a_batch_of_two_order_files_in_one_folder_builds_one(case: Path,
                                                              tmp_path: Path) -> None:
     shutil.rmtree(case.parent / "out")
