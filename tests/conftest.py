@@ -64,10 +64,9 @@ def own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
     return folder
 
 
-#: Tests between two full collections of the frozen objects (:func:`long_lived_frozen`),
-#: at the most; and growth of the process's peak memory that brings one on sooner.
-TESTS_BETWEEN_FULL_COLLECTIONS = 200
-GROWTH_BETWEEN_FULL_COLLECTIONS = 64 * 1024 * 1024
+#: Growth of the process's peak memory that brings on a full collection of the frozen
+#: objects (:func:`long_lived_frozen`).
+GROWTH_BETWEEN_FULL_COLLECTIONS = 512 * 1024 * 1024
 
 
 def _peak_memory() -> int:
@@ -81,7 +80,6 @@ def _peak_memory() -> int:
 
 
 class _Frozen:
-    tests_since_full_collection = TESTS_BETWEEN_FULL_COLLECTIONS
     peak_at_full_collection = 0
 
 
@@ -92,25 +90,23 @@ def long_lived_frozen(request: pytest.FixtureRequest) -> Iterator[None]:
     build makes before it writes the PDF walks the build's objects, not all of the suite's
     as well (50 ms each). Unfrozen after each test, they made Python's own full collections
     run often: it counts them from the last one, made while they were frozen. Garbage a
-    test leaves behind is frozen with them and freed by a full collection (about 0.1 s: it
-    walks them all) once the process's peak memory has grown by
-    ``GROWTH_BETWEEN_FULL_COLLECTIONS`` since the last one, or after
-    ``TESTS_BETWEEN_FULL_COLLECTIONS`` tests: what twenty tests leave is some ten thousand
-    small objects, so a collection every twenty tests cost the suite 10 s of CPU and freed
-    little. (Counting the frozen objects instead walks them all: 8 ms a test.) A test marked
-    ``collector`` watches the collector: it starts with nothing frozen.
+    test leaves behind is frozen with them, and freed by a full collection (some 0.3 s of
+    CPU: it walks them all) only once the process's peak memory has grown by
+    ``GROWTH_BETWEEN_FULL_COLLECTIONS`` since the last one. A worker of the whole suite
+    then ends at 0.7-0.9 GB rather than 0.65-0.75 GB, for 4-5 s less CPU: sixteen full
+    collections, made every 200 tests or 64 MB of growth, freed 1.4 million objects and
+    little memory the process gave back. (Counting the frozen objects instead walks them
+    all: 8 ms a test.) A test marked ``collector`` watches the collector: it starts with
+    nothing frozen.
     """
     if request.node.get_closest_marker("collector") is not None:
         gc.unfreeze()
         yield
         return
-    _Frozen.tests_since_full_collection += 1
     peak = _peak_memory()
-    if (_Frozen.tests_since_full_collection >= TESTS_BETWEEN_FULL_COLLECTIONS
-            or peak - _Frozen.peak_at_full_collection >= GROWTH_BETWEEN_FULL_COLLECTIONS):
+    if peak - _Frozen.peak_at_full_collection >= GROWTH_BETWEEN_FULL_COLLECTIONS:
         gc.unfreeze()
         gc.collect()
-        _Frozen.tests_since_full_collection = 0
         _Frozen.peak_at_full_collection = peak
     gc.freeze()
     yield
