@@ -288,6 +288,23 @@ def test_alpha_is_flattened_onto_white(tmp_path: Path, mode: str) -> None:
     assert out.getpixel((20, 50)) == ((200, 0, 0) if mode == "RGBA" else (60, 60, 60))
 
 
+def test_an_opaque_alpha_channel_is_dropped_without_flattening(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    image = screenshot()
+    expected = images.process(save(image, tmp_path / "rgb.png"), "rgb.png")
+    pasted: list[str] = []
+    paste = Image.Image.paste
+
+    def counted_paste(self: Image.Image, *args: Any, **kwargs: Any) -> None:
+        pasted.append(self.mode)
+        paste(self, *args, **kwargs)
+
+    monkeypatch.setattr(Image.Image, "paste", counted_paste)
+    result = images.process(save(image.convert("RGBA"), tmp_path / "rgba.png"), "rgba.png")
+    assert pasted == []  # nothing shows through: no white background to paste it onto
+    assert (result.data, result.pdf_data) == (expected.data, expected.pdf_data)
+
+
 @pytest.mark.parametrize("mode", ["L", "1"])
 def test_greyscale_stays_greyscale(tmp_path: Path, mode: str) -> None:
     image = screenshot().convert(mode)
