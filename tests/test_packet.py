@@ -515,6 +515,27 @@ def test_the_command_line_leaves_full_collections_to_the_build(
     assert gc.get_threshold() == before
 
 
+@pytest.mark.collector
+def test_sparing_the_collector_walks_no_object() -> None:
+    """The command line freezes the objects that outlive a build without a full collection
+    first (which walked them all to free next to nothing)."""
+    import gc
+
+    generations: list[int] = []
+
+    def watch(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            generations.append(info["generation"])
+
+    gc.callbacks.append(watch)
+    try:
+        with pdf.collector_spared():
+            pass
+    finally:
+        gc.callbacks.remove(watch)
+    assert 2 not in generations  # the oldest generation: a full collection
+
+
 # --- a long conversation, with no known limit ----------------------------------------------
 
 
