@@ -179,10 +179,10 @@ def collector_spared() -> Iterator[None]:
 
     Nor does Python make full collections of its own while the build runs (they are left to
     the build, :data:`FULL_COLLECTION_THRESHOLD`): a layout's boxes outlive the younger
-    generations, so Python made two or three full collections during a layout and its
-    writing, each walking every box laid out so far and freeing next to nothing (0.05–0.1 s
-    each for the 49 pages of the benchmark's case, some 10 % of a rebuild's layout and
-    writing). The layout's own collection (:func:`lay_out`) frees what it leaves behind.
+    generations, so Python made two full collections during a rebuild of the benchmark's
+    49-page case, each walking every box laid out so far and freeing next to nothing
+    (with the one below, 20–50 ms of the rebuild's CPU). The layout's own collection
+    (:func:`lay_out`) frees what it leaves behind.
 
     This changes the whole process, so the library never does it itself: a front end that
     runs one build at a time may wrap its builds in it, as the command line does (the
