@@ -480,6 +480,62 @@ def test_the_command_line_spares_the_collector_and_the_library_leaves_it_alone(
     assert gc.get_freeze_count() == 0  # unfrozen: the process can free them again
 
 
+@pytest.mark.collector
+def test_the_command_line_leaves_full_collections_to_the_build(
+        write_order: Callable[[str], Path], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """While the command line builds, Python makes no full collection of its own (they
+    walked every box laid out so far and freed next to nothing); its thresholds are its own
+    again afterwards, and a build through the API leaves them alone."""
+    import gc
+
+    import weasyprint
+    from click.testing import CliRunner
+
+    from orderpack.cli import main
+
+    while_laying_out: list[tuple[int, int, int]] = []
+    render = weasyprint.HTML.render
+
+    def watched(self: weasyprint.HTML, *args: object, **kwargs: object) -> object:
+        while_laying_out.append(gc.get_threshold())
+        return render(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.HTML, "render", watched)
+    before = gc.get_threshold()
+    order = write_order(MINIMAL_ORDER)
+    _build(order, tmp_path / "cache")
+    assert while_laying_out == [before]
+
+    result = CliRunner().invoke(main, ["build", str(order), "--today", "2026-11-26",
+                                       "--out", str(tmp_path / "cli-out")],
+                                env={"ORDERPACK_CACHE_DIR": str(tmp_path / "cache")})
+    assert result.exit_code == 0, result.output
+    assert while_laying_out[1] == (*before[:2], pdf.FULL_COLLECTION_THRESHOLD)
+    assert gc.get_threshold() == before
+
+
+@pytest.mark.collector
+def test_sparing_the_collector_walks_no_object() -> None:
+    """The command line freezes the objects that outlive a build without a full collection
+    first (which walked them all to free next to nothing)."""
+    import gc
+
+    generations: list[int] = []
+
+    def watch(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            generations.append(info["generation"])
+
+    gc.callbacks.append(watch)
+    try:
+        with pdf.collector_spared():
+            pass
+    finally:
+        gc.callbacks.remove(watch)
+    assert 2 not in generations  # the oldest generation: a full collection
+
+
 # --- a long conversation, with no known limit ----------------------------------------------
 
 
