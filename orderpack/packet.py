@@ -101,10 +101,12 @@ def _build(case: Case, originals: list[Original], out: Path, today: date, option
         early = None
         if bundle.budget is None:
             early = _lay_out_early(bundle, planned, level)
-        if early is not None:
+        if early is not None and not pending.done():
             # Held from now until the pictures are made: those still to make are made one
-            # at a time beside it, not one per core (see evidence.Pace).
+            # at a time beside it, not one per core (see evidence.Pace); and what the
+            # layout freed (gc.collect in pdf.lay_out) is given back meanwhile.
             pace.slow()
+            evidence.give_back_freed_memory()
         exhibits = pending.result()
     text = contents.dispute_text(bundle, exhibits)
     if not text.fits:
