@@ -117,11 +117,12 @@ def prepare(case: Case, today: date, options: Options,
 
 
 def process(case: Case, options: Options, level: Level,
-            originals: Sequence[evidence.Original] | None = None) -> list[Exhibit]:
+            originals: Sequence[evidence.Original] | None = None,
+            pace: evidence.Pace | None = None) -> list[Exhibit]:
     """The exhibits of ``case`` as the rung ``level`` of the fitting ladder makes them, from
-    ``originals`` if the build read them (see :func:`orderpack.evidence.process`)."""
+    ``originals`` if the build read them, at ``pace`` (see :func:`orderpack.evidence.process`)."""
     return evidence.process(case, cache_dir=options.cache_dir, workers=options.workers,
-                            settings=level.settings, originals=originals)
+                            settings=level.settings, originals=originals, pace=pace)
 
 
 def dispute_text(bundle: Bundle, exhibits: Sequence[Any]) -> narrative.Narrative:

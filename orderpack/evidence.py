@@ -20,13 +20,16 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import ctypes
 import difflib
 import errno
+import functools
 import hashlib
 import io
 import os
 import re
 import stat
+import sys
 import threading
 import unicodedata
 import warnings
@@ -525,7 +528,8 @@ class Exhibit:
 
 def process(case: Case, *, cache_dir: Path | None = None, workers: int | None = None,
             settings: images.Settings | None = None,
-            originals: Sequence[Original] | None = None) -> list[Exhibit]:
+            originals: Sequence[Original] | None = None,
+            pace: Pace | None = None) -> list[Exhibit]:
     """Every evidence item of ``case`` as an exhibit, in order.
 
     ``settings`` says how images are made (their largest size in pixels and bytes, where the
@@ -533,13 +537,14 @@ def process(case: Case, *, cache_dir: Path | None = None, workers: int | None = 
     ``originals`` are the evidence files as the build's validation read them (one for each
     item, see :func:`orderpack.validation.validate_for_build`); without them they are read
     here. Images not in the cache are processed on ``workers`` threads (default: one per
-    CPU). Raise :class:`EvidenceError` listing every file that cannot be used.
+    CPU), as many at once as ``pace`` lets them (see :class:`Pace`). Raise
+    :class:`EvidenceError` listing every file that cannot be used.
     """
     if settings is None:
         settings = images.Settings()
     with quiet_pillow():
         return _process(case, cache.Cache(cache.location(cache_dir)), settings, workers,
-                        originals)
+                        originals, pace or Pace())
 
 
 @contextlib.contextmanager
@@ -558,7 +563,8 @@ def quiet_pillow() -> Iterator[None]:
 
 
 def _process(case: Case, store: cache.Cache, settings: images.Settings,
-             workers: int | None, originals: Sequence[Original] | None) -> list[Exhibit]:
+             workers: int | None, originals: Sequence[Original] | None,
+             pace: Pace) -> list[Exhibit]:
     problems: dict[int, list[Problem]] = {}
     if originals is None:
         originals = _read_originals(case, problems)
@@ -579,7 +585,8 @@ def _process(case: Case, store: cache.Cache, settings: images.Settings,
             "pages": 1, "warnings": list(result.warnings), "pdf_key": pdf_key})
         return entry, rendition
 
-    for plan, kept in zip(jobs.values(), _run(list(jobs.values()), settings, workers, keep),
+    for plan, kept in zip(jobs.values(),
+                          _run(list(jobs.values()), settings, workers, keep, pace),
                           strict=True):
         if isinstance(kept, list):
             problems[plan.index] = kept
@@ -721,7 +728,8 @@ def slug(text: str, length: int = SLUG_LENGTH) -> str:
 
 
 def _run(plans: Sequence[_Plan], settings: images.Settings, workers: int | None,
-         keep: Callable[[_Plan, images.Processed], _Kept]) -> list[_Kept | list[Problem]]:
+         keep: Callable[[_Plan, images.Processed], _Kept],
+         pace: Pace) -> list[_Kept | list[Problem]]:
     """Process the images of ``plans`` on ``workers`` threads (default: one per CPU), and
     pass each result to ``keep`` on the thread that made it; ``keep``'s answers, in order.
 
@@ -729,26 +737,26 @@ def _run(plans: Sequence[_Plan], settings: images.Settings, workers: int | None,
     (the sample case: 1.8 times as fast on 2 CPUs, as fast as a process pool without its
     start-up time). Each thread holds one image at a time, and together they decode at most
     :data:`MAX_PIXELS_AT_ONCE` (a larger image waits for the others), so memory stays
-    bounded however many CPUs and large photos there are.
+    bounded however many CPUs and large photos there are; ``pace`` may let fewer run.
     """
     count = max(1, min(workers or os.cpu_count() or 1, len(plans)))
     budget = _PixelBudget(MAX_PIXELS_AT_ONCE)
     with ThreadPoolExecutor(max_workers=count, thread_name_prefix="orderpack") as pool:
         # Each task in a copy of the caller's context: its problems speak the build's language.
         futures = [pool.submit(contextvars.copy_context().run, _process_one, plan, settings,
-                               keep, budget)
+                               keep, budget, pace)
                    for plan in plans]
     return [future.result() for future in futures]
 
 
 def _process_one(plan: _Plan, settings: images.Settings,
                  keep: Callable[[_Plan, images.Processed], _Kept],
-                 budget: _PixelBudget) -> _Kept | list[Problem]:
+                 budget: _PixelBudget, pace: Pace) -> _Kept | list[Problem]:
     """Read the file of ``plan`` again, check that it is what was hashed (an editor or a
     sync client may have saved it since), and decode those very bytes."""
     pixels = plan.info.width * plan.info.height
     try:
-        with budget.take(pixels):
+        with pace.turn(), budget.take(pixels):
             result = images.process(_bytes_of(plan), plan.shown, plan.redact, settings)
     except OrderpackError as exc:
         return exc.problems
@@ -802,3 +810,65 @@ class _PixelBudget:
             with self._changed:
                 self._used -= pixels
                 self._changed.notify_all()
+
+
+class Pace:
+    """How many pictures the worker threads make at once: one each, until :meth:`slow`
+    says one at a time.
+
+    A build slows its workers once its layout is done (:mod:`orderpack.packet`): from then
+    on it holds the laid-out PDF until the pictures are made, and each picture being made
+    takes some 45 MB besides (decoded, scaled, encoded). Two at once on top of the layout
+    were the build's peak, and it grew with the exhibits (the layout of a 90-exhibit case
+    holds about 20 MB more than that of a 30-exhibit one). A worker told to wait gives the
+    memory it freed back to the system first (:func:`give_back_freed_memory`): a thread's
+    freed memory otherwise stays with it, for its next picture.
+    """
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._most: int | None = None
+        self._busy = 0
+
+    def slow(self) -> None:
+        """From now on one picture at a time (those being made are finished)."""
+        with self._changed:
+            self._most = 1
+
+    def _free(self) -> bool:
+        return self._most is None or self._busy < self._most
+
+    @contextlib.contextmanager
+    def turn(self) -> Iterator[None]:
+        """Wait for this thread's turn to make a picture."""
+        with self._changed:
+            if not self._free():
+                give_back_freed_memory()
+                self._changed.wait_for(self._free)
+            self._busy += 1
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._busy -= 1
+                self._changed.notify_all()
+
+
+def give_back_freed_memory() -> None:
+    """Return the memory the process freed, in every thread's heap, to the system, where
+    the C library can (glibc's ``malloc_trim``); elsewhere nothing. It changes no setting:
+    the next allocations are made as before."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        trim: Callable[[int], int] = ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)
+        return None
+    return trim

@@ -24,6 +24,7 @@ from orderpack import (
     budget,
     contents,
     destinations,
+    evidence,
     evidence_pdf,
     fitting,
     fonts,
@@ -93,12 +94,19 @@ def _build(case: Case, originals: list[Original], out: Path, today: date, option
     step("processing evidence")
     level = budget.ladder(options.attach)[0]
     planned = evidence_pdf.plan(case, originals)
-    with _processing(case, options, level, originals) as pending:
+    pace = evidence.Pace()
+    with _processing(case, options, level, originals, pace) as pending:
         # While the pictures are made, the PDF is laid out (text only: its pictures are
         # placed afterwards), unless a budget may change the layout.
         early = None
         if bundle.budget is None:
             early = _lay_out_early(bundle, planned, level)
+        if early is not None and not pending.done():
+            # Held from now until the pictures are made: those still to make are made one
+            # at a time beside it, not one per core (see evidence.Pace); and what the
+            # layout freed (gc.collect in pdf.lay_out) is given back meanwhile.
+            pace.slow()
+            evidence.give_back_freed_memory()
         exhibits = pending.result()
     text = contents.dispute_text(bundle, exhibits)
     if not text.fits:
@@ -152,16 +160,16 @@ def _build(case: Case, originals: list[Original], out: Path, today: date, option
 
 
 @contextlib.contextmanager
-def _processing(case: Case, options: Options, level: Level,
-                originals: Sequence[Original]) -> Iterator[Future[list[Exhibit]]]:
+def _processing(case: Case, options: Options, level: Level, originals: Sequence[Original],
+                pace: evidence.Pace) -> Iterator[Future[list[Exhibit]]]:
     """The exhibits of ``case``, being made on another thread (which starts the image
-    workers) while the caller goes on; waited for even if the caller fails, so that no
-    worker outlives the build."""
+    workers, at ``pace``) while the caller goes on; waited for even if the caller fails, so
+    that no worker outlives the build."""
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="orderpack-evidence")
     try:
         # In a copy of the caller's context, so that the work speaks the build's language.
         yield pool.submit(contextvars.copy_context().run, contents.process, case, options,
-                          level, originals)
+                          level, originals, pace)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 

@@ -605,6 +605,73 @@ def test_the_pdf_is_laid_out_while_the_pictures_are_made(
     assert "Exhibit B — The empty locker" in pages[-1]
 
 
+def test_once_the_layout_is_held_the_pictures_are_made_one_at_a_time(
+        write_order: Callable[[str], Path], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The laid-out PDF is held until the pictures are made: beside it, two pictures being
+    # made at once (some 45 MB each) were the peak of a large case's build.
+    import threading
+
+    from PIL import Image
+
+    from orderpack import evidence, images
+
+    order = write_order(MINIMAL_ORDER + "evidence:\n" + "".join(
+        f"  - file: screen-{n}.png\n    caption: Screenshot {n}\n" for n in range(4)))
+    for n in range(4):
+        Image.new("RGB", (390, 844), (40 * n, 90, 120)).save(order.parent / f"screen-{n}.png")
+    laid_out, slowed = threading.Event(), threading.Event()
+    changed = threading.Condition()
+    busy = [0]
+    after: list[int] = []  # for each picture started once slowed: how many were being made
+    gave_back: list[str] = []  # the threads that gave freed memory back
+    real_lay_out, real_process = pdf.lay_out, images.process
+    real_slow, real_give_back = evidence.Pace.slow, evidence.give_back_freed_memory
+
+    def lay_out(html: str, files: pdf.BuildFiles) -> pdf.LaidOut:
+        laid = real_lay_out(html, files)
+        laid_out.set()
+        return laid
+
+    def slow(pace: evidence.Pace) -> None:
+        assert laid_out.is_set()  # once the layout is done
+        real_slow(pace)
+        slowed.set()
+
+    def process(*args: object, **kwargs: object) -> images.Processed:
+        # Every picture waits for the build to slow the work (as in a large case, whose
+        # layout ends long before its pictures); the first two were started before.
+        started_after = slowed.is_set()
+        assert slowed.wait(timeout=10)
+        with changed:
+            busy[0] += 1
+            changed.notify_all()
+            if started_after:  # waits a while for another one to start beside it
+                changed.wait_for(lambda: busy[0] > 1, timeout=0.5)
+                after.append(busy[0])
+        try:
+            return real_process(*args, **kwargs)  # type: ignore[arg-type]
+        finally:
+            with changed:
+                busy[0] -= 1
+                changed.notify_all()
+
+    def give_back() -> None:
+        gave_back.append(threading.current_thread().name)
+        real_give_back()
+
+    monkeypatch.setattr(pdf, "lay_out", lay_out)
+    monkeypatch.setattr(evidence.Pace, "slow", slow)
+    monkeypatch.setattr(images, "process", process)
+    monkeypatch.setattr(evidence, "give_back_freed_memory", give_back)
+    result = _build(order, tmp_path / "cold-cache", workers=2)
+    assert after == [1, 1]  # the two started once slowed: one at a time
+    # The build gave back what its layout freed; the worker told to wait, what it freed.
+    assert threading.main_thread().name in gave_back
+    assert any(name.startswith("orderpack_") for name in gave_back), gave_back
+    assert len(result.exhibits) == 4
+
+
 def _index_text(pdf: Path) -> str:
     """The exhibit index of the PDF at ``pdf``, as pdftotext reads it: from its heading to
     the first exhibit's."""
