@@ -47,9 +47,21 @@ typecheck: setup
 # CPU rather than 1.9 s).
 test test-pythons: export PYTHONDONTWRITEBYTECODE =
 
+# The tests' temporary files (some 8,000 files and folders, 350 MB a run) go to a RAM
+# disk where the machine has one with room (4 GB free in /dev/shm): on a disk that is told
+# of every freed block (ext4 mounted with `discard`, as cloud machines often are), writing
+# them and deleting an earlier run's took 5-15 s of a run's wall time. Elsewhere they go
+# where they always do (TMPDIR, else /tmp). TEST_TMPDIR= turns it off.
+SHM_FREE := $(shell df -Pk /dev/shm 2>/dev/null | awk 'NR == 2 { print $$4 }')
+TEST_TMPDIR ?= $(if $(shell [ "$(SHM_FREE)" -ge 4194304 ] 2>/dev/null && [ -w /dev/shm ] && echo yes),/dev/shm/orderpack-tests-$(shell id -u))
+ifneq ($(TEST_TMPDIR),)
+test test-pythons: export TMPDIR = $(TEST_TMPDIR)
+endif
+
 # mypy runs on one core while the test suite runs on both (its output is shown after the
 # suite's); ruff takes a tenth of a second, first.
 test: lint
+	@if [ -n "$(TEST_TMPDIR)" ]; then mkdir -p -m 700 "$(TEST_TMPDIR)" && echo "temporary files: $(TEST_TMPDIR) (RAM disk)"; fi
 	@echo "$(BIN)/mypy  (while the tests run)"
 	@$(BIN)/mypy > $(VENV)/mypy.out 2>&1 & typecheck=$$!; \
 	$(BIN)/pytest; tests=$$?; \
@@ -60,6 +72,7 @@ test: lint
 # The whole suite again on Python $(NEWEST), in its own virtual environment.
 test-pythons: system-deps $(VENV_NEWEST)/.installed
 	$(VENV_NEWEST)/bin/python --version
+	@if [ -n "$(TEST_TMPDIR)" ]; then mkdir -p -m 700 "$(TEST_TMPDIR)"; fi
 	$(VENV_NEWEST)/bin/pytest
 
 $(VENV_NEWEST)/.installed: pyproject.toml
