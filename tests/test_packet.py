@@ -605,21 +605,29 @@ def test_the_pdf_is_laid_out_while_the_pictures_are_made(
     assert "Exhibit B — The empty locker" in pages[-1]
 
 
-def test_once_the_layout_is_held_the_pictures_are_made_one_at_a_time(
-        write_order: Callable[[str], Path], tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    # The laid-out PDF is held until the pictures are made: beside it, two pictures being
-    # made at once (some 45 MB each) were the peak of a large case's build.
-    import threading
-
+def _four_screenshots(write_order: Callable[[str], Path]) -> Path:
     from PIL import Image
-
-    from orderpack import evidence, images
 
     order = write_order(MINIMAL_ORDER + "evidence:\n" + "".join(
         f"  - file: screen-{n}.png\n    caption: Screenshot {n}\n" for n in range(4)))
     for n in range(4):
         Image.new("RGB", (390, 844), (40 * n, 90, 120)).save(order.parent / f"screen-{n}.png")
+    return order
+
+
+def test_once_a_large_layout_is_held_the_pictures_are_made_one_at_a_time(
+        write_order: Callable[[str], Path], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The laid-out PDF is held until the pictures are made: beside a large one, two
+    # pictures being made at once (some 45 MB each) were the peak of a large case's build.
+    # This case's few pages stand for a large case's many.
+    import threading
+
+    monkeypatch.setattr(packet, "PACE_FROM_PAGES", 1)
+
+    from orderpack import evidence, images
+
+    order = _four_screenshots(write_order)
     laid_out, slowed = threading.Event(), threading.Event()
     changed = threading.Condition()
     busy = [0]
@@ -669,6 +677,51 @@ def test_once_the_layout_is_held_the_pictures_are_made_one_at_a_time(
     # The build gave back what its layout freed; the worker told to wait, what it freed.
     assert threading.main_thread().name in gave_back
     assert any(name.startswith("orderpack_") for name in gave_back), gave_back
+    assert len(result.exhibits) == 4
+
+
+def test_beside_a_small_layout_the_pictures_are_made_one_per_core(
+        write_order: Callable[[str], Path], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Fewer pages than PACE_FROM_PAGES: two pictures at once beside the layout, each core
+    # busy, however long the pictures take after it.
+    import threading
+
+    from orderpack import evidence, images
+
+    order = _four_screenshots(write_order)
+    laid_out = threading.Event()
+    changed = threading.Condition()
+    busy = [0]
+    most = [0]
+    slowed: list[bool] = []
+    real_lay_out, real_process = pdf.lay_out, images.process
+
+    def lay_out(html: str, files: pdf.BuildFiles) -> pdf.LaidOut:
+        laid = real_lay_out(html, files)
+        laid_out.set()
+        return laid
+
+    def process(*args: object, **kwargs: object) -> images.Processed:
+        assert laid_out.wait(timeout=30)  # every picture is made after the layout is done
+        with changed:
+            busy[0] += 1
+            most[0] = max(most[0], busy[0])
+            changed.notify_all()
+            changed.wait_for(lambda: busy[0] > 1, timeout=0.5)
+        try:
+            return real_process(*args, **kwargs)  # type: ignore[arg-type]
+        finally:
+            with changed:
+                busy[0] -= 1
+                changed.notify_all()
+
+    monkeypatch.setattr(pdf, "lay_out", lay_out)
+    monkeypatch.setattr(images, "process", process)
+    monkeypatch.setattr(evidence.Pace, "slow", lambda _pace: slowed.append(True))
+    result = _build(order, tmp_path / "cold-cache", workers=2)
+    assert slowed == []
+    assert most[0] == 2
     assert len(result.exhibits) == 4
 
 
