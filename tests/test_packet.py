@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shutil
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -615,65 +616,82 @@ def _four_screenshots(write_order: Callable[[str], Path]) -> Path:
     return order
 
 
+class _AtOnce:
+    """Stands for :func:`orderpack.images.process`: each picture waits for ``gate``, then
+    a while for another to be made beside it, and records how many were being made then,
+    and whether ``gate`` was already open when the picture was asked for."""
+
+    def __init__(self, gate: threading.Event) -> None:
+        from orderpack import images
+
+        self.gate = gate
+        self.real = images.process
+        self.changed = threading.Condition()
+        self.busy = 0
+        self.seen: list[tuple[bool, int]] = []
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        opened = self.gate.is_set()
+        assert self.gate.wait(timeout=30)
+        with self.changed:
+            self.busy += 1
+            self.changed.notify_all()
+            self.changed.wait_for(lambda: self.busy > 1, timeout=0.5)
+            self.seen.append((opened, self.busy))
+        try:
+            return self.real(*args, **kwargs)
+        finally:
+            with self.changed:
+                self.busy -= 1
+                self.changed.notify_all()
+
+
+def _laid_out_signalled(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """An event set once the build's layout is done."""
+    laid_out = threading.Event()
+    real = pdf.lay_out
+
+    def lay_out(html: str, files: pdf.BuildFiles) -> pdf.LaidOut:
+        laid = real(html, files)
+        laid_out.set()
+        return laid
+
+    monkeypatch.setattr(pdf, "lay_out", lay_out)
+    return laid_out
+
+
 def test_once_a_large_layout_is_held_the_pictures_are_made_one_at_a_time(
         write_order: Callable[[str], Path], tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
     # The laid-out PDF is held until the pictures are made: beside a large one, two
     # pictures being made at once (some 45 MB each) were the peak of a large case's build.
     # This case's few pages stand for a large case's many.
-    import threading
-
-    monkeypatch.setattr(packet, "PACE_FROM_PAGES", 1)
-
     from orderpack import evidence, images
 
+    monkeypatch.setattr(packet, "PACE_FROM_PAGES", 1)
     order = _four_screenshots(write_order)
-    laid_out, slowed = threading.Event(), threading.Event()
-    changed = threading.Condition()
-    busy = [0]
-    after: list[int] = []  # for each picture started once slowed: how many were being made
+    laid_out, slowed = _laid_out_signalled(monkeypatch), threading.Event()
     gave_back: list[str] = []  # the threads that gave freed memory back
-    real_lay_out, real_process = pdf.lay_out, images.process
     real_slow, real_give_back = evidence.Pace.slow, evidence.give_back_freed_memory
-
-    def lay_out(html: str, files: pdf.BuildFiles) -> pdf.LaidOut:
-        laid = real_lay_out(html, files)
-        laid_out.set()
-        return laid
 
     def slow(pace: evidence.Pace) -> None:
         assert laid_out.is_set()  # once the layout is done
         real_slow(pace)
         slowed.set()
 
-    def process(*args: object, **kwargs: object) -> images.Processed:
-        # Every picture waits for the build to slow the work (as in a large case, whose
-        # layout ends long before its pictures); the first two were started before.
-        started_after = slowed.is_set()
-        assert slowed.wait(timeout=10)
-        with changed:
-            busy[0] += 1
-            changed.notify_all()
-            if started_after:  # waits a while for another one to start beside it
-                changed.wait_for(lambda: busy[0] > 1, timeout=0.5)
-                after.append(busy[0])
-        try:
-            return real_process(*args, **kwargs)  # type: ignore[arg-type]
-        finally:
-            with changed:
-                busy[0] -= 1
-                changed.notify_all()
-
     def give_back() -> None:
         gave_back.append(threading.current_thread().name)
         real_give_back()
 
-    monkeypatch.setattr(pdf, "lay_out", lay_out)
+    # Every picture waits for the build to slow the work (as in a large case, whose layout
+    # ends long before its pictures); the first two were started before.
+    pictures = _AtOnce(slowed)
     monkeypatch.setattr(evidence.Pace, "slow", slow)
-    monkeypatch.setattr(images, "process", process)
+    monkeypatch.setattr(images, "process", pictures)
     monkeypatch.setattr(evidence, "give_back_freed_memory", give_back)
     result = _build(order, tmp_path / "cold-cache", workers=2)
-    assert after == [1, 1]  # the two started once slowed: one at a time
+    # The two started once slowed: one at a time.
+    assert [busy for opened, busy in pictures.seen if opened] == [1, 1]
     # The build gave back what its layout freed; the worker told to wait, what it freed.
     assert threading.main_thread().name in gave_back
     assert any(name.startswith("orderpack_") for name in gave_back), gave_back
@@ -685,43 +703,16 @@ def test_beside_a_small_layout_the_pictures_are_made_one_per_core(
         monkeypatch: pytest.MonkeyPatch) -> None:
     # Fewer pages than PACE_FROM_PAGES: two pictures at once beside the layout, each core
     # busy, however long the pictures take after it.
-    import threading
-
     from orderpack import evidence, images
 
     order = _four_screenshots(write_order)
-    laid_out = threading.Event()
-    changed = threading.Condition()
-    busy = [0]
-    most = [0]
     slowed: list[bool] = []
-    real_lay_out, real_process = pdf.lay_out, images.process
-
-    def lay_out(html: str, files: pdf.BuildFiles) -> pdf.LaidOut:
-        laid = real_lay_out(html, files)
-        laid_out.set()
-        return laid
-
-    def process(*args: object, **kwargs: object) -> images.Processed:
-        assert laid_out.wait(timeout=30)  # every picture is made after the layout is done
-        with changed:
-            busy[0] += 1
-            most[0] = max(most[0], busy[0])
-            changed.notify_all()
-            changed.wait_for(lambda: busy[0] > 1, timeout=0.5)
-        try:
-            return real_process(*args, **kwargs)  # type: ignore[arg-type]
-        finally:
-            with changed:
-                busy[0] -= 1
-                changed.notify_all()
-
-    monkeypatch.setattr(pdf, "lay_out", lay_out)
-    monkeypatch.setattr(images, "process", process)
+    pictures = _AtOnce(_laid_out_signalled(monkeypatch))  # each made after the layout
+    monkeypatch.setattr(images, "process", pictures)
     monkeypatch.setattr(evidence.Pace, "slow", lambda _pace: slowed.append(True))
     result = _build(order, tmp_path / "cold-cache", workers=2)
     assert slowed == []
-    assert most[0] == 2
+    assert max(busy for _opened, busy in pictures.seen) == 2
     assert len(result.exhibits) == 4
 
 
