@@ -57,15 +57,6 @@ from orderpack.words import format_size
 __all__ = ["BuildResult", "Cleaned", "DisputeText", "Options", "PdfFile", "Preflight", "Progress",
            "build", "dispute_text", "preflight"]
 
-#: A layout held of this many pages or more (a case of some 60 exhibits) has the pictures
-#: still to make made one at a time beside it (:class:`orderpack.evidence.Pace`). Each
-#: picture being made takes some 45 MB, and the layout about 0.4 MB an exhibit: two at once
-#: beside the 49 pages of a 30-exhibit case peak at about 220 MB, beside the 110 of a
-#: 90-exhibit case at about 255 MB (one at a time: 224 MB). A smaller case keeps both
-#: cores busy: one at a time, the text-heavy benchmark case took 0.5 s longer (4.58 s
-#: against 4.09 s).
-PACE_FROM_PAGES = 80
-
 
 def build(
     order_path: str | Path,
@@ -110,11 +101,10 @@ def _build(case: Case, originals: list[Original], out: Path, today: date, option
         early = None
         if bundle.budget is None:
             early = _lay_out_early(bundle, planned, level)
-        if (early is not None and not pending.done()
-                and len(early.document.pages) >= PACE_FROM_PAGES):
+        if early is not None and not pending.done():
             # Held from now until the pictures are made: those still to make are made one
-            # at a time beside a large layout, not one per core (see evidence.Pace); and
-            # what the layout freed (gc.collect in pdf.lay_out) is given back meanwhile.
+            # at a time beside it, not one per core (see evidence.Pace); and what the
+            # layout freed (gc.collect in pdf.lay_out) is given back meanwhile.
             pace.slow()
             evidence.give_back_freed_memory()
         exhibits = pending.result()

@@ -660,15 +660,13 @@ def _laid_out_signalled(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
     return laid_out
 
 
-def test_once_a_large_layout_is_held_the_pictures_are_made_one_at_a_time(
+def test_once_the_layout_is_held_the_pictures_are_made_one_at_a_time(
         write_order: Callable[[str], Path], tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    # The laid-out PDF is held until the pictures are made: beside a large one, two
-    # pictures being made at once (some 45 MB each) were the peak of a large case's build.
-    # This case's few pages stand for a large case's many.
+    # The laid-out PDF is held until the pictures are made: beside it, two pictures being
+    # made at once (some 45 MB each) were the peak of a large case's build.
     from orderpack import evidence, images
 
-    monkeypatch.setattr(packet, "PACE_FROM_PAGES", 1)
     order = _four_screenshots(write_order)
     laid_out, slowed = _laid_out_signalled(monkeypatch), threading.Event()
     gave_back: list[str] = []  # the threads that gave freed memory back
@@ -695,24 +693,6 @@ def test_once_a_large_layout_is_held_the_pictures_are_made_one_at_a_time(
     # The build gave back what its layout freed; the worker told to wait, what it freed.
     assert threading.main_thread().name in gave_back
     assert any(name.startswith("orderpack_") for name in gave_back), gave_back
-    assert len(result.exhibits) == 4
-
-
-def test_beside_a_small_layout_the_pictures_are_made_one_per_core(
-        write_order: Callable[[str], Path], tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    # Fewer pages than PACE_FROM_PAGES: two pictures at once beside the layout, each core
-    # busy, however long the pictures take after it.
-    from orderpack import evidence, images
-
-    order = _four_screenshots(write_order)
-    slowed: list[bool] = []
-    pictures = _AtOnce(_laid_out_signalled(monkeypatch))  # each made after the layout
-    monkeypatch.setattr(images, "process", pictures)
-    monkeypatch.setattr(evidence.Pace, "slow", lambda _pace: slowed.append(True))
-    result = _build(order, tmp_path / "cold-cache", workers=2)
-    assert slowed == []
-    assert max(busy for _opened, busy in pictures.seen) == 2
     assert len(result.exhibits) == 4
 
 
