@@ -827,16 +827,16 @@ class Pace:
 
     def __init__(self) -> None:
         self._changed = threading.Condition()
-        self._most: int | None = None
+        self._slowed = False
         self._busy = 0
 
     def slow(self) -> None:
         """From now on one picture at a time (those being made are finished)."""
         with self._changed:
-            self._most = 1
+            self._slowed = True
 
     def _free(self) -> bool:
-        return self._most is None or self._busy < self._most
+        return not self._slowed or self._busy == 0
 
     @contextlib.contextmanager
     def turn(self) -> Iterator[None]:
