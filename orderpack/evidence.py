@@ -858,13 +858,15 @@ def give_back_freed_memory() -> None:
     """Return the memory the process freed, in every thread's heap, to the system, where
     the C library can (glibc's ``malloc_trim``); elsewhere nothing. It changes no setting:
     the next allocations are made as before."""
-    trim = _malloc_trim()
+    trim = malloc_trim()
     if trim is not None:
         trim(0)
 
 
 @functools.cache
-def _malloc_trim() -> Callable[[int], int] | None:
+def malloc_trim() -> Callable[[int], int] | None:
+    """glibc's ``malloc_trim``, ready to call (its argument: the memory to leave at the top
+    of the heap, 0 for none); None where the C library has none."""
     if not sys.platform.startswith("linux"):
         return None
     try:

@@ -14,9 +14,7 @@ measures a build's memory measures what a user's build takes.
 from __future__ import annotations
 
 import ctypes
-import functools
 import sys
-from collections.abc import Callable
 
 #: How much freed memory a test process keeps, and the size from which a block is mapped
 #: on its own rather than taken from the heap.
@@ -56,11 +54,3 @@ def system_defaults() -> None:
     """Set glibc's starting values back (its threshold for mapping a block on its own then
     stays at 128 KiB rather than growing with the blocks freed, as in a new process)."""
     _set(DEFAULT, DEFAULT, DEFAULT)
-
-
-def trim() -> Callable[[], object] | None:
-    """glibc's ``malloc_trim(0)``, which gives the memory ``free`` keeps back to the system,
-    ready to call; None where there is none."""
-    libc = _glibc()
-    malloc_trim = getattr(libc, "malloc_trim", None) if libc is not None else None
-    return None if malloc_trim is None else functools.partial(malloc_trim, 0)

@@ -32,7 +32,6 @@ import zlib
 from collections.abc import Callable
 from pathlib import Path
 
-import allocator
 import forked
 import pytest
 from click.testing import CliRunner, Result
@@ -40,6 +39,7 @@ from conftest import refreeze
 from layout_memo import reuse_layouts
 from orders import SHIPPED_ORDER, line_of
 
+from orderpack import evidence
 from orderpack.cli import main
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -497,7 +497,7 @@ def _peak_memory_of_builds_forked(plain: Path, bomb: Path, cache: Path) -> tuple
     (``malloc_trim``), so the bomb's build cannot reuse it unseen. The peak is then reset
     to the present size (Linux's clear_refs): the baseline is the memory in use, not a peak
     of before, and a process that has run other tests is measured as a new one."""
-    trim = allocator.trim()
+    trim = evidence.malloc_trim()
     assert trim is not None
 
     def measure() -> tuple[int, int]:
@@ -508,7 +508,7 @@ def _peak_memory_of_builds_forked(plain: Path, bomb: Path, cache: Path) -> tuple
 
         orderpack.build(plain, date(2026, 11, 26), cache_dir=cache)
         gc.collect()
-        trim()
+        trim(0)
         Path("/proc/self/clear_refs").write_text("5", encoding="ascii")
         baseline = _memory("VmHWM")
         assert baseline - _memory("VmRSS") < 4 * 1024 * 1024  # the peak was reset
@@ -529,7 +529,7 @@ def test_a_bomb_under_the_limit_is_processed_in_bounded_memory(tmp_path: Path) -
     (bomb / "order.yaml").write_text(ORDER + _evidence("tracking.png"), encoding="utf-8")
     (bomb / "tracking.png").write_bytes(png(BOMB_SIDE, BOMB_SIDE, colour_type=2))
     assert (bomb / "tracking.png").stat().st_size < 200_000
-    if (allocator.trim() is not None and Path("/proc/self/clear_refs").exists()
+    if (evidence.malloc_trim() is not None and Path("/proc/self/clear_refs").exists()
             and forked.fork_is_safe()):
         baseline, peak = _peak_memory_of_builds_forked(plain / "order.yaml",
                                                        bomb / "order.yaml", tmp_path / "cache")
