@@ -38,7 +38,7 @@ class Renderer:
     the layout of the HTML this renderer would write (else it lays out again)."""
 
     def __init__(self, bundle: Bundle, stage: Path, planned: Sequence[Planned],
-                 early: pdf.LaidOut | None = None) -> None:
+                 early: Early | None = None) -> None:
         self.bundle = bundle
         self.stage = stage
         self.sizes = {item.label: item.size for item in planned}
@@ -97,7 +97,7 @@ class Renderer:
                  pages: dict[str, int]) -> pdf.LaidOut:
         early, self.early = self.early, None  # used once, by the first file only
         if part is None:
-            return _lay_out_file(self.bundle, views, level, early)
+            return _lay_out_file(self.bundle, views, level, early).laid
         return pdf.lay_out(*evidence_html(self.bundle, views, level, part, pages))
 
     def _write(self, laid: pdf.LaidOut, views: list[_ExhibitView], files: dict[str, _Files],
@@ -169,8 +169,18 @@ def _exhibit_pages(laid: pdf.LaidOut) -> dict[str, int]:
             for anchor in page.anchors if anchor.startswith("exhibit-")}
 
 
+@dataclass(frozen=True)
+class Early:
+    """A layout of the evidence PDF in one file (:func:`lay_out_early`), and the HTML it is
+    the layout of before the exhibits' page numbers were written into it: the same HTML is
+    the same layout."""
+
+    laid: pdf.LaidOut
+    html: str
+
+
 def _lay_out_file(bundle: Bundle, views: list[_ExhibitView], level: Level,
-                  early: pdf.LaidOut | None) -> pdf.LaidOut:
+                  early: Early | None) -> Early:
     """The evidence PDF laid out in one file (``early``, if it is that layout).
 
     The index gives each exhibit's page. Laid out for the first time, WeasyPrint finds them
@@ -191,17 +201,16 @@ def _lay_out_file(bundle: Bundle, views: list[_ExhibitView], level: Level,
         if not isinstance(known, dict):
             break
         numbered, files = evidence_html(bundle, views, level, None, known)
-        laid = early if early is not None and early.html == numbered else pdf.lay_out(
-            numbered, files)
+        laid = pdf.lay_out(numbered, files)
         found = _exhibit_pages(laid)
         if found == known:
             if found != kept:
                 _keep_pages(store, key, found)
-            return laid
+            return Early(laid, html)
         known = found
     laid = pdf.lay_out(html, files)
     _keep_pages(store, key, _exhibit_pages(laid))
-    return laid
+    return Early(laid, html)
 
 
 def _keep_pages(store: cache.Cache, key: str, pages: dict[str, int]) -> None:
@@ -286,7 +295,7 @@ def plan(case: Case, originals: Sequence[evidence.Original]) -> list[Planned]:
         for item, original in zip(case.order.evidence, originals, strict=True)]
 
 
-def lay_out_early(bundle: Bundle, planned: Sequence[Planned], level: Level) -> pdf.LaidOut:
+def lay_out_early(bundle: Bundle, planned: Sequence[Planned], level: Level) -> Early:
     """The evidence PDF laid out from ``planned`` alone (one file, no part): done while the
     pictures are being made, for :class:`Renderer` to use if the exhibits made match."""
     views = [_ExhibitView.of(item, bundle.paper, item.size) for item in planned]

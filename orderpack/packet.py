@@ -32,7 +32,6 @@ from orderpack import (
     manifest,
     narrative,
     output_folder,
-    pdf,
     timeline,
 )
 from orderpack.api_types import (
@@ -175,7 +174,7 @@ def _processing(case: Case, options: Options, level: Level, originals: Sequence[
 
 
 def _lay_out_early(bundle: Bundle, planned: list[evidence_pdf.Planned],
-                   level: Level) -> pdf.LaidOut | None:
+                   level: Level) -> evidence_pdf.Early | None:
     """The evidence PDF laid out from the planned exhibits; None where the text does not fit
     or the layout fails: the build then finds the same problem in its own order."""
     text = contents.dispute_text(bundle, planned)

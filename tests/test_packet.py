@@ -713,16 +713,26 @@ def test_a_rebuild_writes_the_index_pages_it_found_and_checks_them(
     for page in range(first.pages - 3, first.pages + 1):  # the sample's four pictures
         assert re.search(rf"\b{page}\b", index)
     layouts: list[str] = []
-    real_lay_out = pdf.lay_out
+    real_lay_out, real_render = pdf.lay_out, render.render
+    templates: list[str] = []
 
     def lay_out(html: str, files: pdf.BuildFiles) -> pdf.LaidOut:
         layouts.append(html)
         return real_lay_out(html, files)
 
+    def rendered(name: str, *args: Any, **kwargs: Any) -> str:
+        templates.append(name)
+        return real_render(name, *args, **kwargs)
+
     monkeypatch.setattr(pdf, "lay_out", lay_out)
+    monkeypatch.setattr(render, "render", rendered)
     again = _build(aliexpress_case, cache)
     # The pages are written as numbers, not found again by WeasyPrint (target-counter).
     assert len(layouts) == 1
+    # The HTML is made without the pages, to look them up, then with them; and without them
+    # once more once the pictures are made, which is the same HTML: the early layout is
+    # used, its HTML with the pages not made again to compare.
+    assert templates.count("evidence.html.j2") == 3
     assert re.search(r'a\.pageref\[href="#exhibit-A"\]::after \{ content: "\d+"; \}',
                      layouts[0])
     assert _index_text(again.evidence_pdf) == index
