@@ -14,7 +14,9 @@ import functools
 import gc
 import logging
 import mimetypes
+import shutil
 import threading
+import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -280,6 +282,17 @@ def _font_config(html: str) -> Any:
     return _fonts.config
 
 
+def _remove_declared_fonts_with(font_config: Any) -> None:
+    """WeasyPrint keeps the fonts a stylesheet declares (``@font-face``) in a temporary
+    folder of their font configuration, which it removes when the configuration is
+    collected. One the collector never frees (the command line freezes the objects that
+    outlive a build: :func:`collector_spared`) would leave the folder behind, one a build:
+    it is removed at exit then, as :class:`tempfile.TemporaryDirectory` removes its own."""
+    folder = getattr(font_config, "_folder", None)
+    if folder is not None:
+        weakref.finalize(font_config, shutil.rmtree, folder, ignore_errors=True)
+
+
 def _fonts_seen() -> tuple[tuple[str, int], ...]:
     """When the font folders (and their folders, one level down) and fontconfig's cache
     files last changed: installing a font changes one of them (about 0.1 ms to read)."""
@@ -321,6 +334,8 @@ def lay_out(html: str, files: BuildFiles) -> LaidOut:
                      stylesheets=stylesheets)
     except (OSError, ValueError) as exc:
         raise BuildError(f"could not write the PDF: {exc}") from None
+    finally:
+        _remove_declared_fonts_with(font_config)
     # Layout leaves cycles of boxes behind (copies made while paginating); freeing them
     # before the PDF is written keeps the peak lower: 15 MB less at 90 exhibits, and it
     # grows less with the exhibit count. Freed here, they are not held either while the

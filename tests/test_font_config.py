@@ -1,19 +1,25 @@
 """The fonts WeasyPrint lays out with are kept from one layout to the next on a thread
-(orderpack.pdf._font_config), and change nothing in the PDF."""
+(orderpack.pdf._font_config), and change nothing in the PDF; those a template declares
+leave no temporary folder behind."""
 
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pdffonts
 import pytest
+from orders import MINIMAL_ORDER
 from pypdf import PdfReader
 from weasyprint.text.fonts import FontConfiguration
 
-from orderpack import engine, pdf
+from orderpack import engine, pdf, render
 
 HTML = """<html lang="en"><body><h1>Order 8190123456789012</h1>
 <p>The parcel has not arrived. <span lang="zh">包裹已经到达您的国家，正在清关。</span></p>
@@ -58,6 +64,30 @@ def test_a_template_that_declares_fonts_gets_a_fresh_configuration() -> None:
                             "src: local(DejaVu Sans); }</style>")
     assert pdf._font_config(declared) is not pdf._font_config(declared)
     assert pdf._font_config(declared) is not pdf._font_config(HTML)
+
+
+@pytest.mark.slow
+def test_fonts_a_template_declares_leave_no_folder_behind(
+        tmp_path: Path, write_order: Callable[[str], Path]) -> None:
+    # WeasyPrint keeps them in a folder of the temporary folder, which the command line's
+    # build (which freezes what outlives it from the collector) would leave behind.
+    order = write_order(MINIMAL_ORDER)
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    stylesheet = (render.templates_dir() / "evidence.css").read_text(encoding="utf-8")
+    (templates / "evidence.css").write_text(
+        stylesheet + "@font-face { font-family: Declared; src: local(DejaVu Sans) }\n",
+        encoding="utf-8")
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    done = subprocess.run(
+        [sys.executable, "-m", "orderpack", "build", str(order), "--today", "2026-11-26",
+         "--templates", str(templates), "--out", str(tmp_path / "out")],
+        capture_output=True, text=True, check=False,
+        env={**os.environ, "TMPDIR": str(temporary)})
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "out" / "evidence.pdf").exists()
+    assert list(temporary.iterdir()) == []
 
 
 def test_a_font_installed_meanwhile_is_seen_by_the_next_layout(
