@@ -12,15 +12,19 @@ DEBIAN_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-deja
 # Installed where the package sources have it (Debian 12's security updates, Debian 13).
 DEBIAN_WHERE_AVAILABLE="chromium-headless-shell"
 
+installed() {
+    dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"
+}
+
 missing_debian() {
     for pkg in $DEBIAN_PACKAGES; do
-        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || printf '%s ' "$pkg"
+        installed "$pkg" || printf '%s ' "$pkg"
     done
 }
 
 missing_where_available() {
     for pkg in $DEBIAN_WHERE_AVAILABLE; do
-        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" && continue
+        installed "$pkg" && continue
         apt-cache show "$pkg" >/dev/null 2>&1 && printf '%s ' "$pkg"
     done
     return 0
