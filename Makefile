@@ -17,7 +17,7 @@ PYTHON_NEWEST ?= $(firstword $(foreach candidate,python$(NEWEST) \
 	$(shell $(candidate) -c 'import sys' >/dev/null 2>&1 && echo $(candidate))))
 VENV_NEWEST := .venv-$(NEWEST)
 
-.PHONY: demo test test-pythons lint typecheck setup system-deps bench bench-web preview samples catalogs clean
+.PHONY: demo test test-pythons test-tmpdir lint typecheck setup system-deps bench bench-web preview samples catalogs clean
 
 setup: system-deps $(STAMP)
 
@@ -58,10 +58,12 @@ ifneq ($(TEST_TMPDIR),)
 test test-pythons: export TMPDIR = $(TEST_TMPDIR)
 endif
 
+test-tmpdir:
+	@if [ -n "$(TEST_TMPDIR)" ]; then mkdir -p -m 700 "$(TEST_TMPDIR)" && echo "temporary files: $(TEST_TMPDIR) (RAM disk)"; fi
+
 # mypy runs on one core while the test suite runs on both (its output is shown after the
 # suite's); ruff takes a tenth of a second, first.
-test: lint
-	@if [ -n "$(TEST_TMPDIR)" ]; then mkdir -p -m 700 "$(TEST_TMPDIR)" && echo "temporary files: $(TEST_TMPDIR) (RAM disk)"; fi
+test: lint test-tmpdir
 	@echo "$(BIN)/mypy  (while the tests run)"
 	@$(BIN)/mypy > $(VENV)/mypy.out 2>&1 & typecheck=$$!; \
 	$(BIN)/pytest; tests=$$?; \
@@ -70,9 +72,8 @@ test: lint
 	[ $$tests -eq 0 ] && [ $$typed -eq 0 ]
 
 # The whole suite again on Python $(NEWEST), in its own virtual environment.
-test-pythons: system-deps $(VENV_NEWEST)/.installed
+test-pythons: system-deps $(VENV_NEWEST)/.installed test-tmpdir
 	$(VENV_NEWEST)/bin/python --version
-	@if [ -n "$(TEST_TMPDIR)" ]; then mkdir -p -m 700 "$(TEST_TMPDIR)"; fi
 	$(VENV_NEWEST)/bin/pytest
 
 $(VENV_NEWEST)/.installed: pyproject.toml
