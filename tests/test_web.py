@@ -9,6 +9,7 @@ import functools
 import io
 import json
 import os
+import re
 import shutil
 import time
 import zipfile
@@ -681,6 +682,9 @@ def test_the_build_runs_in_the_background_and_its_files_download(
     assert "evidence.pdf" in page
     assert ">Build again</button>" in page
     assert "AliExpress&#39;s form takes images: upload exhibits/A–D" in page
+    # The count as the page's language writes numbers (the sample's text: some 1,800
+    # characters), as the command line says it.
+    assert re.search(r"dispute text of \d,\d{3} characters\.", page)
 
 
 def test_a_failed_build_shows_the_problems_linked_to_their_fields(cases: Path) -> None:

@@ -150,7 +150,8 @@ def _environment() -> jinja2.Environment:
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
         lstrip_blocks=True, extensions=["jinja2.ext.i18n"])
     with_gettext(env)  # the page's language: see _Site.page
-    env.filters.update(long_date=long_date, money=money, capitalize_first=capitalize_first,
+    env.filters.update(long_date=long_date, money=money, decimal=i18n.decimal,
+                       capitalize_first=capitalize_first,
                        zip=lambda first, second: list(zip(first, second, strict=False)),
                        remedy_label=lambda remedy: (
                            _said(fields.REMEDIES[remedy]) if remedy in fields.REMEDIES
