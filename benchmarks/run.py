@@ -255,6 +255,10 @@ class Builds:
     naive: Series = field(default_factory=Series)
     cold: Series = field(default_factory=Series)
     warm: Series = field(default_factory=Series)
+    text_only: Series = field(default_factory=Series)
+    """WeasyPrint alone on the evidence PDF's text (benchmarks/text_only.py)."""
+    naive_text: Series = field(default_factory=Series)
+    """The naive render without its pictures."""
     naive_pdf: int = 0
     orderpack_pdf: int = 0
     naive_legible: legibility.Report | None = None
@@ -290,6 +294,10 @@ def measure_builds(bench: Bench, runs: int, results: Builds, name: str, heavy: P
                            cache=warm_cache)
     if filled.error:
         bench.say(f"  filling the warm cache failed: {filled.error}")
+    text = bench.fresh("text")
+    text.mkdir()
+    saved = bench.measure("script", str(HERE / "text_only.py"),
+                          ["save", str(heavy), str(text), "--today", TODAY], cache=warm_cache)
     for number in range(1, runs + 1):
         naive_pdf = bench.fresh("naive").with_suffix(".pdf")
         run = bench.measure("script", str(HERE / "baseline.py"), [str(heavy), str(naive_pdf)])
@@ -318,6 +326,20 @@ def measure_builds(bench: Bench, runs: int, results: Builds, name: str, heavy: P
         bench.say(f"  {name} run {number}: orderpack warm {run.seconds:.2f} s"
                   + (f" FAILED {run.error}" if run.error else ""))
         shutil.rmtree(out, ignore_errors=True)
+
+        pdf = bench.fresh("text").with_suffix(".pdf")
+        run = saved if saved.error else bench.measure(
+            "script", str(HERE / "text_only.py"), ["render", str(text), str(pdf)])
+        results.text_only.runs.append(run)
+        naive_pdf = bench.fresh("naive-text").with_suffix(".pdf")
+        naive_run = bench.measure("script", str(HERE / "baseline.py"),
+                                  [str(heavy), str(naive_pdf), "--no-pictures"])
+        results.naive_text.runs.append(naive_run)
+        bench.say(f"  {name} run {number}: text alone, WeasyPrint {run.seconds:.2f} s, naive "
+                  f"{naive_run.seconds:.2f} s"
+                  + "".join(f" FAILED {r.error}" for r in (run, naive_run) if r.error))
+        pdf.unlink(missing_ok=True)
+        naive_pdf.unlink(missing_ok=True)
 
 
 def measure_large(bench: Bench, results: Results, large: Path) -> None:
@@ -553,6 +575,11 @@ def case_rows(b: Builds, case: str) -> list[Row]:
         ratio = _ratio(b.warm.seconds, b.naive.seconds)
         rows.append((f"Rebuild, warm cache ({case})", b.warm.time_text(), naive,
                      f"{ratio:.2f}×", goal_warm, _status(ratio <= GOALS["warm"])))
+    for label, series in (("WeasyPrint alone on the evidence PDF's text", b.text_only),
+                          ("Naive render without its pictures", b.naive_text)):
+        if series.runs:
+            ratio_text = f"{_ratio(series.seconds, b.naive.seconds):.2f}×" if series.ok else ""
+            rows.append((f"{label} ({case})", series.time_text(), naive, ratio_text, "—", "—"))
     if b.cold.cpu and b.naive.cpu:
         ratio = _ratio(b.cold.cpu, b.naive.cpu)
         rows.append((f"CPU time, cold cache ({case})", f"{b.cold.cpu:.2f} s",
@@ -684,7 +711,13 @@ def report(results: Results, command: str) -> str:
         "can take.",
         "",
         "The rows without a goal say how far the build time can go. The warm rebuild "
-        "processes no image: it is the layout and the PDF alone. CPU time is that of every "
+        "processes no image: it is the layout and the PDF alone. WeasyPrint alone on the "
+        "evidence PDF's text is the least any rebuild can take: the HTML and stylesheet "
+        "orderpack lays out for the case (pictures as the empty boxes they are placed into), "
+        "laid out and written by WeasyPrint as orderpack asks (PDF/UA) in a new process, "
+        "with none of orderpack's own work (`benchmarks/text_only.py`). The naive render "
+        "without its pictures is the same for the naive document (`baseline.py "
+        "--no-pictures`). CPU time is that of every "
         "thread of the process; spread over every core it is the least wall time any "
         "scheduling of the same work can take, and the build can take no less than its "
         "layout and PDF either.",

@@ -37,11 +37,12 @@ SAMPLES = ROOT / "samples"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
-@pytest.fixture(scope="session", autouse=True)
-def weasyprint_imported() -> None:
-    """WeasyPrint imported once per test process, first through orderpack's own import
-    (:func:`orderpack.engine.weasyprint`: no program started to find its libraries), so
-    that a test importing it directly does not pay for the search either."""
+def pytest_collectstart(collector: pytest.Collector) -> None:
+    """WeasyPrint imported once per test process that collects tests (not pytest-xdist's
+    controller), first through orderpack's own import (:func:`orderpack.engine.weasyprint`:
+    no program started to find its libraries), before the test modules that import parts
+    of it directly (test_font_config, test_headings) would import it the usual way, which
+    starts some 50 programs (0.2 s of CPU) in each worker."""
     from orderpack import engine
 
     engine.weasyprint()
