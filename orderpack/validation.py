@@ -3,7 +3,7 @@
 Every problem is collected and reported at once, each with its file, line, field
 and how to fix it.
 
-Why one module of about 530 lines: the checks of a whole case and the translation of
+Why one module of about 600 lines: the checks of a whole case and the translation of
 pydantic's errors into the user's terms (its second half) make the one list of problems
 `validate` reports.
 """
@@ -410,7 +410,8 @@ def _problem(  # noqa: C901, PLR0911, PLR0912  (one case per pydantic error type
             if kind == "list_type" else
             _("expected a group of `key: value` fields, indented below, got %(value)s",
               value=got))
-        return document.problem(loc, message, like)
+        quoted = _quoted_fix(document, loc) if kind == "string_type" else ""
+        return document.problem(loc, message, quoted or like)
     if kind == "literal_error":
         expected = ctx.get("expected")
         return document.problem(loc, _("%(value)s is not allowed here",
@@ -483,6 +484,28 @@ def _suggest(word: str, choices: list[str], *, fields: bool = False) -> str:
     listed = ", ".join(choices)
     return (_("known fields here: %(choices)s", choices=listed) if fields else
             _("use one of: %(choices)s", choices=listed))
+
+
+def _quoted_fix(document: Document, loc: Loc) -> str:
+    """For a text written in brackets or braces on the line of its field, which YAML reads
+    as a list or a group (``store: [Gadget Store]``): how to keep it as written, in
+    quotes. "" for anything else."""
+    line, column = document.position(loc)
+    if loc not in document.lines or line is None or column is None:
+        return ""
+    key = str(loc[-1])
+    written = document.text.splitlines()[line - 1][column - 1:]
+    if not written.startswith(f"{key}:"):
+        return ""
+    value = written[len(key) + 1:].strip()
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    example = f'{key}: "{escaped}"'
+    if value.startswith("[") and value.endswith("]"):
+        return _("to keep the brackets as text, put it in quotes: %(example)s",
+                 example=example)
+    if value.startswith("{") and value.endswith("}"):
+        return _("to keep the braces as text, put it in quotes: %(example)s", example=example)
+    return ""
 
 
 def _kind_of(value: Any) -> str:

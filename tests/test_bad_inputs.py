@@ -559,6 +559,7 @@ COVERAGE = {
                          "unknown-platform", "unknown-reason", "remedy-misspelt",
                          "remedy-not-offered", "missing-order-date", "order-number-not-quoted",
                          "number-too-long", "quantity-in-words", "text-where-a-list-belongs",
+                         "text-in-brackets", "text-in-braces",
                          "section-left-empty", "unknown-key-shiped", "many-problems",
                          "order-number-only-invisible-characters", "message-text-empty",
                          "shipped-before-placed", "deadline-before-shipped",

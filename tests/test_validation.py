@@ -334,6 +334,25 @@ def test_refund_and_return_is_refused_for_every_reason(write_order: Callable[...
             "`remedy: full_refund`"]
 
 
+def test_text_in_brackets_is_quoted_as_written_where_it_was_written_on_one_line(
+        write_order: Callable[..., Path]) -> None:
+    line = line_of(ORDER, "store:")
+    for store, fix in [
+        ('[Shop "Best" \\ Co]', 'to keep the brackets as text, put it in quotes: '
+                                'store: "[Shop \\"Best\\" \\\\ Co]"'),
+        ("{Shop}", 'to keep the braces as text, put it in quotes: store: "{Shop}"'),
+        # A comment after it, or a list written over several lines: an example instead.
+        ("[Shop]  # the seller's", "write it like Shenzhen Gadget Store"),
+        ("\n    - Shop", "write it like Shenzhen Gadget Store"),
+    ]:
+        path = write_order(ORDER.replace("store: Shenzhen Gadget Store", f"store: {store}"))
+        kind = "a group of fields" if store == "{Shop}" else "a list"
+        assert problems(path) == [f"{line}:3: order.store: expected text, got {kind} — {fix}"]
+    quoted = write_order(ORDER.replace("store: Shenzhen Gadget Store",
+                                       'store: "[Shop \\"Best\\" \\\\ Co]"'))
+    assert validate(quoted).order.order.store == '[Shop "Best" \\ Co]'
+
+
 def test_an_aliexpress_order_number_has_16_digits(write_order: Callable[..., Path]) -> None:
     for number, expected in [
         ("81901234567890123", '"81901234567890123" has 17 digits'),
