@@ -717,10 +717,9 @@ def report(results: Results, command: str) -> str:
         "laid out and written by WeasyPrint as orderpack asks (PDF/UA) in a new process, "
         "with none of orderpack's own work (`benchmarks/text_only.py`). The naive render "
         "without its pictures is the same for the naive document (`baseline.py "
-        "--no-pictures`). CPU time is that of every "
-        "thread of the process; spread over every core it is the least wall time any "
-        "scheduling of the same work can take, and the build can take no less than its "
-        "layout and PDF either.",
+        "--no-pictures`). CPU time is that of every thread of the process; spread over "
+        "every core it is the least wall time any scheduling of the same work can take, and "
+        "the build can take no less than its layout and PDF either.",
         "",
         "Legible: every image exhibit is in the PDF, printed at ≥ "
         f"{legibility.MIN_PPI:.0f} ppi (or at the original's full resolution), and at "

@@ -490,9 +490,9 @@ def _quoted_fix(document: Document, loc: Loc) -> str:
     """For a text written in brackets or braces on the line of its field, which YAML reads
     as a list or a group (``store: [Gadget Store]``): how to keep it as written, in
     quotes. "" for anything else."""
-    line, column = document.position(loc)
-    if loc not in document.lines or line is None or column is None:
+    if loc not in document.lines:  # the field's own line, not a parent's
         return ""
+    line, column = document.lines[loc]
     key = str(loc[-1])
     written = document.text.splitlines()[line - 1][column - 1:]
     if not written.startswith(f"{key}:"):
