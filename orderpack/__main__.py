@@ -9,6 +9,11 @@ reference's callback during a garbage collection). Python cannot raise it there:
 "Exception ignored in …" and goes on as if no key was pressed. The command line's start
 therefore hands such an interrupt back to the main thread a moment later, so it ends the
 command as any other Ctrl-C does.
+
+Nor can every library let the interrupt through: pydantic-core, building a validator while a
+module loads, reports a KeyboardInterrupt raised inside as an error of its own. So the
+command's Ctrl-C handler also notes that the key was pressed (``orderpack.cli.CTRL_C``), and
+the command line's error boundary ends the command as Ctrl-C does, whatever error follows.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import gc
 import signal
 import sys
 import threading
+from types import FrameType
 
 
 def _interrupt_again() -> None:
@@ -59,11 +65,25 @@ def run() -> None:
     # temporary folders removed), and the standard streams are flushed after it.
     atexit.register(gc.freeze)
     try:
-        from orderpack.cli import main
+        from orderpack import cli
+
+        # Not where Ctrl-C is ignored (a program started in the background) or handled
+        # otherwise.
+        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            signal.signal(signal.SIGINT, _ctrl_c)
     except KeyboardInterrupt:
         sys.stderr.write("Interrupted; nothing was changed.\n")
         sys.exit(130)
-    main()
+    cli.main()
+
+
+def _ctrl_c(signum: int, frame: FrameType | None) -> None:
+    """Python's Ctrl-C handler (KeyboardInterrupt), which also notes that the key was pressed
+    (see the module's description)."""
+    from orderpack.cli import CTRL_C
+
+    CTRL_C.set()
+    signal.default_int_handler(signum, frame)
 
 
 if __name__ == "__main__":

@@ -4,12 +4,17 @@
 Exit codes: 0 success, 1 a problem with the input or the build (a clear message),
 2 a usage error (click's convention), 130 Ctrl-C. Every command's errors pass through one
 boundary, :class:`_Commands`.
+
+Why one module of about 470 lines: it is the eight commands, each its options, its help
+and a few lines calling the API (`init`'s questions the most); split into modules,
+`orderpack --help` would import every one of them anyway.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import threading
 import traceback
 from datetime import date
 from pathlib import Path
@@ -21,6 +26,8 @@ from orderpack.errors import OrderFileError, OrderpackError, StepError
 
 TYPE_CHECKING = False  # not typing's: the command line starts without importing it
 if TYPE_CHECKING:
+    from typing import NoReturn
+
     from orderpack.api_types import Options
 
 ORDER_ARG = click.argument(
@@ -90,39 +97,48 @@ def today_or_local(value: date | None) -> date:
     return value if value is not None else date.today()  # noqa: DTZ011 (local date wanted)
 
 
+#: Set by the ``orderpack`` command's Ctrl-C handler (:func:`orderpack.__main__.run`).
+CTRL_C = threading.Event()
+
+
 class _Commands(click.Group):
     """The one error boundary of every command: an OrderpackError becomes its message on
-    stderr and exit 1 (with its traceback under --debug); anything else is a bug."""
+    stderr and exit 1 (with its traceback under --debug); anything else is a bug. After
+    Ctrl-C, whatever ends the command is the interrupt (exit 130), even as an error a library
+    made of it (pydantic-core builds a validator as a module loads, and reports the
+    KeyboardInterrupt raised there as its own error)."""
 
     def invoke(self, ctx: click.Context) -> object:
-        debug = bool(ctx.params.get("debug"))
         try:
             return super().invoke(ctx)
-        # Each message is said in the language the error came in (English before any is known).
-        except OrderpackError as exc:
-            if debug:
-                traceback.print_exc()
-            with i18n.using(i18n.raised_in(exc)):
-                click.echo(i18n.gettext("Error: %(error)s", error=exc), err=True)
-            sys.exit(1)
-        except BrokenPipeError:
-            # The reader went away (`orderpack status … | head`): nothing more to say.
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            sys.exit(1)
-        except KeyboardInterrupt as exc:
-            with i18n.using(i18n.raised_in(exc)):
-                click.echo(i18n.gettext("Interrupted; nothing was changed."), err=True)
-            sys.exit(130)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise  # usage errors, --help, a declined prompt: click reports them
-        except Exception as exc:
-            if debug:
-                raise
+        except (KeyboardInterrupt, Exception) as exc:
+            # Said in the language the error came in (English before any is known).
             with i18n.using(i18n.raised_in(exc)):
-                click.echo(i18n.gettext(
-                    "Error: orderpack failed unexpectedly. Run again with --debug for details, "
-                    "and please report it with that output."), err=True)
-            sys.exit(1)
+                _end(exc, debug=bool(ctx.params.get("debug")))
+
+
+def _end(exc: BaseException, *, debug: bool) -> NoReturn:
+    """Say how ``exc`` ended the command, and exit (see :class:`_Commands`)."""
+    if isinstance(exc, KeyboardInterrupt) or CTRL_C.is_set():
+        click.echo(i18n.gettext("Interrupted; nothing was changed."), err=True)
+        sys.exit(130)
+    if isinstance(exc, BrokenPipeError):
+        # The reader went away (`orderpack status … | head`): nothing more to say.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
+    if isinstance(exc, OrderpackError):
+        if debug:
+            traceback.print_exc()
+        click.echo(i18n.gettext("Error: %(error)s", error=exc), err=True)
+        sys.exit(1)
+    if debug:
+        raise exc
+    click.echo(i18n.gettext(
+        "Error: orderpack failed unexpectedly. Run again with --debug for details, "
+        "and please report it with that output."), err=True)
+    sys.exit(1)
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})

@@ -91,6 +91,41 @@ def test_ctrl_c_inside_a_finaliser_still_interrupts(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
+#: Run orderpack as `python -m orderpack` does, with a Ctrl-C that a library reports as an
+#: error of its own, as pydantic-core does when it lands while a validator is built: when
+#: orderpack.model is first imported (to read --today), SIGINT comes, and the
+#: KeyboardInterrupt it raises becomes a RuntimeError.
+WRAPPED = """\
+import os, runpy, signal, sys, time
+signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a terminal
+class Interrupt:
+    def find_spec(self, name, path=None, target=None):
+        if name == "orderpack.model":
+            sys.meta_path.remove(self)
+            try:
+                os.kill(os.getpid(), signal.SIGINT)
+                time.sleep(1)  # the handler runs here
+            except KeyboardInterrupt:
+                raise RuntimeError("Error building validator: KeyboardInterrupt") from None
+        return None
+sys.meta_path.insert(0, Interrupt())
+sys.argv = ["orderpack", *sys.argv[1:]]
+runpy.run_module("orderpack", run_name="__main__", alter_sys=True)
+"""
+
+
+@pytest.mark.parametrize("debug", [[], ["--debug"]], ids=["plain", "debug"])
+def test_ctrl_c_a_library_reports_as_its_own_error_still_interrupts(
+        debug: list[str], tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", WRAPPED, *debug, "build", str(SAMPLE), "--today", "2026-11-26",
+         "--out", str(tmp_path / "out")],
+        capture_output=True, text=True, timeout=120, check=False,
+        env={**os.environ, "ORDERPACK_CACHE_DIR": str(tmp_path / "cache")})
+    assert (done.returncode, done.stderr) == INTERRUPTED[0]
+    assert not (tmp_path / "out").exists()
+
+
 #: The `orderpack` command as its console script starts it, saying on stdout once the entry
 #: point is loaded. A Ctrl-C before that falls in Python's own start-up (site, runpy),
 #: which no program can catch; the delays below count from that line. Its first line gives
