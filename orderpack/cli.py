@@ -160,7 +160,8 @@ def validate(order_file: Path, as_json: bool, lang: str | None) -> None:
     """Check an order file and the files it names; list every problem at once.
 
     A valid file may still get warnings (on stderr; exit 0): tracking events or messages
-    dated before the order, values left as orderpack's examples.
+    dated before the order, values left as orderpack's examples, a text YAML cut short at
+    a # (it reads " #" as the start of a comment).
     """
     try:
         case = api.validate(order_file, lang)

@@ -11,10 +11,10 @@ YAML is parsed with PyYAML's safe machinery and a stricter resolver than YAML 1.
 - a key given twice is an error naming both lines;
 - a merge key (``<<:``) is refused by name: it only makes sense with aliases.
 
-Why one module of about 530 lines: the stricter YAML resolver, constructor and loader,
-the positions of every field (:class:`Document`), the messages for YAML's own errors and
-the peek at ``buyer.language`` those messages are said in are one reader; none is used
-without the others.
+Why one module of about 620 lines: the stricter YAML resolver, constructor and loader,
+the positions of every field (:class:`Document`) and the texts YAML cut at a ``#`` found
+from them, the messages for YAML's own errors and the peek at ``buyer.language`` those
+messages are said in are one reader; none is used without the others.
 """
 
 from __future__ import annotations
@@ -214,6 +214,56 @@ class Document:
             message=message,
             fix=fix,
         )
+
+
+@dataclass(frozen=True)
+class CutText:
+    """A text field whose value YAML cut at ``#``: what was left out, and the line written
+    so that all of it is the value."""
+
+    loc: Loc
+    left_out: str
+    """The comment as written, from its ``#``."""
+    quoted: str
+    """``key: "the whole text"``, escaped for YAML."""
+
+
+#: Where YAML ends a plain (unquoted) text and starts a comment: a space, then ``#``. Left
+#: out only when the ``#`` is followed by a letter or digit (``Store #1``, ``hub #7 in 1``):
+#: a comment a person writes reads ``# like this``, and the templates' are aligned with
+#: spaces before them.
+_CUT_AT = re.compile(r" (#[^\s#].*?)\s*$")
+
+
+def cut_texts(document: Document) -> list[CutText]:
+    """The text fields of ``document`` written unquoted on one line with ``#`` inside, which
+    YAML reads as the start of a comment: the rest of the text is silently left out."""
+    found = []
+    lines = document.text.splitlines()
+    for loc, value in _texts(document.data, ()):
+        if loc not in document.lines or not isinstance(loc[-1], str):
+            continue
+        line, column = document.lines[loc]
+        written = lines[line - 1][column - 1:] if line <= len(lines) else ""
+        key = f"{loc[-1]}:"
+        if not written.startswith(key):
+            continue
+        before, hash_, comment = written[len(key):].partition(" #")
+        cut = _CUT_AT.match(f" #{comment}") if hash_ else None
+        if cut is None or before.strip() != value:
+            continue  # no comment, a comment as people write them, or a quoted value
+        whole = f"{value} {cut[1]}".replace("\\", "\\\\").replace('"', '\\"')
+        found.append(CutText(loc, cut[1], f'{loc[-1]}: "{whole}"'))
+    return found
+
+
+def _texts(data: Any, loc: Loc) -> list[tuple[Loc, str]]:
+    """Every text value in ``data``, with its position."""
+    if isinstance(data, dict):
+        return [item for key, value in data.items() for item in _texts(value, (*loc, key))]
+    if isinstance(data, list):
+        return [item for index, value in enumerate(data) for item in _texts(value, (*loc, index))]
+    return [(loc, data)] if isinstance(data, str) else []
 
 
 def format_loc(loc: Loc) -> str:

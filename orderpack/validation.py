@@ -28,6 +28,7 @@ from orderpack.loader import (
     Loc,
     Source,
     buyer_language,
+    cut_texts,
     format_loc,
     load,
     read,
@@ -228,8 +229,8 @@ def _check_dates(document: Document, order: OrderFile) -> list[Problem]:
 
 def warnings_for(document: Document, order: OrderFile) -> list[Problem]:
     """What a valid order file may still have wrong: tracking events and messages dated
-    before the order was placed, and values still those of the examples orderpack shows
-    (the template's, the samples')."""
+    before the order was placed, values still those of the examples orderpack shows (the
+    template's, the samples'), and texts YAML cut at a ``#``."""
     placed = order.order.placed
     warnings: list[Problem] = []
     events = order.tracking.events if order.tracking else []
@@ -262,6 +263,12 @@ def warnings_for(document: Document, order: OrderFile) -> list[Problem]:
             warnings.append(document.problem(
                 loc, _('"%(value)s" is an example from orderpack\'s template or samples',
                        value=visible(value)), _(fix)))
+    for cut in cut_texts(document):
+        warnings.append(document.problem(
+            cut.loc, _('"%(left_out)s" was left out: YAML reads a space and # as the start of '
+                       'a comment', left_out=visible(cut.left_out)),
+            _("if it belongs to the text, put the whole text in quotes: %(example)s",
+              example=visible(cut.quoted))))
     return warnings + _language_warnings(document, order)
 
 
@@ -400,8 +407,8 @@ def _problem(  # noqa: C901, PLR0911, PLR0912  (one case per pydantic error type
         return document.problem(loc, _("this field is required"),
                                 _missing_fix(loc, str(field), own, example))
     if kind == "string_type" and error["input"] is None:
-        return document.problem(loc, _("this field is empty"),
-                                _("fill in %(value)s", value=own) if own else like)
+        return document.problem(loc, _("this field is empty"), _quoted_fix(document, loc) or (
+            _("fill in %(value)s", value=own) if own else like))
     if kind in ("string_type", "model_type", "list_type", "dict_type", "model_attributes_type"):
         got = _kind_of(error["input"])
         message = (
@@ -488,8 +495,9 @@ def _suggest(word: str, choices: list[str], *, fields: bool = False) -> str:
 
 def _quoted_fix(document: Document, loc: Loc) -> str:
     """For a text written in brackets or braces on the line of its field, which YAML reads
-    as a list or a group (``store: [Gadget Store]``): how to keep it as written, in
-    quotes. "" for anything else."""
+    as a list or a group (``store: [Gadget Store]``), or starting with ``#``, which YAML
+    reads as a comment, leaving the field empty (``store: #1 Shop``): how to keep it as
+    written, in quotes. "" for anything else."""
     if loc not in document.lines:  # the field's own line, not a parent's
         return ""
     line, column = document.lines[loc]
@@ -505,6 +513,8 @@ def _quoted_fix(document: Document, loc: Loc) -> str:
                  example=example)
     if value.startswith("{") and value.endswith("}"):
         return _("to keep the braces as text, put it in quotes: %(example)s", example=example)
+    if re.match(r"#[^\s#]", value):
+        return _("to keep the # as text, put it in quotes: %(example)s", example=example)
     return ""
 
 

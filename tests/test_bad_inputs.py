@@ -559,7 +559,7 @@ COVERAGE = {
                          "unknown-platform", "unknown-reason", "remedy-misspelt",
                          "remedy-not-offered", "missing-order-date", "order-number-not-quoted",
                          "number-too-long", "quantity-in-words", "text-where-a-list-belongs",
-                         "text-in-brackets", "text-in-braces",
+                         "text-in-brackets", "text-in-braces", "text-starting-with-hash",
                          "section-left-empty", "unknown-key-shiped", "many-problems",
                          "order-number-only-invisible-characters", "message-text-empty",
                          "shipped-before-placed", "deadline-before-shipped",

@@ -392,6 +392,53 @@ def test_warnings_for_the_examples_left_in(write_order: Callable[..., Path]) -> 
     ]
 
 
+def test_a_text_yaml_cut_at_a_hash_is_warned_with_the_whole_text_in_quotes(
+        write_order: Callable[..., Path]) -> None:
+    own = ORDER.replace("Jane Doe", "Mia Schneider").replace(
+        "8190123456789012", "3052123456789012")
+    text = own.replace("store: Shenzhen Gadget Store", 'store: Tech "World" #1 Official').replace(
+        "- title: USB-C hub", "- title: USB-C hub #7 in 1")
+    path = write_order(text)
+    # YAML reads " #" as the start of a comment: the values are cut there.
+    order = validate(path).order.order
+    assert (order.store, order.items[0].title) == ('Tech "World"', "USB-C hub")
+    assert warnings(path) == [
+        f'{line_of(text, "store:")}:3: order.store: "#1 Official" was left out: YAML reads a '
+        "space and # as the start of a comment — if it belongs to the text, put the whole text "
+        'in quotes: store: "Tech \\"World\\" #1 Official"',
+        f'{line_of(text, "title:")}:7: order.items[0].title: "#7 in 1" was left out: YAML reads '
+        "a space and # as the start of a comment — if it belongs to the text, put the whole "
+        'text in quotes: title: "USB-C hub #7 in 1"',
+    ]
+    # The fix is right: quoted, the whole text is the value, and nothing is warned.
+    fixed = write_order(text.replace('store: Tech "World" #1 Official',
+                                     'store: "Tech \\"World\\" #1 Official"').replace(
+        "- title: USB-C hub #7 in 1", '- title: "USB-C hub #7 in 1"'))
+    assert validate(fixed).order.order.store == 'Tech "World" #1 Official'
+    assert warnings(fixed) == []
+
+
+def test_comments_as_people_write_them_are_not_warned(write_order: Callable[..., Path]) -> None:
+    own = ORDER.replace("Jane Doe", "Mia Schneider").replace(
+        "8190123456789012", "3052123456789012").replace("Shenzhen Gadget Store", "Tech World")
+    for store in ["Tech World # the seller", "Tech World        # aligned",
+                  "Tech World #", "Tech World ## two", "'Tech World #1'"]:
+        assert warnings(write_order(own.replace("store: Tech World", f"store: {store}"))) == []
+
+
+def test_a_text_starting_with_a_hash_is_empty_and_quoted_in_the_fix(
+        write_order: Callable[..., Path]) -> None:
+    text = ORDER.replace("store: Shenzhen Gadget Store", "store: #1 Gadget Store")
+    assert problems(write_order(text)) == [
+        f'{line_of(text, "store:")}:3: order.store: this field is empty — to keep the # as '
+        'text, put it in quotes: store: "#1 Gadget Store"']
+    # A comment where the value should be: the usual fix.
+    empty = ORDER.replace("store: Shenzhen Gadget Store", "store: # the seller's name")
+    assert problems(write_order(empty))[0].endswith(
+        "order.store: this field is empty — fill in the seller's store name as on the order "
+        "page")
+
+
 def test_warnings_for_events_and_messages_before_the_order(
     write_order: Callable[..., Path]
 ) -> None:
