@@ -19,6 +19,7 @@ messages are said in are one reader; none is used without the others.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -215,6 +216,39 @@ class Document:
             fix=fix,
         )
 
+    def written_value(self, loc: Loc) -> str | None:
+        """What is written after ``key:`` on the line of the field ``loc``, as written,
+        comment included; None for a list's entry, or a field with no line of its own."""
+        if loc not in self.lines or not isinstance(loc[-1], str):
+            return None
+        line, column = self.lines[loc]
+        written = self._text_lines[line - 1][column - 1:] if line <= len(
+            self._text_lines) else ""
+        key = f"{loc[-1]}:"
+        return written[len(key):] if written.startswith(key) else None
+
+    @functools.cached_property
+    def _text_lines(self) -> list[str]:
+        return self.text.splitlines()
+
+
+def quoted_line(key: str, text: str) -> str:
+    """``key: "text"``: the line that makes ``text`` the value as written, escaped for YAML's
+    double quotes."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return f'{key}: "{escaped}"'
+
+
+#: A ``#`` that starts a text rather than a comment as people write one (``# like this``):
+#: followed by anything but a space or another ``#`` (``#1``, ``#7 in 1``).
+_TEXT_AFTER_HASH = re.compile(r"#[^\s#]")
+
+
+def hash_starts_text(text: str) -> bool:
+    """Whether ``text``, which YAML reads as a comment, starts as a text would
+    (:data:`_TEXT_AFTER_HASH`)."""
+    return _TEXT_AFTER_HASH.match(text) is not None
+
 
 @dataclass(frozen=True)
 class CutText:
@@ -228,32 +262,21 @@ class CutText:
     """``key: "the whole text"``, escaped for YAML."""
 
 
-#: Where YAML ends a plain (unquoted) text and starts a comment: a space, then ``#``. Left
-#: out only when the ``#`` is followed by a letter or digit (``Store #1``, ``hub #7 in 1``):
-#: a comment a person writes reads ``# like this``, and the templates' are aligned with
-#: spaces before them.
-_CUT_AT = re.compile(r" (#[^\s#].*?)\s*$")
-
-
 def cut_texts(document: Document) -> list[CutText]:
-    """The text fields of ``document`` written unquoted on one line with ``#`` inside, which
-    YAML reads as the start of a comment: the rest of the text is silently left out."""
+    """The text fields of ``document`` written unquoted on one line with `` #`` inside, where
+    YAML ends a plain text and starts a comment: the rest of the text is silently left out.
+    Not for a comment as people write them (``# like this``, or aligned after spaces, which
+    the templates' are): :func:`hash_starts_text`."""
     found = []
-    lines = document.text.splitlines()
     for loc, value in _texts(document.data, ()):
-        if loc not in document.lines or not isinstance(loc[-1], str):
+        written = document.written_value(loc)
+        if written is None:
             continue
-        line, column = document.lines[loc]
-        written = lines[line - 1][column - 1:] if line <= len(lines) else ""
-        key = f"{loc[-1]}:"
-        if not written.startswith(key):
-            continue
-        before, hash_, comment = written[len(key):].partition(" #")
-        cut = _CUT_AT.match(f" #{comment}") if hash_ else None
-        if cut is None or before.strip() != value:
+        before, hash_, after = written.partition(" #")
+        left_out = f"#{after}".rstrip()
+        if not hash_ or not hash_starts_text(left_out) or before.strip() != value:
             continue  # no comment, a comment as people write them, or a quoted value
-        whole = f"{value} {cut[1]}".replace("\\", "\\\\").replace('"', '\\"')
-        found.append(CutText(loc, cut[1], f'{loc[-1]}: "{whole}"'))
+        found.append(CutText(loc, left_out, quoted_line(str(loc[-1]), f"{value} {left_out}")))
     return found
 
 

@@ -30,7 +30,9 @@ from orderpack.loader import (
     buyer_language,
     cut_texts,
     format_loc,
+    hash_starts_text,
     load,
+    quoted_line,
     read,
     refused,
     visible,
@@ -498,22 +500,17 @@ def _quoted_fix(document: Document, loc: Loc) -> str:
     as a list or a group (``store: [Gadget Store]``), or starting with ``#``, which YAML
     reads as a comment, leaving the field empty (``store: #1 Shop``): how to keep it as
     written, in quotes. "" for anything else."""
-    if loc not in document.lines:  # the field's own line, not a parent's
+    written = document.written_value(loc)
+    if written is None:
         return ""
-    line, column = document.lines[loc]
-    key = str(loc[-1])
-    written = document.text.splitlines()[line - 1][column - 1:]
-    if not written.startswith(f"{key}:"):
-        return ""
-    value = written[len(key) + 1:].strip()
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-    example = f'{key}: "{escaped}"'
+    value = written.strip()
+    example = quoted_line(str(loc[-1]), value)
     if value.startswith("[") and value.endswith("]"):
         return _("to keep the brackets as text, put it in quotes: %(example)s",
                  example=example)
     if value.startswith("{") and value.endswith("}"):
         return _("to keep the braces as text, put it in quotes: %(example)s", example=example)
-    if re.match(r"#[^\s#]", value):
+    if hash_starts_text(value):
         return _("to keep the # as text, put it in quotes: %(example)s", example=example)
     return ""
 
