@@ -79,7 +79,9 @@ def build(order_path: str | Path, today: date, options: Options | None = None,
     chooses).
 
     Keyword arguments fill :class:`~orderpack.api_types.Options` (``out=``, ``lang=``...);
-    ``progress`` is called with a few words for each step.
+    ``progress`` is called with a few words for each step: in English, as catalog entries
+    (``i18n.gettext(step)`` gives them in the language in use); with a budget, each fitting
+    step is told in the packet's language.
     """
     from orderpack import packet
 

@@ -82,15 +82,19 @@ class Cleaned:
     def describe(self, relative_to: Path) -> str:
         """e.g. "B: 1 box blacked out — check exhibits/B-chat.png", in the language in use
         (what flatten removed is named in its own words)."""
+        return i18n.gettext("%(label)s: %(done)s — check %(file)s", label=self.label,
+                            done=self.done(),
+                            file=self.exhibit.relative_to(relative_to).as_posix())
+
+    def done(self) -> str:
+        """What was done to it, e.g. "2 boxes blacked out", in the language in use."""
         done = []
         if self.boxes:
             done.append(i18n.ngettext("%(num)d box blacked out", "%(num)d boxes blacked out",
                                       self.boxes))
         if self.removed:
             done.append(i18n.gettext("removed %(what)s", what=i18n.and_list(self.removed)))
-        return i18n.gettext("%(label)s: %(done)s — check %(file)s", label=self.label,
-                            done="; ".join(done),
-                            file=self.exhibit.relative_to(relative_to).as_posix())
+        return "; ".join(done)
 
 
 @dataclass(frozen=True)

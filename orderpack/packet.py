@@ -48,10 +48,24 @@ from orderpack.contents import DISPUTE_TEXT, EXHIBITS_DIR, MANIFEST, TEXT_CAP, B
 from orderpack.errors import BudgetError, OrderpackError
 from orderpack.evidence import Exhibit, Original
 from orderpack.evidence_pdf import Renderer
+from orderpack.i18n import mark
 from orderpack.model import Case
 from orderpack.overrun import Overrun
 from orderpack.validation import validate, validate_for_build
 from orderpack.words import format_size
+
+#: The steps a build tells ``progress`` of, by these words: English, and catalog entries, so
+#: that a front end shows them in its own language (``i18n.gettext(step)``, as the web page
+#: does). A build fitted into a budget also tells of each fitting step, in the packet's
+#: language.
+# Translators: a step of a build, shown while it runs; the page capitalises its first letter.
+VALIDATING = mark("validating")
+# Translators: a step of a build, shown while it runs; the page capitalises its first letter.
+PROCESSING = mark("processing evidence")
+# Translators: a step of a build, shown while it runs; the page capitalises its first letter.
+WRITING = mark("writing the dispute text")
+# Translators: a step of a build, shown while it runs; the page capitalises its first letter.
+RENDERING = mark("rendering the PDF")
 
 __all__ = ["BuildResult", "Cleaned", "DisputeText", "Options", "PdfFile", "Preflight", "Progress",
            "build", "dispute_text", "preflight"]
@@ -66,7 +80,7 @@ def build(
     """Build the packet for the case at ``order_path`` as of ``today``."""
     options = options or Options()
     step = progress or (lambda _message: None)
-    step("validating")
+    step(VALIDATING)
     # Each evidence file is read once, here: checked and hashed for the whole build.
     case, originals = validate_for_build(order_path, lang=options.lang)
     out = (options.out or case.folder / "out").absolute()
@@ -90,7 +104,7 @@ def language(case: Case, options: Options) -> i18n.Choice:
 def _build(case: Case, originals: list[Original], out: Path, today: date, options: Options,
            step: Progress) -> BuildResult:
     bundle = contents.prepare(case, today, options, originals)
-    step("processing evidence")
+    step(PROCESSING)
     level = budget.ladder(options.attach)[0]
     planned = evidence_pdf.plan(case, originals)
     pace = evidence.Pace()
@@ -114,9 +128,9 @@ def _build(case: Case, originals: list[Original], out: Path, today: date, option
 
     with output_folder.locked(out.parent), output_folder.staging(
             out, lambda: output_folder.check(out, case)) as stage:
-        step("writing the dispute text")
+        step(WRITING)
         (stage / DISPUTE_TEXT).write_text(text.text, encoding="utf-8")
-        step("rendering the PDF")
+        step(RENDERING)
         fitted = fitting.fit(bundle, exhibits, Renderer(bundle, stage, planned, early), step)
         if isinstance(fitted, Overrun):
             with i18n.using(case.order.buyer.language):  # what to do is said to the buyer

@@ -296,6 +296,34 @@ def test_only_the_packet_s_files_are_downloadable(cases: Path, name: str) -> Non
     assert client(cases).get(f"/out/{ALI}?name={name}").status_code == 404
 
 
+def test_an_exhibit_is_shown_only_if_it_is_a_file_of_the_exhibits_folder(
+        cases: Path, tmp_path: Path) -> None:
+    exhibits = cases / ALI / "out" / "exhibits"
+    exhibits.mkdir(parents=True)
+    (exhibits / "B-chat.png").write_bytes(b"\x89PNG picture")
+    (exhibits / "notes.txt").write_text("not an exhibit")
+    (tmp_path / "elsewhere.png").write_bytes(b"\x89PNG elsewhere")
+    (exhibits / "linked.png").symlink_to(tmp_path / "elsewhere.png")
+    test_client = client(cases)
+    shown = test_client.get(f"/out/{ALI}", params={"exhibit": "B-chat.png"})
+    assert (shown.status_code, shown.content) == (200, b"\x89PNG picture")
+    for name in ["../order.yaml", "../exhibits/B-chat.png", "b-chat.png", "notes.txt",
+                 "linked.png", "", ".", "..", "B-chat.png/"]:
+        answer = test_client.get(f"/out/{ALI}", params={"exhibit": name})
+        assert answer.status_code == 404, name
+        assert b"PNG" not in answer.content
+
+
+def test_no_exhibit_is_shown_from_an_exhibits_folder_that_is_a_link(
+        cases: Path, tmp_path: Path) -> None:
+    (tmp_path / "B-chat.png").write_bytes(b"\x89PNG elsewhere")
+    (cases / ALI / "out").mkdir()
+    (cases / ALI / "out" / "exhibits").symlink_to(tmp_path)
+    answer = client(cases).get(f"/out/{ALI}", params={"exhibit": "B-chat.png"})
+    assert answer.status_code == 404
+    assert b"PNG" not in answer.content
+
+
 def _upload(test_client: WebClient, files: list[tuple[str, bytes]]) -> httpx2.Response:
     return test_client.post(
         f"/upload/{ALI}", data={"csrf": test_client.keys.csrf},
@@ -685,6 +713,20 @@ def test_the_build_runs_in_the_background_and_its_files_download(
     # The count as the page's language writes numbers (the sample's text: some 1,800
     # characters), as the command line says it.
     assert re.search(r"dispute text of \d,\d{3} characters\.", page)
+    # What the build blacked out, as `build` lists it, each exhibit linked to be checked
+    # (the sample's order page has two boxes, its chat one).
+    assert "Hidden or removed (check before you send):" in page
+    exhibits = cases / ALI / "out" / "exhibits"
+    for label, done, exhibit in [("B", "1 box blacked out", "B-chat-with-the-seller.png"),
+                                 ("C", "2 boxes blacked out", "C-order-details-page.png")]:
+        link = re.search(f'<li>{label}: {done} — check <a href="([^"]+)" target="_blank" '
+                         f'rel="noopener">exhibits/{exhibit}</a></li>', page)
+        assert link, page
+        shown = test_client.get(link[1])  # (one parameter: no &amp; to read)
+        assert shown.headers["content-type"] == "image/png"
+        assert shown.headers["content-disposition"] == "inline"
+        assert shown.content == (exhibits / exhibit).read_bytes()
+    assert "<li>A:" not in page  # nothing was hidden in the tracking page
 
 
 def test_a_failed_build_shows_the_problems_linked_to_their_fields(cases: Path) -> None:

@@ -224,6 +224,16 @@ def _build(page: Page, base: str, case: Path) -> bytes:
     page.get_by_role("button", name="Build the dispute text and PDF").click()
     expect(page.get_by_text("Built:")).to_be_visible(timeout=300_000)
     expect(page.get_by_role("link", name="evidence.pdf")).to_be_visible()
+    # Each picture a box was drawn on is listed to be checked, and opens as the exhibit.
+    checks = page.locator(".cleaned li")
+    expect(checks).to_have_count(2)
+    expect(checks.first).to_contain_text("1 box blacked out — check exhibits/")
+    with page.expect_popup() as popup:
+        checks.first.get_by_role("link").click()
+    shown = popup.value
+    shown.wait_for_load_state()
+    assert shown.evaluate("document.contentType") in {"image/png", "image/jpeg"}
+    shown.close()
     with page.expect_download() as download:
         page.get_by_role("link", name="exhibits.zip").click()
     assert download.value.suggested_filename == "exhibits.zip"

@@ -10,6 +10,7 @@ import html
 import json
 import re
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -99,6 +100,39 @@ def test_the_status_page_writes_dates_as_the_language_does(
     assert lang_of(page) == "es"
     assert "De Shenzhen Gadget Store, el 26 de noviembre de 2026." in page
     assert TODAY.isoformat() == "2026-11-26"
+
+
+@pytest.mark.slow
+def test_a_builds_steps_and_what_it_hid_are_in_the_pages_language(
+        cases: Path, warm_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    use_catalog(monkeypatch, "es", {
+        **SPANISH, "validating": "comprobando", "rendering the PDF": "generando el PDF",
+        ("%(num)d box blacked out", "%(num)d boxes blacked out"):
+            ("%(num)d recuadro tapado", "%(num)d recuadros tapados",
+             "%(num)d recuadros tapados"),
+        "%(label)s: %(done)s — check %(file)s": "%(label)s: %(done)s — compruebe %(file)s",
+        "Hidden or removed (check before you send):":
+            "Oculto o eliminado (compruébelo antes de enviarlo):"})
+    monkeypatch.setenv("ORDERPACK_CACHE_DIR", str(warm_cache))  # the pictures made already
+    spanish_case(cases)
+    test_client = client(cases)
+    test_client.post(f"/build/{ALI}", data={"csrf": test_client.keys.csrf})
+    for _ in range(600):
+        state = test_client.get(f"/progress/{ALI}").json()
+        if state["state"] != "running":
+            break
+        time.sleep(0.1)
+    assert state["state"] == "done", state
+    # The page's script shows the steps as the progress gives them.
+    assert state["steps"][0] == "comprobando"
+    assert "generando el PDF" in state["steps"]
+    assert "processing evidence" in state["steps"]  # not in this catalog: left in English
+    page = test_client.get(f"/build/{ALI}").text
+    assert "<li>Comprobando</li>" in page
+    assert "<li>Generando el PDF</li>" in page
+    assert "Oculto o eliminado (compruébelo antes de enviarlo):" in page
+    assert re.search(r"<li>C: 2 recuadros tapados — compruebe <a href=\"[^\"]+\" "
+                     r"[^>]*>exhibits/C-order-details-page.png</a></li>", page)
 
 
 def test_an_english_case_and_the_pages_of_no_case_are_in_english(cases: Path) -> None:

@@ -68,6 +68,10 @@ MAX_UPLOAD = 50 * 1024 * 1024
 MAX_FILES = 20
 OUT_FILES = {"evidence.pdf": "application/pdf", "dispute.txt": "text/plain; charset=utf-8",
              "manifest.json": "application/json", "exhibits.zip": "application/zip"}
+#: The upload-ready exhibits' types (out/exhibits/: pictures, and a PDF exhibit's flattened
+#: copy), which the build page links to.
+EXHIBIT_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+                 ".pdf": "application/pdf"}
 STATIC = Path(__file__).parent / "static"
 
 
@@ -827,18 +831,29 @@ class _Site:
                          exhibits=(out / "exhibits").is_dir())
 
     async def progress(self, request: Request) -> Response:
+        """The build's state, its steps in the language of the case's pages."""
         _name, order_path = self.case(request)
         job = self.builds.get(order_path)
-        return JSONResponse(job.as_json() if job else {"state": "none"})
+        if job is None:
+            return JSONResponse({"state": "none"})
+        with i18n.using(self._case_language(order_path)):
+            return JSONResponse({**job.as_json(), "steps": [_said(step) for step in job.steps]})
 
     async def out_file(self, request: Request) -> Response:
+        """A file of the built packet (``?name=evidence.pdf``), or one of its upload-ready
+        exhibits, shown in the browser (``?exhibit=B-chat-with-the-seller.png``)."""
         _name, order_path = self.case(request)
         file_name = request.query_params.get("name", "")
-        if file_name not in OUT_FILES:
+        exhibit = request.query_params.get("exhibit")
+        if file_name not in OUT_FILES and exhibit is None:
             raise HTTPException(404, i18n.gettext("No such file in the packet."))
         out = order_path.parent / "out"
         if out.is_symlink() or not out.is_dir():
             raise HTTPException(404, i18n.gettext("Build the packet first."))
+        if exhibit is not None:
+            path = _exhibit(out, exhibit)
+            return Response(path.read_bytes(), media_type=EXHIBIT_TYPES[path.suffix.lower()],
+                            headers={"content-disposition": "inline"})
         if file_name == "exhibits.zip":
             data = _zip(out / "exhibits")
             disposition = 'attachment; filename="exhibits.zip"'
@@ -866,6 +881,19 @@ class _MultiForm(dict[str, str]):
 
     def getlist(self, name: str) -> list[str]:
         return self._orders.get(name, [])
+
+
+def _exhibit(out: Path, name: str) -> Path:
+    """The exhibit of the packet in ``out`` named ``name``: a file of out/exhibits/ itself
+    (no other path, no link) of a type the packet writes; 404 otherwise."""
+    folder = out / "exhibits"
+    if folder.is_symlink() or not folder.is_dir():
+        raise HTTPException(404, i18n.gettext("Build the packet first."))
+    for path in folder.iterdir():
+        if (path.name == name and path.suffix.lower() in EXHIBIT_TYPES
+                and path.is_file() and not path.is_symlink()):
+            return path
+    raise HTTPException(404, i18n.gettext("No such file in the packet."))
 
 
 def _zip(folder: Path) -> bytes:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import orderpack
 
 if TYPE_CHECKING:
-    from orderpack.api_types import BuildResult
+    from orderpack.api_types import BuildResult, Cleaned
 
 
 class Build(Protocol):
@@ -31,6 +31,9 @@ class Job:
     error: str = ""
     problems: list[dict[str, Any]] = field(default_factory=list)
     result: dict[str, Any] = field(default_factory=dict)
+    cleaned: tuple[Cleaned, ...] = ()
+    """Each exhibit the build blacked something out of or removed something from: the page
+    asks the buyer to check them, in its own language."""
     thread: threading.Thread | None = None
 
     def as_json(self) -> dict[str, Any]:
@@ -82,6 +85,7 @@ class Builds:
             "warnings": list(result.warnings),
             "upload": result.upload,
         }
+        job.cleaned = result.cleaned
         job.state = "done"
 
     def wait(self, timeout: float) -> None:
