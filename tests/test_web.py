@@ -11,7 +11,6 @@ import json
 import os
 import re
 import shutil
-import time
 import zipfile
 from collections import Counter
 from collections.abc import Iterator
@@ -23,7 +22,7 @@ import pytest
 from conftest import FIXTURES, SAMPLES
 from markupsafe import escape
 from PIL import Image
-from web_helpers import BASE, TODAY, WebClient, client, close_clients, forms
+from web_helpers import BASE, TODAY, WebClient, client, close_clients, finished, forms
 
 import orderpack
 from orderpack import images, model, validation
@@ -691,11 +690,7 @@ def test_the_build_runs_in_the_background_and_its_files_download(
         "csrf": test_client.keys.csrf})
     assert answer.status_code == 303
     assert test_client.get("/").status_code == 200  # the server keeps answering
-    for _ in range(600):
-        state = test_client.get(f"/progress/{ALI}").json()
-        if state["state"] != "running":
-            break
-        time.sleep(0.1)
+    state = finished(test_client, ALI)
     assert state["state"] == "done", state
     assert "rendering the PDF" in state["steps"]
     pdf = test_client.get(f"/out/{ALI}?name=evidence.pdf")
@@ -734,10 +729,7 @@ def test_a_failed_build_shows_the_problems_linked_to_their_fields(cases: Path) -
     test_client = client(cases)
     path.write_text(path.read_text().replace("total: 35.46", "total: 35,46"))
     test_client.post(f"/build/{ALI}", data={"csrf": test_client.keys.csrf})
-    for _ in range(100):
-        if test_client.get(f"/progress/{ALI}").json()["state"] != "running":
-            break
-        time.sleep(0.05)
+    finished(test_client, ALI)
     page = test_client.get(f"/build/{ALI}").text
     assert f'href="/case/{ALI}#f-order.total"' in page
     assert "write 35.46, not 35,46" in page

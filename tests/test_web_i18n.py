@@ -10,14 +10,13 @@ import html
 import json
 import re
 import shutil
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from catalogs import Entries, record, template_ids, use_catalog
 from conftest import SAMPLES
-from web_helpers import TODAY, WebClient, client, close_clients, forms
+from web_helpers import TODAY, WebClient, client, close_clients, finished, forms
 
 import orderpack
 from orderpack import i18n
@@ -117,11 +116,7 @@ def test_a_builds_steps_and_what_it_hid_are_in_the_pages_language(
     spanish_case(cases)
     test_client = client(cases)
     test_client.post(f"/build/{ALI}", data={"csrf": test_client.keys.csrf})
-    for _ in range(600):
-        state = test_client.get(f"/progress/{ALI}").json()
-        if state["state"] != "running":
-            break
-        time.sleep(0.1)
+    state = finished(test_client, ALI)
     assert state["state"] == "done", state
     # The page's script shows the steps as the progress gives them.
     assert state["steps"][0] == "comprobando"

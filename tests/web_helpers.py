@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 from starlette.testclient import TestClient
 
@@ -48,6 +50,17 @@ def client(cases_dir: Path, *, signed_in: bool = True, max_upload: int = MAX_UPL
     if signed_in:
         test_client.cookies.set(COOKIE, keys.session)
     return test_client
+
+
+def finished(test_client: WebClient, case: str, seconds: float = 60) -> dict[str, Any]:
+    """The state of ``case``'s build (``/progress``) once it has stopped running, or after
+    ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while True:
+        state: dict[str, Any] = test_client.get(f"/progress/{case}").json()
+        if state["state"] != "running" or time.monotonic() > deadline:
+            return state
+        time.sleep(0.05)
 
 
 def close_clients() -> None:
