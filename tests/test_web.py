@@ -313,13 +313,15 @@ def test_an_exhibit_is_shown_only_if_it_is_a_file_of_the_exhibits_folder(
         assert b"PNG" not in answer.content
 
 
-def test_no_exhibit_is_shown_from_an_exhibits_folder_that_is_a_link(
-        cases: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("asked", [{"exhibit": "B-chat.png"}, {"name": "exhibits.zip"}])
+def test_nothing_is_served_from_an_exhibits_folder_that_is_a_link(
+        cases: Path, tmp_path: Path, asked: dict[str, str]) -> None:
     (tmp_path / "B-chat.png").write_bytes(b"\x89PNG elsewhere")
     (cases / ALI / "out").mkdir()
     (cases / ALI / "out" / "exhibits").symlink_to(tmp_path)
-    answer = client(cases).get(f"/out/{ALI}", params={"exhibit": "B-chat.png"})
+    answer = client(cases).get(f"/out/{ALI}", params=asked)
     assert answer.status_code == 404
+    assert b"B-chat.png" not in answer.content
     assert b"PNG" not in answer.content
 
 

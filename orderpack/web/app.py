@@ -855,7 +855,7 @@ class _Site:
             return Response(path.read_bytes(), media_type=EXHIBIT_TYPES[path.suffix.lower()],
                             headers={"content-disposition": "inline"})
         if file_name == "exhibits.zip":
-            data = _zip(out / "exhibits")
+            data = _zip(out)
             disposition = 'attachment; filename="exhibits.zip"'
         else:
             path = out / file_name
@@ -883,27 +883,29 @@ class _MultiForm(dict[str, str]):
         return self._orders.get(name, [])
 
 
-def _exhibit(out: Path, name: str) -> Path:
-    """The exhibit of the packet in ``out`` named ``name``: a file of out/exhibits/ itself
-    (no other path, no link) of a type the packet writes; 404 otherwise."""
+def _exhibit_files(out: Path) -> list[Path]:
+    """The files of out/exhibits/ itself, by name (no link, no folder); 404 if there is no
+    such folder, or it is a link."""
     folder = out / "exhibits"
     if folder.is_symlink() or not folder.is_dir():
         raise HTTPException(404, i18n.gettext("Build the packet first."))
-    for path in folder.iterdir():
-        if (path.name == name and path.suffix.lower() in EXHIBIT_TYPES
-                and path.is_file() and not path.is_symlink()):
+    return sorted(path for path in folder.iterdir() if path.is_file() and not path.is_symlink())
+
+
+def _exhibit(out: Path, name: str) -> Path:
+    """The exhibit of the packet in ``out`` named ``name``, of a type the packet writes;
+    404 otherwise."""
+    for path in _exhibit_files(out):
+        if path.name == name and path.suffix.lower() in EXHIBIT_TYPES:
             return path
     raise HTTPException(404, i18n.gettext("No such file in the packet."))
 
 
-def _zip(folder: Path) -> bytes:
-    if not folder.is_dir():
-        raise HTTPException(404, i18n.gettext("Build the packet first."))
+def _zip(out: Path) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
-        for path in sorted(folder.iterdir()):
-            if path.is_file() and not path.is_symlink():
-                archive.write(path, path.name)
+        for path in _exhibit_files(out):
+            archive.write(path, path.name)
     return buffer.getvalue()
 
 
